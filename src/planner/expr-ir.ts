@@ -1,0 +1,40 @@
+/**
+ * The typed expression tree: what binding a parsed SQL expression produces, what the planner
+ * inspects (column references, equi-join conjuncts, constant folding) and what compileExpr turns
+ * into a plain JavaScript function evaluated once per row.
+ *
+ * Columns are referenced by position in the input row the expression is evaluated against.
+ */
+import type { SqlType, Value } from '../types/types.js';
+
+export type Expr =
+  | { kind: 'column'; index: number; type: SqlType }
+  | { kind: 'const'; value: Value; type: SqlType }
+  /** $n, 0-based index into the statement's parameters. */
+  | { kind: 'param'; index: number; type: SqlType }
+  /** A function or operator already resolved to its implementation (strict: NULL in, NULL out, unless `strict` is false). */
+  | { kind: 'call'; name: string; args: Expr[]; type: SqlType; strict: boolean; volatile: boolean; impl: (args: Value[], env: EvalEnv) => Value }
+  | { kind: 'cast'; arg: Expr; type: SqlType; typmod: number }
+  | { kind: 'and' | 'or'; args: Expr[]; type: SqlType }
+  | { kind: 'not'; arg: Expr; type: SqlType }
+  | { kind: 'isnull' | 'isnotnull'; arg: Expr; type: SqlType }
+  /** IS [NOT] TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM */
+  | { kind: 'booltest'; test: 'true' | 'nottrue' | 'false' | 'notfalse' | 'unknown' | 'notunknown'; arg: Expr; type: SqlType }
+  | { kind: 'distinct'; negate: boolean; left: Expr; right: Expr; type: SqlType }
+  | { kind: 'case'; whens: { when: Expr; then: Expr }[]; else: Expr | null; type: SqlType }
+  | { kind: 'coalesce'; args: Expr[]; type: SqlType }
+  | { kind: 'nullif'; left: Expr; right: Expr; type: SqlType }
+  | { kind: 'greatest' | 'least'; args: Expr[]; type: SqlType }
+  /** x IN (list of expressions) with SQL's NULL semantics. */
+  | { kind: 'inlist'; arg: Expr; list: Expr[]; negate: boolean; type: SqlType };
+
+/** What an expression may read besides its row: parameters and session state. */
+export interface EvalEnv {
+  params: Value[];
+  /** Session settings, for current_setting() and TimeZone-aware date/time functions. */
+  setting(name: string): string | undefined;
+  /** The statement's (or update cycle's) timestamp, microseconds since epoch: now() is stable within it. */
+  now: number;
+}
+
+export type CompiledExpr = (row: Value[], env: EvalEnv) => Value;

@@ -1,0 +1,78 @@
+/**
+ * The SQL types Eddy knows, by PostgreSQL OID, and how their values live in JavaScript.
+ *
+ * Value representation (one convention for the whole engine; NULL is always `null`):
+ *   bool                      boolean
+ *   int2, int4, oid           number (always an integer)
+ *   int8                      bigint
+ *   float4, float8            number
+ *   numeric                   Decimal (decimal.js), NaN allowed
+ *   text, varchar, bpchar, name, char   string
+ *   bytea                     Uint8Array (Buffer is fine)
+ *   date                      number: days since 1970-01-01 (±Infinity for 'infinity')
+ *   timestamp, timestamptz    number: microseconds since 1970-01-01 00:00:00 UTC (timestamp is
+ *                             wall-clock time stored as if it were UTC); ±Infinity for infinity
+ *   interval                  Interval { months, days, micros }
+ *   json, jsonb               Json { value } where value is the parsed document (JSON null is
+ *                             a JS null inside the wrapper, so it never looks like SQL NULL)
+ *   unknown                   string (an untyped literal not yet resolved)
+ */
+import type Decimal from 'decimal.js';
+
+export class Interval {
+  constructor(readonly months: number, readonly days: number, readonly micros: number) {}
+}
+
+export class Json {
+  constructor(readonly value: unknown) {}
+}
+
+export type Value = null | boolean | number | bigint | string | Decimal | Uint8Array | Interval | Json;
+
+export interface SqlType {
+  readonly oid: number;
+  /** PostgreSQL's name as format_type prints it, e.g. 'integer', 'double precision'. */
+  readonly name: string;
+  /** pg_type.typname, e.g. 'int4'. */
+  readonly typname: string;
+  /** pg_type.typlen: bytes for fixed-size types, -1 for variable length. */
+  readonly typlen: number;
+  /** pg_type.typcategory: 'B' bool, 'N' numeric, 'S' string, 'D' datetime, 'T' timespan, 'U' user/json, 'X' unknown... */
+  readonly category: string;
+  /** The OID of the array type of this type (0 if none). */
+  readonly arrayOid: number;
+}
+
+function t(oid: number, typname: string, name: string, typlen: number, category: string, arrayOid: number): SqlType {
+  return { oid, typname, name, typlen, category, arrayOid };
+}
+
+export const T = {
+  bool: t(16, 'bool', 'boolean', 1, 'B', 1000),
+  bytea: t(17, 'bytea', 'bytea', -1, 'U', 1001),
+  char: t(18, 'char', '"char"', 1, 'Z', 1002),
+  name: t(19, 'name', 'name', 64, 'S', 1003),
+  int8: t(20, 'int8', 'bigint', 8, 'N', 1016),
+  int2: t(21, 'int2', 'smallint', 2, 'N', 1005),
+  int4: t(23, 'int4', 'integer', 4, 'N', 1007),
+  text: t(25, 'text', 'text', -1, 'S', 1009),
+  oid: t(26, 'oid', 'oid', 4, 'N', 1028),
+  json: t(114, 'json', 'json', -1, 'U', 199),
+  float4: t(700, 'float4', 'real', 4, 'N', 1021),
+  float8: t(701, 'float8', 'double precision', 8, 'N', 1022),
+  unknown: t(705, 'unknown', 'unknown', -2, 'X', 0),
+  bpchar: t(1042, 'bpchar', 'character', -1, 'S', 1014),
+  varchar: t(1043, 'varchar', 'character varying', -1, 'S', 1015),
+  date: t(1082, 'date', 'date', 4, 'D', 1182),
+  timestamp: t(1114, 'timestamp', 'timestamp without time zone', 8, 'D', 1115),
+  timestamptz: t(1184, 'timestamptz', 'timestamp with time zone', 8, 'D', 1185),
+  interval: t(1186, 'interval', 'interval', 16, 'T', 1187),
+  numeric: t(1700, 'numeric', 'numeric', -1, 'N', 1231),
+  jsonb: t(3802, 'jsonb', 'jsonb', -1, 'U', 3807),
+} as const;
+
+const byOid = new Map<number, SqlType>(Object.values(T).map((ty) => [ty.oid, ty]));
+
+export function typeByOid(oid: number): SqlType | undefined {
+  return byOid.get(oid);
+}
