@@ -1,0 +1,193 @@
+/**
+ * Session settings (GUCs): what SET/SHOW/RESET and current_setting() read and write, and which
+ * of them are reported to the client as ParameterStatus, as PostgreSQL does.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { SERVER_VERSION } from '../version.js';
+
+interface SettingSpec {
+  defaultValue: string;
+  /** Reported to the client in ParameterStatus at startup and whenever it changes. */
+  reported?: boolean;
+  /** Fixed by the server: SET is refused (55P02 in PostgreSQL; we use 0A000-like clarity). */
+  readOnly?: boolean;
+  /** Canonicalizes a value given to SET, or throws 22023. */
+  normalize?: (value: string) => string;
+}
+
+function normalizeBool(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1', 't', 'y'].includes(v)) return 'on';
+  if (['off', 'false', 'no', '0', 'f', 'n'].includes(v)) return 'off';
+  throw new SqlError(SQLSTATE.invalidParameterValue, `parameter requires a Boolean value`);
+}
+
+function normalizeTimeZone(value: string): string {
+  const v = value.trim();
+  if (/^(utc|gmt|z|zulu)$/i.test(v)) return 'UTC';
+  if (/^[+-]?\d{1,2}(:\d{2})?$/.test(v)) return v;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return v;
+  } catch {
+    throw new SqlError(SQLSTATE.invalidParameterValue, `invalid value for parameter "TimeZone": "${value}"`);
+  }
+}
+
+function normalizeEncoding(value: string): string {
+  const v = value.trim().toUpperCase().replace(/[-_]/g, '');
+  if (v === 'UTF8' || v === 'UNICODE') return 'UTF8';
+  throw new SqlError(SQLSTATE.featureNotSupported, `encoding "${value}" is not supported: Eddy speaks UTF8 only`);
+}
+
+const SPECS: Record<string, SettingSpec> = {
+  server_version: { defaultValue: SERVER_VERSION, reported: true, readOnly: true },
+  server_version_num: { defaultValue: '150000', readOnly: true },
+  server_encoding: { defaultValue: 'UTF8', reported: true, readOnly: true },
+  client_encoding: { defaultValue: 'UTF8', reported: true, normalize: normalizeEncoding },
+  application_name: { defaultValue: '', reported: true },
+  datestyle: {
+    defaultValue: 'ISO, MDY',
+    reported: true,
+    normalize: (v) => {
+      if (!/iso/i.test(v) && !/^\s*(mdy|dmy|ymd)\s*$/i.test(v)) {
+        throw new SqlError(SQLSTATE.featureNotSupported, `DateStyle "${v}" is not supported: Eddy outputs ISO dates`);
+      }
+      return 'ISO, MDY';
+    },
+  },
+  intervalstyle: {
+    defaultValue: 'postgres',
+    reported: true,
+    normalize: (v) => {
+      if (v.trim().toLowerCase() !== 'postgres') {
+        throw new SqlError(SQLSTATE.featureNotSupported, `IntervalStyle "${v}" is not supported`);
+      }
+      return 'postgres';
+    },
+  },
+  timezone: { defaultValue: 'UTC', reported: true, normalize: normalizeTimeZone },
+  integer_datetimes: { defaultValue: 'on', reported: true, readOnly: true },
+  standard_conforming_strings: { defaultValue: 'on', reported: true, normalize: normalizeBool },
+  is_superuser: { defaultValue: 'on', reported: true, readOnly: true },
+  session_authorization: { defaultValue: 'eddy', reported: true, readOnly: true },
+  default_transaction_read_only: { defaultValue: 'off', reported: true, normalize: normalizeBool },
+  in_hot_standby: { defaultValue: 'off', reported: true, readOnly: true },
+  search_path: { defaultValue: '"$user", public' },
+  extra_float_digits: { defaultValue: '1' },
+  transaction_isolation: { defaultValue: 'serializable' },
+  default_transaction_isolation: { defaultValue: 'serializable' },
+  max_identifier_length: { defaultValue: '63', readOnly: true },
+  statement_timeout: { defaultValue: '0' },
+  lock_timeout: { defaultValue: '0' },
+  idle_in_transaction_session_timeout: { defaultValue: '0' },
+  client_min_messages: { defaultValue: 'notice' },
+  bytea_output: { defaultValue: 'hex' },
+  lc_messages: { defaultValue: 'C' },
+  lc_monetary: { defaultValue: 'C' },
+  lc_numeric: { defaultValue: 'C' },
+  lc_time: { defaultValue: 'C' },
+  lc_collate: { defaultValue: 'C', readOnly: true },
+  lc_ctype: { defaultValue: 'C', readOnly: true },
+  jit: { defaultValue: 'off' },
+  timezone_abbreviations: { defaultValue: 'Default' },
+  block_size: { defaultValue: '8192', readOnly: true },
+  server_name: { defaultValue: 'eddy', readOnly: true },
+};
+
+/** PostgreSQL's spelling of names it reports in mixed case. */
+const DISPLAY_NAMES: Record<string, string> = { datestyle: 'DateStyle', intervalstyle: 'IntervalStyle', timezone: 'TimeZone' };
+
+export function displayName(name: string): string {
+  return DISPLAY_NAMES[name] ?? name;
+}
+
+export class Settings {
+  private readonly values = new Map<string, string>();
+  /** Values as they were when the transaction block began, to undo SET on ROLLBACK. */
+  private snapshot: Map<string, string> | null = null;
+  private readonly changedReported = new Map<string, string>();
+
+  constructor(startup: Record<string, string>) {
+    for (const [key, value] of Object.entries(startup)) {
+      const name = key.toLowerCase();
+      const spec = SPECS[name];
+      // Startup packets carry user/database/options too; unknown or read-only keys are ignored as PostgreSQL ignores what it does not set.
+      if (!spec || spec.readOnly) continue;
+      try {
+        this.values.set(name, spec.normalize ? spec.normalize(value) : value);
+      } catch {
+        // A client's bad startup setting falls back to the default rather than refusing the connection.
+      }
+    }
+    this.changedReported.clear();
+  }
+
+  get(name: string): string | undefined {
+    const key = name.toLowerCase();
+    return this.values.get(key) ?? SPECS[key]?.defaultValue ?? this.customValue(key);
+  }
+
+  /** SHOW: the value, or 42704 for an unknown name. */
+  show(name: string): string {
+    const value = this.get(name);
+    if (value === undefined) {
+      throw new SqlError(SQLSTATE.undefinedObject, `unrecognized configuration parameter "${name}"`);
+    }
+    return value;
+  }
+
+  set(name: string, value: string | null): void {
+    const key = name.toLowerCase();
+    const spec = SPECS[key];
+    if (!spec && !key.includes('.')) {
+      throw new SqlError(SQLSTATE.undefinedObject, `unrecognized configuration parameter "${name}"`);
+    }
+    if (spec?.readOnly) {
+      throw new SqlError('55P02', `parameter "${name}" cannot be changed`);
+    }
+    if (value === null) this.values.delete(key);
+    else this.values.set(key, spec?.normalize ? spec.normalize(value) : value);
+    if (spec?.reported) this.changedReported.set(displayName(key), this.get(key) ?? '');
+  }
+
+  /** Every (name, value) pair, for SHOW ALL. */
+  all(): [string, string][] {
+    const names = new Set([...Object.keys(SPECS), ...this.values.keys()]);
+    return [...names].sort().map((n) => [displayName(n), this.get(n) ?? '']);
+  }
+
+  reportedPairs(): [string, string][] {
+    return Object.entries(SPECS)
+      .filter(([, spec]) => spec.reported)
+      .map(([name]) => [displayName(name), this.get(name) ?? '']);
+  }
+
+  takeChanges(): [string, string][] {
+    const changes = [...this.changedReported];
+    this.changedReported.clear();
+    return changes;
+  }
+
+  beginTransaction(): void {
+    this.snapshot = new Map(this.values);
+  }
+
+  endTransaction(commit: boolean): void {
+    if (!commit && this.snapshot) {
+      for (const name of new Set([...this.snapshot.keys(), ...this.values.keys()])) {
+        if (this.snapshot.get(name) !== this.values.get(name) && SPECS[name]?.reported) {
+          this.changedReported.set(displayName(name), this.snapshot.get(name) ?? SPECS[name]!.defaultValue);
+        }
+      }
+      this.values.clear();
+      for (const [k, v] of this.snapshot) this.values.set(k, v);
+    }
+    this.snapshot = null;
+  }
+
+  /** Custom "x.y" settings exist once set, as in PostgreSQL. */
+  private customValue(key: string): string | undefined {
+    return key.includes('.') ? this.values.get(key) : undefined;
+  }
+}
