@@ -1,0 +1,309 @@
+/**
+ * PostgreSQL's binary send/recv formats for the types Eddy knows: what the wire puts in a
+ * DataRow column or reads from a Bind parameter when the format code is 1.
+ *
+ * The layouts follow PostgreSQL's *_send / *_recv functions exactly, so drivers that ask for
+ * binary results (pgjdbc, pgx, node-pg with `binary: true`) read the same bytes they would from
+ * PostgreSQL.
+ */
+import Decimal from 'decimal.js';
+import { SqlError } from '../errors.js';
+import { Interval, Json, T, type SqlType, type Value } from './types.js';
+
+/** PostgreSQL's SQLSTATE invalid_binary_representation. */
+const INVALID_BINARY_REPRESENTATION = '22P03';
+
+/** PostgreSQL counts dates and timestamps from 2000-01-01; Eddy from 1970-01-01. */
+const PG_EPOCH_DAYS = 10957;
+const PG_EPOCH_MICROS = BigInt(PG_EPOCH_DAYS) * 86_400_000_000n;
+
+/** PostgreSQL stores ±infinity timestamps and dates as the extreme integers. */
+const INT64_MAX = 0x7fffffffffffffffn;
+const INT64_MIN = -0x8000000000000000n;
+const INT32_MAX = 0x7fffffff;
+const INT32_MIN = -0x80000000;
+
+/** numeric's sign word. */
+const NUMERIC_POS = 0x0000;
+const NUMERIC_NEG = 0x4000;
+const NUMERIC_NAN = 0xc000;
+const NUMERIC_PINF = 0xd000;
+const NUMERIC_NINF = 0xf000;
+/** numeric stores base-10000 digits: four decimal digits per int16. */
+const DEC_DIGITS = 4;
+
+const JSONB_VERSION = 1;
+
+export function encodeBinary(type: SqlType, value: Value): Buffer {
+  switch (type.oid) {
+    case T.bool.oid:
+      return Buffer.from([value ? 1 : 0]);
+    case T.char.oid:
+      return Buffer.from(String(value), 'latin1').subarray(0, 1);
+    case T.int2.oid: {
+      const b = Buffer.allocUnsafe(2);
+      b.writeInt16BE(value as number);
+      return b;
+    }
+    case T.int4.oid: {
+      const b = Buffer.allocUnsafe(4);
+      b.writeInt32BE(value as number);
+      return b;
+    }
+    case T.oid.oid: {
+      const b = Buffer.allocUnsafe(4);
+      b.writeUInt32BE(value as number);
+      return b;
+    }
+    case T.int8.oid: {
+      const b = Buffer.allocUnsafe(8);
+      b.writeBigInt64BE(BigInt(value as bigint | number));
+      return b;
+    }
+    case T.float4.oid: {
+      const b = Buffer.allocUnsafe(4);
+      b.writeFloatBE(value as number);
+      return b;
+    }
+    case T.float8.oid: {
+      const b = Buffer.allocUnsafe(8);
+      b.writeDoubleBE(value as number);
+      return b;
+    }
+    case T.numeric.oid:
+      return encodeNumeric(value as Decimal);
+    case T.bytea.oid:
+      return Buffer.from(value as Uint8Array);
+    case T.date.oid: {
+      const b = Buffer.allocUnsafe(4);
+      b.writeInt32BE(dateToPg(value as number));
+      return b;
+    }
+    case T.timestamp.oid:
+    case T.timestamptz.oid: {
+      const b = Buffer.allocUnsafe(8);
+      b.writeBigInt64BE(timestampToPg(value as number));
+      return b;
+    }
+    case T.interval.oid: {
+      const iv = value as Interval;
+      const b = Buffer.allocUnsafe(16);
+      b.writeBigInt64BE(BigInt(iv.micros), 0);
+      b.writeInt32BE(iv.days, 8);
+      b.writeInt32BE(iv.months, 12);
+      return b;
+    }
+    case T.json.oid:
+      return Buffer.from(jsonText(value as Json), 'utf8');
+    case T.jsonb.oid:
+      return Buffer.concat([Buffer.from([JSONB_VERSION]), Buffer.from(jsonText(value as Json), 'utf8')]);
+    case T.text.oid:
+    case T.varchar.oid:
+    case T.bpchar.oid:
+    case T.name.oid:
+    case T.unknown.oid:
+      return Buffer.from(value as string, 'utf8');
+    default:
+      throw new SqlError('0A000', `binary output of type ${type.name} is not supported`);
+  }
+}
+
+export function decodeBinary(type: SqlType, bytes: Buffer): Value {
+  switch (type.oid) {
+    case T.bool.oid:
+      expectLength(type, bytes, 1);
+      return bytes[0] !== 0;
+    case T.char.oid:
+      expectLength(type, bytes, 1);
+      return bytes.toString('latin1');
+    case T.int2.oid:
+      expectLength(type, bytes, 2);
+      return bytes.readInt16BE(0);
+    case T.int4.oid:
+      expectLength(type, bytes, 4);
+      return bytes.readInt32BE(0);
+    case T.oid.oid:
+      expectLength(type, bytes, 4);
+      return bytes.readUInt32BE(0);
+    case T.int8.oid:
+      expectLength(type, bytes, 8);
+      return bytes.readBigInt64BE(0);
+    case T.float4.oid:
+      expectLength(type, bytes, 4);
+      return bytes.readFloatBE(0);
+    case T.float8.oid:
+      expectLength(type, bytes, 8);
+      return bytes.readDoubleBE(0);
+    case T.numeric.oid:
+      return decodeNumeric(bytes);
+    case T.bytea.oid:
+      return Buffer.from(bytes);
+    case T.date.oid:
+      expectLength(type, bytes, 4);
+      return dateFromPg(bytes.readInt32BE(0));
+    case T.timestamp.oid:
+    case T.timestamptz.oid:
+      expectLength(type, bytes, 8);
+      return timestampFromPg(bytes.readBigInt64BE(0));
+    case T.interval.oid:
+      expectLength(type, bytes, 16);
+      return new Interval(bytes.readInt32BE(12), bytes.readInt32BE(8), Number(bytes.readBigInt64BE(0)));
+    case T.json.oid:
+      return parseJson(bytes.toString('utf8'));
+    case T.jsonb.oid:
+      if (bytes.length < 1 || bytes[0] !== JSONB_VERSION) {
+        throw invalid(`unsupported jsonb version number ${bytes.length ? bytes[0] : 'missing'}`);
+      }
+      return parseJson(bytes.subarray(1).toString('utf8'));
+    case T.text.oid:
+    case T.varchar.oid:
+    case T.bpchar.oid:
+    case T.name.oid:
+    case T.unknown.oid:
+      return decodeUtf8(bytes);
+    default:
+      throw new SqlError('0A000', `binary input of type ${type.name} is not supported`);
+  }
+}
+
+function invalid(message: string): SqlError {
+  return new SqlError(INVALID_BINARY_REPRESENTATION, message);
+}
+
+function expectLength(type: SqlType, bytes: Buffer, length: number): void {
+  if (bytes.length !== length) {
+    throw invalid(`incorrect binary data format: ${type.name} needs ${length} bytes, got ${bytes.length}`);
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new SqlError('22021', 'invalid byte sequence for encoding "UTF8"');
+  }
+}
+
+function parseJson(text: string): Json {
+  try {
+    return new Json(JSON.parse(text));
+  } catch (err) {
+    throw new SqlError('22P02', `invalid input syntax for type json: ${(err as Error).message}`);
+  }
+}
+
+/** JSON's text as PostgreSQL's jsonb_out prints it: a space after ':' and ','. */
+function jsonText(json: Json): string {
+  return jsonbOut(json.value);
+}
+
+function jsonbOut(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(jsonbOut).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${jsonbOut(x)}`);
+    return `{${parts.join(', ')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+function dateToPg(days: number): number {
+  if (days === Infinity) return INT32_MAX;
+  if (days === -Infinity) return INT32_MIN;
+  return days - PG_EPOCH_DAYS;
+}
+
+function dateFromPg(days: number): number {
+  if (days === INT32_MAX) return Infinity;
+  if (days === INT32_MIN) return -Infinity;
+  return days + PG_EPOCH_DAYS;
+}
+
+function timestampToPg(micros: number): bigint {
+  if (micros === Infinity) return INT64_MAX;
+  if (micros === -Infinity) return INT64_MIN;
+  return BigInt(micros) - PG_EPOCH_MICROS;
+}
+
+function timestampFromPg(micros: bigint): number {
+  if (micros === INT64_MAX) return Infinity;
+  if (micros === INT64_MIN) return -Infinity;
+  return Number(micros + PG_EPOCH_MICROS);
+}
+
+/**
+ * numeric_send: int16 ndigits, int16 weight (of the first base-10000 digit), uint16 sign,
+ * int16 dscale (decimal digits after the point), then the digits, without leading or trailing
+ * zero digits.
+ */
+function encodeNumeric(d: Decimal): Buffer {
+  if (d.isNaN()) return numericHeader(0, 0, NUMERIC_NAN, 0);
+  if (!d.isFinite()) return numericHeader(0, 0, d.isNegative() ? NUMERIC_NINF : NUMERIC_PINF, 0);
+  const dscale = d.decimalPlaces();
+  const [intPart, fracPart = ''] = d.abs().toFixed().split('.');
+  const intPadded = intPart.padStart(Math.ceil(intPart.length / DEC_DIGITS) * DEC_DIGITS, '0');
+  const fracPadded = fracPart.padEnd(Math.ceil(fracPart.length / DEC_DIGITS) * DEC_DIGITS, '0');
+  const all = intPadded + fracPadded;
+  const digits: number[] = [];
+  for (let i = 0; i < all.length; i += DEC_DIGITS) digits.push(Number(all.slice(i, i + DEC_DIGITS)));
+  let weight = intPadded.length / DEC_DIGITS - 1;
+  let first = 0;
+  while (first < digits.length && digits[first] === 0) {
+    first++;
+    weight--;
+  }
+  let last = digits.length;
+  while (last > first && digits[last - 1] === 0) last--;
+  const kept = digits.slice(first, last);
+  // PostgreSQL writes zero as no digits and weight 0.
+  if (kept.length === 0) weight = 0;
+  const sign = d.isNegative() && kept.length > 0 ? NUMERIC_NEG : NUMERIC_POS;
+  const b = numericHeader(kept.length, weight, sign, dscale);
+  kept.forEach((digit, i) => b.writeInt16BE(digit, 8 + 2 * i));
+  return b;
+}
+
+function numericHeader(ndigits: number, weight: number, sign: number, dscale: number): Buffer {
+  const b = Buffer.alloc(8 + 2 * ndigits);
+  b.writeInt16BE(ndigits, 0);
+  b.writeInt16BE(weight, 2);
+  b.writeUInt16BE(sign, 4);
+  b.writeInt16BE(dscale, 6);
+  return b;
+}
+
+function decodeNumeric(bytes: Buffer): Decimal {
+  if (bytes.length < 8) throw invalid('insufficient data for numeric');
+  const ndigits = bytes.readInt16BE(0);
+  const weight = bytes.readInt16BE(2);
+  const sign = bytes.readUInt16BE(4);
+  if (ndigits < 0 || bytes.length !== 8 + 2 * ndigits) throw invalid('invalid length in external "numeric" value');
+  switch (sign) {
+    case NUMERIC_NAN:
+      return new Decimal(NaN);
+    case NUMERIC_PINF:
+      return new Decimal(Infinity);
+    case NUMERIC_NINF:
+      return new Decimal(-Infinity);
+    case NUMERIC_POS:
+    case NUMERIC_NEG:
+      break;
+    default:
+      throw invalid('invalid sign in external "numeric" value');
+  }
+  let text = '';
+  for (let i = 0; i < ndigits; i++) {
+    const digit = bytes.readInt16BE(8 + 2 * i);
+    if (digit < 0 || digit >= 10000) throw invalid('invalid digit in external "numeric" value');
+    text += String(digit).padStart(DEC_DIGITS, '0');
+  }
+  if (ndigits === 0) return new Decimal(0);
+  // The decimal point sits after (weight + 1) base-10000 digits.
+  const intDigits = (weight + 1) * DEC_DIGITS;
+  if (intDigits <= 0) text = '0.' + '0'.repeat(-intDigits) + text;
+  else if (intDigits >= text.length) text = text + '0'.repeat(intDigits - text.length);
+  else text = text.slice(0, intDigits) + '.' + text.slice(intDigits);
+  const value = new Decimal(text);
+  return sign === NUMERIC_NEG ? value.negated() : value;
+}
