@@ -6,7 +6,7 @@
  * binary results (pgjdbc, pgx, node-pg with `binary: true`) read the same bytes they would from
  * PostgreSQL.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { SqlError } from '../errors.js';
 import { Interval, Json, T, type SqlType, type Value } from './types.js';
 

@@ -17,7 +17,7 @@
  *                             a JS null inside the wrapper, so it never looks like SQL NULL)
  *   unknown                   string (an untyped literal not yet resolved)
  */
-import type Decimal from 'decimal.js';
+import type { Decimal } from 'decimal.js';
 
 export class Interval {
   constructor(readonly months: number, readonly days: number, readonly micros: number) {}

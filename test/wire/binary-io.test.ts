@@ -5,7 +5,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { decodeBinary, encodeBinary } from '../../src/types/binary-io.js';
 import { Interval, Json, T, type SqlType, type Value } from '../../src/types/types.js';
 import { SqlError } from '../../src/errors.js';
