@@ -20,13 +20,18 @@ export interface PostgresHandle {
   stop(): Promise<void>;
 }
 
+export interface PostgresCluster extends PostgresHandle {
+  /** The temp dir holding the cluster (data/, the log, the unix socket); stop() removes it. */
+  dir: string;
+}
+
 export async function startPostgres(): Promise<PostgresHandle> {
   const given = process.env.EDDY_TEST_PG_URL;
   if (given) {
     const port = Number(new URL(given).port || 5432);
     return { url: given, port, stop: async () => {} };
   }
-  return startThrowawayCluster();
+  return startPostgresCluster({ stopOnExit: true });
 }
 
 /** The newest installed major version's bin dir: Debian puts each under /usr/lib/postgresql/<major>. */
@@ -43,45 +48,41 @@ export function findPostgresBinDir(): string {
   return join(root, versions[0], 'bin');
 }
 
-async function startThrowawayCluster(): Promise<PostgresHandle> {
-  const bin = findPostgresBinDir();
+// PostgreSQL refuses to run as root, so as root the cluster belongs to the postgres user.
+const asRoot = () => process.getuid?.() === 0;
+
+function pgArgv(tool: string, args: string[]): [string, string[]] {
+  const path = join(findPostgresBinDir(), tool);
+  return asRoot() ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+}
+
+const stopArgs = (dir: string) => ['stop', '-D', join(dir, 'data'), '-m', 'immediate', '-w'];
+
+/**
+ * initdb + pg_ctl start in a fresh temp dir. With `stopOnExit` the cluster goes away with this
+ * process even if stop() is never called; scripts/postgres.ts turns it off so the cluster
+ * outlives the script that started it.
+ */
+export async function startPostgresCluster(opts: { stopOnExit: boolean }): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-pg-'));
   const dataDir = join(dir, 'data');
-  // PostgreSQL refuses to run as root, so as root the cluster belongs to the postgres user.
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
+  if (asRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     chownSync(dir, uid, gid);
   }
-  const pgCmd = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
-
-  let started = false;
+  const pgTool = (tool: string, args: string[]) => run(...pgArgv(tool, args));
+  const stopOnExit = () => stopPostgresClusterSync(dir);
   const stop = async () => {
-    if (started) {
-      started = false;
-      process.removeListener('exit', stopSync);
-      await pgCmd('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']).catch(() => {});
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  // A test process that dies without calling stop() must not leave a postmaster behind.
-  const stopSync = () => {
-    try {
-      const argv = ['stop', '-D', dataDir, '-m', 'immediate', '-w'];
-      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...argv], { stdio: 'ignore' });
-      else execFileSync(join(bin, 'pg_ctl'), argv, { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
+    process.removeListener('exit', stopOnExit);
+    await pgTool('pg_ctl', stopArgs(dir)).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   };
 
   try {
     // C collation and UTF-8: text ordering by code point, the same rule Eddy uses, so ORDER BY
     // and min/max over text agree between the two.
-    await pgCmd('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     // Another process may grab a probed port before postgres binds it: try a few.
     for (let attempt = 0; ; attempt++) {
       const port = await freePort();
@@ -96,12 +97,11 @@ async function startThrowawayCluster(): Promise<PostgresHandle> {
         '-c max_connections=50',
       ].join(' ');
       try {
-        await pgCmd('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', options]);
-        started = true;
-        process.on('exit', stopSync);
+        await pgTool('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', options]);
+        if (opts.stopOnExit) process.on('exit', stopOnExit);
         const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
         await waitUntilAccepting(url);
-        return { url, port, stop };
+        return { url, port, dir, stop };
       } catch (err) {
         if (attempt >= 2) throw err;
       }
@@ -110,6 +110,16 @@ async function startThrowawayCluster(): Promise<PostgresHandle> {
     await stop();
     throw err;
   }
+}
+
+/** Synchronous so it can run in an 'exit' handler; a cluster already stopped is fine. */
+export function stopPostgresClusterSync(dir: string): void {
+  try {
+    execFileSync(...pgArgv('pg_ctl', stopArgs(dir)), { stdio: 'ignore' });
+  } catch {
+    // already stopped
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function freePort(): Promise<number> {

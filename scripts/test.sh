@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `npm test`: everything, in one command. Brings up the services the tests need (one PostgreSQL
+# shared by every test file; Kafka to follow), runs every test/**/*.test.ts with node's test
+# runner, tears the services down, and exits with the runner's status. CI reads the runner's
+# closing summary (# pass N / # fail N), so it is printed as is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ]; then
+  npm ci
+fi
+
+cleanup() {
+  # --- Kafka: stop it here once scripts start one (before PostgreSQL, reverse start order). ---
+  if [ -n "${EDDY_TEST_PG_DIR:-}" ]; then
+    npx tsx scripts/postgres.ts stop "$EDDY_TEST_PG_DIR" || true
+  fi
+}
+trap cleanup EXIT
+
+# An outside server given by the caller is used as is; otherwise start our own for this run.
+if [ -z "${EDDY_TEST_PG_URL:-}" ]; then
+  eval "$(npx tsx scripts/postgres.ts start)"
+  export EDDY_TEST_PG_URL EDDY_TEST_PG_DIR
+fi
+echo "PostgreSQL for tests: $EDDY_TEST_PG_URL"
+
+# --- Kafka: start it here and export its broker address (EDDY_TEST_KAFKA_BROKERS). ---
+
+# Node 20's --test takes no globs, so the files are listed here; sorted for a stable order.
+mapfile -t test_files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+if [ "${#test_files[@]}" -eq 0 ]; then
+  echo "no test files found under test/" >&2
+  exit 1
+fi
+
+status=0
+node --import tsx --test --test-concurrency=2 "${test_files[@]}" || status=$?
+exit "$status"
