@@ -1,0 +1,392 @@
+/**
+ * Text input and output of date, timestamp, timestamptz and interval, as PostgreSQL does it with
+ * DateStyle ISO and IntervalStyle postgres.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { Interval } from './types.js';
+import {
+  USECS_PER_DAY,
+  USECS_PER_HOUR,
+  USECS_PER_MINUTE,
+  USECS_PER_SEC,
+  civilFromDays,
+  daysFromCivil,
+  daysInMonth,
+  localToUtc,
+  resolveTimeZone,
+  splitTimestamp,
+  dateInRange,
+  timestampInRange,
+  utcToLocal,
+  type TimeZone,
+} from './datetime.js';
+
+// ---- output -----------------------------------------------------------------------------------
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function formatYmd(days: number): { text: string; bc: boolean } {
+  const { year, month, day } = civilFromDays(days);
+  const bc = year <= 0;
+  return { text: `${pad(bc ? 1 - year : year, 4)}-${pad(month, 2)}-${pad(day, 2)}`, bc };
+}
+
+/** Seconds with the fraction PostgreSQL prints: trailing zeros dropped, none when whole. */
+function formatSeconds(seconds: number, micros: number): string {
+  const whole = pad(seconds, 2);
+  if (micros === 0) return whole;
+  return `${whole}.${pad(micros, 6).replace(/0+$/, '')}`;
+}
+
+function formatTimeOfDay(timeOfDay: number): string {
+  const hours = Math.floor(timeOfDay / USECS_PER_HOUR);
+  const minutes = Math.floor((timeOfDay % USECS_PER_HOUR) / USECS_PER_MINUTE);
+  const micros = timeOfDay % USECS_PER_MINUTE;
+  return `${pad(hours, 2)}:${pad(minutes, 2)}:${formatSeconds(Math.floor(micros / USECS_PER_SEC), micros % USECS_PER_SEC)}`;
+}
+
+export function formatDate(days: number): string {
+  if (days === Infinity) return 'infinity';
+  if (days === -Infinity) return '-infinity';
+  const { text, bc } = formatYmd(days);
+  return bc ? `${text} BC` : text;
+}
+
+export function formatTimestamp(ts: number): string {
+  if (ts === Infinity) return 'infinity';
+  if (ts === -Infinity) return '-infinity';
+  const { days, timeOfDay } = splitTimestamp(ts);
+  const { text, bc } = formatYmd(days);
+  return `${text} ${formatTimeOfDay(timeOfDay)}${bc ? ' BC' : ''}`;
+}
+
+/** A UTC offset as PostgreSQL prints it: +00, -05, +05:30, +00:53:28. */
+export function formatOffset(offsetSeconds: number): string {
+  const sign = offsetSeconds < 0 ? '-' : '+';
+  const abs = Math.abs(offsetSeconds);
+  const h = Math.floor(abs / 3600);
+  const m = Math.floor((abs % 3600) / 60);
+  const s = abs % 60;
+  return `${sign}${pad(h, 2)}${m || s ? `:${pad(m, 2)}` : ''}${s ? `:${pad(s, 2)}` : ''}`;
+}
+
+export function formatTimestamptz(ts: number, zone: TimeZone): string {
+  if (ts === Infinity) return 'infinity';
+  if (ts === -Infinity) return '-infinity';
+  const offset = zone.offsetAt(ts);
+  const { days, timeOfDay } = splitTimestamp(ts + offset * USECS_PER_SEC);
+  const { text, bc } = formatYmd(days);
+  return `${text} ${formatTimeOfDay(timeOfDay)}${formatOffset(offset)}${bc ? ' BC' : ''}`;
+}
+
+/** IntervalStyle postgres: `1 year 2 mons -3 days +04:05:06.5`. */
+export function formatInterval(iv: Interval): string {
+  const parts: string[] = [];
+  let isBefore = false;
+  const addPart = (value: number, unit: string) => {
+    if (value === 0) return;
+    parts.push(`${isBefore && value > 0 ? '+' : ''}${value} ${unit}${value !== 1 ? 's' : ''}`);
+    isBefore = value < 0;
+  };
+  addPart(Math.trunc(iv.months / 12), 'year');
+  addPart(iv.months % 12 || 0, 'mon');
+  addPart(iv.days, 'day');
+  if (parts.length === 0 || iv.micros !== 0) {
+    const abs = Math.abs(iv.micros);
+    const sign = iv.micros < 0 ? '-' : isBefore ? '+' : '';
+    const hours = Math.floor(abs / USECS_PER_HOUR);
+    const minutes = Math.floor((abs % USECS_PER_HOUR) / USECS_PER_MINUTE);
+    const rest = abs % USECS_PER_MINUTE;
+    parts.push(`${sign}${pad(hours, 2)}:${pad(minutes, 2)}:${formatSeconds(Math.floor(rest / USECS_PER_SEC), rest % USECS_PER_SEC)}`);
+  }
+  return parts.join(' ');
+}
+
+// ---- input ------------------------------------------------------------------------------------
+
+function syntaxError(typeName: string, text: string): SqlError {
+  return new SqlError(SQLSTATE.invalidDatetimeFormat, `invalid input syntax for type ${typeName}: "${text}"`);
+}
+
+function fieldOverflow(text: string): SqlError {
+  return new SqlError(SQLSTATE.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
+}
+
+interface ParsedDateTime {
+  special?: 'infinity' | '-infinity';
+  days: number;
+  timeOfDay: number;
+  /** Explicit zone in the text: a fixed offset in seconds, or a named zone. */
+  zone?: TimeZone;
+  hasTime: boolean;
+}
+
+const DATE_PART = String.raw`(\d{1,7})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})`;
+const TIME_PART = String.raw`(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?`;
+const ZONE_PART = String.raw`(?!(?:bc|ad)$)(?:z|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[a-z][a-z_/+-]*)`;
+const DATETIME = new RegExp(`^(?:${DATE_PART})(?:(?:[ t]+|(?=\\d))(?:${TIME_PART}))?\\s*(${ZONE_PART})?(?:\\s+(bc|ad))?$`, 'i');
+
+/** Converts fractional-second digits to microseconds, rounding half up at the 7th digit. */
+function fractionToMicros(digits: string | undefined): number {
+  if (!digits) return 0;
+  const padded = (digits + '0000000').slice(0, 7);
+  return Math.round(Number(padded) / 10);
+}
+
+function parseDateTime(text: string, typeName: string, now: () => number): ParsedDateTime {
+  const s = text.trim();
+  const lower = s.toLowerCase();
+  switch (lower) {
+    case 'infinity':
+    case '+infinity':
+      return { special: 'infinity', days: 0, timeOfDay: 0, hasTime: false };
+    case '-infinity':
+      return { special: '-infinity', days: 0, timeOfDay: 0, hasTime: false };
+    case 'epoch':
+      return { days: 0, timeOfDay: 0, hasTime: true, zone: resolveTimeZone('UTC') };
+    case 'now': {
+      const n = now();
+      const { days, timeOfDay } = splitTimestamp(n);
+      return { days, timeOfDay, hasTime: true, zone: resolveTimeZone('UTC') };
+    }
+    case 'today':
+    case 'tomorrow':
+    case 'yesterday': {
+      const { days } = splitTimestamp(now());
+      return { days: days + (lower === 'tomorrow' ? 1 : lower === 'yesterday' ? -1 : 0), timeOfDay: 0, hasTime: false };
+    }
+  }
+  const m = DATETIME.exec(s);
+  if (!m) throw syntaxError(typeName, text);
+  let year = Number(m[1] ?? m[4]);
+  const month = Number(m[2] ?? m[5]);
+  const day = Number(m[3] ?? m[6]);
+  const bc = m[12]?.toLowerCase() === 'bc';
+  if (bc) {
+    if (year === 0) throw fieldOverflow(text);
+    year = 1 - year;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw fieldOverflow(text);
+  const hasTime = m[7] !== undefined;
+  let timeOfDay = 0;
+  if (hasTime) {
+    const h = Number(m[7]);
+    const mi = Number(m[8]);
+    const sec = Number(m[9] ?? 0);
+    const micros = fractionToMicros(m[10]);
+    if (h > 24 || mi > 59 || sec > 60 || (h === 24 && (mi > 0 || sec > 0 || micros > 0))) throw fieldOverflow(text);
+    timeOfDay = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + micros;
+  }
+  let zone: TimeZone | undefined;
+  if (m[11] !== undefined) {
+    zone = resolveTimeZone(m[11]);
+    if (!zone) {
+      throw new SqlError(SQLSTATE.invalidParameterValue, `time zone "${m[11]}" not recognized`);
+    }
+  }
+  return { days: daysFromCivil(year, month, day), timeOfDay, zone, hasTime };
+}
+
+export interface DateTimeInputOptions {
+  /** The session's zone, for timestamptz text without an explicit zone. */
+  zone: TimeZone;
+  /** The current transaction time in microseconds, for 'now', 'today'... */
+  now: () => number;
+}
+
+export function parseDate(text: string, opts: DateTimeInputOptions): number {
+  const p = parseDateTime(text, 'date', opts.now);
+  if (p.special) return p.special === 'infinity' ? Infinity : -Infinity;
+  if (!dateInRange(p.days)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, `date out of range: "${text}"`);
+  return p.days;
+}
+
+export function parseTimestamp(text: string, opts: DateTimeInputOptions): number {
+  const p = parseDateTime(text, 'timestamp', opts.now);
+  if (p.special) return p.special === 'infinity' ? Infinity : -Infinity;
+  let ts = p.days * USECS_PER_DAY + p.timeOfDay;
+  // 'now' is an instant: as a timestamp it is the wall-clock time in the session's zone
+  if (text.trim().toLowerCase() === 'now') ts = utcToLocal(ts, opts.zone);
+  if (!timestampInRange(ts)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
+  return ts;
+}
+
+export function parseTimestamptz(text: string, opts: DateTimeInputOptions): number {
+  const p = parseDateTime(text, 'timestamp with time zone', opts.now);
+  if (p.special) return p.special === 'infinity' ? Infinity : -Infinity;
+  const local = p.days * USECS_PER_DAY + p.timeOfDay;
+  const ts = localToUtc(local, p.zone ?? opts.zone);
+  if (!timestampInRange(ts)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
+  return ts;
+}
+
+// ---- interval input ---------------------------------------------------------------------------
+
+type Unit = 'micro' | 'milli' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year' | 'decade' | 'century' | 'millennium';
+
+const UNITS = new Map<string, Unit>();
+for (const [unit, names] of Object.entries({
+  micro: ['microsecond', 'microseconds', 'us', 'usec', 'usecs', 'useconds', 'microsecon'],
+  milli: ['millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'mseconds', 'millisecon'],
+  second: ['second', 'seconds', 's', 'sec', 'secs'],
+  minute: ['minute', 'minutes', 'm', 'min', 'mins'],
+  hour: ['hour', 'hours', 'h', 'hr', 'hrs'],
+  day: ['day', 'days', 'd'],
+  week: ['week', 'weeks', 'w'],
+  month: ['month', 'months', 'mon', 'mons'],
+  year: ['year', 'years', 'y', 'yr', 'yrs'],
+  decade: ['decade', 'decades', 'dec', 'decs'],
+  century: ['century', 'centuries', 'c', 'cent'],
+  millennium: ['millennium', 'millennia', 'mil', 'mils', 'millenniums'],
+} as Record<Unit, string[]>)) {
+  for (const n of names) UNITS.set(n, unit as Unit);
+}
+
+/** Accumulates interval fields, spilling fractions downwards as PostgreSQL does (month = 30 days). */
+class IntervalBuilder {
+  months = 0;
+  days = 0;
+  micros = 0;
+
+  add(unit: Unit, value: number): void {
+    switch (unit) {
+      case 'micro':
+        this.micros += value;
+        return;
+      case 'milli':
+        this.micros += value * 1000;
+        return;
+      case 'second':
+        this.micros += value * USECS_PER_SEC;
+        return;
+      case 'minute':
+        this.micros += value * USECS_PER_MINUTE;
+        return;
+      case 'hour':
+        this.micros += value * USECS_PER_HOUR;
+        return;
+      case 'day':
+        this.addDays(value);
+        return;
+      case 'week':
+        this.addDays(value * 7);
+        return;
+      case 'month':
+        this.addMonths(value);
+        return;
+      case 'year':
+        this.addMonths(value * 12);
+        return;
+      case 'decade':
+        this.addMonths(value * 120);
+        return;
+      case 'century':
+        this.addMonths(value * 1200);
+        return;
+      case 'millennium':
+        this.addMonths(value * 12000);
+        return;
+    }
+  }
+
+  private addDays(value: number): void {
+    const whole = Math.trunc(value);
+    this.days += whole;
+    this.micros += (value - whole) * USECS_PER_DAY;
+  }
+
+  private addMonths(value: number): void {
+    const whole = Math.trunc(value);
+    this.months += whole;
+    this.addDays((value - whole) * 30);
+  }
+
+  build(negate: boolean): Interval {
+    const s = negate ? -1 : 1;
+    return new Interval(s * this.months || 0, s * this.days || 0, s * Math.round(this.micros) || 0);
+  }
+}
+
+const ISO_INTERVAL = /^(-)?P(?:(-?[\d.]+)Y)?(?:(-?[\d.]+)M)?(?:(-?[\d.]+)W)?(?:(-?[\d.]+)D)?(?:T(?:(-?[\d.]+)H)?(?:(-?[\d.]+)M)?(?:(-?[\d.]+)S)?)?$/i;
+const CLOCK = /^([+-])?(\d+):(\d+)(?::(\d+(?:\.\d*)?))?$/;
+
+export function parseInterval(text: string): Interval {
+  const bad = () => syntaxError('interval', text);
+  const s = text.trim();
+  if (s === '') throw bad();
+  const iso = ISO_INTERVAL.exec(s);
+  if (iso && s.length > 1) {
+    const b = new IntervalBuilder();
+    const units: Unit[] = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
+    units.forEach((u, i) => {
+      const v = iso[i + 2];
+      if (v !== undefined) b.add(u, Number(v));
+    });
+    return b.build(iso[1] === '-');
+  }
+  const tokens = s
+    .toLowerCase()
+    .replace(/^@\s*/, '')
+    .split(/\s+/);
+  const b = new IntervalBuilder();
+  let ago = false;
+  let sawField = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (tok === 'ago' && i === tokens.length - 1 && sawField) {
+      ago = true;
+      continue;
+    }
+    const clock = CLOCK.exec(tok);
+    if (clock) {
+      const sign = clock[1] === '-' ? -1 : 1;
+      const a = Number(clock[2]);
+      const c = Number(clock[3]);
+      if (clock[4] !== undefined) {
+        if (c > 59 || Number(clock[4]) >= 60) throw fieldOverflow(text);
+        b.add('hour', sign * a);
+        b.add('minute', sign * c);
+        b.add('second', sign * Number(clock[4]));
+      } else {
+        if (c > 59) throw fieldOverflow(text);
+        b.add('hour', sign * a);
+        b.add('minute', sign * c);
+      }
+      sawField = true;
+      continue;
+    }
+    // a number glued to its unit ("5min") or followed by it ("5 min"); a lone number is seconds
+    const glued = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([a-z]+)$/.exec(tok);
+    let numText: string;
+    let unitText: string | undefined;
+    if (glued) {
+      numText = glued[1]!;
+      unitText = glued[2];
+    } else if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(tok)) {
+      numText = tok;
+      const next = tokens[i + 1];
+      if (next !== undefined && UNITS.has(next)) {
+        unitText = next;
+        i++;
+      } else if (next !== undefined && CLOCK.test(next) && !next.startsWith('-') && !next.startsWith('+')) {
+        unitText = 'day'; // "1 12:00:00" is a day count followed by a time
+      }
+    } else {
+      throw bad();
+    }
+    const value = Number(numText);
+    if (!Number.isFinite(value)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval field value out of range: "' + text + '"');
+    const unit = unitText === undefined ? 'second' : UNITS.get(unitText);
+    if (!unit) throw bad();
+    b.add(unit, value);
+    sawField = true;
+  }
+  if (!sawField) throw bad();
+  const iv = b.build(ago);
+  if (Math.abs(iv.months) > 2147483647 || Math.abs(iv.days) > 2147483647 || !Number.isSafeInteger(iv.micros)) {
+    throw new SqlError(SQLSTATE.datetimeFieldOverflow, `interval field value out of range: "${text}"`);
+  }
+  return iv;
+}

@@ -1,0 +1,97 @@
+/**
+ * PostgreSQL numeric on top of decimal.js.
+ *
+ * PostgreSQL's numeric carries a display scale (`1.50` stays `1.50`, `1.50 + 1` is `2.50`), which
+ * a Decimal does not: decimal.js normalises trailing zeros away. The scale therefore travels beside
+ * the value in a WeakMap keyed by the Decimal instance; a Decimal made elsewhere (an aggregate, a
+ * decoder) has no entry and shows as many decimals as it needs.
+ */
+import { Decimal } from 'decimal.js';
+import { SqlError, SQLSTATE } from '../errors.js';
+
+// decimal.js defaults to 20 significant digits, far fewer than numeric's; results are rounded to
+// PostgreSQL's scales explicitly, so intermediate precision only has to be generous. ROUND_HALF_UP
+// in decimal.js is "half away from zero", which is what PostgreSQL's numeric rounding does.
+Decimal.set({ precision: 1000, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15 });
+
+/** PostgreSQL's limit on a numeric's display scale. */
+export const NUMERIC_MAX_DISPLAY_SCALE = 1000;
+
+const scales = new WeakMap<Decimal, number>();
+
+/** Attaches a display scale to a numeric value (rounding it to that scale) and returns it. */
+export function withScale(value: Decimal, scale: number): Decimal {
+  const rounded = value.isFinite() ? value.toDecimalPlaces(scale) : value;
+  scales.set(rounded, scale);
+  return rounded;
+}
+
+/** The display scale of a numeric value: the one attached, else the decimals it needs. */
+export function scaleOf(value: Decimal): number {
+  const known = scales.get(value);
+  if (known !== undefined) return known;
+  return value.isFinite() ? value.decimalPlaces() : 0;
+}
+
+/** numeric's text output: the value with exactly its display scale, NaN, Infinity, -Infinity. */
+export function formatNumeric(value: Decimal): string {
+  if (value.isNaN()) return 'NaN';
+  if (!value.isFinite()) return value.isNegative() ? '-Infinity' : 'Infinity';
+  const abs = value.isZero() ? value.abs() : value; // numeric has no negative zero
+  return abs.toFixed(scaleOf(value));
+}
+
+const NUMERIC_TEXT = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?$/;
+
+/** numeric's text input; null when the text is not a number (the caller raises 22P02). */
+export function parseNumericText(text: string): Decimal | null {
+  const s = text.trim();
+  const lower = s.toLowerCase();
+  if (lower === 'nan') return new Decimal(NaN);
+  if (lower === 'infinity' || lower === '+infinity' || lower === 'inf' || lower === '+inf') return new Decimal(Infinity);
+  if (lower === '-infinity' || lower === '-inf') return new Decimal(-Infinity);
+  const m = NUMERIC_TEXT.exec(s);
+  if (!m) return null;
+  const mantissa = m[2]!;
+  const dot = mantissa.indexOf('.');
+  const fractionDigits = dot < 0 ? 0 : mantissa.length - dot - 1;
+  const exponent = m[3] ? Number(m[3]) : 0;
+  if (!Number.isFinite(exponent) || Math.abs(exponent) > 1_000_000) return null;
+  const value = new Decimal(s);
+  return withScale(value, Math.max(0, fractionDigits - exponent));
+}
+
+/** numeric typmod as PostgreSQL encodes it: ((precision << 16) | scale) + 4. */
+export function numericTypmod(precision: number, scale: number): number {
+  return ((precision << 16) | (scale & 0xffff)) + 4;
+}
+
+export function numericTypmodParts(typmod: number): { precision: number; scale: number } {
+  const t = typmod - 4;
+  const scale = t & 0xffff;
+  // scale is stored as 16 bits and may be negative in PostgreSQL 15
+  return { precision: (t >> 16) & 0xffff, scale: scale > 0x7fff ? scale - 0x10000 : scale };
+}
+
+/** Applies numeric(p,s): round to s decimals, 22003 when the integer part does not fit. */
+export function applyNumericTypmod(value: Decimal, typmod: number): Decimal {
+  if (typmod < 4) return value;
+  const { precision, scale } = numericTypmodParts(typmod);
+  if (value.isNaN()) return value;
+  if (!value.isFinite()) {
+    throw new SqlError(SQLSTATE.numericValueOutOfRange, 'numeric field overflow', {
+      detail: `A field with precision ${precision}, scale ${scale} cannot hold an infinite value.`,
+    });
+  }
+  const rounded = value.toDecimalPlaces(Math.max(scale, 0));
+  const limit = new Decimal(10).pow(precision - scale);
+  if (rounded.abs().gte(limit)) {
+    throw new SqlError(SQLSTATE.numericValueOutOfRange, 'numeric field overflow', {
+      detail:
+        precision - scale > 0
+          ? `A field with precision ${precision}, scale ${scale} must round to an absolute value less than 10^${precision - scale}.`
+          : `A field with precision ${precision}, scale ${scale} must round to an absolute value less than 1.`,
+    });
+  }
+  return withScale(rounded, Math.max(scale, 0));
+}
