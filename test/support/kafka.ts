@@ -1,0 +1,145 @@
+/**
+ * Real Kafka for tests: ensureKafka() brings up the local broker and schema registry through
+ * `scripts/kafka/kafka.ts start` when they are not answering, and the helpers below create
+ * topics, produce and read messages with kafkajs. Tests create their own topics (uniqueTopic)
+ * so that they can run in parallel against the one shared broker.
+ * Ports follow the script's environment: KAFKA_PORT, SCHEMA_REGISTRY_PORT, EDDY_KAFKA_STATE_DIR.
+ */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel, Partitioners, type IHeaders } from 'kafkajs';
+import { brokerAnswers, createTopic as createTopicWithAdmin } from '../../scripts/kafka/broker.js';
+import { registryAnswers } from '../../scripts/kafka/registry.js';
+import { brokerAddress, readSettings, registryUrl } from '../../scripts/kafka/settings.js';
+
+const execFileAsync = promisify(execFile);
+const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+
+export interface KafkaEndpoints {
+  /** bootstrap.servers, e.g. '127.0.0.1:9092' */
+  brokers: string;
+  /** e.g. 'http://127.0.0.1:8081' */
+  registryUrl: string;
+}
+
+/** Starts the local broker and registry unless both already answer; returns where they are. */
+export async function ensureKafka(): Promise<KafkaEndpoints> {
+  const settings = readSettings();
+  const endpoints = { brokers: brokerAddress(settings), registryUrl: registryUrl(settings) };
+  const [broker, registry] = await Promise.all([brokerAnswers(settings), registryAnswers(settings)]);
+  if (broker && registry) return endpoints;
+  try {
+    // The script takes a lock, so test files starting it at the same time get one broker.
+    await execFileAsync(process.execPath, ['--import', 'tsx', 'scripts/kafka/kafka.ts', 'start'], {
+      cwd: REPO_ROOT,
+      env: process.env,
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`could not start Kafka for tests:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+  return endpoints;
+}
+
+let topicCounter = 0;
+
+/** A topic name no other test (or earlier run against the same broker) has used. */
+export function uniqueTopic(prefix: string): string {
+  topicCounter += 1;
+  return `${prefix}-${process.pid}-${Date.now()}-${topicCounter}`;
+}
+
+/** Creates the topic with its leaders elected, so producing to any partition works at once. */
+export async function createTopic(name: string, partitions = 1): Promise<void> {
+  const result = await createTopicWithAdmin(readSettings(), name, partitions);
+  if (result.partitions !== partitions) {
+    throw new Error(`topic ${name} exists with ${result.partitions} partitions, not ${partitions}`);
+  }
+}
+
+function client(clientId: string): Kafka {
+  // Tests report their own failures; kafkajs's INFO lines about group joins are noise.
+  return new Kafka({ clientId, brokers: [brokerAddress(readSettings())], logLevel: logLevel.ERROR });
+}
+
+export interface MessageToProduce {
+  key?: string | Buffer | null;
+  /** null is a tombstone. */
+  value: string | Buffer | null;
+  partition?: number;
+  headers?: Record<string, string | Buffer>;
+  /** Milliseconds since the epoch, as a decimal string (kafkajs's form); default: now. */
+  timestamp?: string;
+}
+
+/** Produces the messages in order, waiting for the broker's acknowledgement of all of them. */
+export async function produce(topic: string, messages: MessageToProduce[]): Promise<void> {
+  // Kafka's default partitioner (murmur2 on the key), named to silence kafkajs's v2 notice.
+  const producer = client('eddy-test-producer').producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface ConsumedMessage {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+  timestamp: string;
+}
+
+/**
+ * Reads the topic from the beginning in a fresh consumer group until `count` messages arrived or
+ * the deadline passes (an error that says how many came). Returns what arrived, in arrival
+ * order: at least `count`, more if further messages came before the consumer stopped, so a test
+ * can tell "exactly these" from "these and duplicates".
+ */
+export async function consume(topic: string, count: number, options: { timeoutMs?: number } = {}): Promise<ConsumedMessage[]> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const consumer = client('eddy-test-consumer').consumer({ groupId: uniqueTopic('eddy-test-group') });
+  const received: ConsumedMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`consumed ${received.length} of ${count} messages from ${topic} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            received.push({
+              partition,
+              offset: message.offset,
+              key: message.key,
+              value: message.value,
+              headers: message.headers ?? {},
+              timestamp: message.timestamp,
+            });
+            if (received.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
+
+/** The real Confluent registry client, pointed at the local registry. */
+export function schemaRegistry(): SchemaRegistry {
+  return new SchemaRegistry({ host: registryUrl(readSettings()) });
+}
