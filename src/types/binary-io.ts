@@ -8,6 +8,8 @@
  */
 import { Decimal } from 'decimal.js';
 import { SqlError } from '../errors.js';
+import { formatJson, formatJsonb, parseJsonText } from './json-text.js';
+import { NUMERIC_MAX_DISPLAY_SCALE, scaleOf, withScale } from './numeric.js';
 import { Interval, Json, T, type SqlType, type Value } from './types.js';
 
 /** PostgreSQL's SQLSTATE invalid_binary_representation. */
@@ -94,9 +96,9 @@ export function encodeBinary(type: SqlType, value: Value): Buffer {
       return b;
     }
     case T.json.oid:
-      return Buffer.from(jsonText(value as Json), 'utf8');
+      return Buffer.from(formatJson((value as Json).value), 'utf8');
     case T.jsonb.oid:
-      return Buffer.concat([Buffer.from([JSONB_VERSION]), Buffer.from(jsonText(value as Json), 'utf8')]);
+      return Buffer.concat([Buffer.from([JSONB_VERSION]), Buffer.from(formatJsonb((value as Json).value), 'utf8')]);
     case T.text.oid:
     case T.varchar.oid:
     case T.bpchar.oid:
@@ -149,12 +151,12 @@ export function decodeBinary(type: SqlType, bytes: Buffer): Value {
       expectLength(type, bytes, 16);
       return new Interval(bytes.readInt32BE(12), bytes.readInt32BE(8), Number(bytes.readBigInt64BE(0)));
     case T.json.oid:
-      return parseJson(bytes.toString('utf8'));
+      return new Json(parseJsonText(decodeUtf8(bytes), 'json'));
     case T.jsonb.oid:
       if (bytes.length < 1 || bytes[0] !== JSONB_VERSION) {
         throw invalid(`unsupported jsonb version number ${bytes.length ? bytes[0] : 'missing'}`);
       }
-      return parseJson(bytes.subarray(1).toString('utf8'));
+      return new Json(parseJsonText(decodeUtf8(bytes.subarray(1)), 'jsonb'));
     case T.text.oid:
     case T.varchar.oid:
     case T.bpchar.oid:
@@ -186,27 +188,6 @@ function decodeUtf8(bytes: Buffer): string {
   }
 }
 
-function parseJson(text: string): Json {
-  try {
-    return new Json(JSON.parse(text));
-  } catch (err) {
-    throw new SqlError('22P02', `invalid input syntax for type json: ${(err as Error).message}`);
-  }
-}
-
-/** JSON's text as PostgreSQL's jsonb_out prints it: a space after ':' and ','. */
-function jsonText(json: Json): string {
-  return jsonbOut(json.value);
-}
-
-function jsonbOut(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(jsonbOut).join(', ')}]`;
-  if (v !== null && typeof v === 'object') {
-    const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${jsonbOut(x)}`);
-    return `{${parts.join(', ')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
 
 function dateToPg(days: number): number {
   if (days === Infinity) return INT32_MAX;
@@ -240,7 +221,7 @@ function timestampFromPg(micros: bigint): number {
 function encodeNumeric(d: Decimal): Buffer {
   if (d.isNaN()) return numericHeader(0, 0, NUMERIC_NAN, 0);
   if (!d.isFinite()) return numericHeader(0, 0, d.isNegative() ? NUMERIC_NINF : NUMERIC_PINF, 0);
-  const dscale = d.decimalPlaces();
+  const dscale = scaleOf(d);
   const [intPart, fracPart = ''] = d.abs().toFixed().split('.');
   const intPadded = intPart.padStart(Math.ceil(intPart.length / DEC_DIGITS) * DEC_DIGITS, '0');
   const fracPadded = fracPart.padEnd(Math.ceil(fracPart.length / DEC_DIGITS) * DEC_DIGITS, '0');
@@ -278,6 +259,8 @@ function decodeNumeric(bytes: Buffer): Decimal {
   const ndigits = bytes.readInt16BE(0);
   const weight = bytes.readInt16BE(2);
   const sign = bytes.readUInt16BE(4);
+  const dscale = bytes.readInt16BE(6);
+  if (dscale < 0 || dscale > NUMERIC_MAX_DISPLAY_SCALE) throw invalid('invalid scale in external "numeric" value');
   if (ndigits < 0 || bytes.length !== 8 + 2 * ndigits) throw invalid('invalid length in external "numeric" value');
   switch (sign) {
     case NUMERIC_NAN:
@@ -298,12 +281,12 @@ function decodeNumeric(bytes: Buffer): Decimal {
     if (digit < 0 || digit >= 10000) throw invalid('invalid digit in external "numeric" value');
     text += String(digit).padStart(DEC_DIGITS, '0');
   }
-  if (ndigits === 0) return new Decimal(0);
+  if (ndigits === 0) return withScale(new Decimal(0), dscale);
   // The decimal point sits after (weight + 1) base-10000 digits.
   const intDigits = (weight + 1) * DEC_DIGITS;
   if (intDigits <= 0) text = '0.' + '0'.repeat(-intDigits) + text;
   else if (intDigits >= text.length) text = text + '0'.repeat(intDigits - text.length);
   else text = text.slice(0, intDigits) + '.' + text.slice(intDigits);
   const value = new Decimal(text);
-  return sign === NUMERIC_NEG ? value.negated() : value;
+  return withScale(sign === NUMERIC_NEG ? value.negated() : value, dscale);
 }

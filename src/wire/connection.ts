@@ -1,0 +1,308 @@
+/**
+ * One client connection: the startup handshake, then a loop that handles one message at a time
+ * against the connection's SqlSession. Whatever the client sends, the worst outcome is that this
+ * connection ends (with a FATAL ErrorResponse where the protocol allows one) and one log line;
+ * the process and the other connections carry on.
+ */
+import type { Socket } from 'node:net';
+import { SQLSTATE, SqlError } from '../errors.js';
+import type { CancelRegistry } from './cancel-registry.js';
+import { asReportable, errorFields, shiftPosition } from './error-report.js';
+import { ExtendedQuery } from './extended-query.js';
+import { FrameInbox } from './frame-inbox.js';
+import { decodeCancelRequest, decodeQuery, decodeStartupParams } from './frontend-messages.js';
+import {
+  CANCEL_REQUEST_CODE,
+  GSSENC_REQUEST_CODE,
+  SSL_REQUEST_CODE,
+  type Frame,
+  type TypedFrame,
+} from './message-framer.js';
+import { MessageWriter } from './message-writer.js';
+import { fatalProtocolViolation, isFatal, protocolViolation } from './protocol-error.js';
+import type { SessionFactory, SqlSession } from './session-api.js';
+import { runSimpleQuery } from './simple-query.js';
+import type { TextIoSettings } from '../types/text-io.js';
+import type { WireContext } from './wire-context.js';
+
+/** PostgreSQL's authentication_timeout: a client that never finishes starting up is dropped. */
+const STARTUP_TIMEOUT_MS = 60_000;
+/** How long a closing connection may take to say goodbye before its socket is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
+
+export interface ConnectionOptions {
+  sessionFactory: SessionFactory;
+  cancels: CancelRegistry;
+  log: (line: string) => void;
+}
+
+export class Connection implements WireContext {
+  readonly writer: MessageWriter;
+  readonly textSettings: TextIoSettings = {};
+  /** Resolves when the socket is closed and everything the connection held is released. */
+  readonly closed: Promise<void>;
+
+  private readonly inbox: FrameInbox;
+  private readonly extended = new ExtendedQuery(this);
+  private readonly disconnectHandlers = new Set<() => void>();
+  private readonly peer: string;
+  private sessionOrNull: SqlSession | null = null;
+  private backendPid: number | null = null;
+  private ignoreTillSync = false;
+  private gone = false;
+
+  constructor(private readonly socket: Socket, private readonly opts: ConnectionOptions) {
+    this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    this.writer = new MessageWriter({ write: (chunk) => (this.gone ? true : socket.write(chunk)) });
+    this.inbox = new FrameInbox(socket);
+    // Resets and broken pipes surface here; 'close' follows and does the cleaning up.
+    socket.on('error', () => {});
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', resolve));
+    socket.once('close', () => this.disconnected());
+    this.closed = Promise.all([socketClosed, this.run()]).then(() => {});
+  }
+
+  get session(): SqlSession {
+    if (!this.sessionOrNull) throw new Error('session used before startup completed');
+    return this.sessionOrNull;
+  }
+
+  /** Server shutdown: tell the client why, then close. */
+  terminate(): void {
+    if (this.gone) return;
+    this.writer.errorResponse(
+      errorFields(new SqlError(SQLSTATE.adminShutdown, 'terminating connection due to administrator command', { severity: 'FATAL' })),
+    );
+    this.writer.flush();
+    this.sessionOrNull?.cancel();
+    this.endSocket();
+  }
+
+  // --- WireContext ------------------------------------------------------------------------------
+
+  nextFrame(): Promise<Frame | null> {
+    return this.inbox.next();
+  }
+
+  async flush(): Promise<void> {
+    if (this.writer.flush() || this.gone) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  sendSessionMessages(): void {
+    for (const n of this.session.takeNotices()) {
+      this.writer.noticeResponse({ severity: n.severity, code: n.code, message: n.message });
+    }
+    for (const [name, value] of this.session.takeParameterChanges()) this.parameterStatus(name, value);
+  }
+
+  reportError(err: unknown, positionOffset: number): void {
+    const e = asReportable(shiftPosition(err, positionOffset));
+    if (isFatal(e)) throw e;
+    if (!(err instanceof SqlError)) this.logInternal(err);
+    this.writer.errorResponse(errorFields(e));
+    this.session.onError(e);
+    this.sendSessionMessages();
+  }
+
+  onDisconnect(stop: () => void): () => void {
+    this.disconnectHandlers.add(stop);
+    return () => this.disconnectHandlers.delete(stop);
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  private async run(): Promise<void> {
+    try {
+      if (await this.startup()) await this.messageLoop();
+    } catch (err) {
+      this.failConnection(err);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Handles startup packets until the session is ready; false when the connection should just end. */
+  private async startup(): Promise<boolean> {
+    const timer = setTimeout(() => {
+      this.opts.log(`wire ${this.peer}: startup not completed within ${STARTUP_TIMEOUT_MS} ms, closing`);
+      this.socket.destroy();
+    }, STARTUP_TIMEOUT_MS);
+    try {
+      for (;;) {
+        const frame = await this.inbox.next();
+        if (frame === null) return false;
+        if (frame.kind !== 'startup') throw fatalProtocolViolation('expected a startup packet');
+        if (frame.code === SSL_REQUEST_CODE || frame.code === GSSENC_REQUEST_CODE) {
+          // No TLS or GSS here: 'N' tells the client to go on in plain text on this socket.
+          this.writer.rawByte('N');
+          await this.flush();
+          continue;
+        }
+        if (frame.code === CANCEL_REQUEST_CODE) {
+          const { pid, secret } = decodeCancelRequest(frame.body);
+          this.opts.cancels.cancel(pid, secret);
+          return false;
+        }
+        this.acceptStartup(frame.code, frame.body);
+        await this.flush();
+        return true;
+      }
+    } catch (err) {
+      // Nothing can be recovered before startup completes: every error here ends the connection.
+      if (err instanceof SqlError && !isFatal(err)) {
+        throw new SqlError(err.code, err.message, { ...err.extra, severity: 'FATAL' });
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private acceptStartup(code: number, body: Buffer): void {
+    const major = code >>> 16;
+    const minor = code & 0xffff;
+    if (major !== 3) {
+      throw fatalProtocolViolation(
+        `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.0`,
+        SQLSTATE.featureNotSupported,
+      );
+    }
+    const params = decodeStartupParams(body);
+    // Protocol options (_pq_.*) and minor versions above 0 are declined, not refused: the client
+    // learns what we speak and carries on with 3.0.
+    const options = Object.keys(params).filter((k) => k.startsWith('_pq_.'));
+    for (const k of options) delete params[k];
+    if (minor > 0 || options.length > 0) this.writer.negotiateProtocolVersion(0, options);
+    this.sessionOrNull = this.opts.sessionFactory(params);
+    const session = this.sessionOrNull;
+    const { pid, secret } = this.opts.cancels.register(() => session.cancel());
+    this.backendPid = pid;
+    this.writer.authenticationOk();
+    for (const [name, value] of session.parameterStatuses()) this.parameterStatus(name, value);
+    this.writer.backendKeyData(pid, secret);
+    this.writer.readyForQuery(session.transactionStatus());
+  }
+
+  private async messageLoop(): Promise<void> {
+    for (;;) {
+      const frame = await this.inbox.next();
+      if (frame === null) {
+        if (this.inbox.partialBytes > 0) {
+          this.opts.log(`wire ${this.peer}: client closed the connection in the middle of a message`);
+        }
+        return;
+      }
+      if (frame.kind !== 'typed') throw fatalProtocolViolation('unexpected startup packet');
+      if (frame.type === 'X') return;
+      await this.dispatch(frame);
+      if (this.writer.wantsFlush) await this.flush();
+    }
+  }
+
+  private async dispatch({ type, body }: TypedFrame): Promise<void> {
+    if (type === 'Q') return this.simpleQuery(body);
+    if (type === 'S') return this.sync();
+    // After an error in the extended protocol everything up to the next Sync is skipped, so the
+    // rest of a pipelined batch does not run against a failed state.
+    if (this.ignoreTillSync) return;
+    try {
+      switch (type) {
+        case 'P':
+          return this.extended.parse(body);
+        case 'B':
+          return this.extended.bind(body);
+        case 'D':
+          return this.extended.describe(body);
+        case 'E':
+          return await this.extended.execute(body);
+        case 'C':
+          return this.extended.close(body);
+        case 'H':
+          return await this.flush();
+        // The protocol says CopyData, CopyDone and CopyFail outside COPY are ignored (they may
+        // trail a COPY that failed).
+        case 'd':
+        case 'c':
+        case 'f':
+          return;
+        case 'F':
+          throw new SqlError(SQLSTATE.featureNotSupported, 'the function call protocol is not supported');
+        default:
+          throw protocolViolation(`unexpected message type "${type}"`);
+      }
+    } catch (err) {
+      this.reportError(err, 0);
+      this.ignoreTillSync = true;
+    }
+  }
+
+  private async simpleQuery(body: Buffer): Promise<void> {
+    this.extended.dropUnnamed();
+    try {
+      await runSimpleQuery(this, decodeQuery(body));
+    } catch (err) {
+      this.reportError(err, 0);
+    }
+    this.readyForQuery();
+    await this.flush();
+  }
+
+  private async sync(): Promise<void> {
+    this.ignoreTillSync = false;
+    this.readyForQuery();
+    await this.flush();
+  }
+
+  private readyForQuery(): void {
+    const status = this.session.transactionStatus();
+    if (status === 'I') this.extended.endOfTransaction();
+    this.writer.readyForQuery(status);
+  }
+
+  private parameterStatus(name: string, value: string): void {
+    if (name === 'TimeZone') this.textSettings.timeZone = value;
+    this.writer.parameterStatus(name, value);
+  }
+
+  /** Ends the connection after an error that cannot be recovered from (or a bug in this loop). */
+  private failConnection(err: unknown): void {
+    const e = asReportable(err);
+    if (err instanceof SqlError) this.opts.log(`wire ${this.peer}: closing connection: ${e.code} ${e.message}`);
+    else this.logInternal(err);
+    this.writer.errorResponse(errorFields(new SqlError(e.code, e.message, { ...e.extra, severity: 'FATAL' })));
+    this.writer.flush();
+  }
+
+  private logInternal(err: unknown): void {
+    this.opts.log(`wire ${this.peer}: internal error: ${err instanceof Error ? err.stack : String(err)}`);
+  }
+
+  private disconnected(): void {
+    this.gone = true;
+    for (const stop of [...this.disconnectHandlers]) stop();
+    this.disconnectHandlers.clear();
+  }
+
+  private release(): void {
+    this.extended.closeAll();
+    if (this.backendPid !== null) this.opts.cancels.unregister(this.backendPid);
+    this.sessionOrNull?.close();
+    this.endSocket();
+  }
+
+  private endSocket(): void {
+    if (this.socket.destroyed) return;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+}

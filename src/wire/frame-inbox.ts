@@ -1,0 +1,82 @@
+/**
+ * The queue between a socket and the protocol loop. Bytes arrive whenever the client sends them,
+ * but messages must be handled one at a time, in order, each possibly waiting on the engine; the
+ * loop pulls frames with `next()`. When too much is queued the socket is paused (TCP
+ * backpressure reaches the client) and resumed as the loop catches up.
+ */
+import type { Socket } from 'node:net';
+import type { SqlError } from '../errors.js';
+import { MessageFramer, type Frame } from './message-framer.js';
+
+const PAUSE_ABOVE_BYTES = 8 << 20;
+
+export class FrameInbox {
+  private readonly framer = new MessageFramer();
+  private readonly frames: Frame[] = [];
+  private queuedBytes = 0;
+  private waiter: (() => void) | null = null;
+  private ended = false;
+  private failure: SqlError | null = null;
+  private paused = false;
+
+  constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('end', () => this.finish());
+    socket.on('close', () => this.finish());
+  }
+
+  /** Bytes of an incomplete message still waiting for the rest: a client that vanished mid-message. */
+  get partialBytes(): number {
+    return this.framer.pendingBytes;
+  }
+
+  /**
+   * The next message in arrival order; null once the client has closed and everything before
+   * was delivered. Throws the framing error (a FATAL SqlError) in its place in the stream.
+   */
+  async next(): Promise<Frame | null> {
+    while (this.frames.length === 0) {
+      if (this.failure) throw this.failure;
+      if (this.ended) return null;
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+    const frame = this.frames.shift()!;
+    this.queuedBytes -= frame.body.length;
+    if (this.paused && this.queuedBytes < PAUSE_ABOVE_BYTES / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    return frame;
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.failure || this.ended) return;
+    this.framer.push(chunk);
+    try {
+      for (let frame = this.framer.next(); frame; frame = this.framer.next()) {
+        this.frames.push(frame);
+        this.queuedBytes += frame.body.length;
+      }
+    } catch (err) {
+      // Once framing is lost nothing after this point can be read: stop reading altogether.
+      this.failure = err as SqlError;
+      this.socket.pause();
+    }
+    if (!this.paused && this.queuedBytes > PAUSE_ABOVE_BYTES) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    this.wake();
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+}

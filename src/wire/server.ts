@@ -1,0 +1,59 @@
+/**
+ * The PostgreSQL wire listener: accepts TCP connections and gives each its own Connection and
+ * SqlSession. Closing stops accepting, tells every client the server is shutting down, and
+ * resolves once every connection has released what it held.
+ */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { CancelRegistry } from './cancel-registry.js';
+import { Connection } from './connection.js';
+import type { SessionFactory } from './session-api.js';
+
+export interface WireServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  sessionFactory: SessionFactory;
+  log: (line: string) => void;
+}
+
+export interface WireServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startWireServer(opts: WireServerOptions): Promise<WireServer> {
+  const cancels = new CancelRegistry();
+  const connections = new Set<Connection>();
+  const server = createServer((socket: Socket) => {
+    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log });
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+  });
+  // A failing accept (EMFILE) must not bring the process down; the listener stays up.
+  server.on('error', (err) => opts.log(`wire: listener error: ${err.message}`));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  opts.log(`wire: listening on ${opts.host}:${port}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const open = [...connections];
+        for (const c of open) c.terminate();
+        await Promise.all(open.map((c) => c.closed));
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
