@@ -16,8 +16,8 @@ export interface EddyHandle {
   dataDir: string;
   /** Server log lines so far; printed live too when EDDY_TEST_LOG is set. */
   logLines: string[];
-  /** A connected client; stop() and restart() end it if the test has not. */
-  client(): Promise<pg.Client>;
+  /** A connected client (with extra pg options if given); stop() and restart() end it if the test has not. */
+  client(config?: pg.ClientConfig): Promise<pg.Client>;
   stop(): Promise<void>;
   /** Closes the server and starts it again on the same data dir (a new port, a new url). */
   restart(): Promise<void>;
@@ -56,8 +56,8 @@ export async function startEddy(opts: { dataDir?: string } = {}): Promise<EddyHa
     url: '',
     dataDir,
     logLines,
-    async client() {
-      const c = new pg.Client({ connectionString: handle.url });
+    async client(config = {}) {
+      const c = new pg.Client({ ...config, connectionString: handle.url });
       // A server-side error on an idle connection must fail the test that caused it, not crash
       // the runner with an unhandled 'error' event.
       c.on('error', (err) => log(`client error: ${err.message}`));

@@ -1,0 +1,33 @@
+/** String, math and date/time functions, and casts between their types. */
+import { family } from '../query.js';
+
+export default family('functions', [
+  ['upper-lower-length', `SELECT id, upper(name) AS u, lower(name) AS l, length(name) AS n FROM customers`],
+  ['substr-left-right', `SELECT id, substr(name, 2, 3) AS s, left(name, 2) AS l, right(name, 2) AS r FROM customers`],
+  ['position-replace', `SELECT id, position('a' in name) AS pos, strpos(name, 'o') AS sp, replace(name, 'n', 'N') AS rep FROM customers`],
+  ['trim-family', `SELECT id, trim('  ' || name || '  ') AS t, ltrim(name, 'A') AS lt, rtrim(name, '0123456789 ') AS rt FROM customers`],
+  ['pad', `SELECT id, lpad(id::text, 5, '0') AS padded, rpad(name, 8, '*') AS rp FROM customers`],
+  ['concat-fns', `SELECT id, concat(name, '-', city) AS c, concat_ws('/', city, segment, name) AS cw FROM customers`],
+  ['split-part', `SELECT id, split_part(name, ' ', 1) AS first, split_part(name, ' ', 2) AS second FROM customers`],
+  ['like-projection', `SELECT id, name LIKE '%n%' AS has_n, name NOT LIKE 'A%' AS not_a, starts_with(name, 'A') AS sw FROM customers`],
+  ['reverse', `SELECT id, reverse(name) AS r FROM products`],
+  ['text-length-empty', `SELECT id, length(note) AS len, note = '' AS empty FROM orders`],
+  ['double-rounding', `SELECT id, abs(score) AS a, ceil(score) AS c, floor(score) AS f, round(score) AS r FROM customers`],
+  ['numeric-rounding', `SELECT id, round(price, 1) AS r1, round(price) AS r0, trunc(price) AS t, price % 7 AS m FROM products`],
+  ['int-math', `SELECT id, mod(qty, 4) AS m, power(qty, 2) AS p, sqrt(qty) AS s FROM line_items`],
+  ['greatest-least', `SELECT id, greatest(qty, 5) AS g, least(qty * 2, 9) AS l, greatest(discount, 0.1) AS gd FROM line_items`],
+  ['sign-abs', `SELECT id, sign(score) AS s, abs(credit_limit - 1000) AS dist FROM customers`],
+  ['double-round-expr', `SELECT id, round(weight * 1.5) AS r, weight * 3 / 7 AS w FROM products`],
+  ['numeric-to-double', `SELECT id, credit_limit::double precision / 3 AS third, score::numeric AS exact FROM customers`],
+  ['literal-casts', `SELECT id, '12'::int + qty AS plus, qty::numeric / 3 AS nq, qty::float8 / 3 AS fq, '2024-05-01'::date AS d FROM line_items`],
+  ['extract', `SELECT id, extract(year from order_date) AS y, extract(month from order_date) AS m, extract(dow from order_date) AS dow FROM orders`],
+  ['date-part', `SELECT id, date_part('hour', created_at) AS h, date_part('doy', order_date) AS doy FROM orders`],
+  ['date-trunc', `SELECT id, date_trunc('month', created_at) AS month, date_trunc('day', created_at) AS day FROM orders`],
+  ['date-trunc-week', `SELECT id, date_trunc('week', order_date::timestamp) AS week FROM orders`],
+  ['date-plus-int', `SELECT id, order_date + 7 AS week_later, order_date - 1 AS day_before FROM orders`],
+  ['timestamp-plus-interval', `SELECT id, created_at + interval '1 day' AS next_day, created_at - interval '90 minutes' AS earlier FROM orders`],
+  ['timestamp-minus-timestamp', `SELECT id, created_at - TIMESTAMP '2024-01-01 00:00:00' AS since_new_year FROM orders`],
+  ['timestamp-date-casts', `SELECT id, created_at::date AS d, order_date::timestamp AS ts, created_at::date - order_date AS lag_days FROM orders`],
+  ['text-of-values', `SELECT id, score::text AS s, signup_date::text AS d, active::text AS a FROM customers`],
+  ['functions-in-where', `SELECT id, name FROM customers WHERE length(name) > 4 AND upper(substr(name, 1, 1)) <> 'E'`],
+]);

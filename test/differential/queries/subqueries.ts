@@ -1,0 +1,30 @@
+/** Semi and anti joins (EXISTS, IN, NOT EXISTS, NOT IN with NULLs on either side) and scalar subqueries. */
+import { family } from '../query.js';
+
+export default family('subqueries', [
+  ['exists', `SELECT id, name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)`],
+  ['not-exists', `SELECT id, name FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)`],
+  ['exists-non-equi', `SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM line_items l WHERE l.order_id = o.id AND l.qty > o.priority)`],
+  ['not-exists-two-correlations', `SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM line_items l WHERE l.order_id = o.id AND l.qty >= COALESCE(o.priority, 0) * 2)`],
+  ['exists-uncorrelated', `SELECT id FROM products WHERE EXISTS (SELECT 1 FROM orders WHERE status = 'cancelled' AND priority = 5)`],
+  ['in-subquery', `SELECT id FROM products WHERE id IN (SELECT product_id FROM line_items WHERE qty > 5)`],
+  ['not-in-subquery-with-nulls', `SELECT id FROM products WHERE id NOT IN (SELECT product_id FROM line_items WHERE qty > 5)`],
+  ['not-in-subquery-no-nulls', `SELECT id FROM products WHERE id NOT IN (SELECT product_id FROM line_items WHERE qty > 5 AND product_id IS NOT NULL)`],
+  ['in-null-left', `SELECT id FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE city = 'Paris')`],
+  ['not-in-null-left', `SELECT id FROM orders WHERE customer_id NOT IN (SELECT id FROM customers WHERE active)`],
+  ['in-as-value', `SELECT id, customer_id IN (SELECT id FROM customers WHERE active) AS active_customer FROM orders`],
+  ['not-in-as-value', `SELECT id, product_id NOT IN (SELECT product_id FROM line_items l2 WHERE l2.qty > 8) AS rare FROM line_items`],
+  ['row-in', `SELECT id FROM orders WHERE (customer_id, priority) IN (SELECT id, 3 FROM customers WHERE segment = 'retail')`],
+  ['nested-semi', `SELECT id, name FROM customers WHERE id IN (SELECT customer_id FROM orders o WHERE EXISTS (SELECT 1 FROM line_items l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id AND p.category = 'toys'))`],
+  ['any', `SELECT id FROM products WHERE price = ANY (SELECT unit_price FROM line_items)`],
+  ['all-with-nulls', `SELECT id FROM products WHERE price > ALL (SELECT unit_price FROM line_items WHERE qty = 10)`],
+  ['or-not-exists', `SELECT id FROM customers c WHERE c.active OR NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'paid')`],
+  ['scalar-uncorrelated-select', `SELECT id, price, (SELECT avg(price) FROM products) AS avg_price FROM products`],
+  ['scalar-uncorrelated-where', `SELECT id FROM products WHERE price > (SELECT avg(price) FROM products)`],
+  ['scalar-correlated-count', `SELECT c.id, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS n FROM customers c`],
+  ['scalar-correlated-sum', `SELECT o.id, (SELECT sum(qty) FROM line_items l WHERE l.order_id = o.id) AS units FROM orders o`],
+  ['scalar-correlated-where', `SELECT o.id FROM orders o WHERE o.priority > (SELECT avg(priority) FROM orders o2 WHERE o2.customer_id = o.customer_id)`],
+  ['scalar-correlated-max', `SELECT c.id, (SELECT max(created_at) FROM orders o WHERE o.customer_id = c.id) AS last_order FROM customers c`],
+  ['scalar-in-case', `SELECT id, CASE WHEN price > (SELECT avg(unit_price) FROM line_items) THEN 'above' ELSE 'below' END AS band FROM products`],
+  ['derived-table', `SELECT t.customer_id, t.n FROM (SELECT customer_id, count(*) AS n FROM orders WHERE status <> 'cancelled' GROUP BY customer_id) t WHERE t.n >= 2`],
+]);
