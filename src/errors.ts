@@ -48,6 +48,7 @@ export const SQLSTATE = {
   duplicateTable: '42P07',
   duplicateObject: '42710',
   duplicateColumn: '42701',
+  duplicateAlias: '42712',
   ambiguousColumn: '42702',
   ambiguousFunction: '42725',
   datatypeMismatch: '42804',
