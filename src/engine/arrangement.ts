@@ -1,0 +1,93 @@
+/**
+ * An arrangement is the current contents of a dataflow node, row → multiplicity: what a
+ * materialized view, a table or a source holds between cycles. SELECT reads it; SUBSCRIBE and
+ * sinks listen to its per-cycle change batches.
+ */
+import type { Batch, Change, Row } from './batch.js';
+import { rowKey } from '../types/compare.js';
+import type { SqlError } from '../errors.js';
+
+/** What a cycle did, as listeners see it. */
+export interface CycleInfo {
+  /** The cycle's number, 1 for the first. */
+  readonly cycle: number;
+  /** The cycle's timestamp, milliseconds since the epoch (SUBSCRIBE's _ts). */
+  readonly time: number;
+  /** The change of every arrangement that changed in this cycle. */
+  readonly changes: ReadonlyMap<Arrangement, Batch>;
+}
+
+export type ChangeListener = (batch: Batch, info: CycleInfo) => void;
+
+interface Slot {
+  readonly row: Row;
+  count: number;
+}
+
+export class Arrangement {
+  private readonly contents = new Map<string, Slot>();
+  private readonly listeners = new Set<ChangeListener>();
+  private total = 0;
+  /**
+   * Set when computing this relation failed (e.g. division by zero in a view's expression): the
+   * relation stops updating and reads should raise this error.
+   */
+  error: SqlError | null = null;
+
+  /** Applies a change batch; multiplicities that reach zero disappear. */
+  apply(batch: Batch): void {
+    for (const { row, diff } of batch) {
+      const k = rowKey(row);
+      const slot = this.contents.get(k);
+      this.total += diff;
+      if (slot === undefined) this.contents.set(k, { row, count: diff });
+      else if ((slot.count += diff) === 0) this.contents.delete(k);
+    }
+  }
+
+  /** The rows, each repeated by its multiplicity, in no particular order. */
+  rows(): Row[] {
+    const out: Row[] = [];
+    for (const { row, count } of this.contents.values()) for (let i = 0; i < count; i++) out.push(row);
+    return out;
+  }
+
+  /** Distinct rows with their multiplicities. */
+  entries(): IterableIterator<{ readonly row: Row; readonly count: number }> {
+    return this.contents.values();
+  }
+
+  /** The contents as a batch of additions (the first thing SUBSCRIBE and sinks send). */
+  snapshot(): Batch {
+    const out: Change[] = [];
+    for (const { row, count } of this.contents.values()) out.push({ row, diff: count });
+    return out;
+  }
+
+  /** The number of rows, counting multiplicities. */
+  count(): number {
+    return this.total;
+  }
+
+  /** Multiplicity of one row (0 if absent). */
+  multiplicity(row: Row): number {
+    return this.contents.get(rowKey(row))?.count ?? 0;
+  }
+
+  /** Calls listener after every cycle in which this arrangement changed; returns the unsubscribe function. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** For the Dataflow: tells the listeners about a cycle's change. */
+  notify(batch: Batch, info: CycleInfo): void {
+    for (const l of this.listeners) l(batch, info);
+  }
+
+  /** Drops the contents (the Dataflow rebuilds dropped or failed relations from scratch). */
+  clear(): void {
+    this.contents.clear();
+    this.total = 0;
+  }
+}

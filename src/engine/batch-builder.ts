@@ -1,0 +1,54 @@
+/**
+ * Building consolidated batches: changes to the same row (under SQL equality) are summed and
+ * zero sums dropped, keeping the order in which rows first appeared (arrival order matters to
+ * DISTINCT ON, first() and last() downstream).
+ */
+import type { Batch, Change, Row } from './batch.js';
+import { rowKey } from '../types/compare.js';
+
+interface Slot {
+  row: Row;
+  diff: number;
+}
+
+export class BatchBuilder {
+  private readonly slots = new Map<string, Slot>();
+
+  /** Adds diff copies of row (negative to remove). */
+  add(row: Row, diff: number): void {
+    if (diff === 0) return;
+    this.addKeyed(rowKey(row), row, diff);
+  }
+
+  /** As add, when the caller already has the row's key. */
+  addKeyed(key: string, row: Row, diff: number): void {
+    const slot = this.slots.get(key);
+    if (slot === undefined) this.slots.set(key, { row, diff });
+    else slot.diff += diff;
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** The consolidated batch; the builder is empty afterwards. */
+  finish(): Batch {
+    const out: Change[] = [];
+    for (const slot of this.slots.values()) if (slot.diff !== 0) out.push({ row: slot.row, diff: slot.diff });
+    this.slots.clear();
+    return out;
+  }
+}
+
+/** Consolidates any batch (or several): the sum of their changes, one change per distinct row. */
+export function consolidate(...batches: Batch[]): Batch {
+  if (batches.length === 1 && batches[0].length <= 1) return batches[0].filter((c) => c.diff !== 0);
+  const b = new BatchBuilder();
+  for (const batch of batches) for (const c of batch) b.add(c.row, c.diff);
+  return b.finish();
+}
+
+/** The batch with every diff negated. */
+export function negate(batch: Batch): Batch {
+  return batch.map((c) => ({ row: c.row, diff: -c.diff }));
+}

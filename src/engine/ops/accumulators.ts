@@ -1,0 +1,397 @@
+/**
+ * Per-group state of one aggregate call. Each accumulator receives contributions (the aggregate's
+ * argument values of one input row, diff copies, negative to retract) and yields the aggregate's
+ * current value with PostgreSQL's result type:
+ *   count, count(*)              bigint
+ *   sum(int2/int4)               bigint        sum(int8), sum(numeric)   numeric
+ *   sum(float)                   float8        avg(int*, numeric)        numeric (PostgreSQL's scale)
+ *   avg(float)                   float8        min/max, first/last       the argument's type
+ *   bool_and/bool_or             boolean       string_agg                text (or bytea)
+ * Over a general input an accumulator keeps what retraction needs (a sorted multiset for min/max,
+ * the surviving rows in order for first/last/string_agg); over append or stream inputs, where no
+ * retraction ever reaches it, it keeps only a running value.
+ */
+import { Decimal } from 'decimal.js';
+import type { Value } from '../../types/types.js';
+import { compareValues, singleKey } from '../../types/compare.js';
+import { scaleOf, withScale } from '../../types/numeric.js';
+import { ArrivalLog, SortedArray, SortedCounts } from '../ordered.js';
+
+export type AggregateFn =
+  | 'count'
+  | 'count_star'
+  | 'sum'
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'bool_and'
+  | 'bool_or'
+  | 'string_agg'
+  | 'first'
+  | 'last';
+
+/** The SQL type family of the aggregate's (first) argument, which decides sum's and avg's arithmetic. */
+export type ArgKind = 'int' | 'bigint' | 'numeric' | 'float' | 'other';
+
+/**
+ * One input row's contribution to an aggregate. The operator fills one scratch object per call
+ * and accumulators copy what they keep, so no object is allocated per row.
+ */
+export interface Contribution {
+  /** The first argument (NULLs never reach accumulators that skip them). */
+  value: Value;
+  /** string_agg's delimiter. */
+  delimiter: Value;
+  /** ORDER BY keys inside the call, when it has them. */
+  order: Value[] | null;
+  /** Identity of the contributing row (its rowKey): retraction removes that row's earliest arrival. */
+  id: string;
+  /** Arrival sequence number of the contributing row within the operator. */
+  seq: number;
+}
+
+export interface Accumulator {
+  update(c: Contribution, diff: number): void;
+  result(): Value;
+}
+
+export interface AccumulatorOptions {
+  fn: AggregateFn;
+  argKind: ArgKind;
+  /** False over append/stream inputs: no retraction will come, keep only running values. */
+  retractable: boolean;
+  orderCompare?: (a: Value[], b: Value[]) => number;
+}
+
+/** Whether an aggregate ignores NULL arguments (all but count(*), first and last do, as in SQL). */
+export function skipsNulls(fn: AggregateFn): boolean {
+  return fn !== 'count_star' && fn !== 'first' && fn !== 'last';
+}
+
+class CountAcc implements Accumulator {
+  private n = 0;
+  update(_c: Contribution, diff: number): void {
+    this.n += diff;
+  }
+  result(): Value {
+    return BigInt(this.n);
+  }
+}
+
+/** Integer sum that stays in a double while that is exact and spills into a bigint beyond. */
+class IntSum {
+  private small = 0;
+  private big = 0n;
+  add(v: number, times: number): void {
+    const next = this.small + v * times;
+    if (Number.isSafeInteger(next) && Math.abs(next) < 2 ** 52) this.small = next;
+    else {
+      this.big += BigInt(this.small) + BigInt(v) * BigInt(times);
+      this.small = 0;
+    }
+  }
+  value(): bigint {
+    return this.big + BigInt(this.small);
+  }
+}
+
+/** Float sum with infinities and NaNs counted apart, so retracting them restores a finite sum. */
+class FloatSum {
+  private finite = 0;
+  private posInf = 0;
+  private negInf = 0;
+  private nan = 0;
+  add(v: number, times: number): void {
+    if (Number.isFinite(v)) this.finite += v * times;
+    else if (Number.isNaN(v)) this.nan += times;
+    else if (v > 0) this.posInf += times;
+    else this.negInf += times;
+  }
+  value(): number {
+    if (this.nan > 0 || (this.posInf > 0 && this.negInf > 0)) return NaN;
+    if (this.posInf > 0) return Infinity;
+    if (this.negInf > 0) return -Infinity;
+    return this.finite;
+  }
+}
+
+/** Exact decimal sum; the display scale is the largest scale seen, as PostgreSQL's numeric addition gives. */
+class DecimalSum {
+  private total = new Decimal(0);
+  private scale = 0;
+  add(v: Decimal, times: number): void {
+    this.total = this.total.plus(times === 1 ? v : v.times(times));
+    const s = scaleOf(v);
+    if (s > this.scale) this.scale = s;
+  }
+  value(): Decimal {
+    return withScale(this.total, this.scale);
+  }
+  get displayScale(): number {
+    return this.scale;
+  }
+}
+
+/** The NBASE-10000 weight and leading digit of a non-zero decimal, as PostgreSQL's numeric stores it. */
+function nbaseHead(d: Decimal): { weight: number; first: number } {
+  const [mantissa, exp] = d.abs().toExponential().split('e');
+  const e = Number(exp);
+  const weight = Math.floor(e / 4);
+  const width = e - weight * 4 + 1;
+  const digits = mantissa.replace('.', '').padEnd(width, '0').slice(0, width);
+  return { weight, first: Number(digits) };
+}
+
+/**
+ * PostgreSQL's select_div_scale: enough decimals for at least 16 significant digits, never fewer
+ * than the operands' display scales. avg(1, 2) = 1.5000000000000000.
+ */
+function divisionScale(num: Decimal, numScale: number, den: number): number {
+  const n = num.isZero() ? { weight: 0, first: 0 } : nbaseHead(num);
+  const d = nbaseHead(new Decimal(den));
+  let qweight = n.weight - d.weight;
+  if (n.first <= d.first) qweight--;
+  return Math.min(Math.max(16 - qweight * 4, numScale, 0), 1000);
+}
+
+function exactAverage(sum: Decimal, sumScale: number, n: number): Decimal {
+  if (!sum.isFinite()) return sum;
+  const scale = divisionScale(sum, sumScale, n);
+  return withScale(sum.div(n), scale);
+}
+
+class SumAcc implements Accumulator {
+  private n = 0;
+  private readonly int?: IntSum;
+  private readonly float?: FloatSum;
+  private readonly dec?: DecimalSum;
+  private big = 0n;
+  constructor(private readonly kind: ArgKind, private readonly average: boolean) {
+    if (kind === 'int') this.int = new IntSum();
+    else if (kind === 'float') this.float = new FloatSum();
+    else if (kind === 'numeric') this.dec = new DecimalSum();
+    else if (kind !== 'bigint') throw new Error(`${average ? 'avg' : 'sum'} over a non-numeric argument`);
+  }
+  update(c: Contribution, diff: number): void {
+    this.n += diff;
+    if (this.int) this.int.add(c.value as number, diff);
+    else if (this.float) this.float.add(c.value as number, diff);
+    else if (this.dec) this.dec.add(c.value as Decimal, diff);
+    else this.big += (c.value as bigint) * BigInt(diff);
+  }
+  result(): Value {
+    if (this.n === 0) return null;
+    if (this.float) return this.average ? this.float.value() / this.n : this.float.value();
+    if (this.int && !this.average) return this.int.value();
+    const total = this.dec ? this.dec.value() : new Decimal((this.int ? this.int.value() : this.big).toString());
+    if (!this.average) return total;
+    return exactAverage(total, this.dec ? this.dec.displayScale : 0, this.n);
+  }
+}
+
+class BoolAcc implements Accumulator {
+  private trues = 0;
+  private falses = 0;
+  constructor(private readonly and: boolean) {}
+  update(c: Contribution, diff: number): void {
+    if (c.value === true) this.trues += diff;
+    else this.falses += diff;
+  }
+  result(): Value {
+    if (this.trues + this.falses === 0) return null;
+    return this.and ? this.falses === 0 : this.trues > 0;
+  }
+}
+
+class MinMaxAcc implements Accumulator {
+  private readonly values = new SortedCounts<Value>(compareValues);
+  constructor(private readonly max: boolean) {}
+  update(c: Contribution, diff: number): void {
+    this.values.add(c.value, diff);
+  }
+  result(): Value {
+    return (this.max ? this.values.max() : this.values.min()) ?? null;
+  }
+}
+
+class RunningMinMaxAcc implements Accumulator {
+  private best: Value = null;
+  constructor(private readonly max: boolean) {}
+  update(c: Contribution): void {
+    if (this.best === null) this.best = c.value;
+    else {
+      const cmp = compareValues(c.value, this.best);
+      if (this.max ? cmp > 0 : cmp < 0) this.best = c.value;
+    }
+  }
+  result(): Value {
+    return this.best;
+  }
+}
+
+class FirstLastAcc implements Accumulator {
+  private readonly log = new ArrivalLog<Value>();
+  constructor(private readonly last: boolean) {}
+  update(c: Contribution, diff: number): void {
+    if (diff > 0) this.log.add(c.id, c.value, c.seq, diff);
+    else this.log.remove(c.id, -diff);
+  }
+  result(): Value {
+    return (this.last ? this.log.last() : this.log.first()) ?? null;
+  }
+}
+
+class RunningFirstLastAcc implements Accumulator {
+  private seen = false;
+  private value: Value = null;
+  constructor(private readonly last: boolean) {}
+  update(c: Contribution): void {
+    if (this.last || !this.seen) this.value = c.value;
+    this.seen = true;
+  }
+  result(): Value {
+    return this.value;
+  }
+}
+
+/** string_agg's pieces: each value preceded by its row's delimiter, except the first. */
+function concatPieces(pieces: Iterable<[{ value: Value; delimiter: Value }, number]>): Value {
+  const parts: (string | Uint8Array)[] = [];
+  let binary = false;
+  for (const [piece, copies] of pieces) {
+    for (let i = 0; i < copies; i++) {
+      if (parts.length > 0 && piece.delimiter !== null) parts.push(piece.delimiter as string | Uint8Array);
+      parts.push(piece.value as string | Uint8Array);
+      if (piece.value instanceof Uint8Array) binary = true;
+    }
+  }
+  if (parts.length === 0) return null;
+  if (binary) return Buffer.concat(parts as Uint8Array[]);
+  return (parts as string[]).join('');
+}
+
+interface Piece {
+  value: Value;
+  delimiter: Value;
+  order: Value[];
+  seq: number;
+  count: number;
+}
+
+/** string_agg with ORDER BY: pieces sorted by the call's ORDER BY, ties in arrival order. */
+class OrderedStringAggAcc implements Accumulator {
+  private readonly pieces: SortedArray<Piece>;
+  private readonly byId = new Map<string, Piece[]>();
+  constructor(orderCompare: (a: Value[], b: Value[]) => number, private readonly retractable: boolean) {
+    this.pieces = new SortedArray((a, b) => orderCompare(a.order, b.order) || a.seq - b.seq);
+  }
+  update(c: Contribution, diff: number): void {
+    if (diff > 0) {
+      const piece: Piece = { value: c.value, delimiter: c.delimiter, order: c.order!, seq: c.seq, count: diff };
+      this.pieces.insert(piece);
+      if (!this.retractable) return;
+      const queue = this.byId.get(c.id);
+      if (queue) queue.push(piece);
+      else this.byId.set(c.id, [piece]);
+      return;
+    }
+    let remaining = -diff;
+    const queue = this.byId.get(c.id);
+    while (queue && queue.length > 0 && remaining > 0) {
+      const piece = queue[0];
+      const take = Math.min(piece.count, remaining);
+      piece.count -= take;
+      remaining -= take;
+      if (piece.count === 0) {
+        queue.shift();
+        this.pieces.removeAt(this.pieces.indexOf(piece));
+      }
+    }
+    if (queue && queue.length === 0) this.byId.delete(c.id);
+  }
+  result(): Value {
+    return concatPieces(this.pieces.items.map((p): [Piece, number] => [p, p.count]));
+  }
+}
+
+/** string_agg in arrival order over a general input. */
+class ArrivalStringAggAcc implements Accumulator {
+  private readonly log = new ArrivalLog<{ value: Value; delimiter: Value }>();
+  update(c: Contribution, diff: number): void {
+    if (diff > 0) this.log.add(c.id, { value: c.value, delimiter: c.delimiter }, c.seq, diff);
+    else this.log.remove(c.id, -diff);
+  }
+  result(): Value {
+    return concatPieces(this.log.entries());
+  }
+}
+
+/** string_agg in arrival order over an append or stream input: one growing list of pieces. */
+class RunningStringAggAcc implements Accumulator {
+  private readonly pieces: [{ value: Value; delimiter: Value }, number][] = [];
+  update(c: Contribution, diff: number): void {
+    this.pieces.push([{ value: c.value, delimiter: c.delimiter }, diff]);
+  }
+  result(): Value {
+    return concatPieces(this.pieces);
+  }
+}
+
+/**
+ * DISTINCT in an aggregate call: counts each distinct argument value per group and passes on
+ * only a value's first appearance and its last disappearance.
+ */
+class DistinctAcc implements Accumulator {
+  private readonly counts = new Map<string, number>();
+  private readonly scratch: Contribution = { value: null, delimiter: null, order: null, id: '', seq: 0 };
+  constructor(private readonly inner: Accumulator) {}
+  update(c: Contribution, diff: number): void {
+    const key = singleKey(c.value);
+    const before = this.counts.get(key) ?? 0;
+    const after = before + diff;
+    if (after === 0) this.counts.delete(key);
+    else this.counts.set(key, after);
+    if ((before > 0) === (after > 0)) return;
+    const s = this.scratch;
+    s.value = c.value;
+    s.delimiter = c.delimiter;
+    s.order = c.order;
+    s.id = key;
+    s.seq = c.seq;
+    this.inner.update(s, after > 0 ? 1 : -1);
+  }
+  result(): Value {
+    return this.inner.result();
+  }
+}
+
+/** A fresh accumulator for one group. */
+export function createAccumulator(opts: AccumulatorOptions, distinct: boolean): Accumulator {
+  const acc = baseAccumulator(opts);
+  // DISTINCT makes no difference to min and max, and first/last have no DISTINCT form.
+  const needsDistinct = distinct && opts.fn !== 'min' && opts.fn !== 'max' && opts.fn !== 'first' && opts.fn !== 'last';
+  return needsDistinct ? new DistinctAcc(acc) : acc;
+}
+
+function baseAccumulator({ fn, argKind, retractable, orderCompare }: AccumulatorOptions): Accumulator {
+  switch (fn) {
+    case 'count':
+    case 'count_star':
+      return new CountAcc();
+    case 'sum':
+    case 'avg':
+      return new SumAcc(argKind, fn === 'avg');
+    case 'bool_and':
+    case 'bool_or':
+      return new BoolAcc(fn === 'bool_and');
+    case 'min':
+    case 'max':
+      return retractable ? new MinMaxAcc(fn === 'max') : new RunningMinMaxAcc(fn === 'max');
+    case 'first':
+    case 'last':
+      return retractable ? new FirstLastAcc(fn === 'last') : new RunningFirstLastAcc(fn === 'last');
+    case 'string_agg':
+      if (orderCompare) return new OrderedStringAggAcc(orderCompare, retractable);
+      return retractable ? new ArrivalStringAggAcc() : new RunningStringAggAcc();
+  }
+}

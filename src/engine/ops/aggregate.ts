@@ -1,0 +1,151 @@
+/**
+ * GROUP BY and global aggregates, maintained incrementally. Each group keeps one accumulator per
+ * aggregate call and its last emitted row; a cycle updates the touched groups and emits, for each
+ * whose row changed, the retraction of the old row and the new row.
+ *
+ * Input kinds: 'general' keeps retraction state; 'append' keeps running values only (a retraction
+ * is a planner bug and throws); 'stream' ignores retractions altogether, so the aggregate covers
+ * every row the stream ever carried.
+ */
+import type { Batch, Row } from '../batch.js';
+import { BatchBuilder } from '../batch-builder.js';
+import type { InputKind, Operator, RowFn } from '../operator.js';
+import { rowKey, rowsEqual } from '../../types/compare.js';
+import type { Value } from '../../types/types.js';
+import {
+  type Accumulator,
+  type AggregateFn,
+  type ArgKind,
+  type Contribution,
+  createAccumulator,
+  skipsNulls,
+} from './accumulators.js';
+
+export type { AggregateFn, ArgKind } from './accumulators.js';
+
+export interface AggregateSpec {
+  fn: AggregateFn;
+  /** Compiled arguments: none for count(*), one for most, two for string_agg (value, delimiter). */
+  args: RowFn<Value>[];
+  distinct: boolean;
+  /** FILTER (WHERE ...): rows for which it is not true do not contribute. */
+  filter?: RowFn<boolean>;
+  /** ORDER BY inside the call (string_agg). */
+  orderBy?: { keys: RowFn<Value[]>; compare: (a: Value[], b: Value[]) => number };
+  argKind: ArgKind;
+}
+
+export interface AggregateOpSpec {
+  groupKey: RowFn<Value[]>;
+  aggregates: AggregateSpec[];
+  /** No GROUP BY: exactly one output row, even over an empty input. */
+  global: boolean;
+  input: InputKind;
+}
+
+interface Group {
+  readonly key: Value[];
+  /** Rows currently in the group (a group with none disappears, unless global). */
+  rows: number;
+  readonly accs: Accumulator[];
+  /** The row last emitted for the group, null if none. */
+  output: Row | null;
+}
+
+/** Whether some aggregate needs to know which row contributed (arrival-ordered state). */
+function needsRowIdentity(spec: AggregateOpSpec): boolean {
+  if (spec.input !== 'general') return false;
+  return spec.aggregates.some((a) => a.fn === 'first' || a.fn === 'last' || (a.fn === 'string_agg' && !a.distinct));
+}
+
+export class AggregateOp implements Operator {
+  readonly arity = 1;
+  private readonly groups = new Map<string, Group>();
+  private readonly trackIdentity: boolean;
+  private readonly scratch: Contribution = { value: null, delimiter: null, order: null, id: '', seq: 0 };
+  private seq = 0;
+  private started = false;
+
+  constructor(private readonly spec: AggregateOpSpec) {
+    this.trackIdentity = needsRowIdentity(spec);
+    if (spec.global) this.groups.set('', this.newGroup([]));
+  }
+
+  describe(): string {
+    const calls = this.spec.aggregates.map((a) => (a.distinct ? `${a.fn}(distinct)` : a.fn)).join(', ');
+    const mode = this.spec.input === 'general' ? '' : ` over ${this.spec.input}`;
+    return `${this.spec.global ? 'Aggregate' : 'HashAggregate'} ${calls}${mode}`;
+  }
+
+  step([input]: Batch[]): Batch {
+    const out = new BatchBuilder();
+    const touched = new Set<Group>();
+    if (!this.started) {
+      this.started = true;
+      if (this.spec.global) touched.add(this.groups.get('')!);
+    }
+    const kind = this.spec.input;
+    for (const { row, diff } of input) {
+      if (diff < 0) {
+        if (kind === 'stream') continue;
+        if (kind === 'append') throw new Error('aggregate over an append-only input received a retraction');
+      }
+      const group = this.groupFor(row, touched);
+      group.rows += diff;
+      this.contribute(group, row, diff);
+    }
+    for (const group of touched) {
+      const next = group.rows > 0 || this.spec.global ? this.resultRow(group) : null;
+      const prev = group.output;
+      if (prev !== null && next !== null && rowsEqual(prev, next)) continue;
+      if (prev !== null) out.add(prev, -1);
+      if (next !== null) out.add(next, 1);
+      group.output = next;
+      if (next === null) this.groups.delete(rowKey(group.key));
+    }
+    return out.finish();
+  }
+
+  private newGroup(key: Value[]): Group {
+    const retractable = this.spec.input === 'general';
+    const accs = this.spec.aggregates.map((a) =>
+      createAccumulator({ fn: a.fn, argKind: a.argKind, retractable, orderCompare: a.orderBy?.compare }, a.distinct),
+    );
+    return { key, rows: 0, accs, output: null };
+  }
+
+  /** The row's group, created on first sight; marks it touched for this cycle. */
+  private groupFor(row: Row, touched: Set<Group>): Group {
+    const key = this.spec.global ? [] : this.spec.groupKey(row);
+    const k = this.spec.global ? '' : rowKey(key);
+    let group = this.groups.get(k);
+    if (group === undefined) {
+      group = this.newGroup(key);
+      this.groups.set(k, group);
+    }
+    touched.add(group);
+    return group;
+  }
+
+  private contribute(group: Group, row: Row, diff: number): void {
+    const c = this.scratch;
+    if (this.trackIdentity) c.id = rowKey(row);
+    if (diff > 0) c.seq = this.seq++;
+    const aggs = this.spec.aggregates;
+    for (let i = 0; i < aggs.length; i++) {
+      const a = aggs[i];
+      if (a.filter !== undefined && a.filter(row) !== true) continue;
+      c.value = a.args.length > 0 ? a.args[0](row) : null;
+      if (c.value === null && skipsNulls(a.fn)) continue;
+      c.delimiter = a.args.length > 1 ? a.args[1](row) : null;
+      c.order = a.orderBy ? a.orderBy.keys(row) : null;
+      group.accs[i].update(c, diff);
+    }
+  }
+
+  private resultRow(group: Group): Row {
+    const row: Row = group.key.slice();
+    for (const acc of group.accs) row.push(acc.result());
+    return row;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * SELECT DISTINCT and SELECT DISTINCT ON, maintained incrementally.
+ *
+ * Over a stream both accumulate every row they ever saw (stream removals are ignored); over an
+ * append input they keep no retraction state.
+ */
+import type { Batch, Row } from '../batch.js';
+import { BatchBuilder } from '../batch-builder.js';
+import type { InputKind, Operator, RowFn } from '../operator.js';
+import { rowKey, rowsEqual } from '../../types/compare.js';
+import type { Value } from '../../types/types.js';
+import { ArrivalLog, SortedArray } from '../ordered.js';
+
+/** Drops what a non-general input cannot retract: stream removals are ignored, append ones are a bug. */
+function acceptsChange(kind: InputKind, diff: number, op: string): boolean {
+  if (diff > 0 || kind === 'general') return true;
+  if (kind === 'append') throw new Error(`${op} over an append-only input received a retraction`);
+  return false;
+}
+
+export class DistinctOp implements Operator {
+  readonly arity = 1;
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly spec: { input: InputKind }) {}
+
+  describe(): string {
+    return `Distinct${this.spec.input === 'general' ? '' : ` over ${this.spec.input}`}`;
+  }
+
+  step([input]: Batch[]): Batch {
+    const out: Batch = [];
+    for (const { row, diff } of input) {
+      if (!acceptsChange(this.spec.input, diff, 'DISTINCT')) continue;
+      const k = rowKey(row);
+      const before = this.counts.get(k) ?? 0;
+      // Over append/stream inputs the count only says "seen"; keeping 1 bounds nothing but is uniform.
+      const after = this.spec.input === 'general' ? before + diff : 1;
+      if (after === 0) this.counts.delete(k);
+      else this.counts.set(k, after);
+      if (before <= 0 && after > 0) out.push({ row, diff: 1 });
+      else if (before > 0 && after <= 0) out.push({ row, diff: -1 });
+    }
+    return out;
+  }
+}
+
+export interface DistinctOnSpec {
+  /** The DISTINCT ON expressions. */
+  key: RowFn<Value[]>;
+  /** ORDER BY within each key: the first row by this order wins (ties: the earliest arrived). */
+  order?: (a: Row, b: Row) => number;
+  input: InputKind;
+}
+
+interface Candidate {
+  readonly row: Row;
+  readonly seq: number;
+  count: number;
+}
+
+/** One DISTINCT ON key's rows, able to say which one is shown. */
+interface KeyState {
+  add(row: Row, rk: string, seq: number, diff: number): void;
+  remove(rk: string, copies: number): void;
+  chosen(): Row | undefined;
+  shown: Row | null;
+}
+
+/** General input with ORDER BY: all rows of the key, sorted; the first is shown. */
+class OrderedRows implements KeyState {
+  shown: Row | null = null;
+  private readonly sorted: SortedArray<Candidate>;
+  private readonly byRow = new Map<string, Candidate[]>();
+  constructor(order: (a: Row, b: Row) => number) {
+    this.sorted = new SortedArray((a, b) => order(a.row, b.row) || a.seq - b.seq);
+  }
+  add(row: Row, rk: string, seq: number, diff: number): void {
+    const c: Candidate = { row, seq, count: diff };
+    this.sorted.insert(c);
+    const queue = this.byRow.get(rk);
+    if (queue) queue.push(c);
+    else this.byRow.set(rk, [c]);
+  }
+  remove(rk: string, copies: number): void {
+    const queue = this.byRow.get(rk);
+    while (queue && queue.length > 0 && copies > 0) {
+      const c = queue[0];
+      const take = Math.min(c.count, copies);
+      c.count -= take;
+      copies -= take;
+      if (c.count === 0) {
+        queue.shift();
+        this.sorted.removeAt(this.sorted.indexOf(c));
+      }
+    }
+    if (queue && queue.length === 0) this.byRow.delete(rk);
+  }
+  chosen(): Row | undefined {
+    return this.sorted.first()?.row;
+  }
+}
+
+/** General input without ORDER BY: rows in arrival order; the latest still present is shown. */
+class LatestRow implements KeyState {
+  shown: Row | null = null;
+  private readonly log = new ArrivalLog<Row>();
+  add(row: Row, rk: string, seq: number, diff: number): void {
+    this.log.add(rk, row, seq, diff);
+  }
+  remove(rk: string, copies: number): void {
+    this.log.remove(rk, copies);
+  }
+  chosen(): Row | undefined {
+    return this.log.last();
+  }
+}
+
+/** Append or stream input: only the best (or latest) row so far matters. */
+class RunningRow implements KeyState {
+  shown: Row | null = null;
+  private best: Row | undefined;
+  constructor(private readonly order: ((a: Row, b: Row) => number) | undefined) {}
+  add(row: Row): void {
+    if (this.best === undefined || this.order === undefined || this.order(row, this.best) < 0) this.best = row;
+  }
+  remove(): void {
+    throw new Error('DISTINCT ON over an append-only input received a retraction');
+  }
+  chosen(): Row | undefined {
+    return this.best;
+  }
+}
+
+export class DistinctOnOp implements Operator {
+  readonly arity = 1;
+  private readonly keys = new Map<string, KeyState>();
+  private seq = 0;
+  constructor(private readonly spec: DistinctOnSpec) {}
+
+  describe(): string {
+    const pick = this.spec.order ? 'first by order' : 'latest arrived';
+    return `DistinctOn (${pick})${this.spec.input === 'general' ? '' : ` over ${this.spec.input}`}`;
+  }
+
+  step([input]: Batch[]): Batch {
+    const touched = new Map<string, KeyState>();
+    for (const { row, diff } of input) {
+      if (!acceptsChange(this.spec.input, diff, 'DISTINCT ON')) continue;
+      const k = rowKey(this.spec.key(row));
+      let state = this.keys.get(k);
+      if (state === undefined) {
+        state = this.newState();
+        this.keys.set(k, state);
+      }
+      touched.set(k, state);
+      if (diff > 0) state.add(row, rowKey(row), this.seq++, diff);
+      else state.remove(rowKey(row), -diff);
+    }
+    const out = new BatchBuilder();
+    for (const [k, state] of touched) {
+      const next = state.chosen() ?? null;
+      const prev = state.shown;
+      if (next === null) this.keys.delete(k);
+      if (prev === next || (prev !== null && next !== null && rowsEqual(prev, next))) continue;
+      if (prev !== null) out.add(prev, -1);
+      if (next !== null) out.add(next, 1);
+      state.shown = next;
+    }
+    return out.finish();
+  }
+
+  private newState(): KeyState {
+    if (this.spec.input !== 'general') return new RunningRow(this.spec.order);
+    return this.spec.order ? new OrderedRows(this.spec.order) : new LatestRow();
+  }
+}

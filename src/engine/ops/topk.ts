@@ -1,0 +1,121 @@
+/**
+ * ORDER BY ... LIMIT / OFFSET maintained incrementally (top-K), optionally per group (for
+ * per-partition limits). Each group keeps its rows sorted; after a cycle the window
+ * [offset, offset + limit) of every touched group is recomputed and the difference to the
+ * window last emitted goes out.
+ *
+ * Rows that compare equal under the ORDER BY are ordered by their rowKey, so which of several
+ * tied rows is inside the window is deterministic from the set of rows, not from arrival order.
+ * Over an append input, rows that fall behind offset + limit can never come back and are dropped.
+ */
+import type { Batch, Row } from '../batch.js';
+import { BatchBuilder } from '../batch-builder.js';
+import type { InputKind, Operator, RowFn } from '../operator.js';
+import { rowKey } from '../../types/compare.js';
+import type { Value } from '../../types/types.js';
+import { SortedArray } from '../ordered.js';
+
+export interface TopKSpec {
+  compare: (a: Row, b: Row) => number;
+  /** null: no LIMIT. */
+  limit: number | null;
+  offset: number;
+  /** Per-group top-K; absent for a single ORDER BY over everything. */
+  groupKey?: RowFn<Value[]>;
+  /** Defaults to 'general'. */
+  input?: InputKind;
+}
+
+interface Ranked {
+  readonly row: Row;
+  readonly key: string;
+  count: number;
+}
+
+interface GroupState {
+  readonly sorted: SortedArray<Ranked>;
+  /** The window last emitted: rowKey → row and copies. */
+  window: Map<string, { row: Row; count: number }>;
+}
+
+export class TopKOp implements Operator {
+  readonly arity = 1;
+  private readonly groups = new Map<string, GroupState>();
+  private readonly order: (a: Ranked, b: Ranked) => number;
+
+  constructor(private readonly spec: TopKSpec) {
+    const compare = spec.compare;
+    this.order = (a, b) => compare(a.row, b.row) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  }
+
+  describe(): string {
+    const limit = this.spec.limit === null ? 'ALL' : String(this.spec.limit);
+    return `TopK limit ${limit} offset ${this.spec.offset}${this.spec.groupKey ? ' per group' : ''}`;
+  }
+
+  step([input]: Batch[]): Batch {
+    const touched = new Map<string, GroupState>();
+    for (const { row, diff } of input) {
+      if (diff < 0 && this.spec.input === 'append') throw new Error('top-K over an append-only input received a retraction');
+      const gk = this.spec.groupKey ? rowKey(this.spec.groupKey(row)) : '';
+      let group = this.groups.get(gk);
+      if (group === undefined) {
+        group = { sorted: new SortedArray(this.order), window: new Map() };
+        this.groups.set(gk, group);
+      }
+      touched.set(gk, group);
+      const probe: Ranked = { row, key: rowKey(row), count: diff };
+      const i = group.sorted.indexOf(probe);
+      if (i < 0) group.sorted.insert(probe);
+      else {
+        const slot = group.sorted.items[i];
+        slot.count += diff;
+        if (slot.count === 0) group.sorted.removeAt(i);
+      }
+    }
+    const out = new BatchBuilder();
+    for (const [gk, group] of touched) {
+      const next = this.window(group);
+      for (const [k, prev] of group.window) {
+        const now = next.get(k)?.count ?? 0;
+        if (now !== prev.count) out.addKeyed(k, prev.row, now - prev.count);
+      }
+      for (const [k, cur] of next) if (!group.window.has(k)) out.addKeyed(k, cur.row, cur.count);
+      group.window = next;
+      if (this.spec.input === 'append') this.trim(group);
+      if (group.sorted.size === 0) this.groups.delete(gk);
+    }
+    return out.finish();
+  }
+
+  /** The rows at positions [offset, offset + limit) of the group, counting multiplicities. */
+  private window(group: GroupState): Map<string, { row: Row; count: number }> {
+    const start = this.spec.offset;
+    const end = this.spec.limit === null ? Infinity : start + this.spec.limit;
+    const win = new Map<string, { row: Row; count: number }>();
+    let pos = 0;
+    for (const r of group.sorted.items) {
+      if (pos >= end) break;
+      const from = Math.max(pos, start);
+      const to = Math.min(pos + r.count, end);
+      if (to > from) win.set(r.key, { row: r.row, count: to - from });
+      pos += r.count;
+    }
+    return win;
+  }
+
+  /** Drops rows past offset + limit, which an append-only input can never bring back into the window. */
+  private trim(group: GroupState): void {
+    if (this.spec.limit === null) return;
+    const end = this.spec.offset + this.spec.limit;
+    let pos = 0;
+    const items = group.sorted.items;
+    for (let i = 0; i < items.length; i++) {
+      pos += items[i].count;
+      if (pos >= end) {
+        items.length = i + 1;
+        return;
+      }
+    }
+  }
+}
