@@ -67,10 +67,17 @@ export function diffColumns(expected: ResultSet, actual: ResultSet): string | nu
     : `columns differ (name:type oid)\n  PostgreSQL: ${show(expected)}\n  Eddy:       ${show(actual)}`;
 }
 
-/** null when the rows agree, otherwise what is missing from and extra in Eddy's answer. */
-export function diffRows(expected: ResultSet, actual: ResultSet, ordered: boolean): string | null {
+/** What the two sides are called in a report. */
+export interface Sides {
+  expected: string;
+  actual: string;
+}
+const ORACLE_AND_EDDY: Sides = { expected: 'PostgreSQL', actual: 'Eddy' };
+
+/** null when the rows agree, otherwise what is missing from and extra in the actual answer. */
+export function diffRows(expected: ResultSet, actual: ResultSet, ordered: boolean, sides = ORACLE_AND_EDDY): string | null {
   const approximate = expected.columns.map((c) => APPROXIMATE.has(c.typeOid));
-  if (ordered) return diffOrdered(expected.rows, actual.rows, approximate);
+  if (ordered) return diffOrdered(expected.rows, actual.rows, approximate, sides);
 
   // Bucket Eddy's rows by their exactly-compared cells, then match approximate cells within a bucket.
   const exactKey = (row: Cell[]) => JSON.stringify(row.map((c, i) => (approximate[i] ? '' : c)));
@@ -91,24 +98,24 @@ export function diffRows(expected: ResultSet, actual: ResultSet, ordered: boolea
   const extra = [...buckets.values()].flat();
   if (missing.length === 0 && extra.length === 0) return null;
   return [
-    `rows differ: PostgreSQL has ${expected.rows.length}, Eddy has ${actual.rows.length}`,
-    listRows('missing from Eddy', missing),
-    listRows('extra in Eddy', extra),
+    `rows differ: ${sides.expected} has ${expected.rows.length}, ${sides.actual} has ${actual.rows.length}`,
+    listRows(`missing from ${sides.actual}`, missing),
+    listRows(`extra in ${sides.actual}`, extra),
   ]
     .filter(Boolean)
     .join('\n');
 }
 
-function diffOrdered(expected: Cell[][], actual: Cell[][], approximate: boolean[]): string | null {
+function diffOrdered(expected: Cell[][], actual: Cell[][], approximate: boolean[], sides: Sides): string | null {
   const n = Math.max(expected.length, actual.length);
   for (let i = 0; i < n; i++) {
     const e = expected[i];
     const a = actual[i];
     if (e && a && rowsMatch(e, a, approximate)) continue;
     return [
-      `ordered rows differ at position ${i} (PostgreSQL has ${expected.length} rows, Eddy has ${actual.length})`,
-      `  PostgreSQL: ${e ? formatRow(e) : '(no row)'}`,
-      `  Eddy:       ${a ? formatRow(a) : '(no row)'}`,
+      `ordered rows differ at position ${i} (${sides.expected} has ${expected.length} rows, ${sides.actual} has ${actual.length})`,
+      `  ${sides.expected}: ${e ? formatRow(e) : '(no row)'}`,
+      `  ${sides.actual}: ${a ? formatRow(a) : '(no row)'}`,
     ].join('\n');
   }
   return null;
