@@ -214,7 +214,7 @@ test('JSON fields that cannot be their column type name the column, the field an
   assertDecodeError(() => decode(utf8('{"order": {"qty": "many"}}')),
     /column "Qty" \(integer\) from field "order\.qty": invalid input syntax for type integer: "many"/, '22P02');
   assertDecodeError(() => decode(utf8('{"order": {"qty": 3000000000}}')), /out of range for type integer/, '22003');
-  assertDecodeError(() => decode(utf8('{"order": {"qty": [1]}}')), /a JSON array cannot be read as integer/, '42804');
+  assertDecodeError(() => decode(utf8('{"order": {"qty": [1]}}')), /a JSON array cannot be read as integer/, '22023');
   assertDecodeError(() => decode(utf8('{"ok": 1}')), /column "ok" \(boolean\) from field "ok": a JSON number cannot be read as boolean/);
   assertDecodeError(() => decode(utf8('[1, 2]')), /expected a JSON object, got an array/);
   assertDecodeError(() => decode(utf8('"text"')), /expected a JSON object, got a scalar/);

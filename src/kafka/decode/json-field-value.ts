@@ -44,5 +44,5 @@ export function jsonFieldValue(column: DecodedColumn, value: unknown, settings?:
   if (kind === 'number' && type.category === 'N') {
     return parseValue(type, numberText(column, value as number | Decimal), column.typmod, settings);
   }
-  throw new SqlError(SQLSTATE.datatypeMismatch, `a JSON ${kind} cannot be read as ${type.name}`);
+  throw new SqlError(SQLSTATE.invalidParameterValue, `a JSON ${kind} cannot be read as ${type.name}`);
 }
