@@ -80,9 +80,10 @@ export async function startPostgresCluster(opts: { stopOnExit: boolean }): Promi
   };
 
   try {
-    // C collation and UTF-8: text ordering by code point, the same rule Eddy uses, so ORDER BY
-    // and min/max over text agree between the two.
-    await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    // C collation: text orders by code point, the rule Eddy uses, so ORDER BY and min/max over
+    // text agree. C.UTF-8 character classes: upper()/lower() map all of Unicode, as Eddy does.
+    const ctype = existsSync('/usr/lib/locale/C.utf8') ? 'C.UTF-8' : 'C';
+    await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--lc-collate=C', `--lc-ctype=${ctype}`, '--no-sync']);
     // Another process may grab a probed port before postgres binds it: try a few.
     for (let attempt = 0; ; attempt++) {
       const port = await freePort();
