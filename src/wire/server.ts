@@ -24,7 +24,9 @@ export interface WireServer {
 export async function startWireServer(opts: WireServerOptions): Promise<WireServer> {
   const cancels = new CancelRegistry();
   const connections = new Set<Connection>();
-  const server = createServer((socket: Socket) => {
+  // Half-open: a client may send its last messages and close its side at once (a script piping
+  // into the socket); it still gets the answers, and each Connection ends its own side when done.
+  const server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
     const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log });
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
