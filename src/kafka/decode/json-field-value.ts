@@ -12,6 +12,24 @@ import { Json, T, type Value } from '../../types/types.js';
 import type { DecodedColumn } from './column.js';
 
 const INTEGER_TYPES: ReadonlySet<number> = new Set([T.int2.oid, T.int4.oid, T.int8.oid]);
+const INTEGER_RANGES = new Map<number, [number, number]>([
+  [T.int2.oid, [-32768, 32767]],
+  [T.int4.oid, [-2147483648, 2147483647]],
+]);
+
+/**
+ * The common cases without a round trip through text. A parsed JSON number is a JS number only
+ * when its literal is exactly that number's shortest form (else it is a Decimal), so this is
+ * what the text route would give. Undefined when the text route must decide.
+ */
+function directNumber(column: DecodedColumn, value: number): Value | undefined {
+  const oid = column.type.oid;
+  if (oid === T.float8.oid) return value;
+  if (!Number.isInteger(value)) return undefined;
+  if (oid === T.int8.oid) return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  const range = INTEGER_RANGES.get(oid);
+  return range && value >= range[0] && value <= range[1] ? value : undefined;
+}
 
 function jsonKind(value: unknown): string {
   if (Array.isArray(value)) return 'array';
@@ -42,7 +60,8 @@ export function jsonFieldValue(column: DecodedColumn, value: unknown, settings?:
   const kind = jsonKind(value);
   if (kind === 'boolean' && type.oid === T.bool.oid) return value as boolean;
   if (kind === 'number' && type.category === 'N') {
-    return parseValue(type, numberText(column, value as number | Decimal), column.typmod, settings);
+    const direct = typeof value === 'number' ? directNumber(column, value) : undefined;
+    return direct ?? parseValue(type, numberText(column, value as number | Decimal), column.typmod, settings);
   }
   throw new SqlError(SQLSTATE.invalidParameterValue, `a JSON ${kind} cannot be read as ${type.name}`);
 }
