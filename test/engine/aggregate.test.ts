@@ -98,14 +98,13 @@ for (const input of ['general', 'append', 'stream'] as const satisfies readonly 
   }
 }
 
-const ctx = { time: 0, cycle: 1 };
 const one = (fn: AggregateSpec['fn'], argKind: AggregateSpec['argKind']): AggregateSpec => ({ fn, args: fn === 'count_star' ? [] : [(r) => r[0]], distinct: false, argKind });
 
 test('a global aggregate over an empty input is one row: count 0, the others NULL', () => {
   const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one('count_star', 'other'), one('count', 'int'), one('sum', 'int'), one('max', 'int')] });
-  assert.deepEqual(op.step([[]], ctx), [{ row: [0n, 0n, null, null], diff: 1 }]);
-  op.step([[{ row: [5], diff: 1 }]], ctx);
-  assert.deepEqual(op.step([[{ row: [5], diff: -1 }]], ctx), [
+  assert.deepEqual(op.step([[]]), [{ row: [0n, 0n, null, null], diff: 1 }]);
+  op.step([[{ row: [5], diff: 1 }]]);
+  assert.deepEqual(op.step([[{ row: [5], diff: -1 }]]), [
     { row: [1n, 1n, 5n, 5], diff: -1 },
     { row: [0n, 0n, null, null], diff: 1 },
   ]);
@@ -113,9 +112,9 @@ test('a global aggregate over an empty input is one row: count 0, the others NUL
 
 test('min and max fall back to the next value when the extreme is retracted', () => {
   const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one('min', 'int'), one('max', 'int')] });
-  op.step([[3, 1, 9].map((x) => ({ row: [x], diff: 1 }))], ctx);
-  op.step([[{ row: [1], diff: 1 }]], ctx);
-  const out = op.step([[{ row: [1], diff: -2 }, { row: [9], diff: -1 }]], ctx);
+  op.step([[3, 1, 9].map((x) => ({ row: [x], diff: 1 }))]);
+  op.step([[{ row: [1], diff: 1 }]]);
+  const out = op.step([[{ row: [1], diff: -2 }, { row: [9], diff: -1 }]]);
   assert.deepEqual(out.find((c) => c.diff === 1)?.row, [3, 3]);
 });
 
@@ -133,37 +132,37 @@ test('avg and sum have PostgreSQL 15 result types and display scales', () => {
   ];
   for (const [values, argKind, fn, expected] of cases) {
     const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one(fn, argKind)] });
-    const out = op.step([values.map((v) => ({ row: [v], diff: 1 }))], ctx);
+    const out = op.step([values.map((v) => ({ row: [v], diff: 1 }))]);
     const result = out.find((c) => c.diff === 1)!.row[0];
     assert.ok(result instanceof Decimal, `${fn} of ${argKind} is numeric`);
     assert.equal(formatNumeric(result), expected, `${fn}(${values.join(', ')})`);
   }
   const sumInt = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one('sum', 'int'), one('sum', 'float'), one('avg', 'float')] });
-  const row = sumInt.step([[{ row: [2], diff: 1 }, { row: [3], diff: 1 }]], ctx).find((c) => c.diff === 1)!.row;
+  const row = sumInt.step([[{ row: [2], diff: 1 }, { row: [3], diff: 1 }]]).find((c) => c.diff === 1)!.row;
   assert.deepEqual(row, [5n, 5, 2.5]);
 });
 
 test('sum over int4 stays exact beyond 2^53', () => {
   const op = new AggregateOp({ groupKey: () => [], global: true, input: 'append', aggregates: [one('sum', 'int')] });
-  op.step([[{ row: [2 ** 31 - 1], diff: 2 ** 22 + 5 }]], ctx);
-  const out = op.step([[{ row: [7], diff: 1 }]], ctx);
+  op.step([[{ row: [2 ** 31 - 1], diff: 2 ** 22 + 5 }]]);
+  const out = op.step([[{ row: [7], diff: 1 }]]);
   assert.equal(out.find((c) => c.diff === 1)!.row[0], BigInt(2 ** 31 - 1) * BigInt(2 ** 22 + 5) + 7n);
 });
 
 test('first and last follow arrival order of the rows still present', () => {
   const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [{ ...one('first', 'other'), args: [(r) => r[1]] }, { ...one('last', 'other'), args: [(r) => r[1]] }] });
-  op.step([[{ row: ['r1', 'x'], diff: 1 }, { row: ['r2', 'y'], diff: 1 }, { row: ['r3', 'x'], diff: 1 }]], ctx);
+  op.step([[{ row: ['r1', 'x'], diff: 1 }, { row: ['r2', 'y'], diff: 1 }, { row: ['r3', 'x'], diff: 1 }]]);
   // Removing r3 (value x) must leave last = y even though another row also has x.
-  const out = op.step([[{ row: ['r3', 'x'], diff: -1 }]], ctx);
+  const out = op.step([[{ row: ['r3', 'x'], diff: -1 }]]);
   assert.deepEqual(out.find((c) => c.diff === 1)!.row, ['x', 'y']);
-  const out2 = op.step([[{ row: ['r1', 'x'], diff: -1 }]], ctx);
+  const out2 = op.step([[{ row: ['r1', 'x'], diff: -1 }]]);
   assert.deepEqual(out2.find((c) => c.diff === 1)!.row, ['y', 'y']);
 });
 
 test('a stream aggregate ignores the stream retracting its rows', () => {
   const op = new AggregateOp({ groupKey: () => [], global: true, input: 'stream', aggregates: [one('count_star', 'other'), one('last', 'int')] });
-  op.step([[{ row: [1], diff: 1 }]], ctx);
-  const out = op.step([[{ row: [1], diff: -1 }, { row: [2], diff: 1 }]], ctx);
+  op.step([[{ row: [1], diff: 1 }]]);
+  const out = op.step([[{ row: [1], diff: -1 }, { row: [2], diff: 1 }]]);
   assert.deepEqual(out.find((c) => c.diff === 1)!.row, [2n, 2]);
-  assert.deepEqual(op.step([[{ row: [2], diff: -1 }]], ctx), [], 'a retraction alone changes nothing');
+  assert.deepEqual(op.step([[{ row: [2], diff: -1 }]]), [], 'a retraction alone changes nothing');
 });

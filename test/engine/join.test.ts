@@ -58,18 +58,17 @@ test('cross join (empty key) pairs every row with every row', () => {
 
 test('left join: the NULL-extended row flips out when a match arrives and back when it leaves', () => {
   const op = new JoinOp({ kind: 'left', leftKey: (r) => [r[0]], rightKey: (r) => [r[0]], leftWidth: 2, rightWidth: 1 });
-  const ctx = { time: 0, cycle: 1 };
-  assert.deepEqual(op.step([[{ row: [1, 'a'], diff: 1 }], []], ctx), [{ row: [1, 'a', null], diff: 1 }]);
-  const gained = op.step([[], [{ row: [1], diff: 1 }]], ctx);
+  assert.deepEqual(op.step([[{ row: [1, 'a'], diff: 1 }], []]), [{ row: [1, 'a', null], diff: 1 }]);
+  const gained = op.step([[], [{ row: [1], diff: 1 }]]);
   assert.deepEqual(new Set(gained.map((c) => JSON.stringify(c))), new Set([
     JSON.stringify({ row: [1, 'a', 1], diff: 1 }),
     JSON.stringify({ row: [1, 'a', null], diff: -1 }),
   ]));
-  const lost = op.step([[], [{ row: [1], diff: -1 }]], ctx);
+  const lost = op.step([[], [{ row: [1], diff: -1 }]]);
   assert.deepEqual(new Set(lost.map((c) => JSON.stringify(c))), new Set([
     JSON.stringify({ row: [1, 'a', 1], diff: -1 }),
     JSON.stringify({ row: [1, 'a', null], diff: 1 }),
   ]));
   // A NULL key never matches, even a NULL on the other side, but the row survives NULL-extended.
-  assert.deepEqual(op.step([[{ row: [null, 'b'], diff: 1 }], [{ row: [null], diff: 1 }]], ctx), [{ row: [null, 'b', null], diff: 1 }]);
+  assert.deepEqual(op.step([[{ row: [null, 'b'], diff: 1 }], [{ row: [null], diff: 1 }]]), [{ row: [null, 'b', null], diff: 1 }]);
 });

@@ -48,13 +48,12 @@ for (const withResidual of [false, true]) {
 
 test('NOT IN: a NULL on the right blocks every row; a NULL on the left passes only over an empty right side', () => {
   const op = new SemiJoinOp({ anti: true, nullAwareNotIn: true, leftKey: (r) => [r[0]], rightKey: (r) => [r[0]] });
-  const ctx = { time: 0, cycle: 1 };
-  const out = op.step([[{ row: [1], diff: 1 }, { row: [null], diff: 1 }], []], ctx);
+  const out = op.step([[{ row: [1], diff: 1 }, { row: [null], diff: 1 }], []]);
   assert.equal(out.length, 2, 'both pass over an empty subquery');
-  const afterTwo = op.step([[], [{ row: [2], diff: 1 }]], ctx);
+  const afterTwo = op.step([[], [{ row: [2], diff: 1 }]]);
   assert.deepEqual(afterTwo, [{ row: [null], diff: -1 }], 'NULL NOT IN (2) is unknown');
-  const afterNull = op.step([[], [{ row: [null], diff: 1 }]], ctx);
+  const afterNull = op.step([[], [{ row: [null], diff: 1 }]]);
   assert.deepEqual(afterNull, [{ row: [1], diff: -1 }], '1 NOT IN (2, NULL) is unknown');
-  const cleared = op.step([[], [{ row: [null], diff: -1 }, { row: [2], diff: -1 }]], ctx);
+  const cleared = op.step([[], [{ row: [null], diff: -1 }, { row: [2], diff: -1 }]]);
   assert.equal(cleared.length, 2, 'both pass again once the subquery is empty');
 });
