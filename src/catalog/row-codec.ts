@@ -1,0 +1,40 @@
+/**
+ * Encodes table rows for SQLite as JSON arrays. JSON cannot hold bigint, Decimal, bytes,
+ * intervals or jsonb documents distinctly, so those are tagged by a one-key object; everything
+ * else (numbers, strings, booleans, null) is stored as itself. Timestamps and dates are numbers.
+ */
+import { Decimal } from 'decimal.js';
+import { Interval, Json, type Value } from '../types/types.js';
+import type { Row } from '../engine/batch.js';
+
+type Encoded = null | boolean | number | string | { i8: string } | { dec: string } | { b64: string } | { iv: [number, number, number] } | { json: unknown } | { f: string };
+
+function encodeValue(v: Value): Encoded {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { f: String(v) };
+  if (typeof v === 'bigint') return { i8: v.toString() };
+  if (v instanceof Decimal) return { dec: v.toString() };
+  if (v instanceof Uint8Array) return { b64: Buffer.from(v).toString('base64') };
+  if (v instanceof Interval) return { iv: [v.months, v.days, v.micros] };
+  if (v instanceof Json) return { json: v.value };
+  throw new Error(`cannot store value of unknown representation: ${String(v)}`);
+}
+
+function decodeValue(e: Encoded): Value {
+  if (e === null || typeof e !== 'object') return e;
+  if ('i8' in e) return BigInt(e.i8);
+  if ('dec' in e) return new Decimal(e.dec);
+  if ('b64' in e) return Buffer.from(e.b64, 'base64');
+  if ('iv' in e) return new Interval(e.iv[0], e.iv[1], e.iv[2]);
+  if ('json' in e) return new Json(e.json);
+  if ('f' in e) return Number(e.f);
+  throw new Error('corrupt stored row');
+}
+
+export function encodeRow(row: Row): string {
+  return JSON.stringify(row.map(encodeValue));
+}
+
+export function decodeRow(text: string): Row {
+  return (JSON.parse(text) as Encoded[]).map(decodeValue);
+}

@@ -1,0 +1,94 @@
+/**
+ * The durable catalog: one SQLite database in the data dir holding every object's definition
+ * (in creation order, so a restart recreates them in dependency order) and every table's rows.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Row } from '../engine/batch.js';
+import { decodeRow, encodeRow } from './row-codec.js';
+
+export type ObjectKind = 'table' | 'view' | 'materialized-view' | 'source' | 'sink';
+
+export interface StoredObject {
+  id: number;
+  kind: ObjectKind;
+  name: string;
+  /** The statement that created it, replayed at start. */
+  sql: string;
+}
+
+export class CatalogStore {
+  private readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'catalog.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS objects (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        sql TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS table_rows (
+        table_id INTEGER NOT NULL,
+        row_id INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (table_id, row_id)
+      ) WITHOUT ROWID;
+    `);
+  }
+
+  objects(): StoredObject[] {
+    return this.db.prepare('SELECT id, kind, name, sql FROM objects ORDER BY id').all() as StoredObject[];
+  }
+
+  nextObjectId(): number {
+    const row = this.db.prepare('SELECT coalesce(max(id), 16383) + 1 AS id FROM objects').get() as { id: number };
+    return row.id;
+  }
+
+  addObject(obj: StoredObject): void {
+    this.db.prepare('INSERT INTO objects (id, kind, name, sql) VALUES (?, ?, ?, ?)').run(obj.id, obj.kind, obj.name, obj.sql);
+  }
+
+  removeObject(id: number): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM objects WHERE id = ?').run(id);
+      this.db.prepare('DELETE FROM table_rows WHERE table_id = ?').run(id);
+    });
+  }
+
+  tableRows(tableId: number): { rowId: number; row: Row }[] {
+    const rows = this.db.prepare('SELECT row_id AS rowId, data FROM table_rows WHERE table_id = ? ORDER BY row_id').all(tableId) as {
+      rowId: number;
+      data: string;
+    }[];
+    return rows.map((r) => ({ rowId: r.rowId, row: decodeRow(r.data) }));
+  }
+
+  /** Applies one table's committed changes atomically. */
+  writeRows(tableId: number, upserts: { rowId: number; row: Row }[], deletes: number[]): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO table_rows (table_id, row_id, data) VALUES (?, ?, ?)');
+    const del = this.db.prepare('DELETE FROM table_rows WHERE table_id = ? AND row_id = ?');
+    this.transaction(() => {
+      for (const rowId of deletes) del.run(tableId, rowId);
+      for (const u of upserts) put.run(tableId, u.rowId, encodeRow(u.row));
+    });
+  }
+
+  truncate(tableId: number): void {
+    this.db.prepare('DELETE FROM table_rows WHERE table_id = ?').run(tableId);
+  }
+
+  transaction(fn: () => void): void {
+    this.db.transaction(fn)();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

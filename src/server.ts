@@ -1,0 +1,44 @@
+/**
+ * Puts Eddy together: the database (durable catalog, engine) and the wire listener whose
+ * connections each get a SQL session over that database.
+ */
+import { Database } from './sql/database.js';
+import { Session } from './sql/session.js';
+import { startWireServer } from './wire/server.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  port: number;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const log = opts.log ?? (() => {});
+  const database = await Database.open(opts.dataDir, log);
+  try {
+    const wire = await startWireServer({
+      host: opts.host,
+      port: opts.port,
+      log,
+      sessionFactory: (startup) => new Session(database, startup),
+    });
+    return {
+      port: wire.port,
+      database,
+      async close() {
+        await wire.close();
+        database.close();
+      },
+    };
+  } catch (err) {
+    database.close();
+    throw err;
+  }
+}

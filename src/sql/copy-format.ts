@@ -1,0 +1,119 @@
+/**
+ * COPY's text and CSV row formats (PostgreSQL's defaults: tab and \N for text; comma, double
+ * quotes and the empty unquoted string as NULL for CSV). Fields come out as strings or null, to
+ * be parsed by each column's type input function.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+
+export interface CopyOptions {
+  format: 'text' | 'csv';
+  delimiter: string;
+  null: string;
+  header: boolean;
+  quote: string;
+  escape: string;
+}
+
+export function copyOptions(options: any[] | undefined): CopyOptions {
+  const get = (name: string) => {
+    const def = (options ?? []).find((o: any) => o.DefElem.defname === name)?.DefElem;
+    if (!def) return undefined;
+    const arg = def.arg;
+    if (arg === undefined) return 'true';
+    if (arg.String) return arg.String.sval as string;
+    if (arg.Boolean) return arg.Boolean.boolval ? 'true' : 'false';
+    if (arg.Integer) return String(arg.Integer.ival);
+    return undefined;
+  };
+  const format = (get('format') ?? 'text').toLowerCase();
+  if (format !== 'text' && format !== 'csv') {
+    throw new SqlError(SQLSTATE.featureNotSupported, `COPY format "${format}" is not supported; use text or csv`);
+  }
+  const csv = format === 'csv';
+  const quote = get('quote') ?? '"';
+  const header = get('header');
+  return {
+    format,
+    delimiter: get('delimiter') ?? (csv ? ',' : '\t'),
+    null: get('null') ?? (csv ? '' : '\\N'),
+    header: header === 'true' || header === 'on' || header === '1',
+    quote,
+    escape: get('escape') ?? quote,
+  };
+}
+
+/** Splits COPY input into rows of fields. Lines end with \n (an optional \r before it is dropped). */
+export function parseCopyRows(input: string, opts: CopyOptions): (string | null)[][] {
+  const rows = opts.format === 'csv' ? parseCsv(input, opts) : parseText(input, opts);
+  return opts.header ? rows.slice(1) : rows;
+}
+
+function parseText(input: string, opts: CopyOptions): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  for (let line of input.split('\n')) {
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '\\.') break;
+    if (line === '') continue;
+    rows.push(line.split(opts.delimiter).map((f) => (f === opts.null ? null : unescapeText(f))));
+  }
+  return rows;
+}
+
+const TEXT_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+
+function unescapeText(field: string): string {
+  if (!field.includes('\\')) return field;
+  return field.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return TEXT_ESCAPES[e] ?? e;
+  });
+}
+
+function parseCsv(input: string, opts: CopyOptions): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  let fields: (string | null)[] = [];
+  let i = 0;
+  const n = input.length;
+  const atLineEnd = () => i >= n || input[i] === '\n' || input[i] === '\r';
+  while (i < n) {
+    if (fields.length === 0 && atLineEnd()) {
+      i++; // a blank line holds no row
+      continue;
+    }
+    let value = '';
+    let quoted = false;
+    if (input[i] === opts.quote) {
+      quoted = true;
+      i++;
+      for (;;) {
+        if (i >= n) throw new SqlError(SQLSTATE.invalidTextRepresentation, 'unterminated CSV quoted field');
+        const c = input[i]!;
+        if (c === opts.escape && input[i + 1] === opts.quote) {
+          value += opts.quote;
+          i += 2;
+        } else if (c === opts.quote) {
+          i++;
+          break;
+        } else {
+          value += c;
+          i++;
+        }
+      }
+    }
+    while (!atLineEnd() && input[i] !== opts.delimiter) value += input[i++];
+    fields.push(!quoted && value === opts.null ? null : value);
+    if (atLineEnd()) {
+      if (input[i] === '\r') i++;
+      if (input[i] === '\n') i++;
+      if (fields.length === 1 && fields[0] === '\\.') break;
+      rows.push(fields);
+      fields = [];
+    } else {
+      i++; // the delimiter
+    }
+  }
+  // Input that ends right after a delimiter has one more, empty, field.
+  if (fields.length > 0) rows.push([...fields, opts.null === '' ? null : '']);
+  return rows;
+}

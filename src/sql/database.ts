@@ -1,0 +1,227 @@
+/**
+ * The database every session shares: the durable catalog store, the relations by name, and the
+ * engine's dataflow that keeps materialized views up to date. At open, the stored definitions are
+ * replayed in creation order through the same statement handlers that first created them, then
+ * tables' rows are loaded, so a restart rebuilds exactly what was there.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { CatalogStore, type ObjectKind } from '../catalog/store.js';
+import { TableData, type TableChange } from '../catalog/table.js';
+import type { RelationColumn, RelationResolver, ResolvedRelation, TableType } from '../planner/catalog-api.js';
+import { Dataflow } from '../engine/dataflow.js';
+import type { Row } from '../engine/batch.js';
+
+interface RelationBase {
+  id: number;
+  name: string;
+  /** The statement that created it (SHOW CREATE, and replay at start). */
+  sql: string;
+  columns: RelationColumn[];
+  /** Names of the relations its definition reads. */
+  dependsOn: string[];
+}
+
+export interface TableRelation extends RelationBase {
+  kind: 'table';
+  data: TableData;
+  node: any;
+}
+
+export interface ViewRelation extends RelationBase {
+  kind: 'view';
+  query: any;
+}
+
+export interface MaterializedViewRelation extends RelationBase {
+  kind: 'materialized-view';
+  node: any;
+  arrangement: any;
+  tableType: TableType;
+  explain: string;
+}
+
+export type Relation = TableRelation | ViewRelation | MaterializedViewRelation;
+
+const KIND_WORDS: Record<Relation['kind'], string> = {
+  table: 'table',
+  view: 'view',
+  'materialized-view': 'materialized view',
+};
+
+export class Database {
+  readonly relations = new Map<string, Relation>();
+  readonly dataflow = new Dataflow();
+  /** True while stored definitions are replayed at open: handlers then skip writing them again. */
+  replaying = false;
+
+  private constructor(
+    readonly store: CatalogStore,
+    readonly log: (line: string) => void,
+  ) {}
+
+  static async open(dataDir: string, log: (line: string) => void): Promise<Database> {
+    const db = new Database(new CatalogStore(dataDir), log);
+    await db.replay();
+    return db;
+  }
+
+  private async replay(): Promise<void> {
+    // Imported here, not at the top: the session module imports this one.
+    const { Session } = await import('./session.js');
+    const session = new Session(this, { user: 'eddy', database: 'eddy' });
+    this.replaying = true;
+    try {
+      for (const obj of this.store.objects()) {
+        for (const stmt of session.parse(obj.sql)) {
+          const result = await session.execute(session.prepare(stmt, []), []);
+          if (result.kind === 'rows') result.cursor.close();
+        }
+        const rel = this.relations.get(obj.name);
+        if (rel?.kind === 'table') this.loadTableRows(rel);
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private loadTableRows(rel: TableRelation): void {
+    const rows = this.store.tableRows(rel.id);
+    for (const { rowId, row } of rows) rel.data.load(rowId, row);
+    if (rows.length > 0) {
+      rel.node.push(rows.map(({ row }) => ({ row, diff: 1 })));
+      this.dataflow.runCycle();
+    }
+  }
+
+  /** Registers a new relation (and stores its definition unless replaying). */
+  register(rel: Relation): void {
+    if (!this.replaying) this.store.addObject({ id: rel.id, kind: rel.kind as ObjectKind, name: rel.name, sql: rel.sql });
+    this.relations.set(rel.name, rel);
+  }
+
+  /** The id a new relation gets: the stored one during replay, else the next free one. */
+  newObjectId(name: string): number {
+    if (this.replaying) {
+      const stored = this.store.objects().find((o) => o.name === name);
+      if (stored) return stored.id;
+    }
+    return Math.max(this.store.nextObjectId(), ...[...this.relations.values()].map((r) => r.id + 1));
+  }
+
+  /** Fails with 42P07 when the name is taken (unless IF NOT EXISTS, which the caller checks first). */
+  checkNameFree(name: string, location?: number): void {
+    if (this.relations.has(name)) {
+      throw new SqlError(SQLSTATE.duplicateTable, `relation "${name}" already exists`, {
+        position: location !== undefined ? location + 1 : undefined,
+      });
+    }
+  }
+
+  get(name: string, location?: number): Relation {
+    const rel = this.relations.get(name);
+    if (!rel) {
+      throw new SqlError(SQLSTATE.undefinedTable, `relation "${name}" does not exist`, {
+        position: location !== undefined && location >= 0 ? location + 1 : undefined,
+      });
+    }
+    return rel;
+  }
+
+  table(name: string, location?: number): TableRelation {
+    const rel = this.get(name, location);
+    if (rel.kind !== 'table') {
+      throw new SqlError(SQLSTATE.wrongObjectType, `"${name}" is a ${KIND_WORDS[rel.kind]}, not a table`);
+    }
+    return rel;
+  }
+
+  /** Resolves names to the shared dataflow's nodes: what materialized views are built from. */
+  resolver(): RelationResolver {
+    return {
+      resolve: (schema, name, location) => this.resolved(this.getQualified(schema, name, location)),
+    };
+  }
+
+  getQualified(schema: string | null, name: string, location: number): Relation {
+    if (schema !== null && schema !== 'public') {
+      throw new SqlError(SQLSTATE.undefinedTable, `relation "${schema}.${name}" does not exist`, { position: location + 1 });
+    }
+    return this.get(name, location);
+  }
+
+  resolved(rel: Relation, node: unknown = rel.kind === 'view' ? undefined : rel.node): ResolvedRelation {
+    switch (rel.kind) {
+      case 'table':
+        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node };
+      case 'materialized-view':
+        return { kind: 'materialized-view', name: rel.name, columns: rel.columns, tableType: rel.tableType, node };
+      case 'view':
+        return { kind: 'view', name: rel.name, columns: rel.columns, query: rel.query };
+    }
+  }
+
+  /** The rows a relation holds now (a view's are computed by planning it, not here). */
+  currentRows(rel: TableRelation | MaterializedViewRelation): Row[] {
+    return rel.kind === 'table' ? [...rel.data.rows.values()] : rel.arrangement.rows();
+  }
+
+  /**
+   * Commits changes to tables: checks constraints, writes SQLite, updates memory, and runs one
+   * update cycle so every materialized view reflects them before the statement completes.
+   */
+  commitTableChanges(changes: Map<TableRelation, TableChange>): void {
+    const applied: { rel: TableRelation; added: { rowId: number; row: Row }[]; removed: { rowId: number; row: Row }[] }[] = [];
+    for (const [rel, change] of changes) applied.push({ rel, ...rel.data.apply(change) });
+    this.store.transaction(() => {
+      for (const { rel, added, removed } of applied) {
+        this.store.writeRows(rel.id, added, removed.map((r) => r.rowId));
+      }
+    });
+    for (const { rel, added, removed } of applied) {
+      if (added.length + removed.length === 0) continue;
+      rel.node.push([...removed.map(({ row }) => ({ row, diff: -1 })), ...added.map(({ row }) => ({ row, diff: 1 }))]);
+    }
+    this.dataflow.runCycle();
+  }
+
+  truncate(rel: TableRelation): void {
+    this.store.truncate(rel.id);
+    const rows = rel.data.clear();
+    if (rows.length > 0) {
+      rel.node.push(rows.map((row) => ({ row, diff: -1 })));
+      this.dataflow.runCycle();
+    }
+  }
+
+  /** The relations whose definitions read `name`, directly. */
+  dependents(name: string): Relation[] {
+    return [...this.relations.values()].filter((r) => r.dependsOn.includes(name));
+  }
+
+  /**
+   * Drops a relation; with cascade, everything that depends on it first (deepest first);
+   * without, refuses naming the dependents.
+   */
+  drop(name: string, cascade: boolean): string[] {
+    const rel = this.get(name);
+    const direct = this.dependents(name);
+    if (direct.length > 0 && !cascade) {
+      const detail = direct.map((d) => `${KIND_WORDS[d.kind]} ${d.name} depends on ${KIND_WORDS[rel.kind]} ${name}`).join('\n');
+      throw new SqlError(SQLSTATE.dependentObjectsStillExist, `cannot drop ${KIND_WORDS[rel.kind]} ${name} because other objects depend on it`, {
+        detail,
+        hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      });
+    }
+    const dropped: string[] = [];
+    for (const d of direct) if (this.relations.has(d.name)) dropped.push(...this.drop(d.name, true));
+    if (rel.kind !== 'view') this.dataflow.remove(rel.node);
+    this.store.removeObject(rel.id);
+    this.relations.delete(name);
+    dropped.push(name);
+    return dropped;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

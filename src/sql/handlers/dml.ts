@@ -1,0 +1,230 @@
+/**
+ * INSERT, UPDATE, DELETE, TRUNCATE and COPY FROM STDIN on tables. Expressions are bound when the
+ * statement is prepared (so Describe knows the parameter types and errors come at Parse, as in
+ * PostgreSQL) and evaluated per row when it runs.
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import type { Value } from '../../types/types.js';
+import type { Row } from '../../engine/batch.js';
+import type { CompiledExpr, EvalEnv, Expr } from '../../planner/expr-ir.js';
+import { FromScope } from '../../planner/scope.js';
+import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
+import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
+import { parseValue } from '../../types/text-io.js';
+import { column, commandResult, rowsResult, type Handler, type Prepared } from '../prepared.js';
+import type { TableRelation } from '../database.js';
+import type { Statement } from '../parse.js';
+import { copyOptions, parseCopyRows } from '../copy-format.js';
+import { planAdHoc } from '../query.js';
+import type { ColumnDesc, ExecResult } from '../../wire/session-api.js';
+
+function tableScope(rel: TableRelation): FromScope {
+  return new FromScope([
+    { alias: rel.name, columns: rel.columns.map((c, index) => ({ name: c.name, type: c.type, typmod: c.typmod, index })) },
+  ]);
+}
+
+const EMPTY_SCOPE = new FromScope([]);
+
+/** Binds an expression to be stored in column `col` (assignment cast, as PostgreSQL does). */
+function bindForColumn(node: any, rel: TableRelation, col: number, scope: FromScope, params: ParamTypes): Expr {
+  const target = rel.columns[col]!;
+  return coerce(bindExpr(node, { scope, params }), target.type, 'assignment', target.typmod);
+}
+
+function columnIndex(rel: TableRelation, name: string, location: number): number {
+  const i = rel.columns.findIndex((c) => c.name === name);
+  if (i < 0) {
+    throw new SqlError(SQLSTATE.undefinedColumn, `column "${name}" of relation "${rel.name}" does not exist`, { position: location + 1 });
+  }
+  return i;
+}
+
+/** The default of each column as an expression (NULL where none). */
+function defaults(rel: TableRelation, params: ParamTypes): Expr[] {
+  return rel.data.columns.map((c, i) =>
+    c.defaultExpr ? bindForColumn(c.defaultExpr, rel, i, EMPTY_SCOPE, params) : { kind: 'const', value: null, type: c.type },
+  );
+}
+
+/** RETURNING: the listed expressions over the written rows, or nothing. */
+function returning(list: any[] | undefined, rel: TableRelation, params: ParamTypes) {
+  if (!list || list.length === 0) return null;
+  const scope = tableScope(rel);
+  const items: { name: string; expr: Expr }[] = [];
+  for (const t of list) {
+    const target = t.ResTarget;
+    if (target.val.ColumnRef?.fields?.some((f: any) => f.A_Star)) {
+      rel.columns.forEach((c, index) => items.push({ name: c.name, expr: { kind: 'column', index, type: c.type } }));
+    } else {
+      const expr = bindExpr(target.val, { scope, params });
+      const name = target.name ?? (target.val.ColumnRef ? target.val.ColumnRef.fields.at(-1).String?.sval : '?column?');
+      items.push({ name, expr });
+    }
+  }
+  const columns: ColumnDesc[] = items.map((i) => column(i.name, i.expr.type));
+  const fns = items.map((i) => compileExpr(i.expr));
+  return { columns, project: (rows: Row[], env: EvalEnv) => rows.map((r) => fns.map((f) => f(r, env))) };
+}
+
+function finish(tag: string, rows: Row[], ret: ReturnType<typeof returning>, env: EvalEnv): ExecResult {
+  return ret ? rowsResult(ret.columns, ret.project(rows, env), () => tag) : commandResult(tag);
+}
+
+function prepared(statement: Statement, params: ParamTypes, columns: ColumnDesc[] | null, run: (params: Value[]) => ExecResult | Promise<ExecResult>): Prepared {
+  return { statement, paramTypes: params.oids(), columns, run };
+}
+
+export const insert: Handler = (session, statement, paramOids) => {
+  const node = statement.ast.InsertStmt;
+  if (node.onConflictClause) throw new SqlError(SQLSTATE.featureNotSupported, 'INSERT ... ON CONFLICT is not supported');
+  if (node.withClause) throw new SqlError(SQLSTATE.featureNotSupported, 'WITH on INSERT is not supported');
+  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const params = new ParamTypes(paramOids);
+  const targets: number[] = node.cols
+    ? node.cols.map((c: any) => columnIndex(rel, c.ResTarget.name, statement.offset + c.ResTarget.location))
+    : rel.columns.map((_, i) => i);
+  const defaultExprs = defaults(rel, params);
+  const ret = returning(node.returningList, rel, params);
+  const select = node.selectStmt?.SelectStmt;
+  let produce: (env: EvalEnv) => Row[];
+  if (!select) {
+    // INSERT ... DEFAULT VALUES
+    const fns = defaultExprs.map(compileExpr);
+    produce = (env) => [fns.map((f) => f([], env))];
+  } else if (select.valuesLists && !select.sortClause && !select.limitCount) {
+    const rows: CompiledExpr[][] = select.valuesLists.map((list: any) => {
+      const items: any[] = list.List.items;
+      if (items.length > targets.length) throw new SqlError(SQLSTATE.syntaxError, 'INSERT has more expressions than target columns');
+      const exprs = [...defaultExprs];
+      items.forEach((item, i) => {
+        if (!item.SetToDefault) exprs[targets[i]!] = bindForColumn(item, rel, targets[i]!, EMPTY_SCOPE, params);
+      });
+      return exprs.map(compileExpr);
+    });
+    produce = (env) => rows.map((fns: CompiledExpr[]) => fns.map((f) => f([], env)));
+  } else {
+    const query = planAdHoc(session, node.selectStmt, params);
+    if (query.columns.length > targets.length) throw new SqlError(SQLSTATE.syntaxError, 'INSERT has more expressions than target columns');
+    const casts = query.columns.map((c, i) =>
+      compileExpr(coerce({ kind: 'column', index: i, type: c.type }, rel.columns[targets[i]!]!.type, 'assignment', rel.columns[targets[i]!]!.typmod)),
+    );
+    const defaultFns = defaultExprs.map(compileExpr);
+    produce = (env) => {
+      const source = query.read(env);
+      return source.map((r) => {
+        const row = defaultFns.map((f) => f([], env));
+        casts.forEach((cast, i) => (row[targets[i]!] = cast(r, env)));
+        return row;
+      });
+    };
+  }
+  return prepared(statement, params, ret?.columns ?? null, (values) => {
+    const env = session.evalEnv(values);
+    const rows = produce(env);
+    session.writes.write(rel, { deletes: [], inserts: rows }, session.inTransactionBlock());
+    return finish(`INSERT 0 ${rows.length}`, rows, ret, env);
+  });
+};
+
+export const update: Handler = (session, statement, paramOids) => {
+  const node = statement.ast.UpdateStmt;
+  if (node.fromClause) throw new SqlError(SQLSTATE.featureNotSupported, 'UPDATE ... FROM is not supported');
+  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const params = new ParamTypes(paramOids);
+  const scope = tableScope(rel);
+  const sets = node.targetList.map((t: any) => {
+    const col = columnIndex(rel, t.ResTarget.name, statement.offset + t.ResTarget.location);
+    const expr = t.ResTarget.val.SetToDefault ? defaults(rel, params)[col]! : bindForColumn(t.ResTarget.val, rel, col, scope, params);
+    return { col, fn: compileExpr(expr) };
+  });
+  const where = node.whereClause ? compilePredicate(bindExpr(node.whereClause, { scope, params })) : () => true;
+  const ret = returning(node.returningList, rel, params);
+  return prepared(statement, params, ret?.columns ?? null, (values) => {
+    const env = session.evalEnv(values);
+    const deletes: number[] = [];
+    const inserts: Row[] = [];
+    for (const [id, row] of session.writes.visibleRows(rel)) {
+      if (!where(row, env)) continue;
+      const next = [...row];
+      for (const s of sets) next[s.col] = s.fn(row, env);
+      deletes.push(id);
+      inserts.push(next);
+    }
+    session.writes.write(rel, { deletes, inserts }, session.inTransactionBlock());
+    return finish(`UPDATE ${inserts.length}`, inserts, ret, env);
+  });
+};
+
+export const del: Handler = (session, statement, paramOids) => {
+  const node = statement.ast.DeleteStmt;
+  if (node.usingClause) throw new SqlError(SQLSTATE.featureNotSupported, 'DELETE ... USING is not supported');
+  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const params = new ParamTypes(paramOids);
+  const where = node.whereClause ? compilePredicate(bindExpr(node.whereClause, { scope: tableScope(rel), params })) : () => true;
+  const ret = returning(node.returningList, rel, params);
+  return prepared(statement, params, ret?.columns ?? null, (values) => {
+    const env = session.evalEnv(values);
+    const victims = session.writes.visibleRows(rel).filter(([, row]) => where(row, env));
+    session.writes.write(rel, { deletes: victims.map(([id]) => id), inserts: [] }, session.inTransactionBlock());
+    return finish(`DELETE ${victims.length}`, victims.map(([, row]) => row), ret, env);
+  });
+};
+
+export const truncate: Handler = (session, statement) => {
+  const node = statement.ast.TruncateStmt;
+  const rels = node.relations.map((r: any) => session.db.table(r.RangeVar.relname, statement.offset + r.RangeVar.location));
+  return prepared(statement, new ParamTypes([]), null, () => {
+    for (const rel of rels) {
+      if (session.inTransactionBlock()) {
+        session.writes.write(rel, { deletes: session.writes.visibleRows(rel).map(([id]) => id), inserts: [] }, true);
+      } else {
+        session.db.truncate(rel);
+      }
+    }
+    return commandResult('TRUNCATE TABLE');
+  });
+};
+
+export const copy: Handler = (session, statement) => {
+  const node = statement.ast.CopyStmt;
+  if (!node.is_from || node.filename || !node.relation) {
+    throw new SqlError(SQLSTATE.featureNotSupported, 'only COPY table FROM STDIN is supported');
+  }
+  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const targets: number[] = node.attlist
+    ? node.attlist.map((a: any) => columnIndex(rel, a.String.sval, statement.offset))
+    : rel.columns.map((_, i) => i);
+  const opts = copyOptions(node.options);
+  const params = new ParamTypes([]);
+  const defaultFns = defaults(rel, params).map(compileExpr);
+  return prepared(statement, params, null, () => {
+    const chunks: Buffer[] = [];
+    return {
+      kind: 'copy-in',
+      format: 'text',
+      columnCount: targets.length,
+      write: (chunk) => chunks.push(Buffer.from(chunk)),
+      abort: () => (chunks.length = 0),
+      finish: async () => {
+        const env = session.evalEnv([]);
+        const lines = parseCopyRows(Buffer.concat(chunks).toString('utf8'), opts);
+        const rows = lines.map((fields, lineNo) => {
+          if (fields.length !== targets.length) {
+            throw new SqlError('22P04', `${fields.length < targets.length ? 'missing data for column' : 'extra data after last expected column'}`, {
+              detail: `COPY ${rel.name}, line ${lineNo + 1}`,
+            });
+          }
+          const row = defaultFns.map((f) => f([], env));
+          fields.forEach((text, i) => {
+            const col = rel.columns[targets[i]!]!;
+            row[targets[i]!] = text === null ? null : parseValue(col.type, text, col.typmod);
+          });
+          return row;
+        });
+        session.writes.write(rel, { deletes: [], inserts: rows }, session.inTransactionBlock());
+        return `COPY ${rows.length}`;
+      },
+    };
+  });
+};

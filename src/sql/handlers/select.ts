@@ -1,0 +1,36 @@
+/**
+ * SELECT (read between update cycles, over snapshots of the relations it reads, so every query
+ * sees all views at one cycle) and EXPLAIN (the dataflow a query becomes).
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import { ParamTypes } from '../../planner/bind-expr.js';
+import { column, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
+import { planSelect } from '../query.js';
+
+export const select: Handler = (session, statement, paramOids) => {
+  const node = statement.ast.SelectStmt;
+  if (node.intoClause) throw new SqlError(SQLSTATE.featureNotSupported, 'SELECT ... INTO is not supported');
+  if (node.lockingClause) throw new SqlError(SQLSTATE.featureNotSupported, 'SELECT ... FOR UPDATE/SHARE is not supported: Eddy has no row locks');
+  const params = new ParamTypes(paramOids);
+  const planned = planSelect(session, statement.ast, params);
+  const columns = planned.columns.map((c) => column(c.name, c.type, c.typmod));
+  return {
+    statement,
+    paramTypes: params.oids(),
+    columns,
+    run: (values) => rowsResult(columns, planned.read(session.evalEnv(values))),
+  };
+};
+
+export const explain: Handler = (session, statement) => {
+  const node = statement.ast.ExplainStmt;
+  const query = node.query;
+  if (!query.SelectStmt) {
+    throw new SqlError(SQLSTATE.featureNotSupported, 'EXPLAIN supports SELECT queries only');
+  }
+  const planned = planSelect(session, query, new ParamTypes([]));
+  const columns = textColumns('QUERY PLAN');
+  return simplePrepared(statement, columns, () =>
+    rowsResult(columns, planned.explain().split('\n').map((line) => [line]), 'EXPLAIN'),
+  );
+};

@@ -1,0 +1,123 @@
+/**
+ * One client's SQL session: settings, transaction state and prepared statements, over the shared
+ * Database. It parses and dispatches each statement to the handler for its kind.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import type { ExecResult, Notice, ParsedStatement, PreparedStatement, SqlSession } from '../wire/session-api.js';
+import type { Value } from '../types/types.js';
+import type { EvalEnv } from '../planner/expr-ir.js';
+import type { Database } from './database.js';
+import { parseQuery, type Statement } from './parse.js';
+import type { Prepared } from './prepared.js';
+import { handlerFor } from './handlers/index.js';
+import { Settings } from './settings.js';
+import { TableWrites } from './table-writes.js';
+
+export class Session implements SqlSession {
+  readonly settings: Settings;
+  /** Table changes of the open transaction block, committed at COMMIT. */
+  readonly writes: TableWrites;
+  private txStatus: 'I' | 'T' | 'E' = 'I';
+  private notices: Notice[] = [];
+  private readonly cancelListeners = new Set<() => void>();
+  readonly user: string;
+  readonly databaseName: string;
+
+  constructor(readonly db: Database, startup: Record<string, string>) {
+    this.settings = new Settings(startup);
+    this.writes = new TableWrites(db);
+    this.user = startup.user ?? 'eddy';
+    this.databaseName = startup.database ?? this.user;
+  }
+
+  parameterStatuses(): [string, string][] {
+    return this.settings.reportedPairs();
+  }
+
+  parse(sql: string): ParsedStatement[] {
+    return parseQuery(sql);
+  }
+
+  prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
+    const stmt = statement as Statement;
+    return handlerFor(stmt)(this, stmt, paramTypeOids);
+  }
+
+  async execute(prepared: PreparedStatement, params: Value[]): Promise<ExecResult> {
+    const p = prepared as Prepared;
+    if (this.txStatus === 'E' && !p.endsTransaction) {
+      throw new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    return p.run(params);
+  }
+
+  transactionStatus(): 'I' | 'T' | 'E' {
+    return this.txStatus;
+  }
+
+  onError(): void {
+    if (this.txStatus === 'T') this.txStatus = 'E';
+  }
+
+  /** BEGIN: true when a block was opened, false when one was already open (PostgreSQL warns). */
+  beginTransaction(): boolean {
+    if (this.txStatus !== 'I') return false;
+    this.txStatus = 'T';
+    this.settings.beginTransaction();
+    return true;
+  }
+
+  /** COMMIT/ROLLBACK: returns the status the block was in ('I' when there was none). */
+  endTransaction(commit: boolean): 'I' | 'T' | 'E' {
+    const was = this.txStatus;
+    const commits = commit && was === 'T';
+    this.txStatus = 'I';
+    if (was === 'I') return was;
+    this.settings.endTransaction(commits);
+    if (commits) this.writes.commit();
+    else this.writes.rollback();
+    return was;
+  }
+
+  inTransactionBlock(): boolean {
+    return this.txStatus !== 'I';
+  }
+
+  notice(severity: Notice['severity'], code: string, message: string): void {
+    this.notices.push({ severity, code, message });
+  }
+
+  takeNotices(): Notice[] {
+    const n = this.notices;
+    this.notices = [];
+    return n;
+  }
+
+  takeParameterChanges(): [string, string][] {
+    return this.settings.takeChanges();
+  }
+
+  /** What expressions evaluated for this session may read. */
+  evalEnv(params: Value[]): EvalEnv {
+    const settings = this.settings;
+    return {
+      params,
+      setting: (name) => settings.get(name),
+      now: Date.now() * 1000,
+    };
+  }
+
+  /** Lets a waiting statement (SUBSCRIBE, FETCH) hear CancelRequest. */
+  onCancel(listener: () => void): () => void {
+    this.cancelListeners.add(listener);
+    return () => this.cancelListeners.delete(listener);
+  }
+
+  cancel(): void {
+    for (const l of [...this.cancelListeners]) l();
+  }
+
+  close(): void {
+    this.cancel();
+  }
+}
