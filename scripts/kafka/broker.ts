@@ -13,6 +13,12 @@ import { brokerAddress, KAFKA_VERSION, LOCAL_HOST, type KafkaSettings } from './
 const execFileAsync = promisify(execFile);
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
 
+/** A failed command as one message: execFile's own (command, exit status, stderr) plus stdout. */
+function commandFailed(what: string, error: unknown): Error {
+  const { message, stdout } = error as { message: string; stdout?: string };
+  return new Error(`${what} failed: ${message}${stdout ? `\n${stdout}` : ''}`);
+}
+
 function serverPropertiesPath(settings: KafkaSettings): string {
   return join(settings.stateDir, 'server.properties');
 }
@@ -55,8 +61,7 @@ export async function ensureJars(settings: KafkaSettings): Promise<boolean> {
       { maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`fetching Kafka ${KAFKA_VERSION} jars with Maven failed:\n${stdout ?? ''}${stderr ?? ''}`);
+    throw commandFailed(`fetching Kafka ${KAFKA_VERSION} jars with Maven (mvn)`, error);
   }
   if (existsSync(settings.jarDir)) {
     // Another instance (other ports, other lock) fetched the same jars meanwhile.
@@ -113,8 +118,7 @@ async function formatStorageOnce(settings: KafkaSettings): Promise<void> {
       '--config', serverPropertiesPath(settings),
     ]);
   } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`formatting Kafka's storage failed:\n${stdout ?? ''}${stderr ?? ''}`);
+    throw commandFailed(`formatting Kafka's storage (${javaBinary()}, Java 17 or newer)`, error);
   }
 }
 

@@ -46,6 +46,9 @@ export function spawnDaemon(
       detached: true,
       stdio: ['ignore', log, log],
     });
+    // A command that cannot be spawned has no pid and emits 'error' later; the throw below
+    // reports it, and without a listener that event would crash this process.
+    child.on('error', () => {});
     if (child.pid === undefined) throw new Error(`could not start ${daemon.name} (${command})`);
     child.unref();
     writeFileSync(daemon.pidFile, `${child.pid}\n`);
@@ -82,8 +85,14 @@ export async function stopDaemon(daemon: Daemon, timeoutMs: number): Promise<boo
   return true;
 }
 
-/** The last lines of the daemon's log, for error messages when it fails to start. */
-export function logTail(daemon: Daemon, lines = 30): string {
+/**
+ * The last lines of the daemon's log, for error messages when it fails to start. Java stack
+ * frames are left out: the exception lines ("Caused by: ...") say what went wrong.
+ */
+export function logTail(daemon: Daemon, lines = 20): string {
   if (!existsSync(daemon.logFile)) return '(no log)';
-  return readFileSync(daemon.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  const meaningful = readFileSync(daemon.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s+(at |\.\.\. \d+ more)/.test(line));
+  return meaningful.slice(-lines).join('\n');
 }

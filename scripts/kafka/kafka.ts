@@ -9,7 +9,8 @@ import { brokerAnswers, brokerDaemon, createTopic, ensureJars, launchBroker } fr
 import { logTail, runningPid, stopDaemon, type Daemon } from './daemon.js';
 import { withInstanceLock } from './instance-lock.js';
 import { launchRegistry, registryAnswers, registryDaemon } from './registry.js';
-import { brokerAddress, KAFKA_VERSION, readSettings, registryUrl, type KafkaSettings } from './settings.js';
+import { portIsFree } from './port.js';
+import { brokerAddress, KAFKA_VERSION, LOCAL_HOST, readSettings, registryUrl, type KafkaSettings } from './settings.js';
 import { waitUntil } from './wait-until.js';
 
 // A cold JVM on a busy two-core machine can take a while; a broken one fails fast (giveUp).
@@ -19,6 +20,8 @@ const LOCK_TIMEOUT_MS = START_TIMEOUT_MS + 60_000;
 interface Service {
   daemon: Daemon;
   address: string;
+  /** Ports the service listens on, all on LOCAL_HOST. */
+  ports: number[];
   answers: () => Promise<boolean>;
   launch: () => Promise<number> | number;
 }
@@ -28,20 +31,25 @@ function services(settings: KafkaSettings): Service[] {
     {
       daemon: brokerDaemon(settings),
       address: brokerAddress(settings),
+      ports: [settings.kafkaPort, settings.controllerPort],
       answers: () => brokerAnswers(settings),
       launch: () => launchBroker(settings),
     },
     {
       daemon: registryDaemon(settings),
       address: registryUrl(settings),
+      ports: [settings.registryPort],
       answers: () => registryAnswers(settings),
       launch: () => launchRegistry(settings),
     },
   ];
 }
 
-/** Launches the service unless it already runs (or something already answers on its port). */
-async function startService(service: Service): Promise<void> {
+/**
+ * Launches the service unless it already runs (or something already answers on its port), and
+ * waits until it answers. Calls `launched` as soon as it has started a process.
+ */
+async function startService(service: Service, launched: (service: Service) => void): Promise<void> {
   const { daemon } = service;
   if (await service.answers()) {
     const pid = runningPid(daemon);
@@ -49,7 +57,16 @@ async function startService(service: Service): Promise<void> {
     return;
   }
   // A pid without an answer is a start still in progress (or hung): wait for it, don't relaunch.
-  const pid = runningPid(daemon) ?? (await service.launch());
+  let pid = runningPid(daemon);
+  if (pid === undefined) {
+    for (const port of service.ports) {
+      if (!(await portIsFree(LOCAL_HOST, port))) {
+        throw new Error(`${daemon.name}: port ${port} on ${LOCAL_HOST} is in use by another program (see KAFKA_PORT, KAFKA_CONTROLLER_PORT, SCHEMA_REGISTRY_PORT)`);
+      }
+    }
+    pid = await service.launch();
+    launched(service);
+  }
   await waitUntil(service.answers, {
     timeoutMs: START_TIMEOUT_MS,
     what: `starting ${daemon.name} on ${service.address}`,
@@ -63,7 +80,14 @@ async function start(settings: KafkaSettings): Promise<void> {
   mkdirSync(settings.stateDir, { recursive: true });
   await withInstanceLock(join(settings.stateDir, 'start-stop.lock'), LOCK_TIMEOUT_MS, async () => {
     if (await ensureJars(settings)) console.log(`kafka: fetched Kafka ${KAFKA_VERSION} jars into ${settings.jarDir}`);
-    await Promise.all(services(settings).map(startService));
+    const launched: Service[] = [];
+    const results = await Promise.allSettled(services(settings).map((s) => startService(s, (l) => launched.push(l))));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // Half a setup is no use to anyone and would hold ports on a shared machine.
+      for (const { daemon } of launched) await stopDaemon(daemon, 30_000);
+      throw failure.reason;
+    }
   });
   console.log(`started in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 }
