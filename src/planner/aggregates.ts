@@ -1,0 +1,107 @@
+/**
+ * The aggregate functions the planner knows, and their result types as PostgreSQL defines them
+ * (sum of integers is bigint or numeric, avg of integers is numeric, ...). Binding an aggregate
+ * call's arguments is the query binder's job; this module only names and types them.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { T, type SqlType } from '../types/types.js';
+import type { AggName } from './logical.js';
+
+const ALIASES: Record<string, AggName> = {
+  count: 'count',
+  sum: 'sum',
+  avg: 'avg',
+  min: 'min',
+  max: 'max',
+  bool_and: 'bool_and',
+  every: 'bool_and',
+  bool_or: 'bool_or',
+  string_agg: 'string_agg',
+  first: 'first',
+  last: 'last',
+};
+
+/** Other aggregates PostgreSQL has: recognised so they fail as unsupported rather than unknown. */
+const UNSUPPORTED = new Set([
+  'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'stddev', 'stddev_pop',
+  'stddev_samp', 'variance', 'var_pop', 'var_samp', 'bit_and', 'bit_or', 'xmlagg', 'percentile_cont',
+  'percentile_disc', 'mode', 'corr', 'covar_pop', 'covar_samp', 'regr_slope', 'any_value',
+]);
+
+/** The aggregate a (folded, possibly pg_catalog-qualified) function name denotes, if any. */
+export function aggregateName(funcname: string[], location: number): AggName | undefined {
+  if (funcname.length > 2 || (funcname.length === 2 && funcname[0] !== 'pg_catalog')) return undefined;
+  const name = funcname[funcname.length - 1]!;
+  if (UNSUPPORTED.has(name)) {
+    throw new SqlError(SQLSTATE.featureNotSupported, `aggregate function ${name} is not supported`, { position: location + 1 });
+  }
+  return ALIASES[name];
+}
+
+/** Types PostgreSQL has no min()/max() for. */
+const NOT_ORDERED_BY_MIN_MAX = new Set([T.bool.oid, T.json.oid, T.jsonb.oid, T.bytea.oid]);
+
+const INTEGER = new Set([T.int2.oid, T.int4.oid, T.int8.oid]);
+
+function noSuchAggregate(name: string, args: SqlType[], location: number): SqlError {
+  return new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${args.map((a) => a.name).join(', ')}) does not exist`, {
+    position: location + 1,
+    hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+  });
+}
+
+/**
+ * The argument types an aggregate takes for the given (bound) argument types — so the binder
+ * can cast unknown literals — and its result type. Throws 42883 for combinations PostgreSQL has
+ * no aggregate for.
+ */
+export function aggregateSignature(
+  name: AggName,
+  sqlName: string,
+  args: SqlType[],
+  location: number,
+): { argTypes: SqlType[]; result: SqlType } {
+  const fail = () => noSuchAggregate(sqlName, args, location);
+  const arity = name === 'string_agg' ? 2 : name === 'count' ? args.length : 1;
+  if (args.length !== arity || (name === 'count' && args.length > 1)) throw fail();
+  const a = args[0];
+  switch (name) {
+    case 'count':
+      return { argTypes: args, result: T.int8 };
+    case 'sum': {
+      const t = a!.oid === T.unknown.oid ? T.float8 : a!;
+      if (t.oid === T.int2.oid || t.oid === T.int4.oid) return { argTypes: [t], result: T.int8 };
+      if (t.oid === T.int8.oid || t.oid === T.numeric.oid) return { argTypes: [t], result: T.numeric };
+      if (t.oid === T.float4.oid || t.oid === T.float8.oid || t.oid === T.interval.oid) return { argTypes: [t], result: t };
+      throw fail();
+    }
+    case 'avg': {
+      const t = a!.oid === T.unknown.oid ? T.float8 : a!;
+      if (INTEGER.has(t.oid) || t.oid === T.numeric.oid) return { argTypes: [t], result: T.numeric };
+      if (t.oid === T.float4.oid || t.oid === T.float8.oid) return { argTypes: [t], result: T.float8 };
+      if (t.oid === T.interval.oid) return { argTypes: [t], result: T.interval };
+      throw fail();
+    }
+    case 'min':
+    case 'max': {
+      const t = a!.oid === T.unknown.oid ? T.text : a!;
+      if (NOT_ORDERED_BY_MIN_MAX.has(t.oid)) throw fail();
+      return { argTypes: [t], result: t };
+    }
+    case 'bool_and':
+    case 'bool_or':
+      if (a!.oid !== T.bool.oid && a!.oid !== T.unknown.oid) throw fail();
+      return { argTypes: [T.bool], result: T.bool };
+    case 'string_agg': {
+      const textual = (t: SqlType) => t.category === 'S' || t.oid === T.unknown.oid;
+      if (textual(a!) && textual(args[1]!)) return { argTypes: [T.text, T.text], result: T.text };
+      if (a!.oid === T.bytea.oid && args[1]!.oid === T.bytea.oid) return { argTypes: args, result: T.bytea };
+      throw fail();
+    }
+    case 'first':
+    case 'last': {
+      const t = a!.oid === T.unknown.oid ? T.text : a!;
+      return { argTypes: [t], result: t };
+    }
+  }
+}

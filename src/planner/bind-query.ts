@@ -1,0 +1,750 @@
+/**
+ * The query binder: a libpg-query SelectStmt becomes a logical plan. It resolves the FROM clause
+ * into relations and a name scope, binds every clause's expressions through bindExpr (answering
+ * its hooks for aggregate calls and subqueries), applies PostgreSQL's rules for GROUP BY,
+ * ORDER BY, DISTINCT [ON] and set operations, and leaves ORDER BY / LIMIT to the caller as sort
+ * keys over the plan's rows (a materialized view makes them a top-K, an ad-hoc read sorts).
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { T, type SqlType } from '../types/types.js';
+import type { Expr } from './expr-ir.js';
+import { bindExpr, coerce, commonType, type BindContext } from './bind-expr.js';
+import type { PlannerSettings, RelationResolver } from './catalog-api.js';
+import { FromScope, OUTER_BASE, type ScopeColumn, type ScopeEntry } from './scope.js';
+import {
+  aggregateNode,
+  distinctNode,
+  distinctOnNode,
+  filterNode,
+  getNode,
+  joinNode,
+  projectNode,
+  setOpNode,
+  topKNode,
+  valuesNode,
+  type AggCall,
+  type JoinKind,
+  type LogicalPlan,
+  type PlanColumn,
+  type SetOpKind,
+  type SortKey,
+} from './logical.js';
+import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './expr-utils.js';
+import { figureColumnName } from './column-names.js';
+import { aggregateName, aggregateSignature } from './aggregates.js';
+import { SubqueryPlanner } from './subqueries.js';
+
+export interface QueryContext {
+  relations: RelationResolver;
+  params: BindContext['params'];
+  settings: PlannerSettings;
+}
+
+/**
+ * A bound query before it is used as a relation: `plan` yields the visible columns followed by
+ * hidden ones that only ORDER BY needs; `order` sorts those rows; `limit`/`offset` (constants or
+ * parameters) apply after sorting.
+ */
+export interface BoundQuery {
+  plan: LogicalPlan;
+  columns: PlanColumn[];
+  order: SortKey[];
+  limit: Expr | null;
+  offset: Expr | null;
+}
+
+/** A query level while its clauses are bound: sublinks join more columns onto `plan`. */
+export interface Level {
+  plan: LogicalPlan;
+  scope: FromScope;
+  /** The aggregate calls found so far, referenced as columns AGG_BASE + i until grouping rewrites them. */
+  aggregates: AggCall[];
+  /** Columns that scalar subqueries appended to `plan`. */
+  subqueryColumns: Set<number>;
+  /** The WITH queries visible here (subqueries see them too). */
+  ctes: CteEnv;
+}
+
+/** What a FROM item contributes: its plan and the names it makes visible (indexes into the plan's row). */
+interface FromItem {
+  plan: LogicalPlan;
+  entries: ScopeEntry[];
+}
+
+interface Target {
+  expr: Expr;
+  name: string;
+  typmod: number;
+  location: number;
+}
+
+export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }>;
+
+/** Column indexes at or above this (and below OUTER_BASE) are aggregate results awaiting grouping. */
+const AGG_BASE = 1 << 22;
+
+/** The clause being bound, named as PostgreSQL names it in "aggregate functions are not allowed in ...". */
+type Clause =
+  | 'WHERE'
+  | 'JOIN conditions'
+  | 'GROUP BY'
+  | 'VALUES'
+  | 'LIMIT'
+  | 'OFFSET'
+  | 'FILTER'
+  | 'select'
+  | 'HAVING'
+  | 'ORDER BY'
+  | 'DISTINCT ON'
+  | 'aggregate';
+
+const AGGREGATES_ALLOWED = new Set<Clause>(['select', 'HAVING', 'ORDER BY', 'DISTINCT ON']);
+
+export function unsupported(feature: string, location?: number): SqlError {
+  return new SqlError(SQLSTATE.featureNotSupported, `${feature} is not supported`, location === undefined || location < 0 ? {} : { position: location + 1 });
+}
+
+function nodeTag(node: any): string {
+  return Object.keys(node)[0]!;
+}
+
+function strings(list: any[] | undefined): string[] {
+  return (list ?? []).map((n) => n.String.sval);
+}
+
+function emptyScope(outer: FromScope | null = null): FromScope {
+  return new FromScope([], outer);
+}
+
+/** The expression's type must be boolean (WHERE, HAVING, ON, FILTER). */
+function requireBoolean(e: Expr, clause: string, location: number): Expr {
+  if (e.type.oid === T.bool.oid) return e;
+  if (e.type.oid === T.unknown.oid) return coerce(e, T.bool);
+  throw new SqlError(SQLSTATE.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${e.type.name}`, {
+    position: location + 1,
+  });
+}
+
+function exprLocation(node: any): number {
+  const inner = node?.[nodeTag(node)];
+  return typeof inner?.location === 'number' ? inner.location : -1;
+}
+
+function hasAggregateRef(e: Expr): boolean {
+  for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < OUTER_BASE) return true;
+  return false;
+}
+
+export class QueryBinder {
+  readonly subqueries: SubqueryPlanner;
+
+  constructor(readonly ctx: QueryContext) {
+    this.subqueries = new SubqueryPlanner(this);
+  }
+
+  /** Binds a whole query (SelectStmt body: SELECT, VALUES or a set operation). */
+  bindQuery(stmt: any, outer: FromScope | null, ctes: CteEnv = new Map()): BoundQuery {
+    const env = this.withCtes(stmt.withClause, ctes);
+    if (stmt.op && stmt.op !== 'SETOP_NONE') return this.bindSetOperation(stmt, env);
+    if (stmt.valuesLists) return this.bindValues(stmt);
+    const level = this.fromAndWhere(stmt, outer, env);
+    if (level.correlated.length > 0) {
+      throw unsupported('a correlated subquery outside of WHERE, IN, EXISTS or a scalar subquery', exprLocation(stmt.whereClause));
+    }
+    return this.finishSelect(stmt, level.level);
+  }
+
+  /** A bound query as a relation: ORDER BY ... LIMIT becomes a top-K, ORDER BY alone is dropped. */
+  asRelation(q: BoundQuery): LogicalPlan {
+    let plan = q.plan;
+    if (q.limit || q.offset) plan = topKNode(plan, q.order, q.limit, q.offset);
+    if (plan.columns.length > q.columns.length) {
+      plan = projectNode(plan, q.columns.map((c, i) => column(i, c.type)), q.columns);
+    }
+    return plan;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // WITH
+
+  private withCtes(withClause: any, outer: CteEnv): CteEnv {
+    if (!withClause) return outer;
+    if (withClause.recursive) throw unsupported('WITH RECURSIVE', withClause.location);
+    const env: CteEnv = new Map(outer);
+    const seen = new Set<string>();
+    for (const c of withClause.ctes) {
+      const cte = c.CommonTableExpr;
+      if (seen.has(cte.ctename)) {
+        throw new SqlError(SQLSTATE.duplicateAlias, `WITH query name "${cte.ctename}" specified more than once`, {
+          position: cte.location + 1,
+        });
+      }
+      seen.add(cte.ctename);
+      if (nodeTag(cte.ctequery) !== 'SelectStmt') throw unsupported('data-modifying statements in WITH', cte.location);
+      // Each CTE sees the ones defined before it.
+      env.set(cte.ctename, { query: cte.ctequery.SelectStmt, colnames: strings(cte.aliascolnames), env: new Map(env) });
+    }
+    return env;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // FROM
+
+  /** FROM and WHERE of a simple SELECT; WHERE conjuncts that read an outer query are returned apart. */
+  fromAndWhere(stmt: any, outer: FromScope | null, ctes: CteEnv): { level: Level; correlated: Expr[] } {
+    if (stmt.intoClause) throw unsupported('SELECT INTO');
+    if (stmt.lockingClause) throw unsupported('SELECT ... FOR UPDATE/SHARE');
+    if (stmt.windowClause) throw unsupported('window functions');
+    const from = this.bindFromList(stmt.fromClause ?? [], ctes);
+    const level: Level = {
+      plan: from.plan,
+      scope: new FromScope(from.entries, outer),
+      aggregates: [],
+      subqueryColumns: new Set(),
+      ctes,
+    };
+    const correlated: Expr[] = [];
+    if (stmt.whereClause) {
+      const local: Expr[] = [];
+      for (const node of flattenAnd(stmt.whereClause)) {
+        if (this.subqueries.tryWhereConjunct(node, level)) continue;
+        const e = requireBoolean(this.bind(node, level, 'WHERE'), 'WHERE', exprLocation(node));
+        if ([...columnsUsed(e)].some((i) => i >= OUTER_BASE)) correlated.push(e);
+        else local.push(e);
+      }
+      if (local.length > 0) level.plan = filterNode(level.plan, conjunction(local));
+    }
+    return { level, correlated };
+  }
+
+  private bindFromList(items: any[], ctes: CteEnv): FromItem {
+    if (items.length === 0) return { plan: valuesNode([[]], []), entries: [] };
+    let acc: FromItem | null = null;
+    for (const item of items) {
+      const next = this.bindFromItem(item, ctes);
+      acc = acc ? this.crossJoin(acc, next) : next;
+    }
+    checkDuplicateAliases(acc!.entries, items);
+    return acc!;
+  }
+
+  private crossJoin(left: FromItem, right: FromItem): FromItem {
+    const width = left.plan.columns.length;
+    return {
+      plan: joinNode('inner', left.plan, right.plan, [], [], null),
+      entries: [...left.entries, ...shiftEntries(right.entries, width)],
+    };
+  }
+
+  private bindFromItem(node: any, ctes: CteEnv): FromItem {
+    const tag = nodeTag(node);
+    const n = node[tag];
+    switch (tag) {
+      case 'RangeVar':
+        return this.bindRangeVar(n, ctes);
+      case 'RangeSubselect': {
+        if (n.lateral) throw unsupported('LATERAL', exprLocation(n.subquery));
+        const q = this.bindQuery(n.subquery.SelectStmt, null, ctes);
+        return relationItem(this.asRelation(q), n.alias?.aliasname ?? null, n.alias);
+      }
+      case 'JoinExpr':
+        return this.bindJoin(n, ctes);
+      case 'RangeFunction':
+        throw unsupported('functions in FROM', exprLocation(n.functions?.[0]?.List?.items?.[0]));
+      default:
+        throw unsupported(`${tag} in FROM`);
+    }
+  }
+
+  private bindRangeVar(n: any, ctes: CteEnv): FromItem {
+    const refName = n.alias?.aliasname ?? n.relname;
+    if (!n.schemaname && ctes.has(n.relname)) {
+      const cte = ctes.get(n.relname)!;
+      const q = this.bindQuery(cte.query, null, cte.env);
+      const plan = renameColumns(this.asRelation(q), cte.colnames, n.relname, n.location);
+      return relationItem(plan, refName, n.alias);
+    }
+    const rel = this.ctx.relations.resolve(n.schemaname ?? null, n.relname, n.location);
+    let plan: LogicalPlan;
+    if (rel.kind === 'view') {
+      const q = this.bindQuery(rel.query.SelectStmt ?? rel.query, null, new Map());
+      plan = renameColumns(this.asRelation(q), rel.columns.map((c) => c.name), rel.name, n.location);
+    } else {
+      const columns = rel.columns.map((c) => ({ name: c.name, type: c.type, typmod: c.typmod }));
+      plan = getNode(rel.name, rel.kind, rel.node, columns, rel.tableType);
+    }
+    return relationItem(plan, refName, n.alias);
+  }
+
+  private bindJoin(n: any, ctes: CteEnv): FromItem {
+    const kinds: Record<string, JoinKind> = { JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' };
+    const kind = kinds[n.jointype];
+    if (!kind) throw unsupported(`join type ${n.jointype}`);
+    const left = this.bindFromItem(n.larg, ctes);
+    const right = this.bindFromItem(n.rarg, ctes);
+    const leftWidth = left.plan.columns.length;
+    const entries = [...left.entries, ...shiftEntries(right.entries, leftWidth)];
+    let item: FromItem;
+    if (n.isNatural || n.usingClause) {
+      const names = n.isNatural ? naturalColumns(left.entries, right.entries) : strings(n.usingClause);
+      item = this.joinUsing(kind, left, right, entries, names);
+    } else {
+      let residual: Expr | null = null;
+      if (n.quals) {
+        const scope = new FromScope(entries);
+        const level: Level = { plan: joinNode(kind, left.plan, right.plan, [], [], null), scope, aggregates: [], subqueryColumns: new Set(), ctes };
+        residual = requireBoolean(this.bind(n.quals, level, 'JOIN conditions'), 'JOIN/ON', exprLocation(n.quals));
+        if (level.plan.columns.length !== leftWidth + right.plan.columns.length) {
+          throw unsupported('subqueries in JOIN conditions', exprLocation(n.quals));
+        }
+      }
+      item = { plan: joinNode(kind, left.plan, right.plan, [], [], residual), entries };
+    }
+    if (n.alias) {
+      const scope = new FromScope(item.entries);
+      const visible = scope.star(null, -1);
+      const cols = visible.map((c) => c.name);
+      const names = strings(n.alias.colnames);
+      if (names.length > cols.length) {
+        throw new SqlError(SQLSTATE.invalidColumnReference, `join expression "${n.alias.aliasname}" has ${cols.length} columns available but ${names.length} columns specified`);
+      }
+      item = {
+        plan: item.plan,
+        entries: [{ alias: n.alias.aliasname, columns: visible.map((c, i) => ({ ...c, name: names[i] ?? c.name, merged: false })) }],
+      };
+    }
+    return item;
+  }
+
+  /** JOIN ... USING (names) / NATURAL JOIN: equi-join keys, and one merged column per name. */
+  private joinUsing(kind: JoinKind, left: FromItem, right: FromItem, entries: ScopeEntry[], names: string[]): FromItem {
+    const leftWidth = left.plan.columns.length;
+    const leftScope = new FromScope(left.entries);
+    const rightScope = new FromScope(shiftEntries(right.entries, leftWidth));
+    const leftKey: Expr[] = [];
+    const rightKey: Expr[] = [];
+    const merged: { name: string; l: ScopeColumn; r: ScopeColumn; type: SqlType }[] = [];
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) {
+        throw new SqlError(SQLSTATE.duplicateColumn, `column name "${name}" appears more than once in USING clause`);
+      }
+      seen.add(name);
+      const l = usingColumn(leftScope, name, 'left');
+      const r = usingColumn(rightScope, name, 'right');
+      const type = commonType([l.type, r.type], 'JOIN/USING');
+      leftKey.push(coerce(column(l.index, l.type), type));
+      rightKey.push(coerce(column(r.index - leftWidth, r.type), type));
+      merged.push({ name, l, r, type });
+    }
+    let plan = joinNode(kind, left.plan, right.plan, leftKey, rightKey, null);
+    // The merged column is one side's column when that side decides it; otherwise it is computed.
+    const extra: Expr[] = [];
+    const mergedColumns: ScopeColumn[] = merged.map((m) => {
+      const direct = kind === 'right' ? m.r : m.l;
+      if (kind !== 'full' && direct.type.oid === m.type.oid) return { ...direct, name: m.name };
+      const args = [coerce(column(m.l.index, m.l.type), m.type), coerce(column(m.r.index, m.r.type), m.type)];
+      const e: Expr = kind === 'full' ? { kind: 'coalesce', args, type: m.type } : args[kind === 'right' ? 1 : 0]!;
+      extra.push(e);
+      return { name: m.name, type: m.type, typmod: -1, index: plan.columns.length + extra.length - 1 };
+    });
+    if (extra.length > 0) {
+      const width = plan.columns.length;
+      const exprs = [...plan.columns.map((c, i) => column(i, c.type)), ...extra];
+      const columns = [...plan.columns, ...mergedColumns.filter((c) => c.index >= width).map((c) => ({ name: c.name, type: c.type, typmod: -1 }))];
+      plan = projectNode(plan, exprs, columns);
+    }
+    const hide = new Set(merged.flatMap((m) => [m.l.index, m.r.index]));
+    const sideEntries = entries.map((e) => ({ alias: e.alias, columns: e.columns.map((c) => (hide.has(c.index) ? { ...c, merged: true } : c)) }));
+    return { plan, entries: [{ alias: null, columns: mergedColumns }, ...sideEntries] };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Expressions
+
+  /** Binds one expression of a clause at a query level, with the planner's hooks. */
+  bind(node: any, level: Level, clause: Clause): Expr {
+    return bindExpr(node, this.bindContext(level, clause));
+  }
+
+  private bindContext(level: Level, clause: Clause): BindContext {
+    return {
+      scope: level.scope,
+      params: this.ctx.params,
+      hooks: {
+        funcCall: (node: any) => this.aggregateCall(node.FuncCall ?? node, level, clause),
+        subLink: (node: any) => this.subqueries.expression(node.SubLink ?? node, level, clause),
+      },
+    } as BindContext;
+  }
+
+  /** The funcCall hook: an aggregate call becomes a reference to its (future) result column. */
+  private aggregateCall(n: any, level: Level, clause: Clause): Expr | undefined {
+    const funcname = strings(n.funcname);
+    const name = aggregateName(funcname, n.location);
+    if (n.over) throw unsupported('window functions', n.location);
+    if (!name) {
+      if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter) {
+        throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')} is not an aggregate function`, { position: n.location + 1 });
+      }
+      return undefined;
+    }
+    if (clause === 'aggregate') {
+      throw new SqlError(SQLSTATE.groupingError, 'aggregate function calls cannot be nested', { position: n.location + 1 });
+    }
+    if (!AGGREGATES_ALLOWED.has(clause)) {
+      throw new SqlError(SQLSTATE.groupingError, `aggregate functions are not allowed in ${clause}`, { position: n.location + 1 });
+    }
+    if (n.agg_within_group) throw unsupported('WITHIN GROUP', n.location);
+    if (n.agg_star && name !== 'count') {
+      throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')}(*) must be used to call a parameterless aggregate function`, { position: n.location + 1 });
+    }
+    const bound = (n.args ?? []).map((a: any) => this.bind(a, level, 'aggregate'));
+    if (!n.agg_star && bound.length === 0) {
+      throw new SqlError(SQLSTATE.undefinedFunction, `function ${funcname.join('.')}() does not exist`, { position: n.location + 1 });
+    }
+    const sig = aggregateSignature(name, funcname[funcname.length - 1]!, bound.map((b: Expr) => b.type), n.location);
+    const args = bound.map((b: Expr, i: number) => coerce(b, sig.argTypes[i]!));
+    const filter = n.agg_filter ? requireBoolean(this.bind(n.agg_filter, level, 'FILTER'), 'FILTER', exprLocation(n.agg_filter)) : null;
+    const orderBy = (n.agg_order ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
+    level.aggregates.push({ name, args, distinct: !!n.agg_distinct, filter, orderBy, type: sig.result });
+    return column(AGG_BASE + level.aggregates.length - 1, sig.result);
+  }
+
+  private sortKey(sortBy: any, expr: Expr): SortKey {
+    if (sortBy.sortby_dir === 'SORTBY_USING') throw unsupported('ORDER BY ... USING', sortBy.location);
+    const desc = sortBy.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = sortBy.sortby_nulls === 'SORTBY_NULLS_DEFAULT' || !sortBy.sortby_nulls ? desc : sortBy.sortby_nulls === 'SORTBY_NULLS_FIRST';
+    return { expr, desc, nullsFirst };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // SELECT list, GROUP BY, HAVING, ORDER BY, DISTINCT, LIMIT
+
+  /** The SELECT list, with `*` and `t.*` expanded. */
+  bindTargets(stmt: any, level: Level): Target[] {
+    const targets: Target[] = [];
+    for (const t of stmt.targetList ?? []) {
+      const rt = t.ResTarget;
+      const ref = rt.val?.ColumnRef;
+      const last = ref?.fields[ref.fields.length - 1];
+      if (last?.A_Star) {
+        const alias = ref.fields.length > 1 ? ref.fields[ref.fields.length - 2].String.sval : null;
+        const cols = level.scope.star(alias, ref.location);
+        if (alias === null && level.scope.entries.length === 0) {
+          throw new SqlError(SQLSTATE.syntaxError, 'SELECT * with no tables specified is not valid', { position: ref.location + 1 });
+        }
+        for (const c of cols) targets.push({ expr: column(c.index, c.type), name: c.name, typmod: c.typmod, location: rt.location });
+        continue;
+      }
+      const expr = this.bind(rt.val, level, 'select');
+      targets.push({ expr, name: rt.name ?? figureColumnName(rt.val), typmod: this.typmodOf(expr, level), location: rt.location });
+    }
+    return targets;
+  }
+
+  private typmodOf(e: Expr, level: Level): number {
+    if (e.kind === 'cast') return e.typmod;
+    if (e.kind === 'column') return level.scope.columnAt(e.index)?.typmod ?? -1;
+    return -1;
+  }
+
+  finishSelect(stmt: any, level: Level): BoundQuery {
+    const outerRefsBefore = level.scope.outerRefs;
+    let targets = this.bindTargets(stmt, level);
+    const groupKey = this.bindGroupBy(stmt, level, targets);
+    const having = stmt.havingClause
+      ? requireBoolean(this.bind(stmt.havingClause, level, 'HAVING'), 'HAVING', exprLocation(stmt.havingClause))
+      : null;
+    const outputs = targets.map((t) => ({ expr: t.expr, name: t.name }));
+    const orderItems = (stmt.sortClause ?? []).map((s: any) => ({
+      sortBy: s.SortBy,
+      expr: this.outputOrExpr(s.SortBy.node, outputs, level, 'ORDER BY'),
+    }));
+    const distinctOn =
+      stmt.distinctClause && stmt.distinctClause.length > 0 && Object.keys(stmt.distinctClause[0]).length > 0
+        ? (stmt.distinctClause as any[]).map((d) => this.outputOrExpr(d, outputs, level, 'DISTINCT ON'))
+        : null;
+    const distinct = !distinctOn && !!stmt.distinctClause;
+    if (level.scope.outerRefs > outerRefsBefore) {
+      throw unsupported('a correlated reference outside of the subquery\'s WHERE clause', exprLocation(stmt.targetList?.[0]));
+    }
+
+    let plan = level.plan;
+    let finalize = (e: Expr): Expr => e;
+    if (groupKey.length > 0 || level.aggregates.length > 0 || having || stmt.groupClause) {
+      plan = aggregateNode(plan, groupKey, level.aggregates, [
+        ...groupKey.map((g, i) => ({ name: `group${i}`, type: g.type, typmod: -1 })),
+        ...level.aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
+      ]);
+      finalize = (e) => this.groupedExpr(e, groupKey, level);
+      if (having) plan = filterNode(plan, finalize(having));
+      targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
+    }
+
+    // Project the visible columns, then whatever ORDER BY / DISTINCT ON needs beyond them.
+    const exprs = targets.map((t) => t.expr);
+    const slot = (e: Expr): number => {
+      const g = finalize(e);
+      const i = exprs.findIndex((x) => exprEquals(x, g));
+      if (i >= 0) return i;
+      exprs.push(g);
+      return exprs.length - 1;
+    };
+    const order = orderItems.map((o: any) => this.sortKey(o.sortBy, column(slot(o.expr), o.expr.type)));
+    const visible = targets.length;
+    const distinctKey = distinctOn?.map((e) => column(slot(e), e.type)) ?? null;
+    const columns = targets.map((t) => ({ name: t.name, type: t.expr.type, typmod: t.typmod }));
+    const allColumns = [...columns, ...exprs.slice(visible).map((e) => ({ name: '?hidden?', type: e.type, typmod: -1 }))];
+    plan = projectNode(plan, exprs, allColumns);
+
+    if (distinct) {
+      if (exprs.length > visible) {
+        const offending = order.findIndex((k: SortKey) => k.expr.kind === 'column' && k.expr.index >= visible);
+        throw new SqlError(SQLSTATE.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', {
+          position: exprLocation(stmt.sortClause[offending].SortBy.node) + 1,
+        });
+      }
+      plan = distinctNode(plan);
+    }
+    if (distinctKey) {
+      const prefix = order.slice(0, distinctKey.length).map((k: SortKey) => (k.expr as any).index as number);
+      const keys = new Set(distinctKey.map((k) => (k as any).index as number));
+      if (order.length > 0 && (prefix.length < keys.size || prefix.some((i: number) => !keys.has(i)))) {
+        throw new SqlError(SQLSTATE.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', {
+          position: exprLocation(stmt.sortClause[0].SortBy.node) + 1,
+        });
+      }
+      plan = distinctOnNode(plan, distinctKey, order);
+    }
+    return { plan, columns, order, ...this.limits(stmt) };
+  }
+
+  /**
+   * Rewrites an expression bound over the FROM row into the aggregate's output row: GROUP BY
+   * expressions become group columns, aggregate calls their result columns; any other column
+   * reference is an error (42803), as in PostgreSQL.
+   */
+  groupedExpr(e: Expr, groupKey: Expr[], level: Level): Expr {
+    return transformExpr(e, (x) => {
+      const g = groupKey.findIndex((k) => exprEquals(k, x));
+      if (g >= 0) return column(g, x.type);
+      if (x.kind !== 'column') return undefined;
+      if (x.index >= AGG_BASE && x.index < OUTER_BASE) return column(groupKey.length + x.index - AGG_BASE, x.type);
+      if (level.subqueryColumns.has(x.index)) throw unsupported('subqueries in the select list of an aggregate query');
+      const c = level.scope.columnAt(x.index);
+      const alias = level.scope.entries.find((en) => en.columns.includes(c!))?.alias;
+      const name = c ? (alias ? `${alias}.${c.name}` : c.name) : `#${x.index}`;
+      throw new SqlError(SQLSTATE.groupingError, `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+    });
+  }
+
+  /** The aggregate call an expression stands for (a placeholder column), or null. */
+  aggregateIndex(e: Expr): number | null {
+    return e.kind === 'column' && e.index >= AGG_BASE && e.index < OUTER_BASE ? e.index - AGG_BASE : null;
+  }
+
+  private bindGroupBy(stmt: any, level: Level, targets: Target[]): Expr[] {
+    const keys: Expr[] = [];
+    for (const item of stmt.groupClause ?? []) {
+      const tag = nodeTag(item);
+      let e: Expr;
+      if (tag === 'GroupingSet') {
+        if (item.GroupingSet.kind === 'GROUPING_SET_EMPTY') continue;
+        throw unsupported('GROUPING SETS, ROLLUP and CUBE', item.GroupingSet.location);
+      }
+      const position = positionOf(item);
+      if (position !== null) {
+        const t = targets[position - 1];
+        if (!t) {
+          throw new SqlError(SQLSTATE.invalidColumnReference, `GROUP BY position ${position} is not in select list`, { position: exprLocation(item) + 1 });
+        }
+        e = t.expr;
+      } else {
+        const name = bareName(item);
+        const target = name !== null && !this.resolvable(level, name) ? targets.find((t) => t.name === name) : undefined;
+        e = target ? target.expr : this.bind(item, level, 'GROUP BY');
+      }
+      if (hasAggregateRef(e)) {
+        throw new SqlError(SQLSTATE.groupingError, 'aggregate functions are not allowed in GROUP BY', { position: exprLocation(item) + 1 });
+      }
+      if (!keys.some((k) => exprEquals(k, e))) keys.push(e);
+    }
+    return keys;
+  }
+
+  private resolvable(level: Level, name: string): boolean {
+    try {
+      level.scope.resolveColumn([name], -1);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * ORDER BY / DISTINCT ON item: an output column by position or by name (which win over input
+   * columns, as in PostgreSQL), or an expression over the input.
+   */
+  private outputOrExpr(node: any, outputs: { expr: Expr; name: string }[], level: Level, clause: Clause): Expr {
+    const position = positionOf(node);
+    if (position !== null) {
+      const o = outputs[position - 1];
+      if (!o) {
+        throw new SqlError(SQLSTATE.invalidColumnReference, `${clause} position ${position} is not in select list`, { position: exprLocation(node) + 1 });
+      }
+      return o.expr;
+    }
+    const name = bareName(node);
+    if (name !== null) {
+      const matches = outputs.filter((o) => o.name === name);
+      if (matches.length > 1 && matches.some((m) => !exprEquals(m.expr, matches[0]!.expr))) {
+        throw new SqlError(SQLSTATE.ambiguousColumn, `${clause} "${name}" is ambiguous`, { position: exprLocation(node) + 1 });
+      }
+      if (matches[0]) return matches[0].expr;
+    }
+    return this.bind(node, level, clause);
+  }
+
+  private limits(stmt: any): { limit: Expr | null; offset: Expr | null } {
+    if (stmt.limitOption === 'LIMIT_OPTION_WITH_TIES') throw unsupported('FETCH ... WITH TIES');
+    const bindLimit = (node: any, clause: 'LIMIT' | 'OFFSET'): Expr | null => {
+      if (!node || node.A_Const?.isnull) return null;
+      const level: Level = { plan: valuesNode([[]], []), scope: emptyScope(), aggregates: [], subqueryColumns: new Set(), ctes: new Map() };
+      const e = coerce(this.bind(node, level, clause), T.int8);
+      if (e.kind !== 'const' && e.kind !== 'param' && !(e.kind === 'cast' && (e.arg.kind === 'const' || e.arg.kind === 'param'))) {
+        throw unsupported(`a ${clause} that is not a constant or a parameter`, exprLocation(node));
+      }
+      return e;
+    };
+    return { limit: bindLimit(stmt.limitCount, 'LIMIT'), offset: bindLimit(stmt.limitOffset, 'OFFSET') };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // VALUES and set operations
+
+  private bindValues(stmt: any): BoundQuery {
+    const level: Level = { plan: valuesNode([[]], []), scope: emptyScope(), aggregates: [], subqueryColumns: new Set(), ctes: new Map() };
+    const rows: Expr[][] = stmt.valuesLists.map((l: any) => l.List.items.map((item: any) => this.bind(item, level, 'VALUES')));
+    const width = rows[0]!.length;
+    if (rows.some((r) => r.length !== width)) {
+      throw new SqlError(SQLSTATE.syntaxError, 'VALUES lists must all be the same length', { position: exprLocation(stmt.valuesLists[0].List.items[0]) + 1 });
+    }
+    if (level.plan.columns.length > 0) throw unsupported('subqueries in VALUES');
+    const types = Array.from({ length: width }, (_, i) => resolveUnknown(commonType(rows.map((r) => r[i]!.type), 'VALUES')));
+    const coerced = rows.map((r) => r.map((e, i) => coerce(e, types[i]!)));
+    const columns = types.map((type, i) => ({ name: `column${i + 1}`, type, typmod: -1 }));
+    return this.orderOutputs(stmt, valuesNode(coerced, columns));
+  }
+
+  private bindSetOperation(stmt: any, ctes: CteEnv): BoundQuery {
+    const kinds: Record<string, SetOpKind> = { SETOP_UNION: 'union', SETOP_INTERSECT: 'intersect', SETOP_EXCEPT: 'except' };
+    const left = this.asRelation(this.bindQuery(stmt.larg, null, ctes));
+    const right = this.asRelation(this.bindQuery(stmt.rarg, null, ctes));
+    const opName = kinds[stmt.op]!.toUpperCase();
+    if (left.columns.length !== right.columns.length) {
+      throw new SqlError(SQLSTATE.syntaxError, `each ${opName} query must have the same number of columns`);
+    }
+    const types = left.columns.map((c, i) => resolveUnknown(commonType([c.type, right.columns[i]!.type], opName)));
+    const columns = left.columns.map((c, i) => ({ name: c.name, type: types[i]!, typmod: c.type.oid === types[i]!.oid && c.typmod === right.columns[i]!.typmod ? c.typmod : -1 }));
+    const conform = (p: LogicalPlan): LogicalPlan =>
+      p.columns.every((c, i) => c.type.oid === types[i]!.oid)
+        ? p
+        : projectNode(p, p.columns.map((c, i) => coerce(column(i, c.type), types[i]!)), columns);
+    const plan = setOpNode(kinds[stmt.op]!, !!stmt.all, conform(left), conform(right), columns);
+    return this.orderOutputs(stmt, plan);
+  }
+
+  /** ORDER BY / LIMIT of a VALUES list or a set operation: only output columns can be sorted on. */
+  private orderOutputs(stmt: any, plan: LogicalPlan): BoundQuery {
+    const order = (stmt.sortClause ?? []).map((s: any) => {
+      const node = s.SortBy.node;
+      const position = positionOf(node);
+      const name = bareName(node);
+      const index = position !== null ? position - 1 : plan.columns.findIndex((c) => c.name === name);
+      if (index < 0 || index >= plan.columns.length) {
+        if (position !== null) {
+          throw new SqlError(SQLSTATE.invalidColumnReference, `ORDER BY position ${position} is not in select list`, { position: exprLocation(node) + 1 });
+        }
+        if (name !== null) throw new SqlError(SQLSTATE.undefinedColumn, `column "${name}" does not exist`, { position: exprLocation(node) + 1 });
+        throw unsupported('ORDER BY on an expression of a UNION/INTERSECT/EXCEPT or VALUES result', exprLocation(node));
+      }
+      return this.sortKey(s.SortBy, column(index, plan.columns[index]!.type));
+    });
+    return { plan, columns: plan.columns, order, ...this.limits(stmt) };
+  }
+}
+
+/** Untyped literals that reach an output column become text, as in PostgreSQL. */
+function resolveUnknown(t: SqlType): SqlType {
+  return t.oid === T.unknown.oid ? T.text : t;
+}
+
+function flattenAnd(node: any): any[] {
+  if (node.BoolExpr?.boolop === 'AND_EXPR') return node.BoolExpr.args.flatMap(flattenAnd);
+  return [node];
+}
+
+/** `ORDER BY 2` / `GROUP BY 1`: the 1-based position, or null if the item is not an integer literal. */
+function positionOf(node: any): number | null {
+  const c = node.A_Const;
+  if (!c || !c.ival) return null;
+  return c.ival.ival ?? 0;
+}
+
+function bareName(node: any): string | null {
+  const f = node.ColumnRef?.fields;
+  return f && f.length === 1 && f[0].String ? f[0].String.sval : null;
+}
+
+function shiftEntries(entries: ScopeEntry[], by: number): ScopeEntry[] {
+  return entries.map((e) => ({ alias: e.alias, columns: e.columns.map((c) => ({ ...c, index: c.index + by })) }));
+}
+
+/** A relation (table, view, subquery, CTE) as a FROM item under its reference name. */
+function relationItem(plan: LogicalPlan, refName: string | null, alias: any): FromItem {
+  const names = strings(alias?.colnames);
+  if (names.length > plan.columns.length) {
+    throw new SqlError(SQLSTATE.invalidColumnReference, `table "${refName}" has ${plan.columns.length} columns available but ${names.length} columns specified`);
+  }
+  const columns: ScopeColumn[] = plan.columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type, typmod: c.typmod, index: i }));
+  return { plan, entries: [{ alias: refName, columns }] };
+}
+
+/** A CTE's or view's column list renames its query's output columns. */
+function renameColumns(plan: LogicalPlan, names: string[], relName: string, location: number): LogicalPlan {
+  if (names.length === 0) return plan;
+  if (names.length > plan.columns.length) {
+    throw new SqlError(SQLSTATE.invalidColumnReference, `"${relName}" has ${plan.columns.length} columns available but ${names.length} columns specified`, { position: location + 1 });
+  }
+  return { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name })) };
+}
+
+function usingColumn(scope: FromScope, name: string, side: 'left' | 'right'): ScopeColumn {
+  const found = scope.entries.flatMap((e) => e.columns.filter((c) => c.name === name && !c.merged));
+  if (found.length === 0) {
+    throw new SqlError(SQLSTATE.undefinedColumn, `column "${name}" specified in USING clause does not exist in ${side} table`);
+  }
+  if (found.length > 1) {
+    throw new SqlError(SQLSTATE.ambiguousColumn, `common column name "${name}" appears more than once in ${side} table`);
+  }
+  return found[0]!;
+}
+
+function naturalColumns(left: ScopeEntry[], right: ScopeEntry[]): string[] {
+  const rightNames = new Set(right.flatMap((e) => e.columns.filter((c) => !c.merged).map((c) => c.name)));
+  const names: string[] = [];
+  for (const e of left) for (const c of e.columns) if (!c.merged && rightNames.has(c.name) && !names.includes(c.name)) names.push(c.name);
+  return names;
+}
+
+function checkDuplicateAliases(entries: ScopeEntry[], items: any[]): void {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (e.alias === null) continue;
+    if (seen.has(e.alias)) {
+      throw new SqlError(SQLSTATE.duplicateAlias, `table name "${e.alias}" specified more than once`, { position: exprLocation(items[0]) + 1 });
+    }
+    seen.add(e.alias);
+  }
+}

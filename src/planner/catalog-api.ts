@@ -1,0 +1,54 @@
+/**
+ * What the query planner needs from the catalog, and nothing more: resolving a relation name to
+ * its columns, its table type and the engine node that produces its changes (or, for a plain
+ * view, its stored query, which the planner inlines). src/catalog + src/sql implement it.
+ */
+import type { SqlType } from '../types/types.js';
+
+/**
+ * How a relation's rows change over time; operators use it to skip state they cannot need.
+ * - append: rows are only ever added;
+ * - stream: rows live for one update cycle (added, then removed on the next cycle);
+ *   aggregations over a stream ignore the removals;
+ * - ring: the last `ring` rows;
+ * - general: anything (inserts and retractions).
+ */
+export type TableType = 'append' | 'stream' | { ring: number } | 'general';
+
+export interface RelationColumn {
+  name: string;
+  type: SqlType;
+  /** pg_attribute.atttypmod, -1 when none. */
+  typmod: number;
+  notNull?: boolean;
+}
+
+export type ResolvedRelation =
+  | {
+      kind: 'table' | 'source' | 'materialized-view' | 'system';
+      name: string;
+      columns: RelationColumn[];
+      tableType: TableType;
+      /** The engine node (of the shared Dataflow) that produces this relation's changes. */
+      node: unknown;
+    }
+  | {
+      kind: 'view';
+      name: string;
+      columns: RelationColumn[];
+      /** The stored view's parsed SelectStmt node (libpg-query JSON); the planner inlines it. */
+      query: any;
+    };
+
+export interface RelationResolver {
+  /**
+   * Resolves `schema.name` (schema null when unqualified). Throws SqlError 42P01
+   * `relation "name" does not exist` with `location` (0-based offset) as its position.
+   */
+  resolve(schema: string | null, name: string, location: number): ResolvedRelation;
+}
+
+/** Session settings as the planner reads them (TimeZone, DateStyle, ...). */
+export interface PlannerSettings {
+  get(name: string): string | undefined;
+}

@@ -1,0 +1,135 @@
+/**
+ * EXPLAIN: the dataflow a query becomes, as an indented tree of operators with their keys,
+ * conditions and table types. Column references print as the input column's name.
+ */
+import type { Expr } from './expr-ir.js';
+import type { LogicalPlan, PlanColumn, SortKey } from './logical.js';
+import type { TableType } from './catalog-api.js';
+import { OUTER_BASE } from './scope.js';
+
+function typeLabel(t: TableType): string {
+  return typeof t === 'object' ? `ring ${t.ring}` : t;
+}
+
+function literal(v: unknown): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
+  return String(v);
+}
+
+/** Prints an expression whose column references index `columns`. */
+export function formatExpr(e: Expr, columns: PlanColumn[]): string {
+  const f = (x: Expr) => formatExpr(x, columns);
+  switch (e.kind) {
+    case 'column':
+      return e.index < OUTER_BASE ? (columns[e.index]?.name ?? `#${e.index}`) : `outer#${e.index - OUTER_BASE}`;
+    case 'const':
+      return literal(e.value);
+    case 'param':
+      return `$${e.index + 1}`;
+    case 'call':
+      return /^[a-z_][a-z0-9_]*$/i.test(e.name) || e.args.length > 2
+        ? `${e.name}(${e.args.map(f).join(', ')})`
+        : e.args.length === 2
+          ? `(${f(e.args[0]!)} ${e.name} ${f(e.args[1]!)})`
+          : `${e.name}${f(e.args[0]!)}`;
+    case 'cast':
+      return `${f(e.arg)}::${e.type.name}`;
+    case 'and':
+    case 'or':
+      return `(${e.args.map(f).join(` ${e.kind.toUpperCase()} `)})`;
+    case 'not':
+      return `NOT ${f(e.arg)}`;
+    case 'isnull':
+      return `${f(e.arg)} IS NULL`;
+    case 'isnotnull':
+      return `${f(e.arg)} IS NOT NULL`;
+    case 'booltest':
+      return `${f(e.arg)} IS ${e.test.replace('not', 'NOT ').toUpperCase()}`;
+    case 'distinct':
+      return `${f(e.left)} IS ${e.negate ? 'NOT ' : ''}DISTINCT FROM ${f(e.right)}`;
+    case 'case':
+      return `CASE ${e.whens.map((w) => `WHEN ${f(w.when)} THEN ${f(w.then)}`).join(' ')}${e.else ? ` ELSE ${f(e.else)}` : ''} END`;
+    case 'coalesce':
+    case 'greatest':
+    case 'least':
+      return `${e.kind}(${e.args.map(f).join(', ')})`;
+    case 'nullif':
+      return `nullif(${f(e.left)}, ${f(e.right)})`;
+    case 'inlist':
+      return `${f(e.arg)} ${e.negate ? 'NOT IN' : 'IN'} (${e.list.map(f).join(', ')})`;
+  }
+}
+
+function formatOrder(order: SortKey[], columns: PlanColumn[]): string {
+  return order.map((k) => `${formatExpr(k.expr, columns)}${k.desc ? ' DESC' : ''}${k.nullsFirst !== k.desc ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`).join(', ');
+}
+
+function keys(left: Expr[], right: Expr[], l: PlanColumn[], r: PlanColumn[]): string {
+  return left.map((k, i) => `${formatExpr(k, l)} = ${formatExpr(right[i]!, r)}`).join(' AND ');
+}
+
+function describe(p: LogicalPlan): string {
+  switch (p.op) {
+    case 'get':
+      return `Read ${p.relationName}`;
+    case 'values':
+      return `Values (${p.rows.length} row${p.rows.length === 1 ? '' : 's'})`;
+    case 'filter':
+      return `Filter ${formatExpr(p.predicate, p.input.columns)}`;
+    case 'project':
+      return `Map ${p.exprs.map((e, i) => {
+        const text = formatExpr(e, p.input.columns);
+        return text === p.columns[i]!.name ? text : `${text} AS ${p.columns[i]!.name}`;
+      }).join(', ')}`;
+    case 'join': {
+      const both = [...p.left.columns, ...p.right.columns];
+      const on = [p.leftKey.length > 0 ? keys(p.leftKey, p.rightKey, p.left.columns, p.right.columns) : '', p.residual ? formatExpr(p.residual, both) : '']
+        .filter((s) => s)
+        .join(' AND ');
+      const kind = p.kind === 'inner' && !on ? 'Cross' : p.kind[0]!.toUpperCase() + p.kind.slice(1);
+      return `${kind} Join${on ? ` ON ${on}` : ''}`;
+    }
+    case 'semijoin': {
+      const both = [...p.left.columns, ...p.right.columns];
+      const on = [p.leftKey.length > 0 ? keys(p.leftKey, p.rightKey, p.left.columns, p.right.columns) : '', p.residual ? formatExpr(p.residual, both) : '']
+        .filter((s) => s)
+        .join(' AND ');
+      return `${p.anti ? (p.nullAwareNotIn ? 'Anti Join (NOT IN)' : 'Anti Join') : 'Semi Join'}${on ? ` ON ${on}` : ''}`;
+    }
+    case 'aggregate': {
+      const groups = p.groupKey.map((g) => formatExpr(g, p.input.columns));
+      const aggs = p.aggregates.map((a) => {
+        const args = a.args.length === 0 ? '*' : a.args.map((x) => formatExpr(x, p.input.columns)).join(', ');
+        const order = a.orderBy.length > 0 ? ` ORDER BY ${formatOrder(a.orderBy, p.input.columns)}` : '';
+        const filter = a.filter ? ` FILTER (WHERE ${formatExpr(a.filter, p.input.columns)})` : '';
+        return `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${args}${order})${filter}`;
+      });
+      const mode = p.mode === 'general' ? '' : ` over ${p.mode}`;
+      return `Aggregate${groups.length > 0 ? ` GROUP BY ${groups.join(', ')}` : ''}: ${aggs.join(', ') || '(none)'}${mode}`;
+    }
+    case 'distinct':
+      return 'Distinct';
+    case 'distinctOn':
+      return `Distinct On (${p.key.map((k) => formatExpr(k, p.input.columns)).join(', ')})${p.order.length > 0 ? ` ORDER BY ${formatOrder(p.order, p.input.columns)}` : ' latest arrived'}`;
+    case 'topk': {
+      const limit = p.limit ? ` LIMIT ${formatExpr(p.limit, [])}` : '';
+      const offset = p.offset ? ` OFFSET ${formatExpr(p.offset, [])}` : '';
+      return `TopK${p.order.length > 0 ? ` ORDER BY ${formatOrder(p.order, p.input.columns)}` : ''}${limit}${offset}`;
+    }
+    case 'setop':
+      return `${p.kind[0]!.toUpperCase() + p.kind.slice(1)}${p.all ? ' All' : ''}`;
+  }
+}
+
+/** The plan as an indented tree, one operator per line with its table type. */
+export function explainPlan(plan: LogicalPlan): string {
+  const lines: string[] = [];
+  const walk = (p: LogicalPlan, depth: number) => {
+    lines.push(`${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}${describe(p)}  [${typeLabel(p.tableType)}]`);
+    const inputs = p.op === 'join' || p.op === 'semijoin' || p.op === 'setop' ? [p.left, p.right] : p.op === 'get' || p.op === 'values' ? [] : [p.input];
+    for (const i of inputs) walk(i, depth + 1);
+  };
+  walk(plan, 0);
+  return lines.join('\n');
+}

@@ -1,0 +1,213 @@
+/**
+ * The logical plan: a small tree of relational operators over bound expressions, each node
+ * knowing its output columns and its table type. The binder builds it, the optimizer rewrites
+ * it, and lowering turns it into engine operators.
+ *
+ * Table types follow the rules users are promised (SQL.md "Table types"): a filter or projection
+ * keeps its input's type (except that filtering a ring can drop rows out of order, which makes it
+ * general); a join with a stream on every preserved side is a stream; an inner join of two
+ * append-only inputs stays append-only; aggregation over a stream accumulates everything it saw.
+ */
+import type { SqlType } from '../types/types.js';
+import type { Expr } from './expr-ir.js';
+import type { TableType } from './catalog-api.js';
+
+export interface PlanColumn {
+  name: string;
+  type: SqlType;
+  typmod: number;
+}
+
+export interface SortKey {
+  /** Evaluated against the sorted node's input row. */
+  expr: Expr;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export type AggName =
+  | 'count'
+  | 'sum'
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'bool_and'
+  | 'bool_or'
+  | 'string_agg'
+  | 'first'
+  | 'last';
+
+export interface AggCall {
+  name: AggName;
+  /** Arguments over the aggregate's input row; empty for count(*). */
+  args: Expr[];
+  distinct: boolean;
+  /** FILTER (WHERE ...): rows for which it is not true are not aggregated. */
+  filter: Expr | null;
+  /** ORDER BY inside the call (string_agg(x, ',' ORDER BY y)). */
+  orderBy: SortKey[];
+  type: SqlType;
+}
+
+export type JoinKind = 'inner' | 'left' | 'right' | 'full';
+export type SetOpKind = 'union' | 'intersect' | 'except';
+
+interface Common {
+  columns: PlanColumn[];
+  tableType: TableType;
+}
+
+export type LogicalPlan =
+  | (Common & { op: 'get'; relationName: string; relationKind: string; node: unknown })
+  | (Common & { op: 'values'; rows: Expr[][] })
+  | (Common & { op: 'filter'; input: LogicalPlan; predicate: Expr })
+  | (Common & { op: 'project'; input: LogicalPlan; exprs: Expr[] })
+  /**
+   * Output row: left columns then right columns. `leftKey[i] = rightKey[i]` are the equi-join
+   * conditions (NULL never matches); `residual` is evaluated over the concatenated row.
+   */
+  | (Common & {
+      op: 'join';
+      kind: JoinKind;
+      left: LogicalPlan;
+      right: LogicalPlan;
+      leftKey: Expr[];
+      rightKey: Expr[];
+      residual: Expr | null;
+    })
+  /**
+   * Left rows that have (or, anti, have not) a matching right row. Output: the left columns.
+   * `nullAwareNotIn`: NOT IN semantics, where a NULL key on either side makes the test unknown.
+   */
+  | (Common & {
+      op: 'semijoin';
+      anti: boolean;
+      nullAwareNotIn: boolean;
+      left: LogicalPlan;
+      right: LogicalPlan;
+      leftKey: Expr[];
+      rightKey: Expr[];
+      residual: Expr | null;
+    })
+  /**
+   * Output row: the group key values then the aggregate values. `mode` is how the input is
+   * accumulated (a stream's removals ignored, unless the planner needs its exact current rows).
+   */
+  | (Common & { op: 'aggregate'; input: LogicalPlan; groupKey: Expr[]; aggregates: AggCall[]; mode: AccumulationMode })
+  | (Common & { op: 'distinct'; input: LogicalPlan })
+  /** One row per `key`: the first by `order`, or with no order the row that arrived last. */
+  | (Common & { op: 'distinctOn'; input: LogicalPlan; key: Expr[]; order: SortKey[] })
+  /** ORDER BY ... LIMIT/OFFSET; limit and offset are constants or parameters, read when the dataflow is built. */
+  | (Common & { op: 'topk'; input: LogicalPlan; order: SortKey[]; limit: Expr | null; offset: Expr | null })
+  | (Common & { op: 'setop'; kind: SetOpKind; all: boolean; left: LogicalPlan; right: LogicalPlan });
+
+export function isStream(t: TableType): boolean {
+  return t === 'stream';
+}
+
+export type AccumulationMode = 'append' | 'stream' | 'general';
+
+/** The aggregate / distinct operators' input mode for a table type. */
+export function accumulationMode(t: TableType): AccumulationMode {
+  return t === 'append' || t === 'stream' ? t : 'general';
+}
+
+export function getNode(relationName: string, relationKind: string, node: unknown, columns: PlanColumn[], tableType: TableType): LogicalPlan {
+  return { op: 'get', relationName, relationKind, node, columns, tableType };
+}
+
+export function valuesNode(rows: Expr[][], columns: PlanColumn[]): LogicalPlan {
+  return { op: 'values', rows, columns, tableType: 'append' };
+}
+
+export function filterNode(input: LogicalPlan, predicate: Expr): LogicalPlan {
+  const tableType: TableType = typeof input.tableType === 'object' ? 'general' : input.tableType;
+  return { op: 'filter', input, predicate, columns: input.columns, tableType };
+}
+
+export function projectNode(input: LogicalPlan, exprs: Expr[], columns: PlanColumn[]): LogicalPlan {
+  return { op: 'project', input, exprs, columns, tableType: input.tableType };
+}
+
+export function joinNode(
+  kind: JoinKind,
+  left: LogicalPlan,
+  right: LogicalPlan,
+  leftKey: Expr[],
+  rightKey: Expr[],
+  residual: Expr | null,
+): LogicalPlan {
+  const l = left.tableType;
+  const r = right.tableType;
+  let tableType: TableType = 'general';
+  const preservedStream =
+    kind === 'inner' ? isStream(l) || isStream(r) : kind === 'left' ? isStream(l) : kind === 'right' ? isStream(r) : isStream(l) && isStream(r);
+  if (preservedStream) tableType = 'stream';
+  else if (kind === 'inner' && l === 'append' && r === 'append') tableType = 'append';
+  return { op: 'join', kind, left, right, leftKey, rightKey, residual, columns: [...left.columns, ...right.columns], tableType };
+}
+
+export function semiJoinNode(
+  anti: boolean,
+  nullAwareNotIn: boolean,
+  left: LogicalPlan,
+  right: LogicalPlan,
+  leftKey: Expr[],
+  rightKey: Expr[],
+  residual: Expr | null,
+): LogicalPlan {
+  // A semi join of append-only inputs only ever gains rows; an anti join loses rows as matches arrive.
+  let tableType: TableType = 'general';
+  if (isStream(left.tableType)) tableType = 'stream';
+  else if (!anti && left.tableType === 'append' && right.tableType === 'append') tableType = 'append';
+  return { op: 'semijoin', anti, nullAwareNotIn, left, right, leftKey, rightKey, residual, columns: left.columns, tableType };
+}
+
+export function aggregateNode(
+  input: LogicalPlan,
+  groupKey: Expr[],
+  aggregates: AggCall[],
+  columns: PlanColumn[],
+  mode: AccumulationMode = accumulationMode(input.tableType),
+): LogicalPlan {
+  return { op: 'aggregate', input, groupKey, aggregates, columns, mode, tableType: 'general' };
+}
+
+export function distinctNode(input: LogicalPlan): LogicalPlan {
+  // DISTINCT over an append-only input or a stream (which it accumulates) only ever gains rows.
+  const tableType: TableType = input.tableType === 'append' || input.tableType === 'stream' ? 'append' : 'general';
+  return { op: 'distinct', input, columns: input.columns, tableType };
+}
+
+export function distinctOnNode(input: LogicalPlan, key: Expr[], order: SortKey[]): LogicalPlan {
+  return { op: 'distinctOn', input, key, order, columns: input.columns, tableType: 'general' };
+}
+
+export function topKNode(input: LogicalPlan, order: SortKey[], limit: Expr | null, offset: Expr | null): LogicalPlan {
+  return { op: 'topk', input, order, limit, offset, columns: input.columns, tableType: 'general' };
+}
+
+export function setOpNode(kind: SetOpKind, all: boolean, left: LogicalPlan, right: LogicalPlan, columns: PlanColumn[]): LogicalPlan {
+  let tableType: TableType = 'general';
+  if (kind === 'union' && all) {
+    const l = left.tableType;
+    const r = right.tableType;
+    if (l === r && (l === 'append' || l === 'stream')) tableType = l;
+  }
+  return { op: 'setop', kind, all, left, right, columns, tableType };
+}
+
+/** The plan's direct inputs. */
+export function planInputs(p: LogicalPlan): LogicalPlan[] {
+  switch (p.op) {
+    case 'get':
+    case 'values':
+      return [];
+    case 'join':
+    case 'semijoin':
+    case 'setop':
+      return [p.left, p.right];
+    default:
+      return [p.input];
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Logical rewrites that make dataflows smaller without changing results:
+ * - boolean constants fold away (`WHERE true`, `ON true AND ...`);
+ * - filters move below projections, joins (into the side that owns their columns, where the
+ *   join kind allows it), semi joins, set operations and aggregates (conjuncts on group keys);
+ * - join conditions split into equi-join keys (`l.x = r.y` across the sides) and a residual, so
+ *   joins hash on their keys instead of comparing every pair.
+ * Volatile predicates (random()) never move: they must run exactly where the query put them.
+ */
+import type { Expr } from './expr-ir.js';
+import {
+  aggregateNode,
+  distinctNode,
+  distinctOnNode,
+  filterNode,
+  joinNode,
+  projectNode,
+  semiJoinNode,
+  setOpNode,
+  topKNode,
+  type LogicalPlan,
+} from './logical.js';
+import {
+  columnsUsed,
+  conjunction,
+  equalityOperands,
+  foldBooleans,
+  isConstTrue,
+  isVolatile,
+  remapColumns,
+  splitConjuncts,
+  transformExpr,
+} from './expr-utils.js';
+
+export function optimize(plan: LogicalPlan): LogicalPlan {
+  switch (plan.op) {
+    case 'get':
+    case 'values':
+      return plan;
+    case 'filter':
+      return pushFilter(optimize(plan.input), splitConjuncts(foldBooleans(plan.predicate)));
+    case 'project':
+      return projectNode(optimize(plan.input), plan.exprs, plan.columns);
+    case 'join':
+      return planJoin(plan.kind, optimize(plan.left), optimize(plan.right), plan.leftKey, plan.rightKey, plan.residual ? splitConjuncts(foldBooleans(plan.residual)) : []);
+    case 'semijoin':
+      return semiJoinNode(plan.anti, plan.nullAwareNotIn, optimize(plan.left), optimize(plan.right), plan.leftKey, plan.rightKey, plan.residual);
+    case 'aggregate':
+      return aggregateNode(optimize(plan.input), plan.groupKey, plan.aggregates, plan.columns, plan.mode);
+    case 'distinct':
+      return distinctNode(optimize(plan.input));
+    case 'distinctOn':
+      return distinctOnNode(optimize(plan.input), plan.key, plan.order);
+    case 'topk':
+      return topKNode(optimize(plan.input), plan.order, plan.limit, plan.offset);
+    case 'setop':
+      return setOpNode(plan.kind, plan.all, optimize(plan.left), optimize(plan.right), plan.columns);
+  }
+}
+
+type Side = 'left' | 'right' | 'both' | 'none';
+
+function sideOf(e: Expr, leftWidth: number): Side {
+  let left = false;
+  let right = false;
+  for (const i of columnsUsed(e)) {
+    if (i < leftWidth) left = true;
+    else right = true;
+  }
+  return left && right ? 'both' : left ? 'left' : right ? 'right' : 'none';
+}
+
+/** Places the conjuncts of a filter over an (already optimized) input as low as they can go. */
+function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
+  const parts = conjuncts.filter((c) => !isConstTrue(c));
+  if (parts.length === 0) return input;
+  const movable = parts.filter((c) => !isVolatile(c));
+  const fixed = parts.filter((c) => isVolatile(c));
+  const above = (p: LogicalPlan, rest: Expr[]) => (rest.length > 0 ? filterNode(p, conjunction(rest)) : p);
+  if (movable.length === 0) return above(input, fixed);
+  switch (input.op) {
+    case 'filter':
+      return above(pushFilter(input.input, [...splitConjuncts(input.predicate), ...movable]), fixed);
+    case 'project': {
+      if (input.exprs.some(isVolatile)) break;
+      const inlined = movable.map((c) => transformExpr(c, (x) => (x.kind === 'column' ? input.exprs[x.index] : undefined)));
+      return above(projectNode(pushFilter(input.input, inlined), input.exprs, input.columns), fixed);
+    }
+    case 'join':
+      return above(planJoin(input.kind, input.left, input.right, input.leftKey, input.rightKey, input.residual ? splitConjuncts(input.residual) : [], movable), fixed);
+    case 'semijoin':
+      return above(
+        semiJoinNode(input.anti, input.nullAwareNotIn, pushFilter(input.left, movable), input.right, input.leftKey, input.rightKey, input.residual),
+        fixed,
+      );
+    case 'setop':
+      return above(setOpNode(input.kind, input.all, pushFilter(input.left, movable), pushFilter(input.right, movable), input.columns), fixed);
+    case 'aggregate': {
+      const groups = input.groupKey.length;
+      const onKeys = movable.filter((c) => [...columnsUsed(c)].every((i) => i < groups) && !input.groupKey.some(isVolatile));
+      if (onKeys.length === 0) break;
+      const below = onKeys.map((c) => transformExpr(c, (x) => (x.kind === 'column' ? input.groupKey[x.index] : undefined)));
+      const rest = movable.filter((c) => !onKeys.includes(c));
+      const agg = aggregateNode(pushFilter(input.input, below), input.groupKey, input.aggregates, input.columns, input.mode);
+      return above(agg, [...rest, ...fixed]);
+    }
+  }
+  return filterNode(input, conjunction(parts));
+}
+
+/**
+ * Builds a join from its ON conjuncts (`on`) and the conjuncts of a WHERE filter above it
+ * (`where`): single-side conjuncts go into the inputs where the join kind allows, cross-side
+ * equalities become keys, the rest stays as the residual (ON) or a filter above (WHERE).
+ */
+function planJoin(
+  kind: 'inner' | 'left' | 'right' | 'full',
+  left: LogicalPlan,
+  right: LogicalPlan,
+  leftKey: Expr[],
+  rightKey: Expr[],
+  on: Expr[],
+  where: Expr[] = [],
+): LogicalPlan {
+  const width = left.columns.length;
+  const toRight = (e: Expr) => remapColumns(e, (i) => i - width);
+  const pushLeft: Expr[] = [];
+  const pushRight: Expr[] = [];
+  const residual: Expr[] = [];
+  const above: Expr[] = [];
+  const lk = [...leftKey];
+  const rk = [...rightKey];
+
+  const asKey = (c: Expr): boolean => {
+    const pair = equalityOperands(c);
+    if (!pair || isVolatile(c)) return false;
+    const [a, b] = pair;
+    if (a.type.oid !== b.type.oid) return false;
+    const sa = sideOf(a, width);
+    const sb = sideOf(b, width);
+    if (sa === 'left' && sb === 'right') {
+      lk.push(a);
+      rk.push(toRight(b));
+      return true;
+    }
+    if (sa === 'right' && sb === 'left') {
+      lk.push(b);
+      rk.push(toRight(a));
+      return true;
+    }
+    return false;
+  };
+
+  // ON: a conjunct on the non-preserved side only restricts that side's rows.
+  for (const c of on.filter((x) => !isConstTrue(x))) {
+    const side = isVolatile(c) ? 'both' : sideOf(c, width);
+    if (side === 'left' && (kind === 'inner' || kind === 'right')) pushLeft.push(c);
+    else if (side === 'right' && (kind === 'inner' || kind === 'left')) pushRight.push(toRight(c));
+    else if (!asKey(c)) residual.push(c);
+  }
+  // WHERE: a conjunct on a preserved side filters that side before the join.
+  for (const c of where) {
+    const side = sideOf(c, width);
+    if (side === 'left' && (kind === 'inner' || kind === 'left')) pushLeft.push(c);
+    else if (side === 'right' && (kind === 'inner' || kind === 'right')) pushRight.push(toRight(c));
+    else if (kind === 'inner' && side !== 'none' && !asKey(c)) residual.push(c);
+    else if (kind !== 'inner' || side === 'none') above.push(c);
+  }
+  const join = joinNode(
+    kind,
+    pushLeft.length > 0 ? pushFilter(left, pushLeft) : left,
+    pushRight.length > 0 ? pushFilter(right, pushRight) : right,
+    lk,
+    rk,
+    residual.length > 0 ? conjunction(residual) : null,
+  );
+  return above.length > 0 ? filterNode(join, conjunction(above)) : join;
+}

@@ -1,0 +1,309 @@
+/**
+ * Subqueries in expressions, planned as joins so they stay incremental:
+ * - `[NOT] EXISTS (...)`, `x [NOT] IN (...)` as WHERE conjuncts become semi / anti joins; a
+ *   correlated subquery's `outer = inner` conjuncts become join keys, its other correlated
+ *   conjuncts the join's residual condition;
+ * - a scalar subquery `(SELECT ...)` becomes a left join with its result, grouped by the
+ *   correlation keys (so each outer row meets at most one row), with a guard that raises 21000
+ *   when a key has more than one row, and, for aggregates, the value an aggregate takes over no
+ *   rows (count is 0, not NULL) for outer rows without a match.
+ * Correlation is supported one level deep and only in the subquery's WHERE clause.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { T, type Value } from '../types/types.js';
+import type { Expr } from './expr-ir.js';
+import { coerce, commonType } from './bind-expr.js';
+import { OUTER_BASE } from './scope.js';
+import { aggregateNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
+import { column, columnsUsed, conjunction, equalityOperands, remapColumns, transformExpr } from './expr-utils.js';
+import { unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+
+/** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
+interface Correlated {
+  inner: Level;
+  /** Pairs (outer expression over the outer row, inner expression over the inner row). */
+  outerKey: Expr[];
+  innerKey: Expr[];
+  /** Other correlated conjuncts, over (outer row ++ inner row). */
+  residual: Expr[];
+  /** Every correlated conjunct, over (outer row ++ inner row). */
+  all: Expr[];
+}
+
+/** A subquery bound against its outer level: planned on its own, or correlated. */
+type Analyzed = { query: BoundQuery; corr?: undefined } | { query?: undefined; corr: Correlated };
+
+function isSimpleSelect(stmt: any): boolean {
+  return (!stmt.op || stmt.op === 'SETOP_NONE') && !stmt.valuesLists && !stmt.withClause;
+}
+
+/** The value an aggregate has over no rows: what an outer row without matches sees. */
+function emptyAggregateValue(a: AggCall): Value {
+  return a.name === 'count' ? 0n : null;
+}
+
+export class SubqueryPlanner {
+  constructor(private readonly binder: QueryBinder) {}
+
+  /**
+   * A WHERE conjunct that is [NOT] EXISTS / [NOT] IN (subquery): joins it into `level.plan` as
+   * a semi or anti join and returns true; any other conjunct returns false.
+   */
+  tryWhereConjunct(node: any, level: Level): boolean {
+    let negate = false;
+    let n = node;
+    if (n.BoolExpr?.boolop === 'NOT_EXPR' && n.BoolExpr.args[0].SubLink) {
+      negate = true;
+      n = n.BoolExpr.args[0];
+    }
+    const link = n.SubLink;
+    if (!link) return false;
+    if (link.subLinkType === 'EXISTS_SUBLINK') {
+      this.semiJoin(level, link, null, negate);
+      return true;
+    }
+    if (link.subLinkType === 'ANY_SUBLINK' && isEquality(link.operName)) {
+      this.semiJoin(level, link, link.testexpr, negate);
+      return true;
+    }
+    return false;
+  }
+
+  /** The binder's subLink hook: a subquery anywhere else in an expression. */
+  expression(link: any, level: Level, clause: string): Expr {
+    if (link.subLinkType !== 'EXPR_SUBLINK') {
+      const what = link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : link.subLinkType === 'ANY_SUBLINK' ? 'IN / ANY' : link.subLinkType.replace('_SUBLINK', '');
+      throw unsupported(`${what} subqueries other than as a top-level WHERE condition`, link.location);
+    }
+    if (!['WHERE', 'select', 'ORDER BY', 'HAVING', 'DISTINCT ON'].includes(clause)) {
+      throw unsupported(`subqueries in ${clause}`, link.location);
+    }
+    return this.scalar(link, level);
+  }
+
+  private semiJoin(level: Level, link: any, testexpr: any, anti: boolean): void {
+    const stmt = link.subselect.SelectStmt;
+    const test = testexpr ? this.testExpressions(testexpr, level) : [];
+    const { query, corr } = this.analyze(stmt, level);
+    if (!corr) {
+      const right = this.binder.asRelation(query);
+      if (testexpr && right.columns.length !== test.length) throw subqueryWidth(link, test.length < right.columns.length);
+      const [leftKey, rightKey] = keyPairs(test, right.columns.map((c, i) => column(i, c.type)));
+      level.plan = semiJoinNode(anti, anti && !!testexpr, level.plan, right, leftKey, rightKey, null);
+      return;
+    }
+    const inner = corr.inner;
+    const targets = testexpr ? this.binder.bindTargets(stmt, inner) : [];
+    if (inner.aggregates.length > 0 || stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.limitCount || stmt.limitOffset) {
+      throw unsupported('a correlated subquery with aggregates, GROUP BY, DISTINCT or LIMIT in EXISTS / IN', link.location);
+    }
+    if (testexpr && targets.length !== test.length) throw subqueryWidth(link, test.length < targets.length);
+    const [testKey, targetKey] = keyPairs(test, targets.map((t) => t.expr));
+    if (anti && testexpr) {
+      // NOT IN: the test is the key; the correlation restricts which right rows count, so it is
+      // all residual (a NULL correlation key must not look like a NULL IN value).
+      level.plan = semiJoinNode(true, true, level.plan, inner.plan, testKey, targetKey, conjunction(corr.all));
+      return;
+    }
+    level.plan = semiJoinNode(
+      anti,
+      false,
+      level.plan,
+      inner.plan,
+      [...corr.outerKey, ...testKey],
+      [...corr.innerKey, ...targetKey],
+      corr.residual.length > 0 ? conjunction(corr.residual) : null,
+    );
+  }
+
+  private testExpressions(testexpr: any, level: Level): Expr[] {
+    if (testexpr.RowExpr) return testexpr.RowExpr.args.map((a: any) => this.binder.bind(a, level, 'WHERE'));
+    return [this.binder.bind(testexpr, level, 'WHERE')];
+  }
+
+  /**
+   * Binds a subquery against the outer level: a subquery whose WHERE does not reference the
+   * outer query is planned on its own; otherwise its FROM + local WHERE and the correlated
+   * conjuncts come back apart.
+   */
+  private analyze(stmt: any, level: Level): Analyzed {
+    if (!isSimpleSelect(stmt)) return { query: this.binder.bindQuery(stmt, level.scope, level.ctes) };
+    const { level: inner, correlated } = this.binder.fromAndWhere(stmt, level.scope, level.ctes);
+    if (correlated.length === 0) return { query: this.binder.finishSelect(stmt, inner) };
+    const outerKey: Expr[] = [];
+    const innerKey: Expr[] = [];
+    const residual: Expr[] = [];
+    const all: Expr[] = [];
+    const outerWidth = level.plan.columns.length;
+    const isOuter = (i: number) => i >= OUTER_BASE;
+    for (const c of correlated) {
+      all.push(remapColumns(c, (i) => (isOuter(i) ? i - OUTER_BASE : i + outerWidth)));
+      const pair = equalityOperands(c);
+      if (pair) {
+        const [a, b] = pair;
+        const aCols = [...columnsUsed(a)];
+        const bCols = [...columnsUsed(b)];
+        const onlyOuter = (cols: number[]) => cols.length > 0 && cols.every(isOuter);
+        const onlyInner = (cols: number[]) => !cols.some(isOuter);
+        if (onlyOuter(aCols) && onlyInner(bCols)) {
+          outerKey.push(remapColumns(a, (i) => i - OUTER_BASE));
+          innerKey.push(b);
+          continue;
+        }
+        if (onlyOuter(bCols) && onlyInner(aCols)) {
+          outerKey.push(remapColumns(b, (i) => i - OUTER_BASE));
+          innerKey.push(a);
+          continue;
+        }
+      }
+      residual.push(all[all.length - 1]!);
+    }
+    return { corr: { inner, outerKey, innerKey, residual, all } };
+  }
+
+  /** `(SELECT ...)` as a value: a left join with its (per correlation key) single row. */
+  private scalar(link: any, level: Level): Expr {
+    const stmt = link.subselect.SelectStmt;
+    const { query, corr } = this.analyze(stmt, level);
+    let right: LogicalPlan;
+    let keys: Expr[];
+    let outerKey: Expr[];
+    let empty: Expr;
+    if (!corr) {
+      const q = this.binder.asRelation(query);
+      if (q.columns.length !== 1) throw scalarWidth(link);
+      right = singleRowGuard(q, [], link.location);
+      keys = [];
+      outerKey = [];
+      empty = { kind: 'const', value: null, type: q.columns[0]!.type };
+    } else {
+      if (corr.residual.length > 0) {
+        throw unsupported('a correlated scalar subquery with conditions other than equalities on the outer query', link.location);
+      }
+      if (stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.sortClause || stmt.limitCount || stmt.limitOffset) {
+        throw unsupported('a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, ORDER BY or LIMIT', link.location);
+      }
+      const inner = corr.inner;
+      const targets = this.binder.bindTargets(stmt, inner);
+      if (targets.length !== 1) throw scalarWidth(link);
+      const target = targets[0]!.expr;
+      const aggregates = inner.aggregates;
+      outerKey = corr.outerKey;
+      keys = corr.innerKey;
+      if (aggregates.length > 0) {
+        // One row per correlation key: the keys, then the aggregates; the target over that row.
+        const agg = aggregateNode(inner.plan, keys, aggregates, [
+          ...keys.map((k, i) => ({ name: `key${i}`, type: k.type, typmod: -1 })),
+          ...aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
+        ]);
+        const grouped = this.binder.groupedExpr(target, keys, inner);
+        right = projectNode(
+          agg,
+          [...keys.map((k, i) => column(i, k.type)), grouped, { kind: 'const', value: true, type: T.bool }],
+          [...agg.columns.slice(0, keys.length), { name: '?column?', type: target.type, typmod: -1 }, { name: 'matched', type: T.bool, typmod: -1 }],
+        );
+        empty = transformExpr(target, (x) => {
+          const a = this.binder.aggregateIndex(x);
+          return a === null ? undefined : { kind: 'const', value: emptyAggregateValue(aggregates[a]!), type: x.type };
+        });
+        if (columnsUsed(empty).size > 0) {
+          throw unsupported('a correlated scalar subquery whose result reads columns outside its aggregates', link.location);
+        }
+        return this.attach(level, right, outerKey, keys, empty, true);
+      }
+      const rows = projectNode(inner.plan, [...keys, target], [
+        ...keys.map((k, i) => ({ name: `key${i}`, type: k.type, typmod: -1 })),
+        { name: '?column?', type: target.type, typmod: -1 },
+      ]);
+      right = singleRowGuard(rows, keys.map((k, i) => column(i, k.type)), link.location);
+      empty = { kind: 'const', value: null, type: target.type };
+    }
+    return this.attach(level, right, outerKey, keys, empty, false);
+  }
+
+  /**
+   * Left-joins `right` (key columns, value[, matched]) onto the level's plan and returns the
+   * expression for the subquery's value over the widened row.
+   */
+  private attach(level: Level, right: LogicalPlan, outerKey: Expr[], keys: Expr[], empty: Expr, hasMarker: boolean): Expr {
+    const base = level.plan.columns.length;
+    const rightKey = keys.map((k, i) => column(i, k.type));
+    const [lk, rk] = keyPairs(outerKey, rightKey);
+    level.plan = joinNode('left', level.plan, right, lk, rk, null);
+    for (let i = 0; i < right.columns.length; i++) level.subqueryColumns.add(base + i);
+    const value = column(base + keys.length, right.columns[keys.length]!.type);
+    if (!hasMarker) return value;
+    const marker = column(base + keys.length + 1, T.bool);
+    return { kind: 'case', whens: [{ when: { kind: 'isnull', arg: marker, type: T.bool }, then: empty }], else: value, type: value.type };
+  }
+}
+
+/**
+ * Groups `rows` (key columns then one value column) by its keys into one row per key
+ * (keys, value); a key with more than one row raises 21000 when the row is produced.
+ */
+function singleRowGuard(rows: LogicalPlan, keys: Expr[], location: number): LogicalPlan {
+  const valueIndex = keys.length;
+  const valueType = rows.columns[valueIndex]!.type;
+  const aggs: AggCall[] = [
+    { name: 'count', args: [], distinct: false, filter: null, orderBy: [], type: T.int8 },
+    { name: 'first', args: [column(valueIndex, valueType)], distinct: false, filter: null, orderBy: [], type: valueType },
+  ];
+  // 'general': the guard counts the rows there are now, even over a stream.
+  const agg = aggregateNode(
+    rows,
+    keys,
+    aggs,
+    [...rows.columns.slice(0, keys.length), { name: 'count', type: T.int8, typmod: -1 }, { name: 'first', type: valueType, typmod: -1 }],
+    'general',
+  );
+  const guard: Expr = {
+    kind: 'call',
+    name: 'scalar_subquery_single_row',
+    args: [column(keys.length, T.int8), column(keys.length + 1, valueType)],
+    type: valueType,
+    strict: false,
+    volatile: false,
+    impl: ([count, value]) => {
+      if (typeof count === 'bigint' && count > 1n) {
+        throw new SqlError(SQLSTATE.cardinalityViolation, 'more than one row returned by a subquery used as an expression', {
+          position: location + 1,
+        });
+      }
+      return value ?? null;
+    },
+  };
+  return projectNode(agg, [...keys.map((k, i) => column(i, k.type)), guard], [
+    ...rows.columns.slice(0, keys.length),
+    { name: '?column?', type: valueType, typmod: -1 },
+  ]);
+}
+
+function isEquality(operName: any[] | undefined): boolean {
+  if (!operName) return true;
+  const name = operName[operName.length - 1].String.sval;
+  return name === '=';
+}
+
+function subqueryWidth(link: any, tooMany: boolean): SqlError {
+  return new SqlError(SQLSTATE.syntaxError, tooMany ? 'subquery has too many columns' : 'subquery has too few columns', {
+    position: link.location + 1,
+  });
+}
+
+function scalarWidth(link: any): SqlError {
+  return new SqlError(SQLSTATE.syntaxError, 'subquery must return only one column', { position: link.location + 1 });
+}
+
+/** Equi-join key pairs brought to a common type per position, so equal values hash alike. */
+function keyPairs(left: Expr[], right: Expr[]): [Expr[], Expr[]] {
+  const l: Expr[] = [];
+  const r: Expr[] = [];
+  left.forEach((a, i) => {
+    const b = right[i]!;
+    const type = a.type.oid === b.type.oid ? a.type : commonType([a.type, b.type], 'IN');
+    l.push(coerce(a, type));
+    r.push(coerce(b, type));
+  });
+  return [l, r];
+}
