@@ -13,6 +13,7 @@ import {
   daysFromCivil,
   daysInMonth,
   localToUtc,
+  fixedOffsetZone,
   resolveTimeZone,
   splitTimestamp,
   dateInRange,
@@ -180,7 +181,12 @@ function parseDateTime(text: string, typeName: string, now: () => number): Parse
     timeOfDay = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + micros;
   }
   let zone: TimeZone | undefined;
-  if (m[11] !== undefined) {
+  const offset = m[11] === undefined ? null : /^([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(m[11]);
+  if (offset) {
+    // an offset written in a date/time value is ISO 8601's: east of Greenwich is positive
+    const seconds = Number(offset[2]) * 3600 + Number(offset[3] ?? 0) * 60 + Number(offset[4] ?? 0);
+    zone = fixedOffsetZone(offset[1] === '-' ? -seconds : seconds);
+  } else if (m[11] !== undefined) {
     zone = resolveTimeZone(m[11]);
     if (!zone) {
       throw new SqlError(SQLSTATE.invalidParameterValue, `time zone "${m[11]}" not recognized`);

@@ -125,9 +125,10 @@ function intlZone(name: string): TimeZone | undefined {
 }
 
 /**
- * Resolves a TimeZone setting: UTC/GMT/Z, ISO offsets (`+05:30`, east positive), POSIX-style
- * names PostgreSQL itself shows (`<+05>-05`, `UTC+3`: west positive, as POSIX has it) and IANA
- * names through Intl. Unknown names give undefined.
+ * Resolves a TimeZone setting as PostgreSQL's GUC does: UTC/GMT/Z, a plain number of hours (SQL
+ * convention, east positive: '5', '-3.5'), POSIX-style specs (west positive: '+05:30', 'UTC+3',
+ * '<+05>-05', which PostgreSQL itself shows) and IANA names through Intl. Unknown names give
+ * undefined.
  */
 export function resolveTimeZone(name: string | undefined): TimeZone | undefined {
   if (name === undefined || name === '') return UTC;
@@ -138,14 +139,23 @@ export function resolveTimeZone(name: string | undefined): TimeZone | undefined 
   return zone;
 }
 
+/** A zone at a fixed offset east of Greenwich. */
+export function fixedOffsetZone(offsetSeconds: number): TimeZone {
+  return fixedZone(formatOffsetName(offsetSeconds), offsetSeconds);
+}
+
+function formatOffsetName(offsetSeconds: number): string {
+  const abs = Math.abs(offsetSeconds);
+  return `${offsetSeconds < 0 ? '-' : '+'}${String(Math.floor(abs / 3600)).padStart(2, '0')}:${String(Math.floor((abs % 3600) / 60)).padStart(2, '0')}`;
+}
+
 function parseZoneName(name: string): TimeZone | undefined {
   const lower = name.toLowerCase();
   if (lower === 'utc' || lower === 'gmt' || lower === 'z' || lower === 'zulu' || lower === 'etc/utc' || lower === 'universal') {
     return fixedZone(name, 0);
   }
-  const iso = /^([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(name);
-  if (iso) return fixedZone(name, (iso[1] === '-' ? -1 : 1) * (Number(iso[2]) * 3600 + Number(iso[3] ?? 0) * 60 + Number(iso[4] ?? 0)));
-  const posix = /^(?:<[^>]*>|[a-z]{3,})([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$/i.exec(name);
+  if (/^[+-]?\d+(\.\d+)?$/.test(name)) return fixedZone(name, Math.round(Number(name) * 3600));
+  const posix = /^(?:<[^>]*>|[a-z]{3,})?([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$/i.exec(name);
   if (posix) {
     const west = Number(posix[2]) * 3600 + Number(posix[3] ?? 0) * 60 + Number(posix[4] ?? 0);
     return fixedZone(name, posix[1] === '-' ? west : -west);

@@ -95,3 +95,75 @@ export function applyNumericTypmod(value: Decimal, typmod: number): Decimal {
   }
   return withScale(rounded, Math.max(scale, 0));
 }
+
+// ---- arithmetic with PostgreSQL's result scales --------------------------------------------------
+// (decimal.js follows IEEE rules for NaN and infinities, as PostgreSQL 14+ numeric does)
+
+const NUMERIC_MIN_SIG_DIGITS = 16;
+
+export function numericAdd(a: Decimal, b: Decimal): Decimal {
+  return withScale(a.plus(b), Math.max(scaleOf(a), scaleOf(b)));
+}
+
+export function numericSub(a: Decimal, b: Decimal): Decimal {
+  return withScale(a.minus(b), Math.max(scaleOf(a), scaleOf(b)));
+}
+
+export function numericMul(a: Decimal, b: Decimal): Decimal {
+  return withScale(a.times(b), Math.min(scaleOf(a) + scaleOf(b), NUMERIC_MAX_DISPLAY_SCALE));
+}
+
+/** Weight (position of the leading base-10000 digit) and that digit, as PostgreSQL's NumericVar has them. */
+function baseWeight(v: Decimal): { weight: number; first: number } {
+  if (v.isZero()) return { weight: 0, first: 0 };
+  const weight = Math.floor(v.abs().e / 4);
+  const first = v.abs().div(new Decimal(10000).pow(weight)).floor().toNumber();
+  return { weight, first };
+}
+
+/** PostgreSQL's select_div_scale: at least 16 significant digits, never fewer decimals than the inputs. */
+function divScale(a: Decimal, b: Decimal): number {
+  const wa = baseWeight(a);
+  const wb = baseWeight(b);
+  let qweight = wa.weight - wb.weight;
+  if (wa.first <= wb.first) qweight--;
+  let rscale = NUMERIC_MIN_SIG_DIGITS - qweight * 4;
+  rscale = Math.max(rscale, scaleOf(a), scaleOf(b), 0);
+  return Math.min(rscale, NUMERIC_MAX_DISPLAY_SCALE);
+}
+
+function checkDivisor(b: Decimal): void {
+  if (b.isZero()) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
+}
+
+export function numericDiv(a: Decimal, b: Decimal): Decimal {
+  checkDivisor(b);
+  if (!a.isFinite() || !b.isFinite()) return a.div(b);
+  return withScale(a.div(b), divScale(a, b));
+}
+
+/** Integer division (div()): truncates toward zero. */
+export function numericDivTrunc(a: Decimal, b: Decimal): Decimal {
+  checkDivisor(b);
+  return withScale(a.div(b).trunc(), 0);
+}
+
+export function numericMod(a: Decimal, b: Decimal): Decimal {
+  checkDivisor(b);
+  // decimal.js's modulo follows the sign of the dividend with ROUND_DOWN mode, as PostgreSQL does
+  const mod = a.minus(a.div(b).trunc().times(b));
+  return withScale(mod, Math.max(scaleOf(a), scaleOf(b)));
+}
+
+/** A numeric from a JS integer or bigint, scale 0. */
+export function numericFromInteger(n: number | bigint): Decimal {
+  return withScale(new Decimal(n.toString()), 0);
+}
+
+/** A numeric from a float, as PostgreSQL's float8 → numeric cast does it (15 significant digits). */
+export function numericFromFloat(n: number, significantDigits = 15): Decimal {
+  if (Number.isNaN(n)) return new Decimal(NaN);
+  if (!Number.isFinite(n)) return new Decimal(n);
+  const text = n.toPrecision(significantDigits);
+  return parseNumericText(new Decimal(text).toString())!;
+}

@@ -1,0 +1,518 @@
+/**
+ * Binds a libpg-query expression node to the typed expression tree (expr-ir.ts), with
+ * PostgreSQL's rules: literal typing (integers int4/int8/numeric, decimals numeric, quoted
+ * strings unknown until their context types them), implicit casts, operator and function
+ * overload resolution, common types for CASE/COALESCE/UNION, and parameter type inference.
+ * Subqueries and aggregate/window calls belong to the planner, reached through hooks.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { T, typeByOid, type SqlType, type Value } from '../types/types.js';
+import { canCast, castValue, type CoercionContext } from '../types/casts.js';
+import { applyCharLength, parseValue } from '../types/text-io.js';
+import { parseNumericText } from '../types/numeric.js';
+import type { EvalEnv, Expr } from './expr-ir.js';
+import { resolveTypeName } from './type-names.js';
+import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef } from './functions/index.js';
+
+export interface Scope {
+  /** Resolves a (possibly qualified) column name; throws 42703 (unknown) or 42702 (ambiguous). */
+  resolveColumn(fields: string[], location: number): { index: number; type: SqlType };
+}
+
+export interface BindHooks {
+  /** A subquery expression (EXISTS, IN (SELECT ...), scalar subquery). */
+  subLink?(node: any, ctx: BindContext): Expr;
+  /** Called for every function call first: aggregates and window calls; undefined = not mine. */
+  funcCall?(node: any, ctx: BindContext): Expr | undefined;
+}
+
+export interface BindContext {
+  scope: Scope;
+  params: ParamTypes;
+  hooks?: BindHooks;
+}
+
+/**
+ * The types of a statement's $n parameters: those the client gave win, the others are inferred
+ * from the first context that types them, and any still unknown at the end are text.
+ */
+export class ParamTypes {
+  private readonly types: (SqlType | undefined)[] = [];
+  private count = 0;
+
+  /** `given`: the client's parameter type OIDs, 0 for "infer it". */
+  constructor(given: readonly number[] = []) {
+    given.forEach((oid, i) => {
+      if (oid === 0) return;
+      const type = typeByOid(oid);
+      if (!type) throw new SqlError(SQLSTATE.featureNotSupported, `parameter type with OID ${oid} is not supported`);
+      this.types[i] = type.oid === T.unknown.oid ? undefined : type;
+    });
+    this.count = given.length;
+  }
+
+  /** The type of $n+1 so far, undefined while unknown; notes that the statement uses it. */
+  get(index: number): SqlType | undefined {
+    this.count = Math.max(this.count, index + 1);
+    return this.types[index];
+  }
+
+  /** Records the type inferred for $n+1 unless it already has one. */
+  infer(index: number, type: SqlType): void {
+    if (this.types[index] === undefined && type.oid !== T.unknown.oid) this.types[index] = type;
+    this.count = Math.max(this.count, index + 1);
+  }
+
+  /** Every parameter's final type (text where nothing typed it). */
+  resolved(): SqlType[] {
+    return Array.from({ length: this.count }, (_, i) => this.types[i] ?? T.text);
+  }
+
+  oids(): number[] {
+    return this.resolved().map((t) => t.oid);
+  }
+}
+
+// Where each literal and parameter came from (for error positions) and which statement's
+// parameters a param node belongs to (so coerce() can record what it infers).
+const locations = new WeakMap<Expr, number>();
+const paramOwners = new WeakMap<Expr, ParamTypes>();
+
+const position = (location: number | undefined) => (location !== undefined && location >= 0 ? location + 1 : undefined);
+
+function located<E extends Expr>(e: E, location: number | undefined): E {
+  if (location !== undefined && location >= 0) locations.set(e, location);
+  return e;
+}
+
+/** Adds a position to a SqlError raised while typing a literal, unless it has one. */
+function withPosition<R>(location: number | undefined, f: () => R): R {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof SqlError && err.extra.position === undefined && position(location) !== undefined) {
+      throw new SqlError(err.code, err.message, { ...err.extra, position: position(location) });
+    }
+    throw err;
+  }
+}
+
+const isUnknown = (t: SqlType) => t.oid === T.unknown.oid;
+
+/** Conversions of literals that depend on the session (its TimeZone) wait until run time. */
+const sessionDependent = (t: SqlType) => t.oid === T.timestamptz.oid;
+
+/** A settings-free environment for converting constants at bind time. */
+const BIND_ENV: EvalEnv = { params: [], setting: () => undefined, now: Date.now() * 1000 };
+
+// ---- coercion ---------------------------------------------------------------------------------
+
+/**
+ * Converts an expression to a type in a coercion context: literals of unknown type are parsed
+ * now, untyped parameters take the type, other expressions get a cast node. 42846 when no cast
+ * exists, 42804 when one exists only in a stronger context.
+ */
+export function coerce(expr: Expr, target: SqlType, context: CoercionContext = 'implicit', typmod = -1): Expr {
+  if (target === ANY) return isUnknown(expr.type) ? coerce(expr, T.text, context) : expr;
+  const location = locations.get(expr);
+  if (expr.type.oid === target.oid && typmod < 0) return expr;
+
+  if (isUnknown(expr.type) && expr.kind === 'const') {
+    if (expr.value === null) return located({ kind: 'const', value: null, type: target }, location);
+    const text = expr.value as string;
+    const parsed = withPosition(location, () => parseValue(target, text, -1, { timeZone: 'UTC' }));
+    if (sessionDependent(target)) return lengthCoercion(located({ kind: 'cast', arg: expr, type: target, typmod: -1 }, location), target, typmod, context);
+    const value = withPosition(location, () => applyTypmod(parsed, target, typmod, context));
+    return located({ kind: 'const', value, type: target }, location);
+  }
+  if (isUnknown(expr.type) && expr.kind === 'param') {
+    paramOwners.get(expr)?.infer(expr.index, target);
+    const typed = located({ kind: 'param', index: expr.index, type: target }, location) as Expr;
+    paramOwners.set(typed, paramOwners.get(expr)!);
+    return lengthCoercion(typed, target, typmod, context);
+  }
+
+  const from = isUnknown(expr.type) ? T.text : expr.type;
+  if (!canCast(from, target, 'explicit')) {
+    throw new SqlError('42846', `cannot cast type ${from.name} to ${target.name}`, { position: position(location) });
+  }
+  if (!canCast(from, target, context)) {
+    throw new SqlError(SQLSTATE.datatypeMismatch, `expression is of type ${from.name} but type ${target.name} is expected`, {
+      position: position(location),
+      hint: 'You will need to rewrite or cast the expression.',
+    });
+  }
+  const arg = isUnknown(expr.type) ? ({ ...expr, type: T.text } as Expr) : expr;
+  // casting to varchar(n)/char(n) truncates only when explicit; otherwise too long is an error
+  const castTypmod = isCharType(target) && context !== 'explicit' ? -1 : typmod;
+  const cast: Expr = from.oid === target.oid && castTypmod < 0 ? arg : located({ kind: 'cast', arg, type: target, typmod: castTypmod }, location);
+  return castTypmod === typmod ? cast : lengthCoercion(cast, target, typmod, context);
+}
+
+const isCharType = (t: SqlType) => t.oid === T.varchar.oid || t.oid === T.bpchar.oid;
+
+function applyTypmod(value: Value, type: SqlType, typmod: number, context: CoercionContext): Value {
+  if (typmod < 0 || value === null) return value;
+  if (isCharType(type)) return applyCharLength(type, value as string, typmod, context === 'explicit');
+  return castValue(value, type, type, typmod, BIND_ENV);
+}
+
+/** Applies a typmod to an expression already of the target type. */
+function lengthCoercion(expr: Expr, type: SqlType, typmod: number, context: CoercionContext): Expr {
+  if (typmod < 0) return expr;
+  if (!isCharType(type)) return { kind: 'cast', arg: expr, type, typmod };
+  const explicit = context === 'explicit';
+  return {
+    kind: 'call',
+    name: type.typname,
+    args: [expr],
+    type,
+    strict: true,
+    volatile: false,
+    impl: ([v]) => applyCharLength(type, v as string, typmod, explicit),
+  };
+}
+
+/**
+ * PostgreSQL's select_common_type for UNION, CASE, COALESCE, VALUES...: the first known type,
+ * replaced by a later one of the same category that it converts to implicitly (and not back)
+ * unless it is the category's preferred type. All unknown → text. 42804 across categories.
+ */
+export function commonType(items: readonly (Expr | SqlType)[], context: string): SqlType {
+  const types = items.map((i) => ('kind' in i ? i.type : i));
+  let common: SqlType | undefined;
+  for (const t of types) {
+    if (isUnknown(t)) continue;
+    if (!common) {
+      common = t;
+      continue;
+    }
+    if (t.oid === common.oid) continue;
+    if (t.category !== common.category) {
+      const located_ = items.find((i) => 'kind' in i && i.type.oid === t.oid) as Expr | undefined;
+      throw new SqlError(SQLSTATE.datatypeMismatch, `${context} types ${common.name} and ${t.name} cannot be matched`, {
+        position: position(located_ ? locations.get(located_) : undefined),
+      });
+    }
+    if (!isPreferred(common) && canCast(common, t, 'implicit') && !canCast(t, common, 'implicit')) common = t;
+  }
+  return common ?? T.text;
+}
+
+/** Coerces every expression to their common type (CASE results, COALESCE arguments...). */
+function coerceAll(exprs: Expr[], context: string): { exprs: Expr[]; type: SqlType } {
+  const type = commonType(exprs, context);
+  return {
+    type,
+    exprs: exprs.map((e) => {
+      if (!isUnknown(e.type) && e.type.oid !== type.oid && !canCast(e.type, type, 'implicit')) {
+        throw new SqlError(SQLSTATE.datatypeMismatch, `${context} could not convert type ${e.type.name} to ${type.name}`, {
+          position: position(locations.get(e)),
+        });
+      }
+      return coerce(e, type);
+    }),
+  };
+}
+
+function requireBool(e: Expr, what: string): Expr {
+  if (isUnknown(e.type) || e.type.oid === T.bool.oid) return coerce(e, T.bool);
+  throw new SqlError(SQLSTATE.datatypeMismatch, `argument of ${what} must be type boolean, not type ${e.type.name}`, {
+    position: position(locations.get(e)),
+  });
+}
+
+// ---- calls ------------------------------------------------------------------------------------
+
+function makeCall(def: FunctionDef, args: Expr[], targets: SqlType[]): Expr {
+  const coerced = args.map((a, i) => coerce(a, targets[i]!));
+  const types = coerced.map((a) => a.type);
+  return {
+    kind: 'call',
+    name: def.name,
+    args: coerced,
+    type: returnTypeFor(def, types),
+    strict: def.strict ?? true,
+    volatile: def.volatile ?? false,
+    impl: implFor(def, types),
+  };
+}
+
+const typeList = (args: Expr[]) => args.map((a) => a.type.name).join(', ');
+
+/** Resolves and builds an operator call; 42883 when no operator fits, 42725 when several do. */
+export function bindOperator(name: string, args: Expr[], location?: number): Expr {
+  const r = resolveOverload(name, args.map((a) => a.type), true);
+  const shown = args.length === 2 ? `${args[0]!.type.name} ${name} ${args[1]!.type.name}` : `${name} ${args[0]!.type.name}`;
+  if (r === undefined) {
+    throw new SqlError(SQLSTATE.undefinedFunction, `operator does not exist: ${shown}`, {
+      position: position(location),
+      hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+    });
+  }
+  if (r === 'ambiguous') {
+    throw new SqlError(SQLSTATE.ambiguousFunction, `operator is not unique: ${shown}`, {
+      position: position(location),
+      hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
+    });
+  }
+  return makeCall(r.def, args, r.targets);
+}
+
+/** Resolves and builds a function call by name. */
+export function bindFunction(name: string, args: Expr[], location?: number): Expr {
+  const r = resolveOverload(name, args.map((a) => a.type), false);
+  if (r === undefined) {
+    throw new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${typeList(args)}) does not exist`, {
+      position: position(location),
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    });
+  }
+  if (r === 'ambiguous') {
+    throw new SqlError(SQLSTATE.ambiguousFunction, `function ${name}(${typeList(args)}) is not unique`, {
+      position: position(location),
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+    });
+  }
+  return makeCall(r.def, args, r.targets);
+}
+
+// ---- nodes ------------------------------------------------------------------------------------
+
+const strings = (list: any[] | undefined): string[] => (list ?? []).map((n) => String(n.String?.sval ?? ''));
+const BOOL = T.bool;
+
+function unsupported(what: string, location?: number): SqlError {
+  return new SqlError(SQLSTATE.featureNotSupported, `${what} is not supported`, { position: position(location) });
+}
+
+function bindConst(n: any): Expr {
+  const loc: number | undefined = n.location;
+  if (n.isnull) return located({ kind: 'const', value: null, type: T.unknown }, loc);
+  if (n.ival !== undefined) return located({ kind: 'const', value: Number(n.ival.ival ?? 0), type: T.int4 }, loc);
+  if (n.fval !== undefined) {
+    const text = String(n.fval.fval);
+    if (/^[+-]?\d+$/.test(text)) {
+      const big = BigInt(text);
+      // integers too big for int4 are int8, too big for int8 numeric (PostgreSQL's make_const)
+      if (big >= -(2n ** 63n) && big < 2n ** 63n) return located({ kind: 'const', value: big, type: T.int8 }, loc);
+    }
+    return located({ kind: 'const', value: parseNumericText(text)!, type: T.numeric }, loc);
+  }
+  if (n.sval !== undefined) return located({ kind: 'const', value: String(n.sval.sval ?? ''), type: T.unknown }, loc);
+  if (n.boolval !== undefined) return located({ kind: 'const', value: Boolean(n.boolval.boolval), type: BOOL }, loc);
+  throw unsupported('bit string literals', loc);
+}
+
+function bindAExpr(n: any, ctx: BindContext): Expr {
+  const name = strings(n.name).at(-1) ?? '';
+  const loc: number | undefined = n.location;
+  switch (n.kind) {
+    case 'AEXPR_OP': {
+      const args = n.lexpr ? [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)] : [bindExpr(n.rexpr, ctx)];
+      return bindOperator(name, args, loc);
+    }
+    case 'AEXPR_LIKE':
+    case 'AEXPR_ILIKE':
+      return bindOperator(name, [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc);
+    case 'AEXPR_SIMILAR': {
+      const pattern = bindExpr(n.rexpr, ctx);
+      return bindOperator(name, [bindExpr(n.lexpr, ctx), pattern], loc);
+    }
+    case 'AEXPR_DISTINCT':
+    case 'AEXPR_NOT_DISTINCT': {
+      const eq = bindOperator('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as Extract<Expr, { kind: 'call' }>;
+      return { kind: 'distinct', negate: n.kind === 'AEXPR_NOT_DISTINCT', left: eq.args[0]!, right: eq.args[1]!, type: BOOL };
+    }
+    case 'AEXPR_NULLIF': {
+      const eq = bindOperator('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as Extract<Expr, { kind: 'call' }>;
+      return { kind: 'nullif', left: eq.args[0]!, right: eq.args[1]!, type: eq.args[0]!.type };
+    }
+    case 'AEXPR_IN':
+      return bindIn(n, name === '<>', ctx);
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL':
+      return bindAnyAll(n, name, n.kind === 'AEXPR_OP_ALL', ctx);
+    case 'AEXPR_BETWEEN':
+    case 'AEXPR_NOT_BETWEEN':
+    case 'AEXPR_BETWEEN_SYM':
+    case 'AEXPR_NOT_BETWEEN_SYM': {
+      const items = n.rexpr.List?.items ?? n.rexpr;
+      const a = bindExpr(n.lexpr, ctx);
+      const lo = bindExpr(items[0], ctx);
+      const hi = bindExpr(items[1], ctx);
+      const negate = n.kind === 'AEXPR_NOT_BETWEEN' || n.kind === 'AEXPR_NOT_BETWEEN_SYM';
+      const range = (x: Expr, y: Expr): Expr =>
+        negate
+          ? { kind: 'or', args: [bindOperator('<', [a, x], loc), bindOperator('>', [a, y], loc)], type: BOOL }
+          : { kind: 'and', args: [bindOperator('>=', [a, x], loc), bindOperator('<=', [a, y], loc)], type: BOOL };
+      if (n.kind === 'AEXPR_BETWEEN' || n.kind === 'AEXPR_NOT_BETWEEN') return range(lo, hi);
+      return { kind: negate ? 'and' : 'or', args: [range(lo, hi), range(hi, lo)], type: BOOL };
+    }
+    default:
+      throw unsupported(`expression kind ${n.kind}`, loc);
+  }
+}
+
+/** x [NOT] IN (list): one common type for all when there is one, else a chain of = / <>. */
+function bindIn(n: any, negate: boolean, ctx: BindContext): Expr {
+  const arg = bindExpr(n.lexpr, ctx);
+  const items: any[] = n.rexpr.List?.items ?? n.rexpr;
+  const list = items.map((i) => bindExpr(i, ctx));
+  let type: SqlType | undefined;
+  try {
+    type = commonType([arg, ...list], 'IN');
+    if (![arg, ...list].every((e) => isUnknown(e.type) || canCast(e.type, type!, 'implicit'))) type = undefined;
+  } catch {
+    type = undefined;
+  }
+  if (type && resolveOverload('=', [type, type], true) !== undefined) {
+    return { kind: 'inlist', arg: coerce(arg, type), list: list.map((e) => coerce(e, type!)), negate, type: BOOL };
+  }
+  const tests = list.map((e) => bindOperator(negate ? '<>' : '=', [arg, e], n.location));
+  return tests.length === 1 ? tests[0]! : { kind: negate ? 'and' : 'or', args: tests, type: BOOL };
+}
+
+/** x op ANY/ALL (ARRAY[...]): the array's elements are a list, like IN. */
+function bindAnyAll(n: any, op: string, all: boolean, ctx: BindContext): Expr {
+  const array = n.rexpr.A_ArrayExpr;
+  if (!array) throw unsupported('ANY/ALL over anything but an ARRAY[...] list', n.location);
+  if (!all && op === '=') return bindIn({ ...n, rexpr: array.elements ?? [] }, false, ctx);
+  if (all && op === '<>') return bindIn({ ...n, rexpr: array.elements ?? [] }, true, ctx);
+  const arg = bindExpr(n.lexpr, ctx);
+  const tests = (array.elements ?? []).map((e: any) => bindOperator(op, [arg, bindExpr(e, ctx)], n.location));
+  if (tests.length === 0) return { kind: 'const', value: all, type: BOOL };
+  return tests.length === 1 ? tests[0]! : { kind: all ? 'and' : 'or', args: tests, type: BOOL };
+}
+
+function bindCase(n: any, ctx: BindContext): Expr {
+  const subject = n.arg ? bindExpr(n.arg, ctx) : undefined;
+  const whens = (n.args ?? []).map((w: any) => {
+    const cw = w.CaseWhen;
+    const cond = subject ? bindOperator('=', [subject, bindExpr(cw.expr, ctx)], cw.location) : requireBool(bindExpr(cw.expr, ctx), 'CASE/WHEN');
+    return { when: cond, then: bindExpr(cw.result, ctx) };
+  });
+  const elseExpr = n.defresult ? bindExpr(n.defresult, ctx) : null;
+  const results = [...whens.map((w: { then: Expr }) => w.then), ...(elseExpr ? [elseExpr] : [])];
+  const { exprs, type } = coerceAll(results, 'CASE');
+  return {
+    kind: 'case',
+    whens: whens.map((w: { when: Expr }, i: number) => ({ when: w.when, then: exprs[i]! })),
+    else: elseExpr ? exprs[exprs.length - 1]! : null,
+    type,
+  };
+}
+
+const SQL_VALUE_FUNCTIONS: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'current_date',
+  SVFOP_CURRENT_TIMESTAMP: 'now',
+  SVFOP_CURRENT_TIMESTAMP_N: 'now',
+  SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp',
+  SVFOP_CURRENT_ROLE: 'current_user',
+  SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_USER: 'current_user',
+  SVFOP_SESSION_USER: 'session_user',
+  SVFOP_CURRENT_CATALOG: 'current_database',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+};
+
+function bindFuncCall(node: any, ctx: BindContext): Expr {
+  const n = node.FuncCall;
+  const hooked = ctx.hooks?.funcCall?.(node, ctx);
+  if (hooked) return hooked;
+  const names = strings(n.funcname);
+  const name = names.at(-1)!;
+  const shown = names.join('.');
+  if (n.over) throw unsupported('window functions', n.location);
+  if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter) {
+    throw new SqlError(SQLSTATE.undefinedFunction, `function ${shown}(${n.agg_star ? '*' : '...'}) does not exist`, { position: position(n.location) });
+  }
+  if (names.length > 1 && names[0] !== 'pg_catalog') {
+    throw new SqlError(SQLSTATE.undefinedFunction, `function ${shown} does not exist`, { position: position(n.location) });
+  }
+  const args = (n.args ?? []).map((a: any) => bindExpr(a, ctx));
+  return bindFunction(name, args, n.location);
+}
+
+/** Binds one expression node. */
+export function bindExpr(node: any, ctx: BindContext): Expr {
+  const kind = Object.keys(node)[0]!;
+  const n = node[kind];
+  switch (kind) {
+    case 'A_Const':
+      return bindConst(n);
+    case 'ColumnRef': {
+      const fields = n.fields ?? [];
+      if (fields.some((f: any) => f.A_Star)) {
+        throw new SqlError(SQLSTATE.syntaxError, `"*" is not allowed here`, { position: position(n.location) });
+      }
+      const { index, type } = ctx.scope.resolveColumn(strings(fields), n.location ?? -1);
+      return located({ kind: 'column', index, type }, n.location);
+    }
+    case 'ParamRef': {
+      const index = Number(n.number ?? 0) - 1;
+      if (index < 0) throw new SqlError(SQLSTATE.undefinedParameter, `there is no parameter $${index + 1}`, { position: position(n.location) });
+      const e = located({ kind: 'param', index, type: ctx.params.get(index) ?? T.unknown }, n.location) as Expr;
+      paramOwners.set(e, ctx.params);
+      return e;
+    }
+    case 'A_Expr':
+      return bindAExpr(n, ctx);
+    case 'BoolExpr': {
+      const what = n.boolop === 'AND_EXPR' ? 'AND' : n.boolop === 'OR_EXPR' ? 'OR' : 'NOT';
+      const args = (n.args ?? []).map((a: any) => requireBool(bindExpr(a, ctx), what));
+      if (what === 'NOT') return { kind: 'not', arg: args[0]!, type: BOOL };
+      return { kind: what === 'AND' ? 'and' : 'or', args, type: BOOL };
+    }
+    case 'NullTest': {
+      const arg = bindExpr(n.arg, ctx);
+      return { kind: n.nulltesttype === 'IS_NOT_NULL' ? 'isnotnull' : 'isnull', arg, type: BOOL };
+    }
+    case 'BooleanTest': {
+      const tests: Record<string, Extract<Expr, { kind: 'booltest' }>['test']> = {
+        IS_TRUE: 'true',
+        IS_NOT_TRUE: 'nottrue',
+        IS_FALSE: 'false',
+        IS_NOT_FALSE: 'notfalse',
+        IS_UNKNOWN: 'unknown',
+        IS_NOT_UNKNOWN: 'notunknown',
+      };
+      const what = n.booltesttype.replace(/^IS_/, 'IS ').replace(/_/g, ' ');
+      return { kind: 'booltest', test: tests[n.booltesttype]!, arg: requireBool(bindExpr(n.arg, ctx), what), type: BOOL };
+    }
+    case 'TypeCast': {
+      const { type, typmod } = resolveTypeName(n.typeName);
+      const arg = bindExpr(n.arg, ctx);
+      return located(coerce(arg, type, 'explicit', typmod), n.location ?? n.typeName?.location);
+    }
+    case 'CaseExpr':
+      return bindCase(n, ctx);
+    case 'CoalesceExpr': {
+      const { exprs, type } = coerceAll((n.args ?? []).map((a: any) => bindExpr(a, ctx)), 'COALESCE');
+      return { kind: 'coalesce', args: exprs, type };
+    }
+    case 'MinMaxExpr': {
+      const what = n.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST';
+      const { exprs, type } = coerceAll((n.args ?? []).map((a: any) => bindExpr(a, ctx)), what);
+      if (resolveOverload('<', [type, type], true) === undefined) {
+        throw new SqlError(SQLSTATE.undefinedFunction, `could not identify a comparison function for type ${type.name}`, { position: position(n.location) });
+      }
+      return { kind: what === 'GREATEST' ? 'greatest' : 'least', args: exprs, type };
+    }
+    case 'FuncCall':
+      return bindFuncCall(node, ctx);
+    case 'SQLValueFunction': {
+      const fname = SQL_VALUE_FUNCTIONS[n.op];
+      if (!fname) throw unsupported(n.op.replace(/^SVFOP_/, '').toLowerCase().replace(/_n$/, ''), n.location);
+      return bindFunction(fname, [], n.location);
+    }
+    case 'SubLink':
+      if (!ctx.hooks?.subLink) throw unsupported('subqueries in this context', n.location);
+      return ctx.hooks.subLink(node, ctx);
+    case 'CollateClause':
+      return bindExpr(n.arg, ctx);
+    default:
+      throw unsupported(`expression ${kind}`, n?.location);
+  }
+}

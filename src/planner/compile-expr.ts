@@ -1,0 +1,307 @@
+/**
+ * Turns a typed expression tree into a plain closure `(row, env) => Value`, built once per plan:
+ * SQL's three-valued logic for AND/OR/NOT, NULL in → NULL out for strict calls, casts through
+ * casts.ts. foldConstants evaluates immutable sub-expressions over constants ahead of time.
+ */
+import { SqlError } from '../errors.js';
+import { T, type SqlType, type Value } from '../types/types.js';
+import { castFunction, type CastFn } from '../types/casts.js';
+import { compareValues } from '../types/compare.js';
+import { parseValue } from '../types/text-io.js';
+import type { CompiledExpr, EvalEnv, Expr } from './expr-ir.js';
+
+/** The conversion a cast node performs; unknown-typed input (a literal or parameter's text) is parsed. */
+function castFor(from: SqlType, to: SqlType): CastFn {
+  if (from.oid === T.unknown.oid) {
+    return (v, typmod, env) => {
+      const parsed = parseValue(to, v as string, -1, { timeZone: env.setting('timezone'), now: env.now });
+      return typmod >= 0 ? castFunction(to, to)!(parsed, typmod, env) : parsed;
+    };
+  }
+  const fn = castFunction(from, to);
+  if (!fn) throw new SqlError('42846', `cannot cast type ${from.name} to ${to.name}`);
+  return fn;
+}
+
+/** SQL equality of two non-null values of one type. */
+const equal = (a: Value, b: Value) => compareValues(a, b) === 0;
+
+export function compileExpr(e: Expr): CompiledExpr {
+  switch (e.kind) {
+    case 'column': {
+      const i = e.index;
+      return (row) => row[i] ?? null;
+    }
+    case 'const': {
+      const v = e.value;
+      return () => v;
+    }
+    case 'param': {
+      const i = e.index;
+      return (_row, env) => env.params[i] ?? null;
+    }
+    case 'call':
+      return compileCall(e);
+    case 'cast': {
+      const arg = compileExpr(e.arg);
+      const fn = castFor(e.arg.type, e.type);
+      const typmod = e.typmod;
+      return (row, env) => {
+        const v = arg(row, env);
+        return v === null ? null : fn(v, typmod, env);
+      };
+    }
+    case 'and': {
+      const args = e.args.map(compileExpr);
+      return (row, env) => {
+        let sawNull = false;
+        for (const a of args) {
+          const v = a(row, env);
+          if (v === false) return false;
+          if (v === null) sawNull = true;
+        }
+        return sawNull ? null : true;
+      };
+    }
+    case 'or': {
+      const args = e.args.map(compileExpr);
+      return (row, env) => {
+        let sawNull = false;
+        for (const a of args) {
+          const v = a(row, env);
+          if (v === true) return true;
+          if (v === null) sawNull = true;
+        }
+        return sawNull ? null : false;
+      };
+    }
+    case 'not': {
+      const arg = compileExpr(e.arg);
+      return (row, env) => {
+        const v = arg(row, env);
+        return v === null ? null : !v;
+      };
+    }
+    case 'isnull': {
+      const arg = compileExpr(e.arg);
+      return (row, env) => arg(row, env) === null;
+    }
+    case 'isnotnull': {
+      const arg = compileExpr(e.arg);
+      return (row, env) => arg(row, env) !== null;
+    }
+    case 'booltest': {
+      const arg = compileExpr(e.arg);
+      const test = BOOL_TESTS[e.test];
+      return (row, env) => test(arg(row, env) as boolean | null);
+    }
+    case 'distinct': {
+      const left = compileExpr(e.left);
+      const right = compileExpr(e.right);
+      const negate = e.negate;
+      return (row, env) => {
+        const a = left(row, env);
+        const b = right(row, env);
+        const same = a === null || b === null ? a === b : equal(a, b);
+        return negate ? same : !same;
+      };
+    }
+    case 'case': {
+      const whens = e.whens.map((w) => ({ when: compileExpr(w.when), then: compileExpr(w.then) }));
+      const otherwise = e.else ? compileExpr(e.else) : () => null;
+      return (row, env) => {
+        for (const w of whens) if (w.when(row, env) === true) return w.then(row, env);
+        return otherwise(row, env);
+      };
+    }
+    case 'coalesce': {
+      const args = e.args.map(compileExpr);
+      return (row, env) => {
+        for (const a of args) {
+          const v = a(row, env);
+          if (v !== null) return v;
+        }
+        return null;
+      };
+    }
+    case 'nullif': {
+      const left = compileExpr(e.left);
+      const right = compileExpr(e.right);
+      return (row, env) => {
+        const a = left(row, env);
+        if (a === null) return null;
+        const b = right(row, env);
+        return b !== null && equal(a, b) ? null : a;
+      };
+    }
+    case 'greatest':
+    case 'least': {
+      const args = e.args.map(compileExpr);
+      const sign = e.kind === 'greatest' ? 1 : -1;
+      return (row, env) => {
+        let best: Value = null;
+        for (const a of args) {
+          const v = a(row, env);
+          if (v !== null && (best === null || sign * compareValues(v, best) > 0)) best = v;
+        }
+        return best;
+      };
+    }
+    case 'inlist': {
+      const arg = compileExpr(e.arg);
+      const list = e.list.map(compileExpr);
+      const negate = e.negate;
+      return (row, env) => {
+        const v = arg(row, env);
+        if (v === null) return null;
+        let sawNull = false;
+        for (const item of list) {
+          const x = item(row, env);
+          if (x === null) sawNull = true;
+          else if (equal(v, x)) return !negate;
+        }
+        return sawNull ? null : negate;
+      };
+    }
+  }
+}
+
+const BOOL_TESTS: Record<Extract<Expr, { kind: 'booltest' }>['test'], (v: boolean | null) => boolean> = {
+  true: (v) => v === true,
+  nottrue: (v) => v !== true,
+  false: (v) => v === false,
+  notfalse: (v) => v !== false,
+  unknown: (v) => v === null,
+  notunknown: (v) => v !== null,
+};
+
+function compileCall(e: Extract<Expr, { kind: 'call' }>): CompiledExpr {
+  const impl = e.impl;
+  const args = e.args.map(compileExpr);
+  if (!e.strict) return (row, env) => impl(args.map((a) => a(row, env)), env);
+  switch (args.length) {
+    case 0:
+      return (_row, env) => impl([], env);
+    case 1: {
+      const [a] = args as [CompiledExpr];
+      return (row, env) => {
+        const x = a(row, env);
+        return x === null ? null : impl([x], env);
+      };
+    }
+    case 2: {
+      const [a, b] = args as [CompiledExpr, CompiledExpr];
+      return (row, env) => {
+        const x = a(row, env);
+        if (x === null) return null;
+        const y = b(row, env);
+        return y === null ? null : impl([x, y], env);
+      };
+    }
+    default:
+      return (row, env) => {
+        const values: Value[] = [];
+        for (const a of args) {
+          const v = a(row, env);
+          if (v === null) return null;
+          values.push(v);
+        }
+        return impl(values, env);
+      };
+  }
+}
+
+/** A predicate: true only when the expression is true (NULL and false both reject the row). */
+export function compilePredicate(e: Expr): (row: Value[], env: EvalEnv) => boolean {
+  const f = compileExpr(e);
+  return (row, env) => f(row, env) === true;
+}
+
+// ---- constant folding -------------------------------------------------------------------------
+
+/** Casts whose result depends on the session's TimeZone cannot be folded ahead of the session. */
+function castIsImmutable(from: SqlType, to: SqlType): boolean {
+  const zoned = (t: SqlType) => t.oid === T.timestamptz.oid;
+  if (zoned(to)) return from.oid === T.timestamptz.oid;
+  if (zoned(from)) return false;
+  // text input of 'now', 'today'... depends on the clock
+  if (from.oid === T.unknown.oid || from.category === 'S') return to.category !== 'D';
+  return true;
+}
+
+const FOLD_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
+
+/**
+ * Evaluates immutable calls and casts whose arguments are all constants. A sub-expression that
+ * raises an error is left as it is: it may never run (CASE WHEN false THEN 1/0 END), and if it
+ * does, it raises the error then.
+ */
+export function foldConstants(e: Expr): Expr {
+  const folded = foldChildren(e);
+  const isConst = (x: Expr) => x.kind === 'const';
+  let foldable = false;
+  switch (folded.kind) {
+    case 'call':
+      foldable = !folded.volatile && folded.args.every(isConst);
+      break;
+    case 'cast':
+      foldable = isConst(folded.arg) && castIsImmutable(folded.arg.type, folded.type);
+      break;
+    case 'not':
+    case 'isnull':
+    case 'isnotnull':
+    case 'booltest':
+      foldable = isConst(folded.arg);
+      break;
+    case 'and':
+    case 'or':
+    case 'coalesce':
+    case 'greatest':
+    case 'least':
+      foldable = folded.args.every(isConst);
+      break;
+    case 'distinct':
+    case 'nullif':
+      foldable = isConst(folded.left) && isConst(folded.right);
+      break;
+    case 'inlist':
+      foldable = isConst(folded.arg) && folded.list.every(isConst);
+      break;
+    default:
+      foldable = false;
+  }
+  if (!foldable) return folded;
+  try {
+    return { kind: 'const', value: compileExpr(folded)([], FOLD_ENV), type: folded.type };
+  } catch {
+    return folded;
+  }
+}
+
+function foldChildren(e: Expr): Expr {
+  switch (e.kind) {
+    case 'call':
+      return { ...e, args: e.args.map(foldConstants) };
+    case 'cast':
+    case 'not':
+    case 'isnull':
+    case 'isnotnull':
+    case 'booltest':
+      return { ...e, arg: foldConstants(e.arg) } as Expr;
+    case 'and':
+    case 'or':
+    case 'coalesce':
+    case 'greatest':
+    case 'least':
+      return { ...e, args: e.args.map(foldConstants) } as Expr;
+    case 'distinct':
+    case 'nullif':
+      return { ...e, left: foldConstants(e.left), right: foldConstants(e.right) } as Expr;
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ when: foldConstants(w.when), then: foldConstants(w.then) })), else: e.else ? foldConstants(e.else) : null };
+    case 'inlist':
+      return { ...e, arg: foldConstants(e.arg), list: e.list.map(foldConstants) };
+    default:
+      return e;
+  }
+}

@@ -1,0 +1,12 @@
+/** Loads every family of built-in functions into the registry. */
+import './arithmetic.js';
+import './comparison.js';
+import './strings.js';
+import './patterns.js';
+import './math.js';
+import './datetime-fns.js';
+import './json-fns.js';
+import './system.js';
+
+export { ANY, functionsNamed, implFor, returnTypeFor, type FunctionDef } from './registry.js';
+export { resolveOverload, isPreferred, type Resolution } from './resolve.js';

@@ -1,0 +1,94 @@
+/**
+ * LIKE / ILIKE (~~, ~~*, and their negations), POSIX regular expressions (~, ~*, !~, !~*),
+ * regexp_replace and like_escape. Patterns compile to JS RegExps once and are cached, since a
+ * pattern is nearly always a constant.
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import { T, type Value } from '../../types/types.js';
+import { register } from './registry.js';
+
+const cache = new Map<string, RegExp>();
+function cached(key: string, build: () => RegExp): RegExp {
+  let re = cache.get(key);
+  if (!re) {
+    if (cache.size > 1000) cache.clear();
+    re = build();
+    cache.set(key, re);
+  }
+  return re;
+}
+
+/** A LIKE pattern (backslash escapes) as an anchored RegExp. */
+function likeRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+  return cached(`${caseInsensitive ? 'i' : 's'}:${pattern}`, () => {
+    let src = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === '\\') {
+        if (i + 1 >= pattern.length) throw new SqlError(SQLSTATE.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
+        src += escapeRegExp(pattern[++i]!);
+      } else if (c === '%') src += '.*';
+      else if (c === '_') src += '.';
+      else src += escapeRegExp(c);
+    }
+    return new RegExp(`^${src}$`, caseInsensitive ? 'isu' : 'su');
+  });
+}
+
+function escapeRegExp(c: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
+}
+
+/** like_escape(pattern, escape): rewrites a pattern with a custom escape character to backslash escapes. */
+function likeEscape(pattern: string, escape: string): string {
+  if ([...escape].length > 1) throw new SqlError(SQLSTATE.invalidEscapeSequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escape !== '' && c === escape) {
+      if (i + 1 >= pattern.length) throw new SqlError(SQLSTATE.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
+      out += '\\' + pattern[++i]!;
+    } else if (c === '\\') out += '\\\\';
+    else out += c;
+  }
+  return out;
+}
+
+function posixRegExp(pattern: string, flags: string): RegExp {
+  return cached(`r${flags}:${pattern}`, () => {
+    try {
+      return new RegExp(pattern, flags + 'u');
+    } catch (err) {
+      throw new SqlError(SQLSTATE.invalidRegularExpression, `invalid regular expression: ${(err as Error).message}`);
+    }
+  });
+}
+
+function regexpReplace(source: string, pattern: string, replacement: string, flags = ''): string {
+  const bad = flags.replace(/[gi]/g, '');
+  if (bad) throw new SqlError(SQLSTATE.invalidParameterValue, `invalid regular expression option: "${bad[0]}"`);
+  const re = posixRegExp(pattern, flags.replace(/[^gi]/g, ''));
+  // PostgreSQL's \1..\9 and \& become JS's $1..$9 and $&; a literal $ must be doubled
+  const js = replacement.replace(/\$/g, '$$$$').replace(/\\([0-9&\\])/g, (_, c: string) => (c === '\\' ? '\\' : c === '&' ? '$&' : `$${c}`));
+  return source.replace(re, js);
+}
+
+const bool = T.bool;
+const text = T.text;
+const like = (ci: boolean, negate: boolean) => (args: Value[]) => likeRegExp(args[1] as string, ci).test(args[0] as string) !== negate;
+const regex = (ci: boolean, negate: boolean) => (args: Value[]) => posixRegExp(args[1] as string, ci ? 'i' : '').test(args[0] as string) !== negate;
+
+register(
+  { name: '~~', args: [text, text], returns: bool, impl: like(false, false) },
+  { name: '!~~', args: [text, text], returns: bool, impl: like(false, true) },
+  { name: '~~*', args: [text, text], returns: bool, impl: like(true, false) },
+  { name: '!~~*', args: [text, text], returns: bool, impl: like(true, true) },
+  { name: '~', args: [text, text], returns: bool, impl: regex(false, false) },
+  { name: '!~', args: [text, text], returns: bool, impl: regex(false, true) },
+  { name: '~*', args: [text, text], returns: bool, impl: regex(true, false) },
+  { name: '!~*', args: [text, text], returns: bool, impl: regex(true, true) },
+  { name: 'like_escape', args: [text, text], returns: text, impl: ([p, e]) => likeEscape(p as string, e as string) },
+  { name: 'regexp_replace', args: [text, text, text], returns: text, impl: ([s, p, r]) => regexpReplace(s as string, p as string, r as string) },
+  { name: 'regexp_replace', args: [text, text, text, text], returns: text, impl: ([s, p, r, f]) => regexpReplace(s as string, p as string, r as string, f as string) },
+  { name: 'regexp_like', args: [text, text], returns: bool, impl: regex(false, false) },
+);

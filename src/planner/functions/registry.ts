@@ -1,0 +1,56 @@
+/**
+ * The catalogue of built-in functions and operators (operators are functions named by their
+ * symbol). Each family module registers its definitions; overload resolution (resolve.ts)
+ * picks among the definitions of one name.
+ */
+import type { SqlType, Value } from '../../types/types.js';
+import type { EvalEnv } from '../expr-ir.js';
+
+/** PostgreSQL's "any" pseudo-type: a parameter that takes a value of any type, as it is. */
+export const ANY: SqlType = { oid: 2276, name: '"any"', typname: 'any', typlen: 4, category: 'P', arrayOid: 0 };
+
+export type Impl = (args: Value[], env: EvalEnv) => Value;
+
+export interface FunctionDef {
+  readonly name: string;
+  readonly args: readonly SqlType[];
+  /** The last argument type repeats any number of times (VARIADIC). */
+  readonly variadic?: boolean;
+  /** The result type, or how to derive it from the (resolved) argument types. */
+  readonly returns: SqlType | ((argTypes: SqlType[]) => SqlType);
+  /** The implementation; `specialize` builds one per call site when it depends on argument types. */
+  readonly impl?: Impl;
+  readonly specialize?: (argTypes: SqlType[]) => Impl;
+  /** NULL in, NULL out without calling impl (PostgreSQL's STRICT); default true. */
+  readonly strict?: boolean;
+  /**
+   * Not immutable: the result may change between evaluations with the same arguments (random(),
+   * now(), anything reading session settings), so it is never constant-folded.
+   */
+  readonly volatile?: boolean;
+}
+
+const byName = new Map<string, FunctionDef[]>();
+
+export function register(...defs: FunctionDef[]): void {
+  for (const d of defs) {
+    const list = byName.get(d.name) ?? [];
+    list.push(d);
+    byName.set(d.name, list);
+  }
+}
+
+export function functionsNamed(name: string): readonly FunctionDef[] {
+  return byName.get(name) ?? [];
+}
+
+/** The implementation for resolved argument types. */
+export function implFor(def: FunctionDef, argTypes: SqlType[]): Impl {
+  if (def.specialize) return def.specialize(argTypes);
+  if (def.impl) return def.impl;
+  throw new Error(`function ${def.name} has no implementation`);
+}
+
+export function returnTypeFor(def: FunctionDef, argTypes: SqlType[]): SqlType {
+  return typeof def.returns === 'function' ? def.returns(argTypes) : def.returns;
+}

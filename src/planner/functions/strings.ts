@@ -1,0 +1,184 @@
+/**
+ * String functions and operators. PostgreSQL counts characters (code points), not UTF-16 units,
+ * so positions and lengths go through code-point arrays when a string has surrogate pairs.
+ */
+import { createHash } from 'node:crypto';
+import { SqlError, SQLSTATE } from '../../errors.js';
+import { T, type SqlType, type Value } from '../../types/types.js';
+import { castValue } from '../../types/casts.js';
+import { ANY, register, type FunctionDef } from './registry.js';
+import type { EvalEnv } from '../expr-ir.js';
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** The string as an array of characters (code points). */
+const chars = (s: string): string[] => (SURROGATE.test(s) ? Array.from(s) : s.split(''));
+const charLength = (s: string): number => (SURROGATE.test(s) ? Array.from(s).length : s.length);
+
+function fn(name: string, args: SqlType[], returns: SqlType, impl: (...a: any[]) => Value, extra: Partial<FunctionDef> = {}): FunctionDef {
+  return { name, args, returns, impl: (a) => impl(...a), ...extra };
+}
+
+const text = T.text;
+const int = T.int4;
+
+function substr(s: string, start: number, count?: number): string {
+  if (count !== undefined && count < 0) throw new SqlError('22011', 'negative substring length not allowed');
+  const cs = chars(s);
+  const from = Math.max(start, 1);
+  const to = count === undefined ? cs.length + 1 : start + count; // exclusive, 1-based
+  if (to <= from) return '';
+  return cs.slice(from - 1, to - 1).join('');
+}
+
+function strpos(s: string, sub: string): number {
+  const i = s.indexOf(sub);
+  return i < 0 ? 0 : charLength(s.slice(0, i)) + 1;
+}
+
+function trimChars(s: string, set: string, leading: boolean, trailing: boolean): string {
+  const cs = chars(s);
+  const remove = new Set(chars(set));
+  let a = 0;
+  let b = cs.length;
+  if (leading) while (a < b && remove.has(cs[a]!)) a++;
+  if (trailing) while (b > a && remove.has(cs[b - 1]!)) b--;
+  return cs.slice(a, b).join('');
+}
+
+function pad(s: string, length: number, fill: string, left: boolean): string {
+  const cs = chars(s);
+  if (length <= cs.length) return cs.slice(0, Math.max(length, 0)).join('');
+  const fs = chars(fill);
+  if (fs.length === 0) return s;
+  const padding: string[] = [];
+  for (let i = 0; padding.length < length - cs.length; i++) padding.push(fs[i % fs.length]!);
+  return left ? padding.join('') + s : s + padding.join('');
+}
+
+function initcap(s: string): string {
+  let out = '';
+  let inWord = false;
+  for (const c of s) {
+    const alnum = /[\p{L}\p{N}]/u.test(c);
+    out += alnum ? (inWord ? c.toLowerCase() : c.toUpperCase()) : c;
+    inWord = alnum;
+  }
+  return out;
+}
+
+function splitPart(s: string, delimiter: string, n: number): string {
+  if (n === 0) throw new SqlError(SQLSTATE.invalidParameterValue, 'field position must not be zero');
+  if (delimiter === '') return n === 1 || n === -1 ? s : '';
+  const parts = s.split(delimiter);
+  const i = n > 0 ? n - 1 : parts.length + n;
+  return parts[i] ?? '';
+}
+
+function repeat(s: string, n: number): string {
+  if (n <= 0) return '';
+  if (s.length * n > 1_073_741_823) throw new SqlError('54000', 'requested length too large');
+  return s.repeat(n);
+}
+
+/** Text of a value of any type, as its output function (or bool's text cast) writes it. */
+function textOf(type: SqlType, env: EvalEnv): (v: Value) => string {
+  if (type.category === 'S' || type === T.unknown) return (v) => v as string;
+  return (v) => castValue(v, type, T.text, -1, env) as string;
+}
+
+const concatDef = (name: string, withSeparator: boolean): FunctionDef => ({
+  name,
+  args: withSeparator ? [text, ANY] : [ANY],
+  variadic: true,
+  returns: text,
+  strict: false,
+  specialize: (types) => (args, env) => {
+    const toText = types.map((t) => textOf(t, env));
+    const start = withSeparator ? 1 : 0;
+    if (withSeparator && args[0] === null) return null;
+    const parts: string[] = [];
+    for (let i = start; i < args.length; i++) if (args[i] !== null) parts.push(toText[i]!(args[i]!));
+    return parts.join(withSeparator ? (args[0] as string) : '');
+  },
+});
+
+register(
+  fn('length', [text], int, (s: string) => charLength(s)),
+  fn('char_length', [text], int, (s: string) => charLength(s)),
+  fn('character_length', [text], int, (s: string) => charLength(s)),
+  fn('octet_length', [text], int, (s: string) => Buffer.byteLength(s, 'utf8')),
+  fn('length', [T.bytea], int, (b: Uint8Array) => b.length),
+  fn('octet_length', [T.bytea], int, (b: Uint8Array) => b.length),
+  fn('bit_length', [text], int, (s: string) => Buffer.byteLength(s, 'utf8') * 8),
+  fn('lower', [text], text, (s: string) => s.toLowerCase()),
+  fn('upper', [text], text, (s: string) => s.toUpperCase()),
+  fn('substr', [text, int], text, (s: string, a: number) => substr(s, a)),
+  fn('substr', [text, int, int], text, substr),
+  fn('substring', [text, int], text, (s: string, a: number) => substr(s, a)),
+  fn('substring', [text, int, int], text, substr),
+  fn('strpos', [text, text], int, strpos),
+  // the grammar turns position(sub IN s) into position(s, sub)
+  fn('position', [text, text], int, strpos),
+  fn('replace', [text, text, text], text, (s: string, from: string, to: string) => (from === '' ? s : s.split(from).join(to))),
+  fn('btrim', [text], text, (s: string) => trimChars(s, ' ', true, true)),
+  fn('btrim', [text, text], text, (s: string, set: string) => trimChars(s, set, true, true)),
+  fn('ltrim', [text], text, (s: string) => trimChars(s, ' ', true, false)),
+  fn('ltrim', [text, text], text, (s: string, set: string) => trimChars(s, set, true, false)),
+  fn('rtrim', [text], text, (s: string) => trimChars(s, ' ', false, true)),
+  fn('rtrim', [text, text], text, (s: string, set: string) => trimChars(s, set, false, true)),
+  fn('lpad', [text, int], text, (s: string, n: number) => pad(s, n, ' ', true)),
+  fn('lpad', [text, int, text], text, (s: string, n: number, f: string) => pad(s, n, f, true)),
+  fn('rpad', [text, int], text, (s: string, n: number) => pad(s, n, ' ', false)),
+  fn('rpad', [text, int, text], text, (s: string, n: number, f: string) => pad(s, n, f, false)),
+  fn('left', [text, int], text, (s: string, n: number) => {
+    const cs = chars(s);
+    return cs.slice(0, n < 0 ? Math.max(cs.length + n, 0) : n).join('');
+  }),
+  fn('right', [text, int], text, (s: string, n: number) => {
+    const cs = chars(s);
+    return cs.slice(n < 0 ? Math.min(-n, cs.length) : Math.max(cs.length - n, 0)).join('');
+  }),
+  fn('repeat', [text, int], text, repeat),
+  fn('reverse', [text], text, (s: string) => chars(s).reverse().join('')),
+  fn('split_part', [text, text, int], text, splitPart),
+  fn('starts_with', [text, text], T.bool, (s: string, p: string) => s.startsWith(p)),
+  fn('initcap', [text], text, initcap),
+  fn('md5', [text], text, (s: string) => createHash('md5').update(s, 'utf8').digest('hex')),
+  fn('md5', [T.bytea], text, (b: Uint8Array) => createHash('md5').update(b).digest('hex')),
+  fn('ascii', [text], int, (s: string) => (s.length === 0 ? 0 : s.codePointAt(0)!)),
+  fn('chr', [int], text, (n: number) => {
+    if (n === 0) throw new SqlError('54000', 'null character not permitted');
+    if (n < 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) throw new SqlError('54000', 'requested character too large for encoding: ' + n);
+    return String.fromCodePoint(n);
+  }),
+  fn('translate', [text, text, text], text, (s: string, from: string, to: string) => {
+    const f = chars(from);
+    const t = chars(to);
+    return chars(s)
+      .map((c) => {
+        const i = f.indexOf(c);
+        return i < 0 ? c : (t[i] ?? '');
+      })
+      .join('');
+  }),
+  fn('quote_ident', [text], text, (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`)),
+  fn('quote_literal', [text], text, (s: string) => (s.includes('\\') ? `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${s.replace(/'/g, "''")}'`)),
+  fn('to_hex', [int], text, (n: number) => (n >>> 0).toString(16)),
+  fn('to_hex', [T.int8], text, (n: bigint) => BigInt.asUintN(64, n).toString(16)),
+  fn('||', [text, text], text, (a: string, b: string) => a + b),
+  fn('||', [T.bytea, T.bytea], T.bytea, (a: Uint8Array, b: Uint8Array) => Buffer.concat([a, b])),
+  {
+    name: '||',
+    args: [text, ANY],
+    returns: text,
+    specialize: (types) => (args, env) => (args[0] as string) + textOf(types[1]!, env)(args[1]!),
+  },
+  {
+    name: '||',
+    args: [ANY, text],
+    returns: text,
+    specialize: (types) => (args, env) => textOf(types[0]!, env)(args[0]!) + (args[1] as string),
+  },
+  concatDef('concat', false),
+  concatDef('concat_ws', true),
+);
