@@ -25,7 +25,12 @@ interface Slot {
 }
 
 export class Arrangement {
-  private readonly contents = new Map<string, Slot>();
+  /**
+   * While nothing has been removed, rows are only appended to this log: append-only relations
+   * (sources, their filters) then cost no hashing at all. The first removal moves them into `keyed`.
+   */
+  private log: Row[] | null = [];
+  private keyed: Map<string, Slot> | null = null;
   private readonly listeners = new Set<ChangeListener>();
   private total = 0;
   /**
@@ -36,31 +41,43 @@ export class Arrangement {
 
   /** Applies a change batch; multiplicities that reach zero disappear. */
   apply(batch: Batch): void {
+    const log = this.log;
+    if (log !== null) {
+      let appendOnly = true;
+      for (let i = 0; i < batch.length; i++) if (batch[i].diff < 0) appendOnly = false;
+      if (appendOnly) {
+        for (const { row, diff } of batch) for (let i = 0; i < diff; i++) log.push(row);
+        this.total += batch.reduce((n, c) => n + c.diff, 0);
+        return;
+      }
+    }
+    const keyed = this.toKeyed();
     for (const { row, diff } of batch) {
       const k = rowKey(row);
-      const slot = this.contents.get(k);
+      const slot = keyed.get(k);
       this.total += diff;
-      if (slot === undefined) this.contents.set(k, { row, count: diff });
-      else if ((slot.count += diff) === 0) this.contents.delete(k);
+      if (slot === undefined) keyed.set(k, { row, count: diff });
+      else if ((slot.count += diff) === 0) keyed.delete(k);
     }
   }
 
   /** The rows, each repeated by its multiplicity, in no particular order. */
   rows(): Row[] {
+    if (this.log !== null) return this.log.slice();
     const out: Row[] = [];
-    for (const { row, count } of this.contents.values()) for (let i = 0; i < count; i++) out.push(row);
+    for (const { row, count } of this.keyed!.values()) for (let i = 0; i < count; i++) out.push(row);
     return out;
   }
 
   /** Distinct rows with their multiplicities. */
   entries(): IterableIterator<{ readonly row: Row; readonly count: number }> {
-    return this.contents.values();
+    return (this.keyed ?? this.consolidateLog()).values();
   }
 
-  /** The contents as a batch of additions (the first thing SUBSCRIBE and sinks send). */
+  /** The contents as a consolidated batch of additions (the first thing SUBSCRIBE and sinks send). */
   snapshot(): Batch {
     const out: Change[] = [];
-    for (const { row, count } of this.contents.values()) out.push({ row, diff: count });
+    for (const { row, count } of this.entries()) out.push({ row, diff: count });
     return out;
   }
 
@@ -71,7 +88,7 @@ export class Arrangement {
 
   /** Multiplicity of one row (0 if absent). */
   multiplicity(row: Row): number {
-    return this.contents.get(rowKey(row))?.count ?? 0;
+    return (this.keyed ?? this.consolidateLog()).get(rowKey(row))?.count ?? 0;
   }
 
   /** Calls listener after every cycle in which this arrangement changed; returns the unsubscribe function. */
@@ -85,9 +102,31 @@ export class Arrangement {
     for (const l of this.listeners) l(batch, info);
   }
 
-  /** Drops the contents (the Dataflow rebuilds dropped or failed relations from scratch). */
+  /** Drops the contents (a failed relation keeps none). */
   clear(): void {
-    this.contents.clear();
+    this.log = [];
+    this.keyed = null;
     this.total = 0;
+  }
+
+  /** The contents as row key → slot, leaving append-only mode for good. */
+  private toKeyed(): Map<string, Slot> {
+    if (this.keyed === null) {
+      this.keyed = this.consolidateLog();
+      this.log = null;
+    }
+    return this.keyed;
+  }
+
+  /** The append-only log consolidated into a fresh map (the log itself stays). */
+  private consolidateLog(): Map<string, Slot> {
+    const keyed = new Map<string, Slot>();
+    for (const row of this.log!) {
+      const k = rowKey(row);
+      const slot = keyed.get(k);
+      if (slot === undefined) keyed.set(k, { row, count: 1 });
+      else slot.count++;
+    }
+    return keyed;
   }
 }

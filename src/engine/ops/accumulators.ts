@@ -132,32 +132,63 @@ class DecimalSum {
   }
 }
 
-/** The NBASE-10000 weight and leading digit of a non-zero decimal, as PostgreSQL's numeric stores it. */
-function nbaseHead(d: Decimal): { weight: number; first: number } {
+/** The NBASE-10000 weight and leading digit of a number given by its decimal digits and exponent. */
+function nbaseHead(digits: string, exponent: number): { weight: number; first: number } {
+  const weight = Math.floor(exponent / 4);
+  const width = exponent - weight * 4 + 1;
+  return { weight, first: Number(digits.padEnd(width, '0').slice(0, width)) };
+}
+
+function decimalHead(d: Decimal): { weight: number; first: number } {
+  if (d.isZero()) return { weight: 0, first: 0 };
   const [mantissa, exp] = d.abs().toExponential().split('e');
-  const e = Number(exp);
-  const weight = Math.floor(e / 4);
-  const width = e - weight * 4 + 1;
-  const digits = mantissa.replace('.', '').padEnd(width, '0').slice(0, width);
-  return { weight, first: Number(digits) };
+  return nbaseHead(mantissa.replace('.', ''), Number(exp));
+}
+
+function integerHead(v: bigint): { weight: number; first: number } {
+  if (v === 0n) return { weight: 0, first: 0 };
+  const digits = (v < 0n ? -v : v).toString();
+  return nbaseHead(digits, digits.length - 1);
 }
 
 /**
  * PostgreSQL's select_div_scale: enough decimals for at least 16 significant digits, never fewer
- * than the operands' display scales. avg(1, 2) = 1.5000000000000000.
+ * than the dividend's display scale. avg(1, 2) = 1.5000000000000000.
  */
-function divisionScale(num: Decimal, numScale: number, den: number): number {
-  const n = num.isZero() ? { weight: 0, first: 0 } : nbaseHead(num);
-  const d = nbaseHead(new Decimal(den));
-  let qweight = n.weight - d.weight;
-  if (n.first <= d.first) qweight--;
+function divisionScale(num: { weight: number; first: number }, numScale: number, den: number): number {
+  const d = integerHead(BigInt(den));
+  let qweight = num.weight - d.weight;
+  if (num.first <= d.first) qweight--;
   return Math.min(Math.max(16 - qweight * 4, numScale, 0), 1000);
 }
 
-function exactAverage(sum: Decimal, sumScale: number, n: number): Decimal {
+const powersOfTen: bigint[] = [1n];
+function pow10(n: number): bigint {
+  while (powersOfTen.length <= n) powersOfTen.push(powersOfTen[powersOfTen.length - 1] * 10n);
+  return powersOfTen[n];
+}
+
+/** scaledSum / 10^sumScale divided by n, rounded half away from zero to `scale` decimals, exactly. */
+function divideToScale(scaledSum: bigint, sumScale: number, n: number, scale: number): Decimal {
+  const num = scaledSum * pow10(scale - sumScale);
+  const den = BigInt(n);
+  let q = num / den;
+  const r = num % den;
+  if (2n * (r < 0n ? -r : r) >= den) q += num < 0n ? -1n : 1n;
+  return withScale(new Decimal(`${q}e-${scale}`), scale);
+}
+
+/** avg of integers: an exact numeric with PostgreSQL's scale. */
+function integerAverage(sum: bigint, n: number): Decimal {
+  return divideToScale(sum, 0, n, divisionScale(integerHead(sum), 0, n));
+}
+
+/** avg of numerics: an exact numeric with PostgreSQL's scale. */
+function decimalAverage(sum: Decimal, sumScale: number, n: number): Decimal {
   if (!sum.isFinite()) return sum;
-  const scale = divisionScale(sum, sumScale, n);
-  return withScale(sum.div(n), scale);
+  const scale = divisionScale(decimalHead(sum), sumScale, n);
+  // sumScale covers every decimal of the sum, so the scaled sum is an integer.
+  return divideToScale(BigInt(sum.times(pow10(sumScale).toString()).toFixed(0)), sumScale, n, scale);
 }
 
 class SumAcc implements Accumulator {
@@ -182,10 +213,10 @@ class SumAcc implements Accumulator {
   result(): Value {
     if (this.n === 0) return null;
     if (this.float) return this.average ? this.float.value() / this.n : this.float.value();
-    if (this.int && !this.average) return this.int.value();
-    const total = this.dec ? this.dec.value() : new Decimal((this.int ? this.int.value() : this.big).toString());
-    if (!this.average) return total;
-    return exactAverage(total, this.dec ? this.dec.displayScale : 0, this.n);
+    if (this.dec) return this.average ? decimalAverage(this.dec.value(), this.dec.displayScale, this.n) : this.dec.value();
+    const total = this.int ? this.int.value() : this.big;
+    if (this.average) return integerAverage(total, this.n);
+    return this.int ? total : new Decimal(total.toString());
   }
 }
 
