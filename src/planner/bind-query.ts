@@ -562,7 +562,7 @@ export class QueryBinder {
         e = t.expr;
       } else {
         const name = bareName(item);
-        const target = name !== null && !this.resolvable(level, name) ? targets.find((t) => t.name === name) : undefined;
+        const target = name !== null && !level.scope.resolvesLocally([name]) ? targets.find((t) => t.name === name) : undefined;
         e = target ? target.expr : this.bind(item, level, 'GROUP BY');
       }
       if (hasAggregateRef(e)) {
@@ -571,15 +571,6 @@ export class QueryBinder {
       if (!keys.some((k) => exprEquals(k, e))) keys.push(e);
     }
     return keys;
-  }
-
-  private resolvable(level: Level, name: string): boolean {
-    try {
-      level.scope.resolveColumn([name], -1);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -630,7 +621,6 @@ export class QueryBinder {
     if (rows.some((r) => r.length !== width)) {
       throw new SqlError(SQLSTATE.syntaxError, 'VALUES lists must all be the same length', { position: exprLocation(stmt.valuesLists[0].List.items[0]) + 1 });
     }
-    if (level.plan.columns.length > 0) throw unsupported('subqueries in VALUES');
     const types = Array.from({ length: width }, (_, i) => resolveUnknown(commonType(rows.map((r) => r[i]!.type), 'VALUES')));
     const coerced = rows.map((r) => r.map((e, i) => coerce(e, types[i]!)));
     const columns = types.map((type, i) => ({ name: `column${i + 1}`, type, typmod: -1 }));

@@ -96,8 +96,10 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
     case 'setop':
       return above(setOpNode(input.kind, input.all, pushFilter(input.left, movable), pushFilter(input.right, movable), input.columns), fixed);
     case 'aggregate': {
+      // Only grouped: a global aggregate has its one row even when every input row is filtered out.
       const groups = input.groupKey.length;
-      const onKeys = movable.filter((c) => [...columnsUsed(c)].every((i) => i < groups) && !input.groupKey.some(isVolatile));
+      if (groups === 0 || input.groupKey.some(isVolatile)) break;
+      const onKeys = movable.filter((c) => [...columnsUsed(c)].every((i) => i < groups));
       if (onKeys.length === 0) break;
       const below = onKeys.map((c) => transformExpr(c, (x) => (x.kind === 'column' ? input.groupKey[x.index] : undefined)));
       const rest = movable.filter((c) => !onKeys.includes(c));

@@ -72,6 +72,15 @@ export class FromScope {
     return entry.columns;
   }
 
+  /** Does this scope itself (not an outer one) resolve the name? */
+  resolvesLocally(fields: string[]): boolean {
+    try {
+      return this.lookup(fields, -1) !== undefined;
+    } catch {
+      return true; // ambiguous is still "resolves here": the binder reports it when it binds
+    }
+  }
+
   hasAlias(alias: string): boolean {
     return this.entries.some((e) => e.alias === alias);
   }

@@ -93,7 +93,7 @@ export class SubqueryPlanner {
       return;
     }
     const inner = corr.inner;
-    const targets = testexpr ? this.binder.bindTargets(stmt, inner) : [];
+    const targets = testexpr ? this.localTargets(stmt, inner, link) : [];
     if (inner.aggregates.length > 0 || stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.limitCount || stmt.limitOffset) {
       throw unsupported('a correlated subquery with aggregates, GROUP BY, DISTINCT or LIMIT in EXISTS / IN', link.location);
     }
@@ -114,6 +114,15 @@ export class SubqueryPlanner {
       [...corr.innerKey, ...targetKey],
       corr.residual.length > 0 ? conjunction(corr.residual) : null,
     );
+  }
+
+  /** A correlated subquery's SELECT list, which may not itself read the outer query. */
+  private localTargets(stmt: any, inner: Level, link: any): { expr: Expr }[] {
+    const targets = this.binder.bindTargets(stmt, inner);
+    if (targets.some((t) => [...columnsUsed(t.expr)].some((i) => i >= OUTER_BASE))) {
+      throw unsupported('a correlated subquery whose SELECT list reads the outer query', link.location);
+    }
+    return targets;
   }
 
   private testExpressions(testexpr: any, level: Level): Expr[] {
@@ -184,7 +193,7 @@ export class SubqueryPlanner {
         throw unsupported('a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, ORDER BY or LIMIT', link.location);
       }
       const inner = corr.inner;
-      const targets = this.binder.bindTargets(stmt, inner);
+      const targets = this.localTargets(stmt, inner, link);
       if (targets.length !== 1) throw scalarWidth(link);
       const target = targets[0]!.expr;
       const aggregates = inner.aggregates;

@@ -1,0 +1,180 @@
+/**
+ * Lowering: a logical plan becomes a tree of engine operators with compiled expressions, which
+ * `addToDataflow` then wires into a Dataflow. Expressions are compiled once here; the closures
+ * capture the statement's environment (parameters, settings).
+ */
+import { SqlError } from '../errors.js';
+import type { Row } from '../engine/batch.js';
+import type { Dataflow, Node } from '../engine/dataflow.js';
+import type { Operator, RowFn } from '../engine/operator.js';
+import { FilterOp, MapOp, UnionAllOp } from '../engine/ops/basic.js';
+import { JoinOp } from '../engine/ops/join.js';
+import { SemiJoinOp } from '../engine/ops/semijoin.js';
+import { AggregateOp, type AggregateSpec, type ArgKind } from '../engine/ops/aggregate.js';
+import { DistinctOnOp, DistinctOp } from '../engine/ops/distinct.js';
+import { TopKOp } from '../engine/ops/topk.js';
+import { SetOp } from '../engine/ops/setop.js';
+import { T, type SqlType, type Value } from '../types/types.js';
+import type { EvalEnv, Expr } from './expr-ir.js';
+import { compileExpr } from './compile-expr.js';
+import { accumulationMode, type AggCall, type LogicalPlan, type SortKey } from './logical.js';
+import { rowComparator, tupleComparator } from './sort.js';
+
+/** An operator tree ready to be added to a Dataflow; leaves are relations and constant rows. */
+export type Lowered =
+  | { kind: 'relation'; name: string; node: Node }
+  | { kind: 'constant'; rows: Row[] }
+  | { kind: 'op'; op: Operator; inputs: Lowered[] };
+
+/**
+ * Adds the tree's operators to `df`. Relation leaves are the catalog's nodes of that same
+ * dataflow unless `relationNode` maps them (a one-shot read maps them to snapshots).
+ */
+export function addToDataflow(df: Dataflow, tree: Lowered, relationNode: (leaf: { name: string; node: Node }) => Node = (l) => l.node): Node {
+  switch (tree.kind) {
+    case 'relation':
+      return relationNode(tree);
+    case 'constant':
+      return df.constant(tree.rows, 'values');
+    case 'op':
+      return df.add(
+        tree.op,
+        tree.inputs.map((i) => addToDataflow(df, i, relationNode)),
+      );
+  }
+}
+
+export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
+  const fn = (e: Expr): RowFn<Value> => {
+    const f = compileExpr(e);
+    return (row: Row) => f(row, env);
+  };
+  const pred = (e: Expr): RowFn<boolean> => {
+    const f = compileExpr(e);
+    return (row: Row) => f(row, env) === true;
+  };
+  const tuple = (exprs: Expr[]): RowFn<Value[]> => {
+    if (exprs.every((e) => e.kind === 'column')) {
+      const idx = exprs.map((e) => (e as { index: number }).index);
+      return (row) => idx.map((i) => row[i]!);
+    }
+    const fs = exprs.map((e) => compileExpr(e));
+    return (row) => fs.map((f) => f(row, env));
+  };
+  const comparator = (order: SortKey[]) =>
+    rowComparator(order.map((k) => ({ get: fn(k.expr), desc: k.desc, nullsFirst: k.nullsFirst })));
+  const op = (o: Operator, ...inputs: LogicalPlan[]): Lowered => ({ kind: 'op', op: o, inputs: inputs.map((i) => lower(i, env)) });
+
+  switch (plan.op) {
+    case 'get':
+      return { kind: 'relation', name: plan.relationName, node: plan.node as Node };
+    case 'values':
+      return { kind: 'constant', rows: plan.rows.map((r) => r.map((e) => compileExpr(e)([], env))) };
+    case 'filter':
+      return op(new FilterOp(pred(plan.predicate)), plan.input);
+    case 'project':
+      return op(new MapOp(tuple(plan.exprs), `Map ${plan.columns.map((c) => c.name).join(', ')}`), plan.input);
+    case 'join': {
+      const leftWidth = plan.left.columns.length;
+      const residual = plan.residual ? pred(plan.residual) : undefined;
+      return op(
+        new JoinOp({
+          kind: plan.kind,
+          leftKey: tuple(plan.leftKey),
+          rightKey: tuple(plan.rightKey),
+          residual: residual && ((l: Row, r: Row) => residual([...l, ...r])),
+          leftWidth,
+          rightWidth: plan.right.columns.length,
+        }),
+        plan.left,
+        plan.right,
+      );
+    }
+    case 'semijoin': {
+      const residual = plan.residual ? pred(plan.residual) : undefined;
+      return op(
+        new SemiJoinOp({
+          anti: plan.anti,
+          leftKey: tuple(plan.leftKey),
+          rightKey: tuple(plan.rightKey),
+          residual: residual && ((l: Row, r: Row) => residual([...l, ...r])),
+          nullAwareNotIn: plan.nullAwareNotIn,
+        }),
+        plan.left,
+        plan.right,
+      );
+    }
+    case 'aggregate':
+      return op(
+        new AggregateOp({
+          groupKey: tuple(plan.groupKey),
+          aggregates: plan.aggregates.map((a) => aggregateSpec(a, fn, pred, tuple)),
+          global: plan.groupKey.length === 0,
+          input: plan.mode,
+        }),
+        plan.input,
+      );
+    case 'distinct':
+      return op(new DistinctOp({ input: accumulationMode(plan.input.tableType) }), plan.input);
+    case 'distinctOn':
+      return op(
+        new DistinctOnOp({
+          key: tuple(plan.key),
+          order: plan.order.length > 0 ? comparator(plan.order) : undefined,
+          input: accumulationMode(plan.input.tableType),
+        }),
+        plan.input,
+      );
+    case 'topk':
+      return op(
+        new TopKOp({
+          compare: comparator(plan.order),
+          limit: countValue(plan.limit, env, 'LIMIT'),
+          offset: countValue(plan.offset, env, 'OFFSET') ?? 0,
+          input: accumulationMode(plan.input.tableType),
+        }),
+        plan.input,
+      );
+    case 'setop':
+      if (plan.kind === 'union' && plan.all) return op(new UnionAllOp(2), plan.left, plan.right);
+      return op(new SetOp({ op: plan.kind, all: plan.all }), plan.left, plan.right);
+  }
+}
+
+/** LIMIT / OFFSET's value (a constant or a parameter); null for LIMIT ALL / NULL. */
+export function countValue(e: Expr | null, env: EvalEnv, clause: 'LIMIT' | 'OFFSET'): number | null {
+  if (!e) return null;
+  const v = compileExpr(e)([], env);
+  if (v === null) return null;
+  const n = Number(v);
+  if (n < 0) throw new SqlError(clause === 'LIMIT' ? '2201W' : '2201X', `${clause} must not be negative`);
+  return n;
+}
+
+function argKind(t: SqlType | undefined): ArgKind {
+  if (!t) return 'other';
+  if (t.oid === T.int2.oid || t.oid === T.int4.oid) return 'int';
+  if (t.oid === T.int8.oid) return 'bigint';
+  if (t.oid === T.numeric.oid) return 'numeric';
+  if (t.oid === T.float4.oid || t.oid === T.float8.oid) return 'float';
+  return 'other';
+}
+
+function aggregateSpec(
+  a: AggCall,
+  fn: (e: Expr) => RowFn<Value>,
+  pred: (e: Expr) => RowFn<boolean>,
+  tuple: (exprs: Expr[]) => RowFn<Value[]>,
+): AggregateSpec {
+  return {
+    fn: a.name === 'count' && a.args.length === 0 ? 'count_star' : a.name,
+    args: a.args.map(fn),
+    distinct: a.distinct,
+    filter: a.filter ? pred(a.filter) : undefined,
+    orderBy:
+      a.orderBy.length > 0
+        ? { keys: tuple(a.orderBy.map((k) => k.expr)), compare: tupleComparator(a.orderBy) }
+        : undefined,
+    argKind: argKind(a.args[0]?.type),
+  };
+}

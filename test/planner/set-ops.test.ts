@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { T } from '../../src/types/types.js';
+import { SQLSTATE } from '../../src/errors.js';
+import { assertSameRows, assertSqlError, TestCatalog } from './harness.js';
+
+function twoBags() {
+  const cat = new TestCatalog();
+  const a = cat.table('a', [['x', T.int4]]);
+  const b = cat.table('b', [['x', T.int8]]);
+  a.insert([[1], [1], [2], [3]]);
+  b.insert([[1n], [3n], [3n], [4n]]);
+  cat.cycle();
+  return { cat, a, b };
+}
+
+test('UNION, INTERSECT, EXCEPT with and without ALL, with type unification', () => {
+  const { cat } = twoBags();
+  const plan = cat.plan('SELECT x FROM a UNION SELECT x FROM b');
+  assert.equal(plan.columns[0]!.type.oid, T.int8.oid);
+  assertSameRows(cat.read('SELECT x FROM a UNION SELECT x FROM b'), [[1n], [2n], [3n], [4n]]);
+  assertSameRows(cat.read('SELECT x FROM a UNION ALL SELECT x FROM b'), [[1n], [1n], [2n], [3n], [1n], [3n], [3n], [4n]]);
+  assertSameRows(cat.read('SELECT x FROM a INTERSECT SELECT x FROM b'), [[1n], [3n]]);
+  assertSameRows(cat.read('SELECT x FROM b INTERSECT ALL SELECT x FROM a'), [[1n], [3n]]);
+  assertSameRows(cat.read('SELECT x FROM a EXCEPT SELECT x FROM b'), [[2n]]);
+  assertSameRows(cat.read('SELECT x FROM a EXCEPT ALL SELECT x FROM b'), [[1n], [2n]]);
+  assert.deepEqual(cat.read('SELECT x FROM a UNION SELECT x FROM b ORDER BY x DESC LIMIT 2'), [[4n], [3n]]);
+  assert.deepEqual(cat.read('SELECT x AS y FROM a UNION SELECT x FROM b ORDER BY 1 LIMIT 1 OFFSET 1'), [[2n]]);
+  assertSqlError(() => cat.plan('SELECT x FROM a UNION SELECT x, x FROM b'), SQLSTATE.syntaxError, /same number of columns/);
+});
+
+test('set operations are maintained incrementally', () => {
+  const { cat, a, b } = twoBags();
+  const except = cat.maintain('SELECT x FROM a EXCEPT SELECT x FROM b');
+  const unionAll = cat.maintain('SELECT x FROM a UNION ALL SELECT x FROM b');
+  cat.cycle();
+  b.insert([[2n]]);
+  a.push([{ row: [3], diff: -1 }, { row: [7], diff: 1 }]);
+  cat.cycle();
+  assertSameRows(except.arrangement.rows(), [[7n]]);
+  assertSameRows(unionAll.arrangement.rows(), [[1n], [1n], [2n], [7n], [1n], [3n], [3n], [4n], [2n]]);
+});
+
+test('VALUES, SELECT without FROM, and WITH', () => {
+  const { cat } = twoBags();
+  assertSameRows(cat.read("SELECT * FROM (VALUES (1, 'one'), (2, NULL)) AS v(n, word)"), [
+    [1, 'one'],
+    [2, null],
+  ]);
+  const values = cat.plan('VALUES (1, 2.5), (2, 3)');
+  assert.deepEqual(values.columns.map((c) => [c.name, c.type.oid]), [
+    ['column1', T.int4.oid],
+    ['column2', T.numeric.oid],
+  ]);
+  assert.deepEqual(cat.read('SELECT 1 + 1 AS two, $1::text AS p', ['hi']), [[2, 'hi']]);
+  assertSameRows(cat.read('WITH big AS (SELECT x FROM b WHERE x > 1), twice AS (SELECT x * 2 AS y FROM big) SELECT y FROM twice'), [[6n], [6n], [8n]]);
+  assertSameRows(cat.read('WITH c(v) AS (SELECT x FROM a) SELECT count(*) FROM c t1 JOIN c t2 USING (v)'), [[6n]]);
+});
+
+test('plain views are inlined', () => {
+  const { cat, a } = twoBags();
+  cat.view('odd', 'SELECT x AS v FROM a WHERE x % 2 = 1');
+  const { arrangement } = cat.maintain('SELECT v, count(*) FROM odd GROUP BY v');
+  cat.cycle();
+  assertSameRows(arrangement.rows(), [
+    [1, 2n],
+    [3, 1n],
+  ]);
+  a.insert([[5]]);
+  cat.cycle();
+  assertSameRows(arrangement.rows(), [
+    [1, 2n],
+    [3, 1n],
+    [5, 1n],
+  ]);
+});

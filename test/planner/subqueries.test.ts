@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import { T } from '../../src/types/types.js';
+import { SQLSTATE } from '../../src/errors.js';
+import { assertSameRows, assertSqlError, TestCatalog } from './harness.js';
+
+function data() {
+  const cat = new TestCatalog();
+  const emp = cat.table('emp', [
+    ['name', T.text],
+    ['dept', T.int4],
+    ['salary', T.int4],
+  ]);
+  const dept = cat.table('dept', [
+    ['id', T.int4],
+    ['title', T.text],
+  ]);
+  emp.insert([
+    ['ann', 1, 100],
+    ['bob', 1, 200],
+    ['cy', 2, 50],
+    ['dee', null as any, 70],
+  ]);
+  dept.insert([
+    [1, 'eng'],
+    [2, 'ops'],
+    [3, 'empty'],
+  ]);
+  cat.cycle();
+  return { cat, emp, dept };
+}
+
+test('IN / NOT IN / EXISTS / NOT EXISTS, uncorrelated', () => {
+  const { cat } = data();
+  assertSameRows(cat.read("SELECT name FROM emp WHERE dept IN (SELECT id FROM dept WHERE title <> 'ops')"), [['ann'], ['bob']]);
+  // NOT IN: dee's NULL dept makes the test unknown, so dee is not returned.
+  assertSameRows(cat.read("SELECT name FROM emp WHERE dept NOT IN (SELECT id FROM dept WHERE title = 'eng')"), [['cy']]);
+  assertSameRows(cat.read('SELECT title FROM dept WHERE id NOT IN (SELECT dept FROM emp)'), []);
+  assertSameRows(cat.read('SELECT title FROM dept WHERE EXISTS (SELECT 1 FROM emp WHERE salary > 150)'), [['eng'], ['ops'], ['empty']]);
+  assertSameRows(cat.read('SELECT title FROM dept WHERE NOT EXISTS (SELECT 1 FROM emp WHERE salary > 500)'), [['eng'], ['ops'], ['empty']]);
+});
+
+test('EXISTS / NOT EXISTS / IN, correlated', () => {
+  const { cat } = data();
+  assertSameRows(cat.read('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id)'), [['eng'], ['ops']]);
+  assertSameRows(cat.read('SELECT title FROM dept d WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id)'), [['empty']]);
+  assertSameRows(
+    cat.read('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id AND e.salary > d.id * 100)'),
+    [['eng']],
+  );
+  assertSameRows(cat.read("SELECT title FROM dept d WHERE 'bob' IN (SELECT name FROM emp e WHERE e.dept = d.id)"), [['eng']]);
+  assertSameRows(cat.read("SELECT title FROM dept d WHERE 'bob' NOT IN (SELECT name FROM emp e WHERE e.dept = d.id)"), [['ops'], ['empty']]);
+});
+
+test('scalar subqueries, uncorrelated and correlated', () => {
+  const { cat } = data();
+  assertSameRows(cat.read('SELECT name FROM emp WHERE salary > (SELECT avg(salary) FROM emp)'), [['bob']]);
+  assertSameRows(cat.read('SELECT name, (SELECT max(salary) FROM emp) - salary AS gap FROM emp WHERE dept = 1'), [
+    ['ann', 100],
+    ['bob', 0],
+  ]);
+  assertSameRows(cat.read('SELECT title, (SELECT count(*) FROM emp e WHERE e.dept = d.id) AS n FROM dept d'), [
+    ['eng', 2n],
+    ['ops', 1n],
+    ['empty', 0n],
+  ]);
+  assertSameRows(cat.read('SELECT name FROM emp e WHERE salary = (SELECT max(salary) FROM emp x WHERE x.dept = e.dept)'), [['bob'], ['cy']]);
+  assertSameRows(cat.read('SELECT name, (SELECT title FROM dept WHERE id = emp.dept) FROM emp'), [
+    ['ann', 'eng'],
+    ['bob', 'eng'],
+    ['cy', 'ops'],
+    ['dee', null],
+  ]);
+  assertSqlError(() => cat.read('SELECT (SELECT name FROM emp) FROM dept'), SQLSTATE.cardinalityViolation);
+  assertSqlError(() => cat.plan('SELECT (SELECT name, dept FROM emp)'), SQLSTATE.syntaxError, /one column/);
+});
+
+test('correlated subqueries stay correct as both sides change', () => {
+  const { cat, emp, dept } = data();
+  const exists = cat.maintain('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id)');
+  const counts = cat.maintain('SELECT title, (SELECT count(*) FROM emp e WHERE e.dept = d.id) AS n FROM dept d');
+  cat.cycle();
+  emp.insert([['eve', 3, 10]]);
+  emp.push([{ row: ['cy', 2, 50], diff: -1 }]);
+  dept.insert([[4, 'new']]);
+  cat.cycle();
+  assertSameRows(exists.arrangement.rows(), [['eng'], ['empty']]);
+  assertSameRows(counts.arrangement.rows(), [
+    ['eng', 2n],
+    ['ops', 0n],
+    ['empty', 1n],
+    ['new', 0n],
+  ]);
+});
