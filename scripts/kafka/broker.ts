@@ -92,8 +92,10 @@ function serverProperties(settings: KafkaSettings): string {
     'transaction.state.log.min.isr': 1,
     'share.coordinator.state.topic.replication.factor': 1,
     'share.coordinator.state.topic.min.isr': 1,
-    // The default 50 offset partitions cost seconds when the first consumer group appears.
+    // The default 50 partitions of these internal topics cost seconds when the first consumer
+    // group or the first transaction appears.
     'offsets.topic.num.partitions': 1,
+    'transaction.state.log.num.partitions': 1,
     // Tests join consumer groups constantly; the default 3 s delay would be paid every time.
     'group.initial.rebalance.delay.ms': 0,
   };

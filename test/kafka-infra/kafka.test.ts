@@ -129,6 +129,30 @@ test('messages produced to three partitions come back with keys, values and head
   }
 });
 
+test('transactions commit and abort, and consumers read only what was committed', async () => {
+  const topic = uniqueTopic('infra-transactions');
+  await createTopic(topic, 1);
+  const kafka = new Kafka({ brokers: ['127.0.0.1:19092'], logLevel: logLevel.NOTHING });
+  // Sinks that must neither lose nor repeat messages rely on these transactions.
+  const producer = kafka.producer({ transactionalId: uniqueTopic('infra-tx'), idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const committed = await producer.transaction();
+    await committed.send({ topic, messages: [{ value: 'kept-1' }, { value: 'kept-2' }] });
+    await committed.commit();
+    const aborted = await producer.transaction();
+    await aborted.send({ topic, messages: [{ value: 'dropped' }] });
+    await aborted.abort();
+    const last = await producer.transaction();
+    await last.send({ topic, messages: [{ value: 'kept-3' }] });
+    await last.commit();
+  } finally {
+    await producer.disconnect();
+  }
+  const received = await consume(topic, 3);
+  assert.deepEqual(received.map((m) => m.value?.toString()), ['kept-1', 'kept-2', 'kept-3']);
+});
+
 test('an Avro schema registers once, round-trips a record, and evolves only compatibly', async () => {
   const registry = schemaRegistry();
   const subject = uniqueTopic('infra-avro') + '-value';
