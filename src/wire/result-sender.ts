@@ -4,8 +4,7 @@
  * direction. Simple and extended query both go through here, so a result looks the same either way.
  */
 import { SQLSTATE, SqlError } from '../errors.js';
-import type { FormatCode } from './frontend-messages.js';
-import { decodeCopyFail } from './frontend-messages.js';
+import { decodeCopyFail, type FormatCode } from './frontend-messages.js';
 import { protocolViolation } from './protocol-error.js';
 import type { ExecResult } from './session-api.js';
 import { valueEncoder, type ValueEncoder } from './value-codec.js';
