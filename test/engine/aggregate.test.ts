@@ -4,7 +4,7 @@ import { Decimal } from 'decimal.js';
 import { AggregateOp, type AggregateSpec } from '../../src/engine/ops/aggregate.js';
 import type { Row } from '../../src/engine/batch.js';
 import type { InputKind } from '../../src/engine/operator.js';
-import type { Value } from '../../src/types/types.js';
+import { Interval, type Value } from '../../src/types/types.js';
 import { compareNullable, rowKey } from '../../src/types/compare.js';
 import { formatNumeric, withScale } from '../../src/types/numeric.js';
 import { checkProperty, pick, smallInt } from './harness.js';
@@ -165,4 +165,17 @@ test('a stream aggregate ignores the stream retracting its rows', () => {
   const out = op.step([[{ row: [1], diff: -1 }, { row: [2], diff: 1 }]]);
   assert.deepEqual(out.find((c) => c.diff === 1)!.row, [2n, 2]);
   assert.deepEqual(op.step([[{ row: [2], diff: -1 }]]), [], 'a retraction alone changes nothing');
+});
+
+test('sum and avg over intervals add fields separately and divide as PostgreSQL does', () => {
+  const iv = (months: number, days: number, micros: number) => new Interval(months, days, micros);
+  const run = (values: Interval[]) => {
+    const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one('avg', 'other'), one('sum', 'other')] });
+    return op.step([values.map((v) => ({ row: [v], diff: 1 }))]).find((c) => c.diff === 1)!.row;
+  };
+  // PostgreSQL 15: avg = 11 days 01:00:00.333333, sum = 1 mon 3 days 03:00:01
+  assert.deepEqual(run([iv(1, 1, 0), iv(0, 2, 3 * 3600e6), iv(0, 0, 1e6)]), [iv(0, 11, 3600_333_333), iv(1, 3, 10_801e6)]);
+  // PostgreSQL 15: avg of 1 month and six zeros = 4 days 06:51:25.6896
+  const [avg] = run([iv(1, 0, 0), ...Array.from({ length: 6 }, () => iv(0, 0, 0))]);
+  assert.deepEqual(avg, iv(0, 4, (6 * 3600 + 51 * 60 + 25.6896) * 1e6));
 });

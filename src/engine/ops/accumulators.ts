@@ -6,13 +6,14 @@
  *   sum(int2/int4)               bigint        sum(int8), sum(numeric)   numeric
  *   sum(float)                   float8        avg(int*, numeric)        numeric (PostgreSQL's scale)
  *   avg(float)                   float8        min/max, first/last       the argument's type
+ *   sum/avg(interval)            interval
  *   bool_and/bool_or             boolean       string_agg                text (or bytea)
  * Over a general input an accumulator keeps what retraction needs (a sorted multiset for min/max,
  * the surviving rows in order for first/last/string_agg); over append or stream inputs, where no
  * retraction ever reaches it, it keeps only a running value.
  */
 import { Decimal } from 'decimal.js';
-import type { Value } from '../../types/types.js';
+import { Interval, type Value } from '../../types/types.js';
 import { compareValues, singleKey } from '../../types/compare.js';
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { ArrivalLog, SortedArray, SortedCounts } from '../ordered.js';
@@ -201,7 +202,6 @@ class SumAcc implements Accumulator {
     if (kind === 'int') this.int = new IntSum();
     else if (kind === 'float') this.float = new FloatSum();
     else if (kind === 'numeric') this.dec = new DecimalSum();
-    else if (kind !== 'bigint') throw new Error(`${average ? 'avg' : 'sum'} over a non-numeric argument`);
   }
   update(c: Contribution, diff: number): void {
     this.n += diff;
@@ -217,6 +217,48 @@ class SumAcc implements Accumulator {
     const total = this.int ? this.int.value() : this.big;
     if (this.average) return integerAverage(total, this.n);
     return this.int ? total : new Decimal(total.toString());
+  }
+}
+
+/**
+ * PostgreSQL's interval division (interval_div): months and days divide separately, and the
+ * fractions cascade down (a month fraction as 30-day days, a day fraction as time).
+ */
+function divideInterval(months: number, days: number, micros: number, n: number): Interval {
+  const m = Math.trunc(months / n);
+  let d = Math.trunc(days / n);
+  // TSROUND: PostgreSQL rounds the cascaded fractions to microsecond precision on the way.
+  const tsRound = (x: number): number => Math.round(x * 1e6) / 1e6;
+  const monthRemainderDays = tsRound((months / n - m) * 30);
+  let secRemainder = tsRound((days / n - d + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86_400);
+  if (Math.abs(secRemainder) >= 86_400) {
+    const whole = Math.trunc(secRemainder / 86_400);
+    d += whole;
+    secRemainder -= whole * 86_400;
+  }
+  d += Math.trunc(monthRemainderDays);
+  return new Interval(m, d, Math.round(micros / n + secRemainder * 1e6));
+}
+
+/** sum and avg over intervals: months, days and microseconds add up separately, as in PostgreSQL. */
+class IntervalSumAcc implements Accumulator {
+  private n = 0;
+  private months = 0;
+  private days = 0;
+  private micros = 0;
+  constructor(private readonly average: boolean) {}
+  update(c: Contribution, diff: number): void {
+    const v = c.value;
+    if (!(v instanceof Interval)) throw new Error(`${this.average ? 'avg' : 'sum'} over a non-numeric argument`);
+    this.n += diff;
+    this.months += v.months * diff;
+    this.days += v.days * diff;
+    this.micros += v.micros * diff;
+  }
+  result(): Value {
+    if (this.n === 0) return null;
+    if (!this.average) return new Interval(this.months, this.days, this.micros);
+    return divideInterval(this.months, this.days, this.micros, this.n);
   }
 }
 
@@ -411,7 +453,7 @@ function baseAccumulator({ fn, argKind, retractable, orderCompare }: Accumulator
       return new CountAcc();
     case 'sum':
     case 'avg':
-      return new SumAcc(argKind, fn === 'avg');
+      return argKind === 'other' ? new IntervalSumAcc(fn === 'avg') : new SumAcc(argKind, fn === 'avg');
     case 'bool_and':
     case 'bool_or':
       return new BoolAcc(fn === 'bool_and');
