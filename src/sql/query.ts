@@ -29,7 +29,7 @@ export interface PlannedView {
 export function planForView(session: Session, query: any, statement: Statement): PlannedView {
   const params = new ParamTypes([]);
   const planned = planSelect(session, query, params);
-  if (params.oids().length > 0) {
+  if (params.resolved().length > 0) {
     throw new SqlError(SQLSTATE.undefinedParameter, 'a view cannot have parameters', { position: statement.offset + 1 });
   }
   return {

@@ -72,7 +72,7 @@ function finish(tag: string, rows: Row[], ret: ReturnType<typeof returning>, env
 }
 
 function prepared(statement: Statement, params: ParamTypes, columns: ColumnDesc[] | null, run: (params: Value[]) => ExecResult | Promise<ExecResult>): Prepared {
-  return { statement, paramTypes: params.oids(), columns, run };
+  return { statement, paramTypes: params.resolved().map((t) => t.oid), columns, run };
 }
 
 export const insert: Handler = (session, statement, paramOids) => {

@@ -16,7 +16,7 @@ export const select: Handler = (session, statement, paramOids) => {
   const columns = planned.columns.map((c) => column(c.name, c.type, c.typmod));
   return {
     statement,
-    paramTypes: params.oids(),
+    paramTypes: params.resolved().map((t) => t.oid),
     columns,
     run: (values) => rowsResult(columns, planned.read(session.evalEnv(values))),
   };
