@@ -18,7 +18,8 @@
 import type { Batch, Row } from './batch.js';
 import type { Operator, StepContext } from './operator.js';
 import { Arrangement, type CycleInfo } from './arrangement.js';
-import { createInputBuffer, type InputBuffer, type InputTableKind } from './inputs.js';
+import { ConstantBuffer, createInputBuffer, type InputBuffer, type InputTableKind } from './inputs.js';
+import { consolidate } from './batch-builder.js';
 import { asSqlError, type SqlError } from '../errors.js';
 
 export type { InputTableKind } from './inputs.js';
@@ -89,17 +90,20 @@ export class Dataflow {
 
   /** Creates an input node. Its arrangement always holds its current rows. */
   input(name: string, kind: InputTableKind): InputNode {
-    const node = new InputNode(this.nextId++, name, kind, createInputBuffer(kind), () => this.wake());
-    node.arrangement = new Arrangement();
-    this.nodes.push(node);
-    this.wake();
-    return node;
+    return this.addInput(name, kind, createInputBuffer(kind));
   }
 
   /** A node whose contents are fixed rows (VALUES, or a snapshot of a relation for a one-shot query). */
   constant(contents: Row[] | Arrangement, name = 'constant'): InputNode {
-    const node = this.input(name, 'general');
-    node.push(contents instanceof Arrangement ? contents.snapshot() : contents.map((row) => ({ row, diff: 1 })));
+    const batch = contents instanceof Arrangement ? contents.snapshot() : consolidate(contents.map((row) => ({ row, diff: 1 })));
+    return this.addInput(name, 'general', new ConstantBuffer(batch));
+  }
+
+  private addInput(name: string, kind: InputTableKind, buffer: InputBuffer): InputNode {
+    const node = new InputNode(this.nextId++, name, kind, buffer, () => this.wake());
+    node.arrangement = new Arrangement();
+    this.nodes.push(node);
+    this.wake();
     return node;
   }
 

@@ -105,6 +105,27 @@ class RingBuffer implements InputBuffer {
   }
 }
 
+/** Fixed contents, emitted once in the first cycle (VALUES, snapshots for one-shot queries). */
+export class ConstantBuffer implements InputBuffer {
+  readonly mustRun = false;
+  private pending: Batch | null;
+  /** `contents` must already be consolidated (Arrangement.snapshot is). */
+  constructor(contents: Batch) {
+    this.pending = contents;
+  }
+  get hasBuffered(): boolean {
+    return this.pending !== null && this.pending.length > 0;
+  }
+  push(): void {
+    throw new Error('a constant relation cannot change');
+  }
+  drain(): Batch {
+    const out = this.pending ?? [];
+    this.pending = null;
+    return out;
+  }
+}
+
 export function createInputBuffer(kind: InputTableKind): InputBuffer {
   if (typeof kind === 'object') return new RingBuffer(kind.ring);
   switch (kind) {
