@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { spawnDaemon, type Daemon } from './daemon.js';
-import { brokerAddress, KAFKA_VERSION, LOCAL_HOST, type KafkaSettings } from './settings.js';
+import { KAFKA_VERSION, LOCAL_HOST, type KafkaSettings } from './settings.js';
 
 const execFileAsync = promisify(execFile);
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
@@ -145,10 +145,11 @@ export async function launchBroker(settings: KafkaSettings): Promise<number> {
   );
 }
 
-async function withAdmin<T>(settings: KafkaSettings, body: (admin: Admin) => Promise<T>): Promise<T> {
+/** `brokers` is a bootstrap list, 'host:port[,host:port...]'. */
+async function withAdmin<T>(brokers: string, body: (admin: Admin) => Promise<T>): Promise<T> {
   const kafka = new Kafka({
     clientId: 'eddy-kafka-script',
-    brokers: [brokerAddress(settings)],
+    brokers: brokers.split(','),
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { retries: 0 },
@@ -165,9 +166,9 @@ async function withAdmin<T>(settings: KafkaSettings, body: (admin: Admin) => Pro
 }
 
 /** True when the broker answers a cluster metadata request (the way clients first talk to it). */
-export async function brokerAnswers(settings: KafkaSettings): Promise<boolean> {
+export async function brokerAnswers(brokers: string): Promise<boolean> {
   try {
-    const cluster = await withAdmin(settings, (admin) => admin.describeCluster());
+    const cluster = await withAdmin(brokers, (admin) => admin.describeCluster());
     return cluster.brokers.length > 0;
   } catch {
     return false;
@@ -176,11 +177,11 @@ export async function brokerAnswers(settings: KafkaSettings): Promise<boolean> {
 
 /** Creates the topic if it does not exist; returns whether it did and its partition count. */
 export async function createTopic(
-  settings: KafkaSettings,
+  brokers: string,
   name: string,
   partitions: number,
 ): Promise<{ created: boolean; partitions: number }> {
-  return withAdmin(settings, async (admin) => {
+  return withAdmin(brokers, async (admin) => {
     const created = await admin.createTopics({
       topics: [{ topic: name, numPartitions: partitions }],
       waitForLeaders: true,

@@ -32,14 +32,14 @@ function services(settings: KafkaSettings): Service[] {
       daemon: brokerDaemon(settings),
       address: brokerAddress(settings),
       ports: [settings.kafkaPort, settings.controllerPort],
-      answers: () => brokerAnswers(settings),
+      answers: () => brokerAnswers(brokerAddress(settings)),
       launch: () => launchBroker(settings),
     },
     {
       daemon: registryDaemon(settings),
       address: registryUrl(settings),
       ports: [settings.registryPort],
-      answers: () => registryAnswers(settings),
+      answers: () => registryAnswers(registryUrl(settings)),
       launch: () => launchRegistry(settings),
     },
   ];
@@ -125,7 +125,7 @@ async function topic(settings: KafkaSettings, name: string | undefined, partitio
   if (!name || !Number.isInteger(partitions) || partitions < 1) {
     throw new Error('usage: kafka topic NAME [PARTITIONS]');
   }
-  const result = await createTopic(settings, name, partitions);
+  const result = await createTopic(brokerAddress(settings), name, partitions);
   console.log(`topic ${name}: ${result.created ? 'created' : 'already exists'} with ${result.partitions} partition(s)`);
 }
 

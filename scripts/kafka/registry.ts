@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnDaemon, type Daemon } from './daemon.js';
-import { LOCAL_HOST, registryUrl, type KafkaSettings } from './settings.js';
+import { LOCAL_HOST, type KafkaSettings } from './settings.js';
 
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const FIXTURE = join(REPO_ROOT, 'test', 'support', 'schema-registry-fixture.ts');
@@ -39,9 +39,9 @@ export function launchRegistry(settings: KafkaSettings): number {
 }
 
 /** True when `GET /subjects` answers 200, as a registry client's first call would. */
-export async function registryAnswers(settings: KafkaSettings): Promise<boolean> {
+export async function registryAnswers(url: string): Promise<boolean> {
   try {
-    const response = await fetch(`${registryUrl(settings)}/subjects`, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(1000) });
     await response.arrayBuffer();
     return response.status === 200;
   } catch {

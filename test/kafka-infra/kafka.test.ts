@@ -16,7 +16,10 @@ import { consume, createTopic, ensureKafka, produce, schemaRegistry, uniqueTopic
 
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'eddy-kafka-infra-'));
-// Ports away from the shared 9092/8081 instance; the helpers read the same variables.
+// Ports away from the shared 9092/8081 instance; the helpers read the same variables, and
+// must not be sent to an outside Kafka that the caller named for the other tests.
+delete process.env.EDDY_TEST_KAFKA_BROKERS;
+delete process.env.EDDY_TEST_SCHEMA_REGISTRY_URL;
 Object.assign(process.env, {
   KAFKA_PORT: '19092',
   KAFKA_CONTROLLER_PORT: '19093',

@@ -3,7 +3,9 @@
  * `scripts/kafka/kafka.ts start` when they are not answering, and the helpers below create
  * topics, produce and read messages with kafkajs. Tests create their own topics (uniqueTopic)
  * so that they can run in parallel against the one shared broker.
- * Ports follow the script's environment: KAFKA_PORT, SCHEMA_REGISTRY_PORT, EDDY_KAFKA_STATE_DIR.
+ * Where: an outside Kafka given by the caller (EDDY_TEST_KAFKA_BROKERS, and
+ * EDDY_TEST_SCHEMA_REGISTRY_URL) is used as is and never started; otherwise the script's local
+ * instance (KAFKA_PORT, SCHEMA_REGISTRY_PORT, EDDY_KAFKA_STATE_DIR).
  * EDDY_TEST_LOG=1 shows kafkajs's own log lines.
  */
 import { execFile } from 'node:child_process';
@@ -26,11 +28,22 @@ export interface KafkaEndpoints {
   registryUrl: string;
 }
 
+/** Where the tests' Kafka and registry are: given by the caller, or the local instance's. */
+export function kafkaEndpoints(): KafkaEndpoints & { outside: boolean } {
+  const settings = readSettings();
+  const brokers = process.env.EDDY_TEST_KAFKA_BROKERS;
+  return {
+    brokers: brokers || brokerAddress(settings),
+    registryUrl: process.env.EDDY_TEST_SCHEMA_REGISTRY_URL || registryUrl(settings),
+    outside: Boolean(brokers),
+  };
+}
+
 /** Starts the local broker and registry unless both already answer; returns where they are. */
 export async function ensureKafka(): Promise<KafkaEndpoints> {
-  const settings = readSettings();
-  const endpoints = { brokers: brokerAddress(settings), registryUrl: registryUrl(settings) };
-  const [broker, registry] = await Promise.all([brokerAnswers(settings), registryAnswers(settings)]);
+  const { outside, ...endpoints } = kafkaEndpoints();
+  if (outside) return endpoints;
+  const [broker, registry] = await Promise.all([brokerAnswers(endpoints.brokers), registryAnswers(endpoints.registryUrl)]);
   if (broker && registry) return endpoints;
   try {
     // The script takes a lock, so test files starting it at the same time get one broker.
@@ -55,7 +68,7 @@ export function uniqueTopic(prefix: string): string {
 
 /** Creates the topic with its leaders elected, so producing to any partition works at once. */
 export async function createTopic(name: string, partitions = 1): Promise<void> {
-  const result = await createTopicWithAdmin(readSettings(), name, partitions);
+  const result = await createTopicWithAdmin(kafkaEndpoints().brokers, name, partitions);
   if (result.partitions !== partitions) {
     throw new Error(`topic ${name} exists with ${result.partitions} partitions, not ${partitions}`);
   }
@@ -65,7 +78,7 @@ function client(clientId: string): Kafka {
   // Failures reach the test as rejections; kafkajs also logs the retriable ones (a group
   // coordinator still loading) as ERROR, which is noise unless EDDY_TEST_LOG asks for logs.
   const level = process.env.EDDY_TEST_LOG ? logLevel.INFO : logLevel.NOTHING;
-  return new Kafka({ clientId, brokers: [brokerAddress(readSettings())], logLevel: level });
+  return new Kafka({ clientId, brokers: kafkaEndpoints().brokers.split(','), logLevel: level });
 }
 
 export interface MessageToProduce {
@@ -144,5 +157,5 @@ export async function consume(topic: string, count: number, options: { timeoutMs
 
 /** The real Confluent registry client, pointed at the local registry. */
 export function schemaRegistry(): SchemaRegistry {
-  return new SchemaRegistry({ host: registryUrl(readSettings()) });
+  return new SchemaRegistry({ host: kafkaEndpoints().registryUrl });
 }
