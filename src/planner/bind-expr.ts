@@ -294,7 +294,9 @@ function bindConst(n: any): Expr {
     const text = String(n.fval.fval);
     if (/^[+-]?\d+$/.test(text)) {
       const big = BigInt(text);
-      // integers too big for int4 are int8, too big for int8 numeric (PostgreSQL's make_const)
+      // an integer the lexer saw as too big for int4 may fit after negation (-2147483648);
+      // beyond int4 it is int8, beyond int8 numeric (PostgreSQL's make_const)
+      if (big >= -(2n ** 31n) && big < 2n ** 31n) return located({ kind: 'const', value: Number(big), type: T.int4 }, loc);
       if (big >= -(2n ** 63n) && big < 2n ** 63n) return located({ kind: 'const', value: big, type: T.int8 }, loc);
     }
     return located({ kind: 'const', value: parseNumericText(text)!, type: T.numeric }, loc);

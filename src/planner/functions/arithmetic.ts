@@ -107,6 +107,24 @@ for (const type of [T.float4, T.float8]) {
   );
 }
 
+// float4 with float8 computes in float8 (PostgreSQL's float48pl and friends), which is also what
+// a float4 combined with an integer resolves to
+for (const [a, b] of [
+  [T.float4, T.float8],
+  [T.float8, T.float4],
+] as const) {
+  const mixed = (name: string, impl: (x: number, y: number) => number): FunctionDef => ({ name, args: [a, b], returns: T.float8, impl: ([x, y]) => impl(x as number, y as number) });
+  register(
+    mixed('+', (x, y) => checkFloat(x + y, x, y, true)),
+    mixed('-', (x, y) => checkFloat(x - y, x, y, true)),
+    mixed('*', (x, y) => checkFloat(x * y, x, y, x === 0 || y === 0)),
+    mixed('/', (x, y) => {
+      if (y === 0 && !Number.isNaN(x)) throw divisionByZero();
+      return checkFloat(x / y, x, y, x === 0 || !Number.isFinite(y));
+    }),
+  );
+}
+
 register(
   binary('+', T.numeric, numericAdd),
   binary('-', T.numeric, numericSub),

@@ -367,7 +367,7 @@ function fieldOf(type: SqlType, unit: string, v: Value, env: EvalEnv): FieldValu
     const days = v as number;
     const u = normalizeUnit(unit);
     if (['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'timezone', 'timezone_hour', 'timezone_minute'].includes(u)) {
-      throw unitError(unit, T.date);
+      throw new SqlError(SQLSTATE.featureNotSupported, `unit "${unit}" not supported for type date`);
     }
     if (!Number.isFinite(days)) return { value: new Decimal(days), scale: 0 };
     const field = timestampField(unit, days * USECS_PER_DAY, days * USECS_PER_DAY, T.date, 0);

@@ -53,7 +53,7 @@ function lnWeight(x: Decimal): number {
     return y.isZero() ? 0 : dweight(y);
   }
   const ln = Math.abs(Math.log(n));
-  return ln === 0 ? 0 : Math.floor(Math.log10(ln));
+  return ln === 0 ? 0 : Math.trunc(Math.log10(ln));
 }
 
 const clampScale = (s: number) => Math.min(Math.max(s, 0), NUMERIC_MAX_DISPLAY_SCALE);
@@ -105,12 +105,12 @@ function numericPower(a: Decimal, b: Decimal): Decimal {
   if (a.isZero() && b.isNegative()) throw invalidArgument('zero raised to a negative power is undefined');
   if (a.isNegative() && !b.isInteger()) throw invalidArgument('a negative number raised to a non-integer power yields a complex result');
   if (!a.isFinite() || !b.isFinite()) return a.pow(b);
-  if (b.isZero()) return withScale(new Decimal(1), clampScale(Math.max(16, scaleOf(a), scaleOf(b))));
-  // decimal weight of the result, as power_var estimates it: b * log10(|a|)
-  const resultWeight = a.isZero() ? 0 : Math.floor(b.toNumber() * Math.log10(Math.abs(a.toNumber())));
-  if (resultWeight > 131072) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value overflows numeric format');
-  const scale = clampScale(Math.max(16 - resultWeight, scaleOf(a), scaleOf(b)));
-  return withScale(a.pow(b), scale);
+  const estimate = a.isZero() ? 0 : b.toNumber() * Math.log10(Math.abs(a.toNumber()));
+  if (estimate > 131072) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value overflows numeric format');
+  // PostgreSQL 15's power_var: an integer exponent gets 16 decimals (or the base's scale); any
+  // other gets 16 significant digits from the estimated decimal weight of the result
+  const scale = b.isInteger() ? Math.max(16, scaleOf(a)) : Math.max(16 - Math.trunc(estimate), scaleOf(a), scaleOf(b));
+  return withScale(a.pow(b), clampScale(scale));
 }
 
 // ---- registrations ----------------------------------------------------------------------------
@@ -120,11 +120,13 @@ const INT_ABS: [SqlType, string, number][] = [
   [T.int4, 'integer', 2147483647],
 ];
 for (const [type, name, max] of INT_ABS) {
+  const abs = (a: number) => {
+    if (-a > max) throw new SqlError(SQLSTATE.numericValueOutOfRange, `${name} out of range`);
+    return Math.abs(a);
+  };
   register(
-    fn('abs', [type], type, (a: number) => {
-      if (-a > max) throw new SqlError(SQLSTATE.numericValueOutOfRange, `${name} out of range`);
-      return Math.abs(a);
-    }),
+    fn('abs', [type], type, abs),
+    fn('@', [type], type, abs),
     fn('mod', [type, type], type, (a: number, b: number) => {
       if (b === 0) throw divisionByZero();
       return a % b || 0;

@@ -25,8 +25,9 @@ function likeRegExp(pattern: string, caseInsensitive: boolean): RegExp {
     for (let i = 0; i < pattern.length; i++) {
       const c = pattern[i]!;
       if (c === '\\') {
-        if (i + 1 >= pattern.length) throw new SqlError(SQLSTATE.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
-        src += escapeRegExp(pattern[++i]!);
+        // a dangling escape can match nothing (PostgreSQL only complains if matching reaches it)
+        if (i + 1 >= pattern.length) src += '(?!)';
+        else src += escapeRegExp(pattern[++i]!);
       } else if (c === '%') src += '.*';
       else if (c === '_') src += '.';
       else src += escapeRegExp(c);

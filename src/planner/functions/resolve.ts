@@ -40,8 +40,9 @@ function accepts(param: SqlType, arg: SqlType): boolean {
   return param === ANY || isUnknown(arg) || param.oid === arg.oid || canCast(arg, param, 'implicit');
 }
 
+// As in PostgreSQL, a polymorphic ("any") parameter accepts everything but never counts as an exact match.
 const exactCount = (params: readonly SqlType[], args: SqlType[]) =>
-  params.reduce((n, p, i) => n + (!isUnknown(args[i]!) && (p === ANY || p.oid === args[i]!.oid) ? 1 : 0), 0);
+  params.reduce((n, p, i) => n + (!isUnknown(args[i]!) && p !== ANY && p.oid === args[i]!.oid ? 1 : 0), 0);
 
 /** Picks the candidate, or undefined when none fits; throws nothing (the binder words the error). */
 export function resolveOverload(name: string, args: SqlType[], isOperator: boolean): Resolution | 'ambiguous' | undefined {
@@ -57,7 +58,7 @@ export function resolveOverload(name: string, args: SqlType[], isOperator: boole
   });
 
   // exact match; for a binary operator with one unknown side, assume it has the other side's type
-  const exact = all.find((c) => c.params.every((p, i) => p === ANY ? !isUnknown(args[i]!) : p.oid === args[i]!.oid));
+  const exact = all.find((c) => c.params.every((p, i) => p !== ANY && p.oid === args[i]!.oid));
   if (exact) return done(exact);
   if (isOperator && args.length === 2 && isUnknown(args[0]!) !== isUnknown(args[1]!)) {
     const known = isUnknown(args[0]!) ? args[1]! : args[0]!;

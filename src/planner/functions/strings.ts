@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { T, type SqlType, type Value } from '../../types/types.js';
 import { castValue } from '../../types/casts.js';
+import { formatValue } from '../../types/text-io.js';
 import { ANY, register, type FunctionDef } from './registry.js';
 import type { EvalEnv } from '../expr-ir.js';
 
@@ -80,9 +81,10 @@ function repeat(s: string, n: number): string {
   return s.repeat(n);
 }
 
-/** Text of a value of any type, as its output function (or bool's text cast) writes it. */
-function textOf(type: SqlType, env: EvalEnv): (v: Value) => string {
+/** Text of a value of any type: its cast to text (||) or its output function (concat: bool is t/f). */
+function textOf(type: SqlType, env: EvalEnv, how: 'cast' | 'output'): (v: Value) => string {
   if (type.category === 'S' || type === T.unknown) return (v) => v as string;
+  if (how === 'output') return (v) => formatValue(type, v, { timeZone: env.setting('timezone') });
   return (v) => castValue(v, type, T.text, -1, env) as string;
 }
 
@@ -93,7 +95,7 @@ const concatDef = (name: string, withSeparator: boolean): FunctionDef => ({
   returns: text,
   strict: false,
   specialize: (types) => (args, env) => {
-    const toText = types.map((t) => textOf(t, env));
+    const toText = types.map((t) => textOf(t, env, 'output'));
     const start = withSeparator ? 1 : 0;
     if (withSeparator && args[0] === null) return null;
     const parts: string[] = [];
@@ -171,13 +173,13 @@ register(
     name: '||',
     args: [text, ANY],
     returns: text,
-    specialize: (types) => (args, env) => (args[0] as string) + textOf(types[1]!, env)(args[1]!),
+    specialize: (types) => (args, env) => (args[0] as string) + textOf(types[1]!, env, 'cast')(args[1]!),
   },
   {
     name: '||',
     args: [ANY, text],
     returns: text,
-    specialize: (types) => (args, env) => textOf(types[0]!, env)(args[0]!) + (args[1] as string),
+    specialize: (types) => (args, env) => textOf(types[0]!, env, 'cast')(args[0]!) + (args[1] as string),
   },
   concatDef('concat', false),
   concatDef('concat_ws', true),

@@ -1,0 +1,153 @@
+/**
+ * The differential test of expressions: each `SELECT expr` runs through Eddy's binder, compiler
+ * and text output and through a real PostgreSQL 15; both must give the same text and result type
+ * OID, or fail with the same SQLSTATE.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startOracle, type Oracle } from './pg-oracle.js';
+import { evalSql } from './eval.js';
+
+let oracle: Oracle;
+before(async () => {
+  oracle = await startOracle();
+});
+after(async () => {
+  await oracle?.close();
+});
+
+const groups: Record<string, string[]> = {
+  literals: [
+    '1', '-1', '2147483647', '2147483648', '-2147483648', '9223372036854775807', '9223372036854775808', '1.5', '-0.0', '1e3', '1.5e-3',
+    "'abc'", "''", 'true', 'false', 'NULL', "'1'::int", "int '7'", "date '2024-02-29'", "timestamp '2024-01-02 03:04:05.5'",
+    "interval '1 day 2 hours'", "'x'::text", "'12.340'::numeric", "'1e400'::float8", "'abc'::int", "'2024-13-01'::date", "'3.5'::int",
+    "'   42   '::int", "'tru'::boolean", "'\\x0a0b'::bytea", "'{\"b\":1,\"a\":[1,2,{\"c\":null}]}'::jsonb", "'{\"b\":1,\"a\":2}'::json",
+  ],
+  arithmetic: [
+    '1 + 2', '7 - 10', '6 * 7', '7 / 2', '-7 / 2', '7 % 3', '-7 % 3', '7.0 / 2', '1 / 3.0', '2.50 * 1.2', '1.50 + 1', '10.0 / 4',
+    '1 / 0', '1.0 / 0', '1 % 0', '1::float8 / 0', '0.0::float8 / 0', '2147483647 + 1', '-2147483648 - 1', '2147483647 * 2',
+    '(-2147483648) / (-1)', '32767::smallint + 1::smallint', '9223372036854775807 + 1', '9223372036854775807::int8 * 2',
+    '1 + 1::bigint', '1::smallint + 1', '1 + 1.5', '1 + 1.5::float8', '1.5::float4 + 1', '1.5::float4 * 2::float4', '2 ^ 10', '2.0 ^ 0.5',
+    '1e308::float8 * 10', '0.1::float8 + 0.2', '1::float8 / 3', '100::float4 / 3', '10 / 3.0 * 3', '1.000 / 3', '123456789 * 1000',
+    '- 5', '+ 5', '-(1.5)', '|/ 16', '@ -5', '5 & 3', '5 | 3', '5 # 3', '~5', '1 << 4', '-16 >> 2', "'5' + 3", "3 + '5'", '1 + NULL',
+    '1 + true', "'a' + 1", '2.5::numeric % 1', '-2.5 % 1',
+  ],
+  logic: [
+    'true AND NULL', 'false AND NULL', 'true OR NULL', 'false OR NULL', 'NOT NULL::boolean', 'NOT true', 'NULL IS NULL', '1 IS NOT NULL',
+    'NULL::int IS DISTINCT FROM 1', 'NULL IS NOT DISTINCT FROM NULL', '1 IS DISTINCT FROM 1.0', 'true IS TRUE', 'NULL::bool IS NOT TRUE',
+    'false IS FALSE', 'NULL::bool IS UNKNOWN', 'true IS NOT UNKNOWN', '1 = 1', '1 < 2', "'a' < 'b'", "'B' < 'a'", '1 <> 1.0', '2 >= 2.5',
+    '1 IN (1, 2)', '3 IN (1, 2)', '3 IN (1, NULL)', '1 NOT IN (2, NULL)', '1 NOT IN (1, NULL)', "'a' IN ('a', 'b')", '1 IN (1.0, 2)',
+    '5 BETWEEN 1 AND 10', '5 NOT BETWEEN 6 AND 10', '5 BETWEEN SYMMETRIC 10 AND 1', '1 AND true', "'t' AND true", '1 = ANY(ARRAY[1,2])',
+    '3 = ANY(ARRAY[1,2])', '3 > ALL(ARRAY[1,2])', 'NOT (1 = 2)', '1 < NULL', "date '2024-01-01' < timestamp '2024-01-01 00:00:01'",
+  ],
+  conditionals: [
+    "CASE WHEN 1 > 2 THEN 'x' ELSE 'y' END", "CASE WHEN 1 < 2 THEN 1 ELSE 2.5 END", 'CASE 2 WHEN 1 THEN 10 WHEN 2 THEN 20 END',
+    'CASE 3 WHEN 1 THEN 10 END', "CASE WHEN NULL THEN 1 ELSE 0 END", "CASE WHEN true THEN 'a' END", 'CASE WHEN 1 THEN 1 END',
+    "CASE WHEN true THEN 1 ELSE 'x' END", "CASE WHEN true THEN 1 ELSE true END", 'CASE WHEN false THEN 1/0 ELSE 1 END',
+    'coalesce(NULL, 2, 3)', 'coalesce(NULL, NULL)', "coalesce(NULL, 'a')", 'coalesce(1, 2.5)', 'coalesce(1::smallint, 100000)',
+    "coalesce(1, 'x')", 'nullif(1, 1)', 'nullif(1, 2)', 'nullif(1, 1.0)', "nullif('a', 'b')", 'greatest(1, 2.5, NULL)', 'least(3, 1, 2)',
+    "greatest('a', 'b')", 'greatest(NULL::int, NULL)', "least(date '2024-01-01', timestamp '2023-06-01 10:00')",
+  ],
+  casts: [
+    '1.5::int', '2.5::int', '-2.5::int', '1.5::float8::int', '2.5::float8::int', '3.5::float8::int', '-2.5::float8::int', '2147483648::int',
+    "'2147483648'::bigint::int", '1e10::float8::int', "'NaN'::float8::int", "'NaN'::numeric::int", '12.345::numeric(4,2)', '123.45::numeric(4,2)',
+    '0.005::numeric(3,2)', "'abc'::varchar(2)", "'ab'::char(4)", "'ab  '::char(4)::text", "('ab'::char(4) || 'c')", '1::bool', '0::bool',
+    'true::int', '5::text', '5.10::text', 'true::text', "1.5::float8::text", "1e20::float8::numeric", "0.1::float4::float8", "0.1::float8::float4",
+    "1e39::float8::float4", "123.456::float8::numeric", "(1/3.0)::float8", "'2024-01-02 03:04:05'::timestamp::date", "date '2024-01-02'::timestamp",
+    "date '2024-01-02'::timestamptz", "'2024-01-02 03:04:05+02'::timestamptz::timestamp", "'2024-01-02 03:04:05+02'::timestamptz::date",
+    "interval '1 day'::text", "'1 day'::interval", "'{\"a\": 1}'::jsonb::text", "'{\"a\": 1}'::json::jsonb", "'5'::jsonb::int",
+    "'5.7'::jsonb::int", "'\"x\"'::jsonb::int", "'true'::jsonb::bool", "'12'::jsonb::numeric", "true::varchar", "12::oid", "-1::oid",
+    "1::numeric(3,1)", "99.95::numeric(3,1)", "'abc'::bytea::text", "1::interval", "'x'::name", "CAST(3.7 AS integer)",
+    "CAST('2024-01-01' AS date)", "3.7::smallint", "70000::smallint", "'1.5e3'::numeric", "'0.1'::float4", "(0.1::float4 * 3)",
+  ],
+  strings: [
+    "length('héllo')", "char_length('abc')", "octet_length('é')", "lower('ABC')", "upper('abc')", "substr('hello', 2, 3)", "substr('hello', 0, 2)",
+    "substr('hello', 3)", "substring('hello' from 2 for 3)", "substring('hello' from 3)", "substring('hello' for 2)", "substr('x', 1, -1)",
+    "position('l' in 'hello')", "strpos('hello', 'z')", "replace('aXbXc', 'X', '--')", "trim('  a  ')", "trim(both 'x' from 'xxaxx')",
+    "trim(leading from '  a  ')", "trim(trailing 'x' from 'xxaxx')", "ltrim('  a')", "rtrim('a  ')", "btrim('xyaxy', 'xy')", "lpad('5', 3, '0')",
+    "lpad('hello', 3)", "rpad('ab', 5, 'xy')", "rpad('ab', 4)", "concat('a', 1, NULL, true, 2.50)", "concat_ws('-', 'a', NULL, 'b', 3)",
+    "concat_ws(NULL, 'a')", "'a' || 'b'", "'a' || 1", "1 || 'a'", "'a' || NULL", "'x' || 1.50 || true", "left('hello', 2)", "left('hello', -2)",
+    "right('hello', 2)", "right('hello', -2)", "repeat('ab', 3)", "repeat('ab', -1)", "reverse('abc')", "split_part('a,b,c', ',', 2)",
+    "split_part('a,b,c', ',', 5)", "split_part('a,b,c', ',', -1)", "starts_with('hello', 'he')", "initcap('hello wORLD-foo bar')",
+    "md5('abc')", "ascii('A')", "chr(65)", "translate('hello', 'el', 'ip')", "quote_ident('Foo')", "quote_literal('it''s')", "to_hex(255)",
+    "'abc' LIKE 'a%'", "'abc' LIKE 'a_c'", "'abc' LIKE 'A%'", "'abc' ILIKE 'A%'", "'abc' NOT LIKE 'a%'", "'a%c' LIKE 'a\\%c'",
+    "'a%c' LIKE 'a!%c' ESCAPE '!'", "'abc' LIKE 'abc\\'", "'ab' NOT ILIKE 'AB'", "'a.c' LIKE 'a.c'", "'abc' ~ 'b+'", "'abc' ~* 'B'",
+    "'abc' !~ 'z'", "regexp_replace('hello world', 'o', '0')", "regexp_replace('hello world', 'o', '0', 'g')",
+    "regexp_replace('abc', '(b)', '[\\1]')", "'abc' < 'abd'", "'abc' = 'abc '", "'abc'::char(5) = 'abc'", "length('abc'::char(5))",
+    "upper(NULL)", "length(1234)", "lower(12)",
+  ],
+  math: [
+    'abs(-5)', 'abs(-5.5)', 'abs(-2147483648)', 'abs(-1.5::float8)', 'ceil(1.2)', 'ceil(-1.2)', 'ceiling(1.2::float8)', 'floor(-1.5)',
+    'floor(1.5::float8)', 'round(2.5)', 'round(-2.5)', 'round(2.5::float8)', 'round(3.5::float8)', 'round(5)', 'round(1.2345, 2)',
+    'round(1234.5, -2)', 'round(1.5::float8)', 'trunc(1.99)', 'trunc(-1.99, 1)', 'trunc(1.99::float8)', 'sqrt(16)', 'sqrt(2)',
+    'sqrt(2::numeric)', 'sqrt(-1)', 'sqrt(100.0)', 'power(2, 10)', 'power(2.0, 10)', 'power(2, -1)', 'power(0, -1)', 'power(-8, 1.0/3)',
+    'exp(1)', 'exp(1.0)', 'ln(10)', 'ln(10.0)', 'ln(0)', 'ln(-1)', 'log(100)', 'log(100.0)', 'log(2, 8)', 'log10(1000)', 'mod(10, 3)',
+    'mod(-10, 3)', 'mod(10.5, 3)', 'mod(10, 0)', 'div(10.5, 3)', 'sign(-3)', 'sign(0.0)', 'sign(2.5::float8)', 'pi()', 'degrees(pi())',
+    'radians(180)', 'sin(0)', 'cos(0)', 'atan2(1, 1)', 'gcd(12, 18)', 'exp(1000)', '2.0 ^ 3', '(-2) ^ 2', 'random() < 1',
+  ],
+  datetime: [
+    "date '2024-01-31' + 1", "date '2024-03-01' - 1", "date '2024-03-01' - date '2024-01-01'", "1 + date '2024-01-01'",
+    "date '2024-01-31' + interval '1 month'", "date '2024-01-01' - interval '1 day'", "timestamp '2024-01-31 10:00' + interval '1 month'",
+    "timestamp '2024-02-29 10:00' + interval '1 year'", "timestamp '2024-01-01 00:00' - interval '1 hour 30 minutes'",
+    "timestamp '2024-01-03 12:00' - timestamp '2024-01-01 00:00'", "timestamp '2024-01-01' - timestamp '2024-01-03 12:00'",
+    "timestamptz '2024-01-01 00:00+00' + interval '1 day'", "timestamptz '2024-03-01 00:00+00' - timestamptz '2024-01-01 00:00+00'",
+    "interval '1 day' + interval '3 hours'", "interval '1 day' - interval '3 hours'", "- interval '1 day'", "interval '1 hour' * 2.5",
+    "interval '1 month' * 1.5", "interval '1 day' / 4", "interval '1 day' / 0", "3 * interval '1 minute'", "interval '1 year 2 mons' * 0.3",
+    "date_trunc('month', timestamp '2024-05-17 13:14:15')", "date_trunc('year', timestamp '2024-05-17 13:14:15')",
+    "date_trunc('hour', timestamp '2024-05-17 13:14:15.5')", "date_trunc('week', timestamp '2024-05-17 13:14:15')",
+    "date_trunc('quarter', timestamp '2024-05-17')", "date_trunc('day', timestamptz '2024-05-17 13:14:15+00')",
+    "date_trunc('second', timestamp '2024-05-17 13:14:15.75')", "date_trunc('decade', timestamp '2024-05-17')", "date_trunc('century', timestamp '2024-05-17')",
+    "date_trunc('hour', interval '1 day 5 hours 30 minutes')", "date_trunc('bogus', timestamp '2024-05-17')",
+    "extract(year from timestamp '2024-05-17 13:14:15.5')", "extract(month from date '2024-05-17')", "extract(second from timestamp '2024-05-17 13:14:15.5')",
+    "extract(epoch from timestamp '2024-05-17 13:14:15.5')", "extract(epoch from date '2024-05-17')", "extract(dow from date '2024-05-19')",
+    "extract(isodow from date '2024-05-19')", "extract(doy from date '2024-05-17')", "extract(week from date '2024-01-01')", "extract(quarter from date '2024-05-17')",
+    "extract(milliseconds from timestamp '2024-05-17 13:14:15.5')", "extract(microseconds from timestamp '2024-05-17 13:14:15.5')",
+    "extract(hour from interval '1 day 5 hours')", "extract(epoch from interval '1 day 5 hours')", "extract(epoch from interval '1 year')",
+    "extract(day from interval '40 days')", "extract(century from date '2024-05-17')", "extract(timezone from timestamptz '2024-05-17 00:00+00')",
+    "extract(hour from date '2024-05-17')", "date_part('year', timestamp '2024-05-17')", "date_part('epoch', timestamp '2024-05-17 00:00:00.25')",
+    "date_part('day', date '2024-05-17')", "date_bin(interval '15 minutes', timestamp '2024-05-17 13:14:15', timestamp '2024-01-01')",
+    "date_bin(interval '1 hour', timestamptz '2024-05-17 13:14:15+00', timestamptz '2024-01-01 00:30+00')",
+    "date_bin(interval '1 month', timestamp '2024-05-17', timestamp '2024-01-01')",
+    "age(timestamp '2024-05-17', timestamp '2023-01-20 10:00')", "age(timestamp '2023-01-20', timestamp '2024-05-17 10:00')",
+    "make_date(2024, 2, 29)", "make_date(2023, 2, 29)", "make_timestamp(2024, 1, 2, 3, 4, 5.5)", "to_timestamp(0)", "to_timestamp(1700000000.5)",
+    "timestamp '2024-05-17 10:00' AT TIME ZONE 'UTC'", "timestamptz '2024-05-17 10:00+00' AT TIME ZONE 'America/New_York'",
+    "timestamptz '2024-05-17 10:00+00' AT TIME ZONE 'Asia/Kolkata'", "justify_hours(interval '50 hours')", "justify_days(interval '35 days')",
+    "isfinite(date 'infinity')", "timestamp 'infinity' > timestamp '2024-01-01'", "date '2024-01-01' = timestamp '2024-01-01'",
+    "timestamp '2024-01-01 10:00' = timestamptz '2024-01-01 10:00+00'", "interval '1 day' = interval '24 hours'", "interval '1 month' > interval '29 days'",
+    "'2024-01-01'::date + '1 day'::interval", "timestamp '294276-12-31 23:59:59' + interval '1 day'", "date '2024-01-01' + 2147483647",
+  ],
+  json: [
+    "'{\"a\":1,\"b\":\"x\"}'::jsonb -> 'a'", "'{\"a\":1,\"b\":\"x\"}'::jsonb ->> 'b'", "'{\"a\":1}'::jsonb -> 'z'", "'[1,2,3]'::jsonb -> 1",
+    "'[1,2,3]'::jsonb -> -1", "'[1,2,3]'::jsonb ->> 5", "'{\"a\":{\"b\":[10,20]}}'::jsonb #> '{a,b,1}'", "'{\"a\":{\"b\":[10,20]}}'::jsonb #>> '{a,b}'",
+    "'{\"a\":null}'::jsonb ->> 'a'", "'{\"a\":null}'::jsonb -> 'a'", "jsonb_typeof('[1]'::jsonb)", "jsonb_typeof('1.5'::jsonb)", "jsonb_typeof('null')",
+    "to_jsonb(1)", "to_jsonb('x'::text)", "to_jsonb(1.50)", "to_jsonb(true)", "to_jsonb(timestamp '2024-01-02 03:04:05')", "to_jsonb(NULL::int)",
+    "jsonb_build_object('b', 1, 'a', 'x', 'c', NULL)", "jsonb_build_array(1, 'a', NULL, 2.5)", "'{\"a\":1}'::jsonb @> '{\"a\":1}'",
+    "'{\"a\":1,\"b\":2}'::jsonb @> '{\"b\":3}'", "'{\"a\":1}'::jsonb ? 'a'", "'[\"a\",\"b\"]'::jsonb ? 'b'", "'{\"a\":1}'::jsonb || '{\"b\":2}'",
+    "'{\"a\":1}'::json -> 'a'", "'{\"a\":\"x\"}'::json ->> 'a'", "jsonb_array_length('[1,2,3]')", "'{\"a\":1.0}'::jsonb = '{\"a\":1}'::jsonb",
+    "'{\"a\":[1,2]}'::jsonb -> 'a' -> 0", "jsonb_extract_path_text('{\"a\":{\"b\":\"c\"}}', 'a', 'b')", "'not json'::jsonb",
+  ],
+  system: [
+    "current_schema()", "current_setting('TimeZone')", "current_setting('nope')", "current_setting('nope', true)",
+    "pg_backend_pid() > 0", "1 = 1 AND version() LIKE 'PostgreSQL 15%'",
+  ],
+  errors: [
+    "foo(1)", "length(1, 2, 3)", "'abc' - 1", "1::nonexistent", "NOT 1", "1 AND 2", "CASE WHEN 1 THEN 1 END", "date '2024-01-01' + 1.5",
+    "'a'::int + 'b'", "true + 1", "interval '1 day' + 1", "1 || 2", "-'abc'", "'x' = 1", "substr(1)",
+  ],
+};
+
+for (const [group, exprs] of Object.entries(groups)) {
+  test(`expressions: ${group}`, async () => {
+    const failures: string[] = [];
+    for (const expr of exprs) {
+      const sql = `SELECT ${expr}`;
+      const expected = await oracle.value(sql);
+      const actual = evalSql(sql);
+      const same = expected.ok
+        ? actual.ok && actual.text === expected.text && actual.typeOid === expected.typeOid
+        : !actual.ok && actual.code === expected.code;
+      if (!same) failures.push(`${sql}\n    postgres: ${JSON.stringify(expected)}\n    eddy:     ${JSON.stringify(actual)}`);
+    }
+    assert.equal(failures.length, 0, `${failures.length} of ${exprs.length} differ:\n  ${failures.join('\n  ')}`);
+  });
+}
