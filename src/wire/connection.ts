@@ -98,11 +98,10 @@ export class Connection implements WireContext {
     });
   }
 
-  sendSessionMessages(): void {
+  sendNotices(): void {
     for (const n of this.session.takeNotices()) {
       this.writer.noticeResponse({ severity: n.severity, code: n.code, message: n.message });
     }
-    for (const [name, value] of this.session.takeParameterChanges()) this.parameterStatus(name, value);
   }
 
   reportError(err: unknown, positionOffset: number): void {
@@ -111,7 +110,7 @@ export class Connection implements WireContext {
     if (!(err instanceof SqlError)) this.logInternal(err);
     this.writer.errorResponse(errorFields(e));
     this.session.onError(e);
-    this.sendSessionMessages();
+    this.sendNotices();
   }
 
   onDisconnect(stop: () => void): () => void {
@@ -263,7 +262,9 @@ export class Connection implements WireContext {
     await this.flush();
   }
 
+  /** Like PostgreSQL, changed parameters are reported just before ReadyForQuery. */
   private readyForQuery(): void {
+    for (const [name, value] of this.session.takeParameterChanges()) this.parameterStatus(name, value);
     const status = this.session.transactionStatus();
     if (status === 'I') this.extended.endOfTransaction();
     this.writer.readyForQuery(status);

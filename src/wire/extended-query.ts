@@ -111,14 +111,17 @@ export class ExtendedQuery {
       return;
     }
     try {
-      portal.run ??= new ResultRun(this.ctx, await this.ctx.session.execute(prepared, portal.params), portal.formats);
+      if (!portal.run) {
+        portal.run = new ResultRun(this.ctx, await this.ctx.session.execute(prepared, portal.params), portal.formats);
+        this.ctx.sendNotices();
+      }
       await portal.run.run(maxRows);
     } catch (err) {
       // A portal whose execution failed cannot be resumed.
       this.closePortal(portalName);
       throw shiftPosition(err, prepared.statement.offset);
     }
-    this.ctx.sendSessionMessages();
+    this.ctx.sendNotices();
   }
 
   close(body: Buffer): void {

@@ -24,11 +24,12 @@ export async function runSimpleQuery(ctx: WireContext, sql: string): Promise<voi
     try {
       const prepared = session.prepare(statement, []);
       const result = await session.execute(prepared, []);
+      ctx.sendNotices();
       const textFormats = result.kind === 'rows' ? result.columns.map(() => 0 as const) : [];
       run = new ResultRun(ctx, result, textFormats);
       if (result.kind === 'rows') writer.rowDescription(result.columns, textFormats);
       await run.run(0);
-      ctx.sendSessionMessages();
+      ctx.sendNotices();
     } catch (err) {
       ctx.reportError(err, statement.offset);
       return;

@@ -15,8 +15,8 @@ export interface WireContext {
   nextFrame(): Promise<Frame | null>;
   /** Sends what is buffered and waits while the client is not reading. */
   flush(): Promise<void>;
-  /** Sends the NoticeResponse and ParameterStatus messages the session has queued. */
-  sendSessionMessages(): void;
+  /** Sends the NoticeResponses the session has queued (they precede the statement's CommandComplete). */
+  sendNotices(): void;
   /**
    * Sends an ErrorResponse for a failed statement (positions in the statement's own text are
    * shifted by `positionOffset` into the query string) and tells the session. Rethrows FATAL

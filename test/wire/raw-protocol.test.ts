@@ -295,6 +295,14 @@ test('inside a transaction block a named portal outlives Sync and resumes', asyn
   c.send(serialize.end());
 });
 
+test('NoticeResponse precedes the statement\'s CommandComplete', async () => {
+  const replies = await simpleQuery('DROP TABLE IF EXISTS no_such_table_here');
+  assert.deepEqual(names(replies), ['notice', 'commandComplete', 'readyForQuery']);
+  assert.equal(replies[0]!.severity, 'NOTICE');
+  assert.equal(replies[0]!.code, '00000');
+  assert.match(String(replies[0]!.message), /no_such_table_here/);
+});
+
 test('SSLRequest is answered N and the startup goes on in plain text', async () => {
   const c = await RawClient.connect(eddy.port);
   c.send(serialize.requestSsl());
