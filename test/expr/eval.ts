@@ -18,7 +18,9 @@ const noColumns: Scope = {
   },
 };
 
-export type EddyResult = { ok: true; text: string | null; typeOid: number } | { ok: false; code: string; message: string };
+export type EddyResult =
+  | { ok: true; text: string | null; typeOid: number; paramTypes: string[] }
+  | { ok: false; code: string; message: string };
 
 export function evalSql(sql: string, opts: { params?: Value[]; settings?: Record<string, string>; fold?: boolean } = {}): EddyResult {
   try {
@@ -32,7 +34,8 @@ export function evalSql(sql: string, opts: { params?: Value[]; settings?: Record
     const settings = { timezone: 'UTC', ...opts.settings };
     const env: EvalEnv = { params: opts.params ?? [], setting: (n) => settings[n as keyof typeof settings], now: Date.now() * 1000 };
     const value = compileExpr(expr)([], env);
-    return { ok: true, text: value === null ? null : formatValue(expr.type, value, { timeZone: settings.timezone }), typeOid: expr.type.oid };
+    const text = value === null ? null : formatValue(expr.type, value, { timeZone: settings.timezone });
+    return { ok: true, text, typeOid: expr.type.oid, paramTypes: params.resolved().map((t) => t.name) };
   } catch (err) {
     if (err instanceof SqlError) return { ok: false, code: err.code, message: err.message };
     throw err;

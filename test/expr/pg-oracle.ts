@@ -25,7 +25,7 @@ export async function startOracle(): Promise<Oracle> {
     async value(sql, params = []) {
       try {
         const r = await client.query({ text: sql, values: params, rowMode: 'array' });
-        return { ok: true, text: (r.rows[0]?.[0] ?? null) as string | null, typeOid: r.fields[0]!.dataTypeID };
+        return { ok: true, text: (r.rows[0]?.[0] ?? null) as string | null, typeOid: r.fields[0]?.dataTypeID ?? 0 };
       } catch (err) {
         const e = err as { code?: string; message: string };
         if (!e.code) throw err;
