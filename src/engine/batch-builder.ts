@@ -6,8 +6,9 @@
 import type { Batch, Change, Row } from './batch.js';
 import { rowKey } from '../types/compare.js';
 
+/** A change being summed; handed out as the Change itself once finished (no copy). */
 interface Slot {
-  row: Row;
+  readonly row: Row;
   diff: number;
 }
 
@@ -34,7 +35,7 @@ export class BatchBuilder {
   /** The consolidated batch; the builder is empty afterwards. */
   finish(): Batch {
     const out: Change[] = [];
-    for (const slot of this.slots.values()) if (slot.diff !== 0) out.push({ row: slot.row, diff: slot.diff });
+    for (const slot of this.slots.values()) if (slot.diff !== 0) out.push(slot);
     this.slots.clear();
     return out;
   }

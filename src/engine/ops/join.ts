@@ -13,6 +13,22 @@ import type { KeyFn, Operator } from '../operator.js';
 import { rowKey } from '../../types/compare.js';
 import { joinKey, KeyedIndex } from './keyed-index.js';
 
+/** Where output changes go: a consolidating BatchBuilder, or straight into a batch. */
+interface Emitter {
+  add(row: Row, diff: number): void;
+  finish(): Batch;
+}
+
+class DirectEmitter implements Emitter {
+  private readonly out: Change[] = [];
+  add(row: Row, diff: number): void {
+    this.out.push({ row, diff });
+  }
+  finish(): Batch {
+    return this.out;
+  }
+}
+
 export type JoinKind = 'inner' | 'left' | 'right' | 'full';
 
 export interface JoinSpec {
@@ -52,7 +68,11 @@ export class JoinOp implements Operator {
   }
 
   step([leftChanges, rightChanges]: Batch[]): Batch {
-    const out = new BatchBuilder();
+    // An inner join fed by one side only emits distinct pairs (distinct input rows times distinct
+    // indexed rows), so the output needs no consolidation: the common case of facts streaming
+    // against a slowly changing table skips hashing every output row.
+    const direct = this.spec.kind === 'inner' && (leftChanges.length === 0 || rightChanges.length === 0);
+    const out: Emitter = direct ? new DirectEmitter() : new BatchBuilder();
     this.apply(leftChanges, this.left, this.right, out);
     this.apply(rightChanges, this.right, this.left, out);
     return out.finish();
@@ -71,7 +91,7 @@ export class JoinOp implements Operator {
   }
 
   /** Applies one side's changes against the other side's current index, emitting the output change. */
-  private apply(changes: Change[], self: SideView, other: SideView, out: BatchBuilder): void {
+  private apply(changes: Change[], self: SideView, other: SideView, out: Emitter): void {
     const residual = this.spec.residual;
     for (const { row, diff } of changes) {
       const key = joinKey(self.key(row));
