@@ -113,6 +113,11 @@ test('simple query: the statements after an error do not run; empty query', asyn
   const replies = await simpleQuery('SELECT 1; SELECT 1/0; SELECT 3');
   assert.deepEqual(names(replies), ['rowDescription', 'dataRow', 'commandComplete', 'error', 'readyForQuery']);
   assert.equal(replies[3]!.code, '22012');
+  // A position in a later statement counts from the start of the whole query string.
+  const located = await simpleQuery('SELECT 1;  SELECT nope_col');
+  const error = located.find((m) => m.name === 'error')!;
+  assert.equal(error.code, '42703');
+  assert.equal(error.position, String('SELECT 1;  SELECT '.length + 1));
   assert.deepEqual(names(await simpleQuery('')), ['emptyQuery', 'readyForQuery']);
   assert.deepEqual(names(await simpleQuery(' ; ')), ['emptyQuery', 'readyForQuery']);
 });
