@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { spawnDaemon, type Daemon } from './daemon.js';
-import { KAFKA_VERSION, LOCAL_HOST, type KafkaSettings } from './settings.js';
+import { KAFKA_VERSION, LOCAL_HOST, POM_PATH, type KafkaSettings } from './settings.js';
 
 const execFileAsync = promisify(execFile);
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
@@ -52,7 +52,7 @@ export async function ensureJars(settings: KafkaSettings): Promise<boolean> {
       'mvn',
       [
         '-q', '-B',
-        '-f', join(SCRIPT_DIR, 'pom.xml'),
+        '-f', POM_PATH,
         'dependency:copy-dependencies',
         `-Dkafka.version=${KAFKA_VERSION}`,
         '-DincludeScope=runtime',

@@ -1,13 +1,23 @@
 // Where the local Kafka broker and schema registry live: versions, ports, directories.
 // Everything can be moved with environment variables so that two checkouts (or CI and a
 // developer) can run side by side on one machine.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Kept in step with <kafka.version> in pom.xml (passed to Maven with -Dkafka.version). */
 export const KAFKA_VERSION = '4.1.1';
 
 export const LOCAL_HOST = '127.0.0.1';
+
+export const POM_PATH = join(dirname(fileURLToPath(import.meta.url)), 'pom.xml');
+
+/** Names the jar cache after the pom's content, so a changed dependency list fetches anew. */
+function pomDigest(): string {
+  return createHash('sha256').update(readFileSync(POM_PATH)).digest('hex').slice(0, 12);
+}
 
 export interface KafkaSettings {
   /** Client listener, KAFKA_PORT (default 9092). */
@@ -39,7 +49,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): KafkaSetting
     controllerPort: portFrom(env, 'KAFKA_CONTROLLER_PORT', kafkaPort + 1),
     registryPort: portFrom(env, 'SCHEMA_REGISTRY_PORT', 8081),
     stateDir: env.EDDY_KAFKA_STATE_DIR || join(tmpdir(), `eddy-kafka-${kafkaPort}`),
-    jarDir: join(homedir(), '.cache', 'eddy', `kafka-${KAFKA_VERSION}`, 'libs'),
+    jarDir: join(homedir(), '.cache', 'eddy', `kafka-${KAFKA_VERSION}-${pomDigest()}`, 'libs'),
   };
 }
 
