@@ -34,11 +34,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       database,
       async close() {
         await wire.close();
-        database.close();
+        await database.close();
       },
     };
   } catch (err) {
-    database.close();
+    await database.close();
     throw err;
   }
 }

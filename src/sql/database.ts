@@ -8,7 +8,8 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import { CatalogStore, type ObjectKind } from '../catalog/store.js';
 import { TableData, type TableChange } from '../catalog/table.js';
 import type { RelationColumn, RelationResolver, ResolvedRelation, TableType } from '../planner/catalog-api.js';
-import { Dataflow } from '../engine/dataflow.js';
+import { Dataflow, type InputNode } from '../engine/dataflow.js';
+import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
 
 interface RelationBase {
@@ -40,24 +41,46 @@ export interface MaterializedViewRelation extends RelationBase {
   explain: string;
 }
 
-export type Relation = TableRelation | ViewRelation | MaterializedViewRelation;
+/** What a running source (a Kafka consumer, a time table's timer) offers the database. */
+export interface SourceRuntime {
+  /** One row of SHOW SOURCES beyond the name: type, topic, table type, status, messages, errors, lag. */
+  status(): { type: string; topic: string | null; status: string; messages: number; errors: number; lag: number | null };
+  /** Stops reading (DROP SOURCE, shutdown). */
+  stop(): Promise<void>;
+}
+
+export interface SourceRelation extends RelationBase {
+  kind: 'source';
+  node: InputNode;
+  tableType: TableType;
+  runtime: SourceRuntime;
+}
+
+export type Relation = TableRelation | ViewRelation | MaterializedViewRelation | SourceRelation;
 
 const KIND_WORDS: Record<Relation['kind'], string> = {
   table: 'table',
   view: 'view',
   'materialized-view': 'materialized view',
+  source: 'source',
 };
 
 export class Database {
   readonly relations = new Map<string, Relation>();
   readonly dataflow = new Dataflow();
+  /** Runs an update cycle as soon as sources have pushed input (tables run theirs synchronously). */
+  readonly scheduler: Scheduler;
   /** True while stored definitions are replayed at open: handlers then skip writing them again. */
   replaying = false;
 
   private constructor(
     readonly store: CatalogStore,
     readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.scheduler = new Scheduler(this.dataflow, {
+      onError: (err) => log(`update cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    });
+  }
 
   static async open(dataDir: string, log: (line: string) => void): Promise<Database> {
     const db = new Database(new CatalogStore(dataDir), log);
@@ -154,17 +177,14 @@ export class Database {
       case 'table':
         return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node };
       case 'materialized-view':
-        return { kind: 'materialized-view', name: rel.name, columns: rel.columns, tableType: rel.tableType, node };
+      case 'source':
+        return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node };
       case 'view':
         return { kind: 'view', name: rel.name, columns: rel.columns, query: rel.query };
     }
   }
 
   /** The rows a relation holds now (a view's are computed by planning it, not here). */
-  currentRows(rel: TableRelation | MaterializedViewRelation): Row[] {
-    return rel.kind === 'table' ? [...rel.data.rows.values()] : rel.arrangement.rows();
-  }
-
   /**
    * Commits changes to tables: checks constraints, writes SQLite, updates memory, and runs one
    * update cycle so every materialized view reflects them before the statement completes.
@@ -214,6 +234,7 @@ export class Database {
     }
     const dropped: string[] = [];
     for (const d of direct) if (this.relations.has(d.name)) dropped.push(...this.drop(d.name, true));
+    if (rel.kind === 'source') void rel.runtime.stop().catch((err) => this.log(`stopping source ${name}: ${String(err)}`));
     if (rel.kind !== 'view') this.dataflow.remove(rel.node);
     this.store.removeObject(rel.id);
     this.relations.delete(name);
@@ -221,7 +242,11 @@ export class Database {
     return dropped;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    this.scheduler.stop();
+    for (const rel of this.relations.values()) {
+      if (rel.kind === 'source') await rel.runtime.stop().catch(() => {});
+    }
     this.store.close();
   }
 }
