@@ -143,7 +143,11 @@ export class QueryBinder {
   }
 
   /** Binds a whole query (SelectStmt body: SELECT, VALUES or a set operation). */
-  bindQuery(stmt: any, outer: FromScope | null, ctes: CteEnv = new Map()): BoundQuery {
+  /**
+   * `setOperand`: the query is an arm of UNION/INTERSECT/EXCEPT, whose untyped literals stay
+   * unknown until the set operation picks the column types (as in PostgreSQL).
+   */
+  bindQuery(stmt: any, outer: FromScope | null, ctes: CteEnv = new Map(), setOperand = false): BoundQuery {
     const env = this.withCtes(stmt.withClause, ctes);
     if (stmt.op && stmt.op !== 'SETOP_NONE') return this.bindSetOperation(stmt, env);
     if (stmt.valuesLists) return this.bindValues(stmt);
@@ -151,7 +155,7 @@ export class QueryBinder {
     if (level.correlated.length > 0) {
       throw unsupported('a correlated subquery outside of WHERE, IN, EXISTS or a scalar subquery', exprLocation(stmt.whereClause));
     }
-    return this.finishSelect(stmt, level.level);
+    return this.finishSelect(stmt, level.level, setOperand);
   }
 
   /** A bound query as a relation: ORDER BY ... LIMIT becomes a top-K, ORDER BY alone is dropped. */
@@ -449,7 +453,7 @@ export class QueryBinder {
     return -1;
   }
 
-  finishSelect(stmt: any, level: Level): BoundQuery {
+  finishSelect(stmt: any, level: Level, setOperand = false): BoundQuery {
     const outerRefsBefore = level.scope.outerRefs;
     let targets = this.bindTargets(stmt, level);
     const groupKey = this.bindGroupBy(stmt, level, targets);
@@ -482,6 +486,10 @@ export class QueryBinder {
       targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
     }
 
+    if (!setOperand) {
+      // An untyped literal in the result is text: SELECT 'x' has a text column.
+      targets = targets.map((t) => (t.expr.type.oid === T.unknown.oid ? { ...t, expr: coerce(t.expr, T.text) } : t));
+    }
     // Project the visible columns, then whatever ORDER BY / DISTINCT ON needs beyond them.
     const exprs = targets.map((t) => t.expr);
     const slot = (e: Expr): number => {
@@ -629,18 +637,20 @@ export class QueryBinder {
 
   private bindSetOperation(stmt: any, ctes: CteEnv): BoundQuery {
     const kinds: Record<string, SetOpKind> = { SETOP_UNION: 'union', SETOP_INTERSECT: 'intersect', SETOP_EXCEPT: 'except' };
-    const left = this.asRelation(this.bindQuery(stmt.larg, null, ctes));
-    const right = this.asRelation(this.bindQuery(stmt.rarg, null, ctes));
+    const left = this.asRelation(this.bindQuery(stmt.larg, null, ctes, true));
+    const right = this.asRelation(this.bindQuery(stmt.rarg, null, ctes, true));
     const opName = kinds[stmt.op]!.toUpperCase();
     if (left.columns.length !== right.columns.length) {
       throw new SqlError(SQLSTATE.syntaxError, `each ${opName} query must have the same number of columns`);
     }
     const types = left.columns.map((c, i) => resolveUnknown(commonType([c.type, right.columns[i]!.type], opName)));
     const columns = left.columns.map((c, i) => ({ name: c.name, type: types[i]!, typmod: c.type.oid === types[i]!.oid && c.typmod === right.columns[i]!.typmod ? c.typmod : -1 }));
-    const conform = (p: LogicalPlan): LogicalPlan =>
-      p.columns.every((c, i) => c.type.oid === types[i]!.oid)
-        ? p
-        : projectNode(p, p.columns.map((c, i) => coerce(column(i, c.type), types[i]!)), columns);
+    // Casting the arm's own expressions (not its output columns) lets untyped literals take the type.
+    const conform = (p: LogicalPlan): LogicalPlan => {
+      if (p.columns.every((c, i) => c.type.oid === types[i]!.oid)) return p;
+      if (p.op === 'project') return projectNode(p.input, p.exprs.map((e, i) => coerce(e, types[i]!)), columns);
+      return projectNode(p, p.columns.map((c, i) => coerce(column(i, c.type), types[i]!)), columns);
+    };
     const plan = setOpNode(kinds[stmt.op]!, !!stmt.all, conform(left), conform(right), columns);
     return this.orderOutputs(stmt, plan);
   }

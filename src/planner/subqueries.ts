@@ -3,6 +3,8 @@
  * - `[NOT] EXISTS (...)`, `x [NOT] IN (...)` as WHERE conjuncts become semi / anti joins; a
  *   correlated subquery's `outer = inner` conjuncts become join keys, its other correlated
  *   conjuncts the join's residual condition;
+ * - EXISTS, IN, op ANY / ALL anywhere else become left joins with per-key counts (and min/max),
+ *   from which a CASE computes SQL's three-valued answer;
  * - a scalar subquery `(SELECT ...)` becomes a left join with its result, grouped by the
  *   correlation keys (so each outer row meets at most one row), with a guard that raises 21000
  *   when a key has more than one row, and, for aggregates, the value an aggregate takes over no
@@ -12,10 +14,10 @@
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type Value } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
-import { coerce, commonType } from './bind-expr.js';
+import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
-import { aggregateNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
-import { column, columnsUsed, conjunction, equalityOperands, remapColumns, transformExpr } from './expr-utils.js';
+import { aggregateNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
+import { column, columnsUsed, conjunction, constBool, equalityOperands, remapColumns, transformExpr } from './expr-utils.js';
 import { unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
 
 /** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
@@ -71,14 +73,118 @@ export class SubqueryPlanner {
 
   /** The binder's subLink hook: a subquery anywhere else in an expression. */
   expression(link: any, level: Level, clause: string): Expr {
-    if (link.subLinkType !== 'EXPR_SUBLINK') {
-      const what = link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : link.subLinkType === 'ANY_SUBLINK' ? 'IN / ANY' : link.subLinkType.replace('_SUBLINK', '');
-      throw unsupported(`${what} subqueries other than as a top-level WHERE condition`, link.location);
-    }
     if (!['WHERE', 'select', 'ORDER BY', 'HAVING', 'DISTINCT ON'].includes(clause)) {
       throw unsupported(`subqueries in ${clause}`, link.location);
     }
-    return this.scalar(link, level);
+    switch (link.subLinkType) {
+      case 'EXPR_SUBLINK':
+        return this.scalar(link, level);
+      case 'EXISTS_SUBLINK':
+        return this.existsValue(link, level);
+      case 'ANY_SUBLINK':
+      case 'ALL_SUBLINK':
+        return this.quantifiedValue(link, level);
+      default:
+        throw unsupported(`${link.subLinkType.replace('_SUBLINK', '')} subqueries`, link.location);
+    }
+  }
+
+  /** EXISTS (...) as a value: a left join with the row count (per correlation key). */
+  private existsValue(link: any, level: Level): Expr {
+    const { query, corr } = this.analyze(link.subselect.SelectStmt, level);
+    if (!corr) {
+      const counted = aggregateNode(this.binder.asRelation(query), [], [COUNT_STAR], [{ name: 'count', type: T.int8, typmod: -1 }], 'general');
+      const base = this.joinOnto(level, counted, [], 0);
+      return bindOperator('>', [column(base, T.int8), int8(0)]);
+    }
+    if (corr.residual.length > 0) {
+      throw unsupported('EXISTS with correlated conditions other than equalities, except as a top-level WHERE condition', link.location);
+    }
+    const keys = corr.innerKey;
+    const perKey = aggregateNode(corr.inner.plan, keys, [COUNT_STAR], [...keyColumns(keys), { name: 'count', type: T.int8, typmod: -1 }], 'general');
+    const base = this.joinOnto(level, perKey, corr.outerKey, keys.length);
+    return { kind: 'isnotnull', arg: column(base + keys.length, T.int8), type: T.bool };
+  }
+
+  /**
+   * x IN / NOT IN / op ANY / op ALL (subquery) as a value, with SQL's three-valued result: per
+   * (correlation key) the subquery's row count, NULL count and (for ordering operators) its
+   * min and max decide, plus for IN whether x itself is among the values.
+   */
+  private quantifiedValue(link: any, level: Level): Expr {
+    const all = link.subLinkType === 'ALL_SUBLINK';
+    const op = link.operName ? link.operName[link.operName.length - 1].String.sval : '=';
+    const membership = (!all && op === '=') || (all && op === '<>');
+    const ordering = ['<', '<=', '>', '>='].includes(op);
+    if (!membership && !ordering) throw unsupported(`${op} ${all ? 'ALL' : 'ANY'} (subquery)`, link.location);
+    if (link.testexpr.RowExpr) throw unsupported('row-valued IN (subquery) except as a top-level WHERE condition', link.location);
+    const x0 = this.binder.bind(link.testexpr, level, 'WHERE');
+    const stmt = link.subselect.SelectStmt;
+    const { query, corr } = this.analyze(stmt, level);
+    let rows: LogicalPlan;
+    let keys: Expr[] = [];
+    let outerKey: Expr[] = [];
+    if (!corr) {
+      rows = this.binder.asRelation(query);
+      if (rows.columns.length !== 1) throw subqueryWidth(link, rows.columns.length > 1);
+    } else {
+      if (!membership) throw unsupported(`a correlated ${op} ${all ? 'ALL' : 'ANY'} (subquery)`, link.location);
+      if (corr.residual.length > 0) {
+        throw unsupported('IN with correlated conditions other than equalities, except as a top-level WHERE condition', link.location);
+      }
+      const targets = this.localTargets(stmt, corr.inner, link);
+      if (targets.length !== 1) throw subqueryWidth(link, targets.length > 1);
+      keys = corr.innerKey;
+      outerKey = corr.outerKey;
+      rows = projectNode(corr.inner.plan, [...keys, targets[0]!.expr], [...keyColumns(keys), { name: 'y', type: targets[0]!.expr.type, typmod: -1 }]);
+    }
+    const k = keys.length;
+    const keyCols = keys.map((key, i) => column(i, key.type));
+    const [[x], [y]] = keyPairs([x0], [column(k, rows.columns[k]!.type)]);
+    const yIsNull: Expr = { kind: 'isnull', arg: y!, type: T.bool };
+    const stats: AggCall[] = [COUNT_STAR, { ...COUNT_STAR, filter: yIsNull }];
+    if (ordering) stats.push(aggregate('min', y!), aggregate('max', y!));
+    const statsPlan = aggregateNode(
+      rows,
+      keyCols,
+      stats,
+      [...keyColumns(keys), ...stats.map((a) => ({ name: a.name, type: a.type, typmod: -1 }))],
+      'general',
+    );
+    const s = this.joinOnto(level, statsPlan, outerKey, k) + k;
+    const n = column(s, T.int8);
+    const nulls = column(s + 1, T.int8);
+    const none: Expr = { kind: 'or', args: [{ kind: 'isnull', arg: n, type: T.bool }, bindOperator('=', [n, int8(0)])], type: T.bool };
+    const unknownIf: Expr = { kind: 'or', args: [{ kind: 'isnull', arg: x!, type: T.bool }, bindOperator('>', [nulls, int8(0)])], type: T.bool };
+    const TRUE = constBool(true);
+    const FALSE = constBool(false);
+    const NULL: Expr = { kind: 'const', value: null, type: T.bool };
+    const decide = (whens: [Expr, Expr][], otherwise: Expr): Expr => ({
+      kind: 'case',
+      whens: whens.map(([when, then]) => ({ when, then })),
+      else: otherwise,
+      type: T.bool,
+    });
+    if (membership) {
+      const matches = aggregateNode(
+        filterNode(rows, { kind: 'isnotnull', arg: y!, type: T.bool }),
+        [...keyCols, y!],
+        [COUNT_STAR],
+        [...keyColumns(keys), { name: 'y', type: y!.type, typmod: -1 }, { name: 'count', type: T.int8, typmod: -1 }],
+        'general',
+      );
+      const m = column(this.joinOnto(level, matches, [...outerKey, x!], k + 1) + k + 1, T.int8);
+      const isIn = decide([[{ kind: 'isnotnull', arg: m, type: T.bool }, TRUE], [none, FALSE], [unknownIf, NULL]], FALSE);
+      return all ? { kind: 'not', arg: isIn, type: T.bool } : isIn;
+    }
+    // ANY passes when x beats the weakest value, ALL when it beats the strongest.
+    const min = column(s + 2, y!.type);
+    const max = column(s + 3, y!.type);
+    const greater = op[0] === '>';
+    const bound = all === greater ? max : min;
+    const beats = bindOperator(op, [x!, bound]);
+    if (all) return decide([[none, TRUE], [isNull(x!), NULL], [{ kind: 'not', arg: beats, type: T.bool }, FALSE], [unknownIf, NULL]], TRUE);
+    return decide([[none, FALSE], [isNull(x!), NULL], [beats, TRUE], [unknownIf, NULL]], FALSE);
   }
 
   private semiJoin(level: Level, link: any, testexpr: any, anti: boolean): void {
@@ -231,20 +337,47 @@ export class SubqueryPlanner {
   }
 
   /**
-   * Left-joins `right` (key columns, value[, matched]) onto the level's plan and returns the
-   * expression for the subquery's value over the widened row.
+   * Left-joins `right`, whose first `keyCount` columns match `outerKey`, onto the level's plan;
+   * returns the position of right's first column in the widened row.
    */
-  private attach(level: Level, right: LogicalPlan, outerKey: Expr[], keys: Expr[], empty: Expr, hasMarker: boolean): Expr {
+  private joinOnto(level: Level, right: LogicalPlan, outerKey: Expr[], keyCount: number): number {
     const base = level.plan.columns.length;
-    const rightKey = keys.map((k, i) => column(i, k.type));
+    const rightKey = right.columns.slice(0, keyCount).map((c, i) => column(i, c.type));
     const [lk, rk] = keyPairs(outerKey, rightKey);
     level.plan = joinNode('left', level.plan, right, lk, rk, null);
     for (let i = 0; i < right.columns.length; i++) level.subqueryColumns.add(base + i);
+    return base;
+  }
+
+  /**
+   * Joins a scalar subquery's rows (key columns, value[, matched]) and returns its value; with a
+   * `matched` marker, outer rows without a match get `empty` (what the aggregates give over no rows).
+   */
+  private attach(level: Level, right: LogicalPlan, outerKey: Expr[], keys: Expr[], empty: Expr, hasMarker: boolean): Expr {
+    const base = this.joinOnto(level, right, outerKey, keys.length);
     const value = column(base + keys.length, right.columns[keys.length]!.type);
     if (!hasMarker) return value;
     const marker = column(base + keys.length + 1, T.bool);
     return { kind: 'case', whens: [{ when: { kind: 'isnull', arg: marker, type: T.bool }, then: empty }], else: value, type: value.type };
   }
+}
+
+const COUNT_STAR: AggCall = { name: 'count', args: [], distinct: false, filter: null, orderBy: [], type: T.int8 };
+
+function aggregate(name: 'min' | 'max', arg: Expr): AggCall {
+  return { name, args: [arg], distinct: false, filter: null, orderBy: [], type: arg.type };
+}
+
+function int8(n: number): Expr {
+  return { kind: 'const', value: BigInt(n), type: T.int8 };
+}
+
+function isNull(x: Expr): Expr {
+  return { kind: 'isnull', arg: x, type: T.bool };
+}
+
+function keyColumns(keys: Expr[]): { name: string; type: Expr['type']; typmod: number }[] {
+  return keys.map((k, i) => ({ name: `key${i}`, type: k.type, typmod: -1 }));
 }
 
 /**

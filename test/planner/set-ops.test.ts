@@ -27,6 +27,11 @@ test('UNION, INTERSECT, EXCEPT with and without ALL, with type unification', () 
   assert.deepEqual(cat.read('SELECT x FROM a UNION SELECT x FROM b ORDER BY x DESC LIMIT 2'), [[4n], [3n]]);
   assert.deepEqual(cat.read('SELECT x AS y FROM a UNION SELECT x FROM b ORDER BY 1 LIMIT 1 OFFSET 1'), [[2n]]);
   assertSqlError(() => cat.plan('SELECT x FROM a UNION SELECT x, x FROM b'), SQLSTATE.syntaxError, /same number of columns/);
+  // Untyped literals: text in a plain SELECT, typed by the other arm in a set operation.
+  assert.equal(cat.plan("SELECT 'x' AS label FROM a").columns[0]!.type.oid, T.text.oid);
+  assert.equal(cat.plan("SELECT 'x' UNION SELECT 'y'").columns[0]!.type.oid, T.text.oid);
+  assert.equal(cat.plan("SELECT 1 UNION SELECT '2'").columns[0]!.type.oid, T.int4.oid);
+  assertSameRows(cat.read("SELECT 1 UNION SELECT '2'"), [[1], [2]]);
 });
 
 test('set operations are maintained incrementally', () => {

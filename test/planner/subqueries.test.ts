@@ -91,3 +91,58 @@ test('correlated subqueries stay correct as both sides change', () => {
     ['new', 0n],
   ]);
 });
+
+test('EXISTS, IN, ANY and ALL as values, with three-valued results', () => {
+  const { cat } = data();
+  assertSameRows(cat.read('SELECT title, EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id) FROM dept d'), [
+    ['eng', true],
+    ['ops', true],
+    ['empty', false],
+  ]);
+  assertSameRows(cat.read('SELECT title FROM dept d WHERE id = 3 OR EXISTS (SELECT 1 FROM emp WHERE salary > 150)'), [['eng'], ['ops'], ['empty']]);
+  // dee's dept is NULL: IN is unknown for her; for ops' id 2 NOT IN a set with NULL is unknown.
+  assertSameRows(cat.read('SELECT name, dept IN (SELECT id FROM dept WHERE id < 3) FROM emp'), [
+    ['ann', true],
+    ['bob', true],
+    ['cy', true],
+    ['dee', null],
+  ]);
+  assertSameRows(cat.read('SELECT id, id NOT IN (SELECT dept FROM emp) FROM dept'), [
+    [1, false],
+    [2, false],
+    [3, null],
+  ]);
+  assertSameRows(cat.read("SELECT id, 'bob' IN (SELECT name FROM emp e WHERE e.dept = d.id) FROM dept d"), [
+    [1, true],
+    [2, false],
+    [3, false],
+  ]);
+  assertSameRows(cat.read('SELECT name, salary > ALL (SELECT salary FROM emp WHERE dept = 1) FROM emp'), [
+    ['ann', false],
+    ['bob', false],
+    ['cy', false],
+    ['dee', false],
+  ]);
+  assertSameRows(cat.read('SELECT name, salary >= ALL (SELECT salary FROM emp WHERE dept IS NOT NULL) FROM emp'), [
+    ['ann', false],
+    ['bob', true],
+    ['cy', false],
+    ['dee', false],
+  ]);
+  assertSameRows(cat.read('SELECT name, salary < ANY (SELECT salary FROM emp WHERE dept = 1) FROM emp'), [
+    ['ann', true],
+    ['bob', false],
+    ['cy', true],
+    ['dee', true],
+  ]);
+  assertSameRows(cat.read('SELECT id, id > ALL (SELECT dept FROM emp) FROM dept'), [
+    [1, false],
+    [2, false],
+    [3, null],
+  ]);
+  assertSameRows(cat.read('SELECT id, id > ALL (SELECT dept FROM emp WHERE false) FROM dept'), [
+    [1, true],
+    [2, true],
+    [3, true],
+  ]);
+});
