@@ -151,3 +151,42 @@ for (const [group, exprs] of Object.entries(groups)) {
     assert.equal(failures.length, 0, `${failures.length} of ${exprs.length} differ:\n  ${failures.join('\n  ')}`);
   });
 }
+
+const zoned = [
+  "timestamptz '2024-03-09 12:00:00+00'", "timestamptz '2024-03-09 12:00:00+00' + interval '1 day'", "timestamptz '2024-03-09 12:00:00+00' + interval '24 hours'",
+  "date_trunc('day', timestamptz '2024-03-10 12:00:00+00')", "date_trunc('month', timestamptz '2024-11-03 12:00:00+00')",
+  "extract(hour from timestamptz '2024-07-01 12:00:00+00')", "extract(timezone from timestamptz '2024-07-01 12:00:00+00')",
+  "timestamptz '2024-07-01 02:00:00+00'::date", "timestamptz '2024-07-01 12:00:00+00'::timestamp", "timestamp '2024-07-01 12:00:00'::timestamptz",
+  "date '2024-07-01'::timestamptz", "'2024-07-01 12:00'::timestamptz", "timestamptz '2024-07-01 12:00:00+00'::text",
+  "to_jsonb(timestamptz '2024-07-01 12:00:00+00')", "timestamp '2024-07-01 12:00' AT TIME ZONE 'Europe/Paris'",
+  "age(timestamptz '2024-07-01 00:00+00', timestamptz '2024-01-01 00:00+00')", "to_timestamp(1700000000)",
+];
+
+test('expressions that depend on the session time zone', async () => {
+  const failures: string[] = [];
+  try {
+    for (const zone of ['America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', '5', '-3', '+05:30']) {
+      await oracle.value(`SELECT set_config('TimeZone', $1, false)`, [zone]);
+      for (const expr of zoned) {
+        const sql = `SELECT ${expr}`;
+        const expected = await oracle.value(sql);
+        const actual = evalSql(sql, { settings: { timezone: zone } });
+        const same = expected.ok ? actual.ok && actual.text === expected.text && actual.typeOid === expected.typeOid : !actual.ok && actual.code === expected.code;
+        if (!same) failures.push(`[${zone}] ${sql}\n    postgres: ${JSON.stringify(expected)}\n    eddy:     ${JSON.stringify(actual)}`);
+      }
+    }
+  } finally {
+    await oracle.value(`SELECT set_config('TimeZone', 'UTC', false)`);
+  }
+  assert.equal(failures.length, 0, failures.join('\n  '));
+});
+
+test('constant folding gives the same results as evaluation, and keeps what may never run', () => {
+  for (const exprs of Object.values(groups)) {
+    for (const expr of exprs) {
+      const plain = evalSql(`SELECT ${expr}`);
+      if (expr.includes('random()')) continue;
+      assert.deepEqual(evalSql(`SELECT ${expr}`, { fold: true }), plain, expr);
+    }
+  }
+});

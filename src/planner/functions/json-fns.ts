@@ -95,9 +95,10 @@ function toDoc(type: SqlType, v: Value, env: EvalEnv): Doc {
     case T.jsonb.oid:
       return (v as Json).value;
     case T.timestamp.oid:
-    case T.timestamptz.oid:
-      // JSON uses ISO 8601's T separator
+      // JSON uses ISO 8601: a T separator, and offsets always with minutes
       return (castValue(v, type, T.text, -1, env) as string).replace(' ', 'T');
+    case T.timestamptz.oid:
+      return (castValue(v, type, T.text, -1, env) as string).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
     default:
       return castValue(v, type, T.text, -1, env);
   }
