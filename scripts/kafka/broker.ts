@@ -145,15 +145,17 @@ export async function launchBroker(settings: KafkaSettings): Promise<number> {
   );
 }
 
-/** `brokers` is a bootstrap list, 'host:port[,host:port...]'. */
-async function withAdmin<T>(brokers: string, body: (admin: Admin) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with a connected admin client. `brokers` is a bootstrap list,
+ * 'host:port[,host:port...]'. A probe fails at once (the caller polls); other requests retry
+ * with kafkajs's defaults, since a broker on a busy shared machine can be slow to answer.
+ */
+async function withAdmin<T>(brokers: string, mode: 'probe' | 'request', body: (admin: Admin) => Promise<T>): Promise<T> {
   const kafka = new Kafka({
     clientId: 'eddy-kafka-script',
     brokers: brokers.split(','),
-    connectionTimeout: 1000,
-    requestTimeout: 5000,
-    retry: { retries: 0 },
-    // Refused connections while the broker starts are expected; the caller reports failures.
+    ...(mode === 'probe' ? { connectionTimeout: 1000, requestTimeout: 5000, retry: { retries: 0 } } : {}),
+    // Refused connections while the broker starts are expected; callers report real failures.
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
@@ -168,7 +170,7 @@ async function withAdmin<T>(brokers: string, body: (admin: Admin) => Promise<T>)
 /** True when the broker answers a cluster metadata request (the way clients first talk to it). */
 export async function brokerAnswers(brokers: string): Promise<boolean> {
   try {
-    const cluster = await withAdmin(brokers, (admin) => admin.describeCluster());
+    const cluster = await withAdmin(brokers, 'probe', (admin) => admin.describeCluster());
     return cluster.brokers.length > 0;
   } catch {
     return false;
@@ -181,7 +183,7 @@ export async function createTopic(
   name: string,
   partitions: number,
 ): Promise<{ created: boolean; partitions: number }> {
-  return withAdmin(brokers, async (admin) => {
+  return withAdmin(brokers, 'request', async (admin) => {
     const created = await admin.createTopics({
       topics: [{ topic: name, numPartitions: partitions }],
       waitForLeaders: true,
