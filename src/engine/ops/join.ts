@@ -116,7 +116,7 @@ export class JoinOp implements Operator {
       }
       if (self.outer && matches === 0) out.add(this.nullExtended(self, row), diff);
       const rk = rowKey(row);
-      const { entry } = self.index.entry(key, row, rk);
+      const entry = self.index.entry(key, row, rk);
       entry.matches = matches;
       self.index.adjust(key, rk, entry, diff);
     }

@@ -33,18 +33,21 @@ export class KeyedIndex {
     return this.buckets.get(key);
   }
 
-  /** The entry for row under key, created with count 0 if absent; `matches` is set by the caller on creation. */
-  entry(key: string, row: Row, rk: string = rowKey(row)): { entry: IndexEntry; created: boolean } {
+  /**
+   * The entry for row under key, created with count 0 if absent (live entries never have count 0,
+   * so count 0 tells the caller it is new); `matches` is the caller's to set.
+   */
+  entry(key: string, row: Row, rk: string = rowKey(row)): IndexEntry {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
       bucket = { entries: new Map(), total: 0 };
       this.buckets.set(key, bucket);
     }
     let entry = bucket.entries.get(rk);
-    if (entry !== undefined) return { entry, created: false };
+    if (entry !== undefined) return entry;
     entry = { row, count: 0, matches: 0 };
     bucket.entries.set(rk, entry);
-    return { entry, created: true };
+    return entry;
   }
 
   /** Adds diff to the entry's count, dropping it (and an empty bucket) at zero. */

@@ -76,9 +76,13 @@ export class SemiJoinOp implements Operator {
 
   /** The verdict for a left row from its match counts. */
   private passes(nullKey: boolean, c: Counters): boolean {
-    if (this.nullAware) return nullKey ? c.all === 0 : c.eq === 0 && c.nul === 0;
+    return this.verdict(nullKey, c.eq, c.nul, c.all);
+  }
+
+  private verdict(nullKey: boolean, eq: number, nul: number, all: number): boolean {
+    if (this.nullAware) return nullKey ? all === 0 : eq === 0 && nul === 0;
     if (nullKey) return this.spec.anti;
-    return this.spec.anti ? c.eq === 0 : c.eq > 0;
+    return this.spec.anti ? eq === 0 : eq > 0;
   }
 
   /** Counters of a left row computed from scratch against the right side. */
@@ -108,9 +112,8 @@ export class SemiJoinOp implements Operator {
   private applyLeft(row: Row, diff: number, out: BatchBuilder): void {
     const key = joinKey(this.spec.leftKey(row));
     const rk = rowKey(row);
-    const { entry, created } = this.left.entry(key ?? NULL_KEY, row, rk);
-    const e = entry as LeftEntry;
-    if (created || this.spec.residual === undefined) e.counters = this.countFor(row, key);
+    const e = this.left.entry(key ?? NULL_KEY, row, rk) as LeftEntry;
+    if (e.count === 0 || this.spec.residual === undefined) e.counters = this.countFor(row, key);
     if (this.passes(key === null, e.counters)) out.addKeyed(rk, row, diff);
     this.left.adjust(key ?? NULL_KEY, rk, e, diff);
   }
@@ -123,62 +126,63 @@ export class SemiJoinOp implements Operator {
     const before = this.right.bucket(bucketKey)?.total ?? 0;
     const nullBefore = this.rightNullCount;
     const totalBefore = this.rightTotal;
-    const { entry } = this.right.entry(bucketKey, row);
-    this.right.adjust(bucketKey, rowKey(row), entry, diff);
+    const rk = rowKey(row);
+    this.right.adjust(bucketKey, rk, this.right.entry(bucketKey, row, rk), diff);
     if (key === null) this.rightNullCount += diff;
     this.rightTotal += diff;
     const after = before + diff;
 
-    const flip = (leftBucketKey: string, wasPassing: boolean, nowPassing: boolean): void => {
-      if (wasPassing === nowPassing) return;
-      const bucket = this.left.bucket(leftBucketKey);
-      if (bucket) for (const [rk, e] of bucket.entries) out.addKeyed(rk, e.row, nowPassing ? e.count : -e.count);
-    };
-    if (this.nullAware) {
-      const counters = (eq: number, nul: number, all: number): Counters => ({ eq, nul, all });
-      if (key === null) {
-        if ((nullBefore === 0) !== (this.rightNullCount === 0)) {
-          for (const lk of this.left.buckets.keys()) {
-            if (lk === NULL_KEY) continue;
-            const eq = this.right.bucket(lk)?.total ?? 0;
-            flip(lk, this.passes(false, counters(eq, nullBefore, 0)), this.passes(false, counters(eq, this.rightNullCount, 0)));
-          }
-        }
-      } else {
-        flip(key, this.passes(false, counters(before, nullBefore, 0)), this.passes(false, counters(after, nullBefore, 0)));
-      }
-      flip(NULL_KEY, this.passes(true, counters(0, 0, totalBefore)), this.passes(true, counters(0, 0, this.rightTotal)));
-    } else {
-      flip(key!, this.passes(false, { eq: before, nul: 0, all: 0 }), this.passes(false, { eq: after, nul: 0, all: 0 }));
+    if (!this.nullAware) {
+      this.flipBucket(key!, this.verdict(false, before, 0, 0), this.verdict(false, after, 0, 0), out);
+      return;
     }
+    if (key !== null) {
+      this.flipBucket(key, this.verdict(false, before, nullBefore, 0), this.verdict(false, after, nullBefore, 0), out);
+    } else if ((nullBefore === 0) !== (this.rightNullCount === 0)) {
+      // A NULL appeared in (or vanished from) the subquery: every non-null left key may flip.
+      for (const lk of this.left.buckets.keys()) {
+        if (lk === NULL_KEY) continue;
+        const eq = this.right.bucket(lk)?.total ?? 0;
+        this.flipBucket(lk, this.verdict(false, eq, nullBefore, 0), this.verdict(false, eq, this.rightNullCount, 0), out);
+      }
+    }
+    this.flipBucket(NULL_KEY, this.verdict(true, 0, 0, totalBefore), this.verdict(true, 0, 0, this.rightTotal), out);
+  }
+
+  /** Emits a whole left bucket in or out when its verdict changed. */
+  private flipBucket(leftBucketKey: string, was: boolean, now: boolean, out: BatchBuilder): void {
+    if (was === now) return;
+    const bucket = this.left.bucket(leftBucketKey);
+    if (bucket) for (const [rk, e] of bucket.entries) out.addKeyed(rk, e.row, now ? e.count : -e.count);
   }
 
   /** With a residual every left row that the right row correlates with updates its own counters. */
   private applyRightResidual(row: Row, diff: number, out: BatchBuilder): void {
     const key = joinKey(this.spec.rightKey(row));
     if (key === null && !this.nullAware) return;
-    const residual = this.spec.residual!;
     const bucketKey = key ?? NULL_KEY;
-    const { entry } = this.right.entry(bucketKey, row);
-    this.right.adjust(bucketKey, rowKey(row), entry, diff);
+    const rk = rowKey(row);
+    this.right.adjust(bucketKey, rk, this.right.entry(bucketKey, row, rk), diff);
     if (key === null) this.rightNullCount += diff;
     this.rightTotal += diff;
+    if (key !== null) this.updateCounters(key, 'eq', row, diff, out);
+    else for (const lk of this.left.buckets.keys()) if (lk !== NULL_KEY) this.updateCounters(lk, 'nul', row, diff, out);
+    if (this.nullAware) this.updateCounters(NULL_KEY, 'all', row, diff, out);
+  }
 
-    const update = (leftBucketKey: string, field: keyof Counters): void => {
-      const bucket = this.left.bucket(leftBucketKey);
-      if (!bucket) return;
-      const nullKey = leftBucketKey === NULL_KEY;
-      for (const [rk, e] of bucket.entries) {
-        if (!residual(e.row, row)) continue;
-        const c = (e as LeftEntry).counters;
-        const was = this.passes(nullKey, c);
-        c[field] += diff;
-        const now = this.passes(nullKey, c);
-        if (was !== now) out.addKeyed(rk, e.row, now ? e.count : -e.count);
-      }
-    };
-    if (key !== null) update(key, 'eq');
-    else for (const lk of this.left.buckets.keys()) if (lk !== NULL_KEY) update(lk, 'nul');
-    if (this.nullAware) update(NULL_KEY, 'all');
+  /** Adds a right row's change to one counter of the left rows it correlates with, emitting verdict flips. */
+  private updateCounters(leftBucketKey: string, field: keyof Counters, right: Row, diff: number, out: BatchBuilder): void {
+    const bucket = this.left.bucket(leftBucketKey);
+    if (!bucket) return;
+    const residual = this.spec.residual!;
+    const nullKey = leftBucketKey === NULL_KEY;
+    for (const [rk, e] of bucket.entries) {
+      if (!residual(e.row, right)) continue;
+      const c = (e as LeftEntry).counters;
+      const was = this.passes(nullKey, c);
+      c[field] += diff;
+      const now = this.passes(nullKey, c);
+      if (was !== now) out.addKeyed(rk, e.row, now ? e.count : -e.count);
+    }
   }
 }
