@@ -20,6 +20,7 @@ import {
   joinNode,
   projectNode,
   setOpNode,
+  temporalNode,
   topKNode,
   valuesNode,
   type AggCall,
@@ -33,6 +34,7 @@ import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './e
 import { figureColumnName } from './column-names.js';
 import { aggregateName, aggregateSignature } from './aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
+import { temporalBound, type TemporalBound } from './temporal.js';
 
 export interface QueryContext {
   relations: RelationResolver;
@@ -210,13 +212,17 @@ export class QueryBinder {
     const correlated: Expr[] = [];
     if (stmt.whereClause) {
       const local: Expr[] = [];
+      const temporal: TemporalBound[] = [];
       for (const node of flattenAnd(stmt.whereClause)) {
         if (this.subqueries.tryWhereConjunct(node, level)) continue;
         const e = requireBoolean(this.bind(node, level, 'WHERE'), 'WHERE', exprLocation(node));
+        const bound = temporalBound(e);
         if ([...columnsUsed(e)].some((i) => i >= OUTER_BASE)) correlated.push(e);
+        else if (bound) temporal.push(bound);
         else local.push(e);
       }
       if (local.length > 0) level.plan = filterNode(level.plan, conjunction(local));
+      if (temporal.length > 0) level.plan = temporalNode(level.plan, temporal);
     }
     return { level, correlated };
   }

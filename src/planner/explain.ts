@@ -3,7 +3,7 @@
  * conditions and table types. Column references print as the input column's name.
  */
 import type { Expr } from './expr-ir.js';
-import type { LogicalPlan, PlanColumn, SortKey } from './logical.js';
+import { planInputs, type LogicalPlan, type PlanColumn, type SortKey } from './logical.js';
 import type { TableType } from './catalog-api.js';
 import { OUTER_BASE } from './scope.js';
 
@@ -77,6 +77,8 @@ function describe(p: LogicalPlan): string {
       return `Values (${p.rows.length} row${p.rows.length === 1 ? '' : 's'})`;
     case 'filter':
       return `Filter ${formatExpr(p.predicate, p.input.columns)}`;
+    case 'temporal':
+      return `Temporal Filter ${p.bounds.map((b) => `${b.side === 'from' ? 'from' : 'until'} ${formatExpr(b.at, p.input.columns)}${b.plusOne ? ' + 1µs' : ''}`).join(', ')}`;
     case 'project':
       return `Map ${p.exprs.map((e, i) => {
         const text = formatExpr(e, p.input.columns);
@@ -127,8 +129,7 @@ export function explainPlan(plan: LogicalPlan): string {
   const lines: string[] = [];
   const walk = (p: LogicalPlan, depth: number) => {
     lines.push(`${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}${describe(p)}  [${typeLabel(p.tableType)}]`);
-    const inputs = p.op === 'join' || p.op === 'semijoin' || p.op === 'setop' ? [p.left, p.right] : p.op === 'get' || p.op === 'values' ? [] : [p.input];
-    for (const i of inputs) walk(i, depth + 1);
+    for (const i of planInputs(p)) walk(i, depth + 1);
   };
   walk(plan, 0);
   return lines.join('\n');

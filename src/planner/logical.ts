@@ -11,6 +11,7 @@
 import type { SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import type { TableType } from './catalog-api.js';
+import type { TemporalBound } from './temporal.js';
 
 export interface PlanColumn {
   name: string;
@@ -61,6 +62,8 @@ export type LogicalPlan =
   | (Common & { op: 'get'; relationName: string; relationKind: string; node: unknown })
   | (Common & { op: 'values'; rows: Expr[][] })
   | (Common & { op: 'filter'; input: LogicalPlan; predicate: Expr })
+  /** WHERE conditions on now(): each row is visible between its bounds, re-checked as time passes. */
+  | (Common & { op: 'temporal'; input: LogicalPlan; bounds: TemporalBound[] })
   | (Common & { op: 'project'; input: LogicalPlan; exprs: Expr[] })
   /**
    * Output row: left columns then right columns. `leftKey[i] = rightKey[i]` are the equi-join
@@ -123,6 +126,11 @@ export function valuesNode(rows: Expr[][], columns: PlanColumn[]): LogicalPlan {
 export function filterNode(input: LogicalPlan, predicate: Expr): LogicalPlan {
   const tableType: TableType = typeof input.tableType === 'object' ? 'general' : input.tableType;
   return { op: 'filter', input, predicate, columns: input.columns, tableType };
+}
+
+export function temporalNode(input: LogicalPlan, bounds: TemporalBound[]): LogicalPlan {
+  // Rows leave as they age out: removals the input never made.
+  return { op: 'temporal', input, bounds, columns: input.columns, tableType: 'general' };
 }
 
 export function projectNode(input: LogicalPlan, exprs: Expr[], columns: PlanColumn[]): LogicalPlan {

@@ -14,6 +14,7 @@ import { AggregateOp, type AggregateSpec, type ArgKind } from '../engine/ops/agg
 import { DistinctOnOp, DistinctOp } from '../engine/ops/distinct.js';
 import { TopKOp } from '../engine/ops/topk.js';
 import { SetOp } from '../engine/ops/setop.js';
+import { TemporalFilterOp, type ValidityInterval } from '../engine/ops/temporal-filter.js';
 import { T, type SqlType, type Value } from '../types/types.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { compileExpr } from './compile-expr.js';
@@ -72,6 +73,10 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
       return { kind: 'constant', rows: plan.rows.map((r) => r.map((e) => compileExpr(e)([], env))) };
     case 'filter':
       return op(new FilterOp(pred(plan.predicate)), plan.input);
+    case 'temporal': {
+      const bounds = plan.bounds.map((b) => ({ side: b.side, at: fn(b.at), plusOne: b.plusOne }));
+      return op(new TemporalFilterOp((row) => validity(row, bounds)), plan.input);
+    }
     case 'project':
       return op(new MapOp(tuple(plan.exprs), `Map ${plan.columns.map((c) => c.name).join(', ')}`), plan.input);
     case 'join': {
@@ -139,6 +144,20 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
       if (plan.kind === 'union' && plan.all) return op(new UnionAllOp(2), plan.left, plan.right);
       return op(new SetOp({ op: plan.kind, all: plan.all }), plan.left, plan.right);
   }
+}
+
+/** A row's validity interval from its bounds; null (never visible) when a bound is NULL. */
+function validity(row: Row, bounds: { side: 'from' | 'until'; at: RowFn<Value>; plusOne: boolean }[]): ValidityInterval | null {
+  let from: number | null = null;
+  let until: number | null = null;
+  for (const b of bounds) {
+    const v = b.at(row);
+    if (v === null) return null;
+    const t = (v as number) + (b.plusOne ? 1 : 0);
+    if (b.side === 'from') from = from === null ? t : Math.max(from, t);
+    else until = until === null ? t : Math.min(until, t);
+  }
+  return { from, until };
 }
 
 /** LIMIT / OFFSET's value (a constant or a parameter); null for LIMIT ALL / NULL. */

@@ -17,6 +17,7 @@ import {
   projectNode,
   semiJoinNode,
   setOpNode,
+  temporalNode,
   topKNode,
   type LogicalPlan,
 } from './logical.js';
@@ -41,6 +42,8 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
       return pushFilter(optimize(plan.input), splitConjuncts(foldBooleans(plan.predicate)));
     case 'project':
       return projectNode(optimize(plan.input), plan.exprs, plan.columns);
+    case 'temporal':
+      return temporalNode(optimize(plan.input), plan.bounds);
     case 'join':
       return planJoin(plan.kind, optimize(plan.left), optimize(plan.right), plan.leftKey, plan.rightKey, plan.residual ? splitConjuncts(foldBooleans(plan.residual)) : []);
     case 'semijoin':

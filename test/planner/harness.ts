@@ -67,8 +67,9 @@ export class TestCatalog implements RelationResolver {
     return { plan, arrangement: this.df.materialize(node) };
   }
 
-  cycle(): void {
-    this.cycleTime += 1000;
+  /** Runs an update cycle, one second after the last unless a time (ms since the epoch) is given. */
+  cycle(atMs = this.cycleTime + 1000): void {
+    this.cycleTime = atMs;
     this.df.runCycle(this.cycleTime);
   }
 
