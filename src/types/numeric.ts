@@ -14,6 +14,20 @@ import { SqlError, SQLSTATE } from '../errors.js';
 // in decimal.js is "half away from zero", which is what PostgreSQL's numeric rounding does.
 Decimal.set({ precision: 1000, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15 });
 
+/**
+ * Runs an inexact operation (division, roots, logarithms) with just the significant digits its
+ * result needs: decimal.js's cost grows with the precision, and 1000 digits of ln() take 100ms.
+ */
+export function withPrecision<R>(significantDigits: number, f: () => R): R {
+  const saved = Decimal.precision;
+  Decimal.set({ precision: Math.max(20, Math.min(significantDigits, 1000)) });
+  try {
+    return f();
+  } finally {
+    Decimal.set({ precision: saved });
+  }
+}
+
 /** PostgreSQL's limit on a numeric's display scale. */
 export const NUMERIC_MAX_DISPLAY_SCALE = 1000;
 
@@ -139,19 +153,21 @@ function checkDivisor(b: Decimal): void {
 export function numericDiv(a: Decimal, b: Decimal): Decimal {
   checkDivisor(b);
   if (!a.isFinite() || !b.isFinite()) return a.div(b);
-  return withScale(a.div(b), divScale(a, b));
+  const scale = divScale(a, b);
+  // digits before the point (the quotient's decimal exponent) + the scale + a guard digit
+  return withScale(withPrecision(Math.max(a.e - b.e + 2, 1) + scale + 2, () => a.div(b)), scale);
 }
 
 /** Integer division (div()): truncates toward zero. */
 export function numericDivTrunc(a: Decimal, b: Decimal): Decimal {
   checkDivisor(b);
-  return withScale(a.div(b).trunc(), 0);
+  return withScale(withPrecision(Math.max(a.e - b.e + 2, 1) + 2, () => a.div(b)).trunc(), 0);
 }
 
 export function numericMod(a: Decimal, b: Decimal): Decimal {
   checkDivisor(b);
   // decimal.js's modulo follows the sign of the dividend with ROUND_DOWN mode, as PostgreSQL does
-  const mod = a.minus(a.div(b).trunc().times(b));
+  const mod = a.minus(withPrecision(Math.max(a.e - b.e + 2, 1) + 2, () => a.div(b)).trunc().times(b));
   return withScale(mod, Math.max(scaleOf(a), scaleOf(b)));
 }
 

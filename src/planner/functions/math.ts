@@ -5,7 +5,7 @@
 import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { T, type SqlType, type Value } from '../../types/types.js';
-import { NUMERIC_MAX_DISPLAY_SCALE, numericDivTrunc, numericMod, scaleOf, withScale } from '../../types/numeric.js';
+import { NUMERIC_MAX_DISPLAY_SCALE, numericDivTrunc, numericMod, scaleOf, withPrecision, withScale } from '../../types/numeric.js';
 import { checkFloat, divisionByZero } from './arithmetic.js';
 import { register, type FunctionDef } from './registry.js';
 
@@ -77,20 +77,23 @@ function numericSqrt(d: Decimal): Decimal {
   if (!d.isFinite()) return d;
   const weight = d.isZero() ? 0 : Math.floor(d.e / 4);
   const sweight = Math.trunc(((weight + 1) * 4) / 2) - 1;
-  return withScale(d.sqrt(), clampScale(Math.max(16 - sweight, scaleOf(d))));
+  const scale = clampScale(Math.max(16 - sweight, scaleOf(d)));
+  return withScale(withPrecision(Math.ceil((d.e + 1) / 2) + scale + 4, () => d.sqrt()), scale);
 }
 
 function numericExp(d: Decimal): Decimal {
   if (!d.isFinite()) return d.isNaN() || d.isPositive() ? d : new Decimal(0);
   const val = Math.max(-1000, Math.min(1000, d.toNumber() * 0.434294481903252));
   if (val > 1000 - 1) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value overflows numeric format');
-  return withScale(d.exp(), clampScale(Math.max(16 - Math.trunc(val), scaleOf(d))));
+  const scale = clampScale(Math.max(16 - Math.trunc(val), scaleOf(d)));
+  return withScale(withPrecision(Math.max(Math.ceil(val), 0) + scale + 4, () => d.exp()), scale);
 }
 
 function numericLn(d: Decimal): Decimal {
   checkLogArgument(d);
   if (!d.isFinite()) return d;
-  return withScale(d.ln(), clampScale(Math.max(16 - lnWeight(d), scaleOf(d))));
+  const scale = clampScale(Math.max(16 - lnWeight(d), scaleOf(d)));
+  return withScale(withPrecision(Math.max(lnWeight(d) + 1, 1) + scale + 4, () => d.ln()), scale);
 }
 
 function numericLog(base: Decimal, x: Decimal): Decimal {
@@ -98,7 +101,8 @@ function numericLog(base: Decimal, x: Decimal): Decimal {
   checkLogArgument(x);
   if (base.eq(1)) throw divisionByZero();
   const scale = clampScale(Math.max(16 - (lnWeight(x) - lnWeight(base)), scaleOf(base), scaleOf(x)));
-  return withScale(x.ln().div(base.ln()), scale);
+  const digits = Math.max(lnWeight(x) - lnWeight(base) + 1, 1) + scale + 8;
+  return withScale(withPrecision(digits, () => x.ln().div(base.ln())), scale);
 }
 
 function numericPower(a: Decimal, b: Decimal): Decimal {
@@ -110,7 +114,7 @@ function numericPower(a: Decimal, b: Decimal): Decimal {
   // PostgreSQL 15's power_var: an integer exponent gets 16 decimals (or the base's scale); any
   // other gets 16 significant digits from the estimated decimal weight of the result
   const scale = b.isInteger() ? Math.max(16, scaleOf(a)) : Math.max(16 - Math.trunc(estimate), scaleOf(a), scaleOf(b));
-  return withScale(a.pow(b), clampScale(scale));
+  return withScale(withPrecision(Math.max(Math.ceil(estimate) + 1, 1) + clampScale(scale) + 4, () => a.pow(b)), clampScale(scale));
 }
 
 // ---- registrations ----------------------------------------------------------------------------
