@@ -179,3 +179,10 @@ test('sum and avg over intervals add fields separately and divide as PostgreSQL 
   const [avg] = run([iv(1, 0, 0), ...Array.from({ length: 6 }, () => iv(0, 0, 0))]);
   assert.deepEqual(avg, iv(0, 4, (6 * 3600 + 51 * 60 + 25.6896) * 1e6));
 });
+
+test('float sums survive retracting a huge value and count infinities apart', () => {
+  const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one('sum', 'float')] });
+  op.step([[{ row: [1e20], diff: 1 }, { row: [1], diff: 1 }, { row: [Infinity], diff: 1 }]]);
+  const out = op.step([[{ row: [1e20], diff: -1 }, { row: [Infinity], diff: -1 }]]);
+  assert.deepEqual(out.find((c) => c.diff === 1)!.row, [1]);
+});

@@ -96,15 +96,24 @@ class IntSum {
   }
 }
 
-/** Float sum with infinities and NaNs counted apart, so retracting them restores a finite sum. */
+/**
+ * Float sum with infinities and NaNs counted apart, so retracting them restores a finite sum, and
+ * with Neumaier's compensation, so adding and later retracting a large value does not wipe out
+ * the small ones (1e20 + 1 - 1e20 stays 1).
+ */
 class FloatSum {
-  private finite = 0;
+  private sum = 0;
+  private compensation = 0;
   private posInf = 0;
   private negInf = 0;
   private nan = 0;
   add(v: number, times: number): void {
-    if (Number.isFinite(v)) this.finite += v * times;
-    else if (Number.isNaN(v)) this.nan += times;
+    if (Number.isFinite(v)) {
+      const x = v * times;
+      const t = this.sum + x;
+      this.compensation += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
+      this.sum = t;
+    } else if (Number.isNaN(v)) this.nan += times;
     else if (v > 0) this.posInf += times;
     else this.negInf += times;
   }
@@ -112,7 +121,7 @@ class FloatSum {
     if (this.nan > 0 || (this.posInf > 0 && this.negInf > 0)) return NaN;
     if (this.posInf > 0) return Infinity;
     if (this.negInf > 0) return -Infinity;
-    return this.finite;
+    return this.sum + this.compensation;
   }
 }
 
