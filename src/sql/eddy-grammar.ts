@@ -36,7 +36,16 @@ const SHOW_LISTS: Record<string, EddyStatement> = {
   sinks: { EddyShowObjects: { kind: 'sinks' } },
 };
 
+/**
+ * Recognises Eddy's statements by their leading words (cheaply: most statements are PostgreSQL's,
+ * and a 1 MB INSERT must not be tokenized to find that out), then parses them.
+ */
 export function parseEddyStatement(sql: string, offset: number): EddyStatement | null {
+  if (/^show\b/i.test(sql)) return parseShow(sql, offset);
+  return null;
+}
+
+function parseShow(sql: string, offset: number): EddyStatement | null {
   const tokens = tokenize(sql).filter((t) => t.ident !== ';');
   const words = tokens.map((t) => (t.text.startsWith('"') ? '\u0000' : t.ident));
   if (words[0] !== 'show') return null;
