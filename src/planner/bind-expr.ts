@@ -120,7 +120,9 @@ export function coerce(expr: Expr, target: SqlType, context: CoercionContext = '
   if (isUnknown(expr.type) && expr.kind === 'const') {
     if (expr.value === null) return located({ kind: 'const', value: null, type: target }, location);
     const text = expr.value as string;
-    const parsed = withPosition(location, () => parseValue(target, text, -1, { timeZone: 'UTC' }));
+    // INTERVAL '1' DAY: the field range decides what a bare number means, so it goes to the parser
+    const parseTypmod = target.oid === T.interval.oid ? typmod : -1;
+    const parsed = withPosition(location, () => parseValue(target, text, parseTypmod, { timeZone: 'UTC' }));
     if (sessionDependent(target)) return lengthCoercion(located({ kind: 'cast', arg: expr, type: target, typmod: -1 }, location), target, typmod, context);
     const value = withPosition(location, () => applyTypmod(parsed, target, typmod, context));
     return located({ kind: 'const', value, type: target }, location);

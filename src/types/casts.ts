@@ -5,10 +5,11 @@
  */
 import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../errors.js';
-import { Json, T, type SqlType, type Value } from './types.js';
+import { Interval, Json, T, type SqlType, type Value } from './types.js';
 import { applyNumericTypmod, numericFromFloat, numericFromInteger } from './numeric.js';
 import { USECS_PER_DAY, checkDate, checkTimestamp, localToUtc, sessionZone, utcToLocal } from './datetime.js';
 import { applyCharLength, formatValue, parseValue } from './text-io.js';
+import { applyIntervalTypmod } from './datetime-text.js';
 
 export type CoercionContext = 'implicit' | 'assignment' | 'explicit';
 
@@ -156,6 +157,7 @@ def([T.timestamp], T.timestamptz, 'implicit', (v, typmod, env) => roundTimestamp
 def([T.timestamptz], T.timestamp, 'assignment', (v, typmod, env) => roundTimestamp(checkTimestamp(utcToLocal(v as number, timeZoneOf(env))), typmod));
 def([T.timestamp], T.timestamp, 'implicit', (v, typmod) => roundTimestamp(v as number, typmod));
 def([T.timestamptz], T.timestamptz, 'implicit', (v, typmod) => roundTimestamp(v as number, typmod));
+def([T.interval], T.interval, 'implicit', (v, typmod) => applyIntervalTypmod(v as Interval, typmod));
 def([T.timestamp], T.date, 'assignment', (v) => checkDate(Math.floor((v as number) / USECS_PER_DAY)));
 def([T.timestamptz], T.date, 'assignment', (v, _t, env) => checkDate(Math.floor(utcToLocal(v as number, timeZoneOf(env)) / USECS_PER_DAY)));
 

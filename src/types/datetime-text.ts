@@ -318,7 +318,45 @@ class IntervalBuilder {
 const ISO_INTERVAL = /^(-)?P(?:(-?[\d.]+)Y)?(?:(-?[\d.]+)M)?(?:(-?[\d.]+)W)?(?:(-?[\d.]+)D)?(?:T(?:(-?[\d.]+)H)?(?:(-?[\d.]+)M)?(?:(-?[\d.]+)S)?)?$/i;
 const CLOCK = /^([+-])?(\d+):(\d+)(?::(\d+(?:\.\d*)?))?$/;
 
-export function parseInterval(text: string): Interval {
+// INTERVAL's field-range typmod, as PostgreSQL encodes it: (range mask << 16) | precision.
+const RANGE = { month: 1 << 1, year: 1 << 2, day: 1 << 3, hour: 1 << 10, minute: 1 << 11, second: 1 << 12 };
+const FULL_RANGE = 0x7fff;
+
+function rangeOf(typmod: number): number {
+  return typmod < 0 ? FULL_RANGE : (typmod >> 16) & 0x7fff;
+}
+
+/** The unit of a bare number in an INTERVAL with a field range: the range's last field. */
+function bareNumberUnit(typmod: number): Unit {
+  const range = rangeOf(typmod);
+  if (range === FULL_RANGE || range & RANGE.second) return 'second';
+  if (range & RANGE.minute) return 'minute';
+  if (range & RANGE.hour) return 'hour';
+  if (range & RANGE.day) return 'day';
+  if (range & RANGE.month) return 'month';
+  if (range & RANGE.year) return 'year';
+  return 'second';
+}
+
+/** Drops the fields below an INTERVAL's field range and rounds seconds to its precision. */
+export function applyIntervalTypmod(iv: Interval, typmod: number): Interval {
+  if (typmod < 0) return iv;
+  const range = rangeOf(typmod);
+  const precision = typmod & 0xffff;
+  const truncTime = (unit: number) => Math.trunc(iv.micros / unit) * unit;
+  if (range === RANGE.year) return new Interval(Math.trunc(iv.months / 12) * 12, 0, 0);
+  if (range === RANGE.month || range === (RANGE.year | RANGE.month)) return new Interval(iv.months, 0, 0);
+  if (range === RANGE.day) return new Interval(iv.months, iv.days, 0);
+  if (!(range & RANGE.minute) && !(range & RANGE.second) && range & RANGE.hour) return new Interval(iv.months, iv.days, truncTime(USECS_PER_HOUR));
+  if (!(range & RANGE.second) && range & RANGE.minute) return new Interval(iv.months, iv.days, truncTime(USECS_PER_MINUTE));
+  if (precision < 6) {
+    const unit = 10 ** (6 - precision);
+    return new Interval(iv.months, iv.days, Math.round(iv.micros / unit) * unit || 0);
+  }
+  return iv;
+}
+
+export function parseInterval(text: string, typmod = -1): Interval {
   const bad = () => syntaxError('interval', text);
   const s = text.trim();
   if (s === '') throw bad();
@@ -330,7 +368,7 @@ export function parseInterval(text: string): Interval {
       const v = iso[i + 2];
       if (v !== undefined) b.add(u, Number(v));
     });
-    return b.build(iso[1] === '-');
+    return applyIntervalTypmod(b.build(iso[1] === '-'), typmod);
   }
   const tokens = s
     .toLowerCase()
@@ -343,6 +381,15 @@ export function parseInterval(text: string): Interval {
     const tok = tokens[i]!;
     if (tok === 'ago' && i === tokens.length - 1 && sawField) {
       ago = true;
+      continue;
+    }
+    const yearMonth = /^([+-])?(\d+)-(\d+)$/.exec(tok);
+    if (yearMonth) {
+      // SQL standard year-month literal: '1-2' is 1 year 2 months
+      const sign = yearMonth[1] === '-' ? -1 : 1;
+      b.add('year', sign * Number(yearMonth[2]));
+      b.add('month', sign * Number(yearMonth[3]));
+      sawField = true;
       continue;
     }
     const clock = CLOCK.exec(tok);
@@ -384,13 +431,13 @@ export function parseInterval(text: string): Interval {
     }
     const value = Number(numText);
     if (!Number.isFinite(value)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval field value out of range: "' + text + '"');
-    const unit = unitText === undefined ? 'second' : UNITS.get(unitText);
+    const unit = unitText === undefined ? bareNumberUnit(typmod) : UNITS.get(unitText);
     if (!unit) throw bad();
     b.add(unit, value);
     sawField = true;
   }
   if (!sawField) throw bad();
-  const iv = b.build(ago);
+  const iv = applyIntervalTypmod(b.build(ago), typmod);
   if (Math.abs(iv.months) > 2147483647 || Math.abs(iv.days) > 2147483647 || !Number.isSafeInteger(iv.micros)) {
     throw new SqlError(SQLSTATE.datetimeFieldOverflow, `interval field value out of range: "${text}"`);
   }

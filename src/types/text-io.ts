@@ -281,7 +281,7 @@ export function parseValue(type: SqlType, text: string, typmod = -1, settings?: 
     case T.timestamptz.oid:
       return parseTimestamptz(text, dt());
     case T.interval.oid:
-      return parseInterval(text);
+      return parseInterval(text, typmod);
     case T.json.oid:
       return new Json(parseJsonText(text, 'json'));
     case T.jsonb.oid:

@@ -114,7 +114,9 @@ const groups: Record<string, string[]> = {
     "timestamptz '2024-05-17 10:00+00' AT TIME ZONE 'Asia/Kolkata'", "justify_hours(interval '50 hours')", "justify_days(interval '35 days')",
     "isfinite(date 'infinity')", "timestamp 'infinity' > timestamp '2024-01-01'", "date '2024-01-01' = timestamp '2024-01-01'",
     "timestamp '2024-01-01 10:00' = timestamptz '2024-01-01 10:00+00'", "interval '1 day' = interval '24 hours'", "interval '1 month' > interval '29 days'",
-    "'2024-01-01'::date + '1 day'::interval", "timestamp '294276-12-31 23:59:59' + interval '1 day'", "date '2024-01-01' + 2147483647",
+    "'2024-01-01'::date + '1 day'::interval", "interval '1' day", "interval '2' hour", "interval '3' year", "interval '1 day 3 hours' day",
+    "interval '1-2' year to month", "interval '1 day 3:04:05' hour to minute", "interval '1.25' second", "interval '90' minute",
+    "interval '1 day 5 hours'::interval hour", "interval '1.123456789 seconds'", "interval '1 year 5 days' month", "timestamp '294276-12-31 23:59:59' + interval '1 day'", "date '2024-01-01' + 2147483647",
   ],
   json: [
     "'{\"a\":1,\"b\":\"x\"}'::jsonb -> 'a'", "'{\"a\":1,\"b\":\"x\"}'::jsonb ->> 'b'", "'{\"a\":1}'::jsonb -> 'z'", "'[1,2,3]'::jsonb -> 1",
