@@ -102,7 +102,8 @@ export class Session implements SqlSession {
     const settings = this.settings;
     return {
       params,
-      setting: (name) => settings.get(name),
+      // The database name is the connection's, not a setting: exposed under Eddy's own prefix.
+      setting: (name) => (name === 'eddy.database' ? this.databaseName : settings.get(name)),
       now: Date.now() * 1000,
     };
   }

@@ -120,6 +120,8 @@ export class Settings {
         // A client's bad startup setting falls back to the default rather than refusing the connection.
       }
     }
+    // Read-only for SET, but the connection's own: PostgreSQL reports the user who logged in.
+    if (startup.user) this.values.set('session_authorization', startup.user);
     this.changedReported.clear();
   }
 
