@@ -65,6 +65,11 @@ export interface Level {
   subqueryColumns: Set<number>;
   /** The WITH queries visible here (subqueries see them too). */
   ctes: CteEnv;
+  /**
+   * In an aggregate query's SELECT list, HAVING and ORDER BY: uncorrelated scalar subqueries,
+   * joined after the aggregation and referenced as columns SUBQUERY_BASE + i until then.
+   */
+  deferred?: LogicalPlan[];
 }
 
 /** What a FROM item contributes: its plan and the names it makes visible (indexes into the plan's row). */
@@ -82,8 +87,10 @@ interface Target {
 
 export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }>;
 
-/** Column indexes at or above this (and below OUTER_BASE) are aggregate results awaiting grouping. */
+/** Column indexes from here up to SUBQUERY_BASE are aggregate results awaiting grouping. */
 const AGG_BASE = 1 << 22;
+/** Column indexes from here up to OUTER_BASE are deferred subquery values of an aggregate query. */
+export const SUBQUERY_BASE = 1 << 23;
 
 /** The clause being bound, named as PostgreSQL names it in "aggregate functions are not allowed in ...". */
 type Clause =
@@ -133,7 +140,7 @@ function exprLocation(node: any): number {
 }
 
 function hasAggregateRef(e: Expr): boolean {
-  for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < OUTER_BASE) return true;
+  for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < SUBQUERY_BASE) return true;
   return false;
 }
 
@@ -144,8 +151,8 @@ export class QueryBinder {
     this.subqueries = new SubqueryPlanner(this);
   }
 
-  /** Binds a whole query (SelectStmt body: SELECT, VALUES or a set operation). */
   /**
+   * Binds a whole query (SelectStmt body: SELECT, VALUES or a set operation).
    * `setOperand`: the query is an arm of UNION/INTERSECT/EXCEPT, whose untyped literals stay
    * unknown until the set operation picks the column types (as in PostgreSQL).
    */
@@ -461,6 +468,8 @@ export class QueryBinder {
 
   finishSelect(stmt: any, level: Level, setOperand = false): BoundQuery {
     const outerRefsBefore = level.scope.outerRefs;
+    const aggregating = !!stmt.groupClause || !!stmt.havingClause || containsAggregate([stmt.targetList, stmt.sortClause, stmt.distinctClause]);
+    if (aggregating) level.deferred = [];
     let targets = this.bindTargets(stmt, level);
     const groupKey = this.bindGroupBy(stmt, level, targets);
     const having = stmt.havingClause
@@ -487,6 +496,7 @@ export class QueryBinder {
         ...groupKey.map((g, i) => ({ name: `group${i}`, type: g.type, typmod: -1 })),
         ...level.aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
       ]);
+      for (const right of level.deferred ?? []) plan = joinNode('left', plan, right, [], [], null);
       finalize = (e) => this.groupedExpr(e, groupKey, level);
       if (having) plan = filterNode(plan, finalize(having));
       targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
@@ -544,7 +554,10 @@ export class QueryBinder {
       const g = groupKey.findIndex((k) => exprEquals(k, x));
       if (g >= 0) return column(g, x.type);
       if (x.kind !== 'column') return undefined;
-      if (x.index >= AGG_BASE && x.index < OUTER_BASE) return column(groupKey.length + x.index - AGG_BASE, x.type);
+      if (x.index >= AGG_BASE && x.index < SUBQUERY_BASE) return column(groupKey.length + x.index - AGG_BASE, x.type);
+      if (x.index >= SUBQUERY_BASE && x.index < OUTER_BASE) {
+        return column(groupKey.length + level.aggregates.length + x.index - SUBQUERY_BASE, x.type);
+      }
       if (level.subqueryColumns.has(x.index)) throw unsupported('subqueries in the select list of an aggregate query');
       const c = level.scope.columnAt(x.index);
       const alias = level.scope.entries.find((en) => en.columns.includes(c!))?.alias;
@@ -555,7 +568,7 @@ export class QueryBinder {
 
   /** The aggregate call an expression stands for (a placeholder column), or null. */
   aggregateIndex(e: Expr): number | null {
-    return e.kind === 'column' && e.index >= AGG_BASE && e.index < OUTER_BASE ? e.index - AGG_BASE : null;
+    return e.kind === 'column' && e.index >= AGG_BASE && e.index < SUBQUERY_BASE ? e.index - AGG_BASE : null;
   }
 
   private bindGroupBy(stmt: any, level: Level, targets: Target[]): Expr[] {
@@ -679,6 +692,16 @@ export class QueryBinder {
     });
     return { plan, columns: plan.columns, order, ...this.limits(stmt) };
   }
+}
+
+/** Does the (parsed) clause call an aggregate at this query level (not inside a subquery)? */
+function containsAggregate(node: any): boolean {
+  if (Array.isArray(node)) return node.some(containsAggregate);
+  if (!node || typeof node !== 'object') return false;
+  if (node.SubLink) return containsAggregate(node.SubLink.testexpr);
+  const call = node.FuncCall;
+  if (call && !call.over && aggregateName(strings(call.funcname), call.location)) return true;
+  return Object.values(node).some(containsAggregate);
 }
 
 /** Untyped literals that reach an output column become text, as in PostgreSQL. */

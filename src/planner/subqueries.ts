@@ -18,7 +18,7 @@ import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
 import { aggregateNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
 import { column, columnsUsed, conjunction, constBool, equalityOperands, remapColumns, transformExpr } from './expr-utils.js';
-import { unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+import { SUBQUERY_BASE, unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
 
 /** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
 interface Correlated {
@@ -288,6 +288,10 @@ export class SubqueryPlanner {
       const q = this.binder.asRelation(query);
       if (q.columns.length !== 1) throw scalarWidth(link);
       right = singleRowGuard(q, [], link.location);
+      if (level.deferred) {
+        level.deferred.push(right);
+        return column(SUBQUERY_BASE + level.deferred.length - 1, q.columns[0]!.type);
+      }
       keys = [];
       outerKey = [];
       empty = { kind: 'const', value: null, type: q.columns[0]!.type };
@@ -341,6 +345,9 @@ export class SubqueryPlanner {
    * returns the position of right's first column in the widened row.
    */
   private joinOnto(level: Level, right: LogicalPlan, outerKey: Expr[], keyCount: number): number {
+    if (level.deferred) {
+      throw unsupported('correlated subqueries, EXISTS and IN in the SELECT list, HAVING or ORDER BY of an aggregate query');
+    }
     const base = level.plan.columns.length;
     const rightKey = right.columns.slice(0, keyCount).map((c, i) => column(i, c.type));
     const [lk, rk] = keyPairs(outerKey, rightKey);

@@ -146,3 +146,26 @@ test('EXISTS, IN, ANY and ALL as values, with three-valued results', () => {
     [3, true],
   ]);
 });
+
+test('uncorrelated scalar subqueries in an aggregate query join after the aggregation', () => {
+  const { cat, emp } = data();
+  const sql = 'SELECT dept, count(*) * 100 / (SELECT count(*) FROM emp) AS pct FROM emp GROUP BY dept';
+  const { arrangement } = cat.maintain(sql);
+  cat.cycle();
+  assertSameRows(arrangement.rows(), [
+    [1, 50n],
+    [2, 25n],
+    [null, 25n],
+  ]);
+  emp.push([{ row: ['dee', null, 70], diff: -1 }]);
+  cat.cycle();
+  assertSameRows(arrangement.rows(), [
+    [1, 66n],
+    [2, 33n],
+  ]);
+  assertSameRows(cat.read('SELECT dept FROM emp GROUP BY dept HAVING count(*) > (SELECT count(*) FROM dept) / 2'), [[1]]);
+  assertSqlError(
+    () => cat.plan('SELECT dept, (SELECT count(*) FROM dept d WHERE d.id = emp.dept) FROM emp GROUP BY dept'),
+    SQLSTATE.featureNotSupported,
+  );
+});
