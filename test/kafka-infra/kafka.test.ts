@@ -1,96 +1,75 @@
 /**
  * The local Kafka tooling end to end: `kafka start|status|topic|stop` on a private instance
- * (its own ports and state dir, so stopping it never disturbs the shared broker other tests
- * use), messages through kafkajs, and Avro through the real Confluent registry client.
+ * (startPrivateKafka: its own free ports and temp dir, so stopping it never disturbs the shared
+ * broker other tests use), messages and transactions through kafkajs, Avro through the real
+ * Confluent registry client, and data kept across a stop and start.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
-import { consume, createTopic, ensureKafka, produce, schemaRegistry, uniqueTopic } from '../support/kafka.js';
+import { brokerAnswers } from '../../scripts/kafka/broker.js';
+import { registryAnswers } from '../../scripts/kafka/registry.js';
+import {
+  consume,
+  createTopic,
+  ensureKafka,
+  produce,
+  schemaRegistry,
+  startPrivateKafka,
+  uniqueTopic,
+  type PrivateKafka,
+} from '../support/kafka.js';
 
-const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-const stateDir = mkdtempSync(join(tmpdir(), 'eddy-kafka-infra-'));
-// Ports away from the shared 9092/8081 instance; the helpers read the same variables, and
-// must not be sent to an outside Kafka that the caller named for the other tests.
-delete process.env.EDDY_TEST_KAFKA_BROKERS;
-delete process.env.EDDY_TEST_SCHEMA_REGISTRY_URL;
-Object.assign(process.env, {
-  KAFKA_PORT: '19092',
-  KAFKA_CONTROLLER_PORT: '19093',
-  SCHEMA_REGISTRY_PORT: '18081',
-  EDDY_KAFKA_STATE_DIR: stateDir,
-});
-
-interface CliResult {
-  code: number;
-  output: string;
-  seconds: number;
-}
-
-function kafkaCli(...args: string[]): Promise<CliResult> {
-  const began = Date.now();
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/kafka/kafka.ts', ...args], { cwd: REPO_ROOT, env: process.env },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, output: stdout + stderr, seconds: (Date.now() - began) / 1000 });
-      });
-  });
-}
-
-before(async () => {
-  // A leftover instance from an interrupted run would make "start" measure nothing.
-  await kafkaCli('stop');
-});
+let kafka: PrivateKafka;
+// A topic with messages, read again after the instance is stopped and started.
+const keptTopic = uniqueTopic('infra-kept');
 
 after(async () => {
-  await kafkaCli('stop');
-  rmSync(stateDir, { recursive: true, force: true });
+  await kafka?.destroy();
 });
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 test('start brings up broker and registry, and is idempotent', async (t) => {
-  const stopped = await kafkaCli('status');
-  assert.equal(stopped.code, 1, stopped.output);
-  assert.match(stopped.output, /kafka: stopped/);
-  assert.match(stopped.output, /schema registry: stopped/);
+  let began = Date.now();
+  kafka = await startPrivateKafka();
+  t.diagnostic(`start on a fresh state dir (format + JVM start): ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  assert.ok(await brokerAnswers(kafka.brokers));
+  assert.ok(await registryAnswers(kafka.registryUrl));
 
-  const first = await kafkaCli('start');
-  assert.equal(first.code, 0, first.output);
-  assert.match(first.output, /kafka: running on 127\.0\.0\.1:19092/);
-  assert.match(first.output, /schema registry: running on http:\/\/127\.0\.0\.1:18081/);
-  t.diagnostic(`start on a fresh state dir (format + JVM start): ${first.seconds.toFixed(1)} s`);
-
-  const second = await kafkaCli('start');
+  began = Date.now();
+  const second = await kafka.cli('start');
+  t.diagnostic(`start when already running: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   assert.equal(second.code, 0, second.output);
-  assert.match(second.output, /kafka: already running/);
-  assert.match(second.output, /schema registry: already running/);
-  t.diagnostic(`start when already running: ${second.seconds.toFixed(1)} s`);
+  assert.match(second.output, new RegExp(`kafka: already running on ${escaped(kafka.brokers)} \\(pid \\d+\\)`));
+  assert.match(second.output, new RegExp(`schema registry: already running on ${escaped(kafka.registryUrl)}`));
 
-  const running = await kafkaCli('status');
-  assert.equal(running.code, 0, running.output);
-  assert.match(running.output, /kafka: running on 127\.0\.0\.1:19092 \(pid \d+\)/);
+  const status = await kafka.cli('status');
+  assert.equal(status.code, 0, status.output);
+  assert.match(status.output, new RegExp(`kafka: running on ${escaped(kafka.brokers)} \\(pid \\d+\\)`));
+  assert.match(status.output, new RegExp(`schema registry: running on ${escaped(kafka.registryUrl)} \\(pid \\d+\\)`));
+});
 
-  // The helpers see the private instance through the same environment.
-  assert.deepEqual(await ensureKafka(), { brokers: '127.0.0.1:19092', registryUrl: 'http://127.0.0.1:18081' });
+test('ensureKafka gives the shared instance, answering', async () => {
+  const shared = await ensureKafka();
+  assert.ok(await brokerAnswers(shared.brokers), shared.brokers);
+  assert.ok(await registryAnswers(shared.registryUrl), shared.registryUrl);
+  assert.notEqual(shared.brokers, kafka.brokers);
 });
 
 test('topics are created with the asked partitions, through the CLI and the helper', async () => {
   const viaCli = uniqueTopic('infra-cli');
-  const created = await kafkaCli('topic', viaCli, '2');
+  const created = await kafka.cli('topic', viaCli, '2');
   assert.equal(created.code, 0, created.output);
   assert.match(created.output, /created with 2 partition/);
-  const again = await kafkaCli('topic', viaCli, '2');
+  const again = await kafka.cli('topic', viaCli, '2');
   assert.match(again.output, /already exists with 2 partition/);
+  assert.equal((await kafka.cli('topic', viaCli, 'two')).code, 1);
 
   const viaHelper = uniqueTopic('infra-helper');
-  await createTopic(viaHelper, 3);
-  const admin = new Kafka({ brokers: ['127.0.0.1:19092'], logLevel: logLevel.ERROR }).admin();
+  await createTopic(viaHelper, 3, kafka);
+  const admin = new Kafka({ brokers: [kafka.brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const metadata = await admin.fetchTopicMetadata({ topics: [viaHelper, viaCli] });
@@ -102,17 +81,16 @@ test('topics are created with the asked partitions, through the CLI and the help
 });
 
 test('messages produced to three partitions come back with keys, values and headers', async () => {
-  const topic = uniqueTopic('infra-messages');
-  await createTopic(topic, 3);
+  await createTopic(keptTopic, 3, kafka);
   const sent = [0, 1, 2, 0, 1, 2].map((partition, i) => ({
     partition,
     key: `k${i}`,
     value: JSON.stringify({ i, partition }),
     headers: { source: `test-${i}` },
   }));
-  await produce(topic, [...sent, { partition: 1, key: 'gone', value: null }]);
+  await produce(keptTopic, [...sent, { partition: 1, key: 'gone', value: null }], kafka);
 
-  const received = await consume(topic, sent.length + 1);
+  const received = await consume(keptTopic, sent.length + 1, { at: kafka });
   assert.equal(received.length, sent.length + 1);
   const summary = received
     .map((m) => ({
@@ -134,10 +112,10 @@ test('messages produced to three partitions come back with keys, values and head
 
 test('transactions commit and abort, and consumers read only what was committed', async () => {
   const topic = uniqueTopic('infra-transactions');
-  await createTopic(topic, 1);
-  const kafka = new Kafka({ brokers: ['127.0.0.1:19092'], logLevel: logLevel.NOTHING });
+  await createTopic(topic, 1, kafka);
+  const client = new Kafka({ brokers: [kafka.brokers], logLevel: logLevel.NOTHING });
   // Sinks that must neither lose nor repeat messages rely on these transactions.
-  const producer = kafka.producer({ transactionalId: uniqueTopic('infra-tx'), idempotent: true, maxInFlightRequests: 1 });
+  const producer = client.producer({ transactionalId: uniqueTopic('infra-tx'), idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const committed = await producer.transaction();
@@ -152,12 +130,12 @@ test('transactions commit and abort, and consumers read only what was committed'
   } finally {
     await producer.disconnect();
   }
-  const received = await consume(topic, 3);
+  const received = await consume(topic, 3, { at: kafka });
   assert.deepEqual(received.map((m) => m.value?.toString()), ['kept-1', 'kept-2', 'kept-3']);
 });
 
 test('an Avro schema registers once, round-trips a record, and evolves only compatibly', async () => {
-  const registry = schemaRegistry();
+  const registry = schemaRegistry(kafka);
   const subject = uniqueTopic('infra-avro') + '-value';
   const v1 = {
     type: 'record',
@@ -180,7 +158,7 @@ test('an Avro schema registers once, round-trips a record, and evolves only comp
   assert.equal(encoded[0], 0, 'Confluent wire format starts with magic byte 0');
   assert.equal(encoded.readInt32BE(1), id, 'then the schema id, big-endian');
   // A fresh client has no cache: it must fetch the writer's schema by id from the registry.
-  assert.deepEqual({ ...(await schemaRegistry().decode(encoded)) }, record);
+  assert.deepEqual({ ...(await schemaRegistry(kafka).decode(encoded)) }, record);
 
   // Adding a field without a default cannot read old data: BACKWARD (the default) refuses it.
   const incompatible = { ...v1, fields: [...v1.fields, { name: 'qty', type: 'int' }] };
@@ -195,16 +173,26 @@ test('an Avro schema registers once, round-trips a record, and evolves only comp
   assert.equal(await registry.getRegistryId(subject, 1), id);
 });
 
-test('stop stops both and is idempotent', async () => {
-  const first = await kafkaCli('stop');
+test('stop is idempotent, and a start afterwards has the same topics, messages and schemas', async (t) => {
+  const first = await kafka.cli('stop');
   assert.equal(first.code, 0, first.output);
   assert.match(first.output, /kafka: stopped/);
   assert.match(first.output, /schema registry: stopped/);
-  const second = await kafkaCli('stop');
+  const second = await kafka.cli('stop');
   assert.equal(second.code, 0, second.output);
   assert.match(second.output, /kafka: was not running/);
   assert.match(second.output, /schema registry: was not running/);
-  const status = await kafkaCli('status');
+  const status = await kafka.cli('status');
   assert.equal(status.code, 1);
   assert.match(status.output, /kafka: stopped/);
+  assert.equal(await brokerAnswers(kafka.brokers), false);
+
+  const began = Date.now();
+  await kafka.start();
+  t.diagnostic(`start on existing data: ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  const received = await consume(keptTopic, 7, { at: kafka });
+  assert.equal(received.length, 7);
+  // The instance's first schema, fetched by id by a client with an empty cache.
+  const schema = (await schemaRegistry(kafka).getSchema(1)) as unknown as { name?: string };
+  assert.equal(schema.name, 'eddy.test.SharePrice');
 });

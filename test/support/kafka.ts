@@ -6,19 +6,22 @@
  * Where: an outside Kafka given by the caller (EDDY_TEST_KAFKA_BROKERS, and
  * EDDY_TEST_SCHEMA_REGISTRY_URL) is used as is and never started; otherwise the script's local
  * instance (KAFKA_PORT, SCHEMA_REGISTRY_PORT, EDDY_KAFKA_STATE_DIR).
+ * A test that must stop and restart a broker (broker loss) takes its own: startPrivateKafka()
+ * runs the same script on free ports and a temp dir, and the helpers take it as their target.
  * EDDY_TEST_LOG=1 shows kafkajs's own log lines.
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type IHeaders } from 'kafkajs';
 import { brokerAnswers, createTopic as createTopicWithAdmin } from '../../scripts/kafka/broker.js';
 import { registryAnswers } from '../../scripts/kafka/registry.js';
 import { brokerAddress, readSettings, registryUrl } from '../../scripts/kafka/settings.js';
 
-const execFileAsync = promisify(execFile);
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 
 export interface KafkaEndpoints {
@@ -45,17 +48,26 @@ export async function ensureKafka(): Promise<KafkaEndpoints> {
   if (outside) return endpoints;
   const [broker, registry] = await Promise.all([brokerAnswers(endpoints.brokers), registryAnswers(endpoints.registryUrl)]);
   if (broker && registry) return endpoints;
-  try {
-    // The script takes a lock, so test files starting it at the same time get one broker.
-    await execFileAsync(process.execPath, ['--import', 'tsx', 'scripts/kafka/kafka.ts', 'start'], {
-      cwd: REPO_ROOT,
-      env: process.env,
-    });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`could not start Kafka for tests:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
+  // The script takes a lock, so test files starting it at the same time get one broker.
+  const result = await runKafkaScript(['start'], process.env);
+  if (result.code !== 0) throw new Error(`could not start Kafka for tests:\n${result.output}`);
   return endpoints;
+}
+
+export interface CliResult {
+  code: number;
+  /** stdout then stderr. */
+  output: string;
+}
+
+/** Runs `scripts/kafka/kafka.ts ARGS...` with the given environment (which picks the instance). */
+function runKafkaScript(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/kafka/kafka.ts', ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, output: stdout + stderr });
+    });
+  });
 }
 
 let topicCounter = 0;
@@ -67,18 +79,18 @@ export function uniqueTopic(prefix: string): string {
 }
 
 /** Creates the topic with its leaders elected, so producing to any partition works at once. */
-export async function createTopic(name: string, partitions = 1): Promise<void> {
-  const result = await createTopicWithAdmin(kafkaEndpoints().brokers, name, partitions);
+export async function createTopic(name: string, partitions = 1, at: KafkaEndpoints = kafkaEndpoints()): Promise<void> {
+  const result = await createTopicWithAdmin(at.brokers, name, partitions);
   if (result.partitions !== partitions) {
     throw new Error(`topic ${name} exists with ${result.partitions} partitions, not ${partitions}`);
   }
 }
 
-function client(clientId: string): Kafka {
+function client(clientId: string, at: KafkaEndpoints): Kafka {
   // Failures reach the test as rejections; kafkajs also logs the retriable ones (a group
   // coordinator still loading) as ERROR, which is noise unless EDDY_TEST_LOG asks for logs.
   const level = process.env.EDDY_TEST_LOG ? logLevel.INFO : logLevel.NOTHING;
-  return new Kafka({ clientId, brokers: kafkaEndpoints().brokers.split(','), logLevel: level });
+  return new Kafka({ clientId, brokers: at.brokers.split(','), logLevel: level });
 }
 
 export interface MessageToProduce {
@@ -92,9 +104,9 @@ export interface MessageToProduce {
 }
 
 /** Produces the messages in order, waiting for the broker's acknowledgement of all of them. */
-export async function produce(topic: string, messages: MessageToProduce[]): Promise<void> {
+export async function produce(topic: string, messages: MessageToProduce[], at: KafkaEndpoints = kafkaEndpoints()): Promise<void> {
   // Kafka's default partitioner (murmur2 on the key), named to silence kafkajs's v2 notice.
-  const producer = client('eddy-test-producer').producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = client('eddy-test-producer', at).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });
@@ -118,9 +130,13 @@ export interface ConsumedMessage {
  * order: at least `count`, more if further messages came before the consumer stopped, so a test
  * can tell "exactly these" from "these and duplicates".
  */
-export async function consume(topic: string, count: number, options: { timeoutMs?: number } = {}): Promise<ConsumedMessage[]> {
+export async function consume(
+  topic: string,
+  count: number,
+  options: { timeoutMs?: number; at?: KafkaEndpoints } = {},
+): Promise<ConsumedMessage[]> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const consumer = client('eddy-test-consumer').consumer({ groupId: uniqueTopic('eddy-test-group') });
+  const consumer = client('eddy-test-consumer', options.at ?? kafkaEndpoints()).consumer({ groupId: uniqueTopic('eddy-test-group') });
   const received: ConsumedMessage[] = [];
   await consumer.connect();
   try {
@@ -155,7 +171,66 @@ export async function consume(topic: string, count: number, options: { timeoutMs
   return received;
 }
 
-/** The real Confluent registry client, pointed at the local registry. */
-export function schemaRegistry(): SchemaRegistry {
-  return new SchemaRegistry({ host: kafkaEndpoints().registryUrl });
+/** The real Confluent registry client, pointed at the tests' registry (or `at`'s). */
+export function schemaRegistry(at: KafkaEndpoints = kafkaEndpoints()): SchemaRegistry {
+  return new SchemaRegistry({ host: at.registryUrl });
+}
+
+/** A broker and registry of one test's own, run by the same script as the shared ones. */
+export interface PrivateKafka extends KafkaEndpoints {
+  /** Runs `scripts/kafka/kafka.ts ARGS...` against this instance. */
+  cli(...args: string[]): Promise<CliResult>;
+  /** Starts broker and registry (again) on the same data: topics and offsets survive. */
+  start(): Promise<void>;
+  /** Stops both and keeps the data: clients see the broker go away. */
+  stop(): Promise<void>;
+  /** Stops both and removes the data. */
+  destroy(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts a private instance on free ports in a temp dir; destroy() it when done. */
+export async function startPrivateKafka(): Promise<PrivateKafka> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'eddy-kafka-private-'));
+  const [kafkaPort, controllerPort, registryPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(kafkaPort),
+    KAFKA_CONTROLLER_PORT: String(controllerPort),
+    SCHEMA_REGISTRY_PORT: String(registryPort),
+    EDDY_KAFKA_STATE_DIR: stateDir,
+  };
+  const cli = (...args: string[]) => runKafkaScript(args, env);
+  const run = async (command: 'start' | 'stop') => {
+    const result = await cli(command);
+    if (result.code !== 0) throw new Error(`kafka ${command} (private instance in ${stateDir}) failed:\n${result.output}`);
+  };
+  const instance: PrivateKafka = {
+    brokers: `127.0.0.1:${kafkaPort}`,
+    registryUrl: `http://127.0.0.1:${registryPort}`,
+    cli,
+    start: () => run('start'),
+    stop: () => run('stop'),
+    destroy: async () => {
+      await run('stop');
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await instance.start();
+  } catch (error) {
+    await instance.destroy();
+    throw error;
+  }
+  return instance;
 }
