@@ -90,6 +90,12 @@ export function columnsUsed(e: Expr, into: Set<number> = new Set()): Set<number>
   return into;
 }
 
+/** True when some call inside `e` satisfies `test`. */
+export function someCall(e: Expr, test: (call: Extract<Expr, { kind: 'call' }>) => boolean): boolean {
+  if (e.kind === 'call' && test(e)) return true;
+  return children(e).some((c) => someCall(c, test));
+}
+
 /** True when `e` calls something volatile (random(), ...), which must not be moved or merged. */
 export function isVolatile(e: Expr): boolean {
   if (e.kind === 'call' && e.volatile) return true;

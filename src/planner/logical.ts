@@ -219,3 +219,32 @@ export function planInputs(p: LogicalPlan): LogicalPlan[] {
       return [p.input];
   }
 }
+
+/** Every expression a node evaluates (not its inputs'). */
+export function nodeExprs(p: LogicalPlan): Expr[] {
+  const keys = (order: SortKey[]) => order.map((k) => k.expr);
+  switch (p.op) {
+    case 'get':
+      return [];
+    case 'values':
+      return p.rows.flat();
+    case 'filter':
+      return [p.predicate];
+    case 'temporal':
+      return p.bounds.map((b) => b.at);
+    case 'project':
+      return p.exprs;
+    case 'join':
+    case 'semijoin':
+      return [...p.leftKey, ...p.rightKey, ...(p.residual ? [p.residual] : [])];
+    case 'aggregate':
+      return [...p.groupKey, ...p.aggregates.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...keys(a.orderBy)])];
+    case 'distinct':
+    case 'setop':
+      return [];
+    case 'distinctOn':
+      return [...p.key, ...keys(p.order)];
+    case 'topk':
+      return [...keys(p.order), ...(p.limit ? [p.limit] : []), ...(p.offset ? [p.offset] : [])];
+  }
+}

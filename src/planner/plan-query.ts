@@ -7,9 +7,10 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import type { Row } from '../engine/batch.js';
 import { Dataflow, type Node } from '../engine/dataflow.js';
 import { evaluateOnce } from '../engine/evaluate.js';
-import type { EvalEnv } from './expr-ir.js';
+import type { EvalEnv, Expr } from './expr-ir.js';
+import { someCall } from './expr-utils.js';
 import type { TableType } from './catalog-api.js';
-import type { PlanColumn } from './logical.js';
+import { nodeExprs, planInputs, type LogicalPlan, type PlanColumn } from './logical.js';
 import { QueryBinder, type QueryContext } from './bind-query.js';
 import { optimize } from './optimize.js';
 import { addToDataflow, countValue, lower } from './lower.js';
@@ -53,6 +54,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
     columns: bound.columns,
     tableType: viewPlan.tableType,
     build(df, env) {
+      rejectFrozenTime(viewPlan);
       return addToDataflow(df, lower(viewPlan, env));
     },
     read(env) {
@@ -82,4 +84,23 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       return explainPlan(viewPlan);
     },
   };
+}
+
+/** Functions that read the statement's time: in a maintained relation their value would freeze. */
+const CLOCK_FUNCTIONS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'clock_timestamp', 'current_date', 'current_time', 'localtime', 'localtimestamp']);
+
+/**
+ * A maintained relation may read the clock only through temporal filters (WHERE ts > now() - ...),
+ * which the engine re-evaluates as time passes; anywhere else the value would be the creation
+ * time forever, so it is refused rather than silently wrong.
+ */
+function rejectFrozenTime(plan: LogicalPlan): void {
+  const readsClock = (e: Expr) => someCall(e, (c) => CLOCK_FUNCTIONS.has(c.name) || (c.name === 'age' && c.args.length === 1));
+  if (nodeExprs(plan).some(readsClock)) {
+    throw new SqlError(
+      SQLSTATE.featureNotSupported,
+      'now() and the other current-time functions are supported in materialized views, subscriptions and sinks only as WHERE conditions comparing a timestamp with now() (plus or minus an interval)',
+    );
+  }
+  for (const input of planInputs(plan)) rejectFrozenTime(input);
 }

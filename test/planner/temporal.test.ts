@@ -28,3 +28,11 @@ test('now() in WHERE is a temporal filter: rows age out of and into a view', () 
   const read = cat.plan("SELECT v FROM events WHERE ts > now() - INTERVAL '5 minutes'").read({ ...env(), now: at(t0) });
   assertSameRows(read, [[1], [3]]);
 });
+
+test('the clock elsewhere in a maintained query is refused, not frozen; ad-hoc reads may use it', () => {
+  const cat = new TestCatalog();
+  cat.table('events', [['ts', T.timestamptz], ['v', T.int4]]);
+  assert.throws(() => cat.maintain('SELECT v, now() AS seen FROM events'), /now\(\)/);
+  assert.throws(() => cat.maintain('SELECT v FROM events WHERE ts::date = current_date'), /now\(\)/);
+  assert.deepEqual(cat.read('SELECT now() IS NOT NULL'), [[true]]);
+});
