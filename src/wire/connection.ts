@@ -50,11 +50,14 @@ export class Connection implements WireContext {
   private backendPid: number | null = null;
   private ignoreTillSync = false;
   private gone = false;
+  /** The client asked for protocol 2: the refusal must be in that protocol's format. */
+  private legacyClient = false;
 
   constructor(private readonly socket: Socket, private readonly opts: ConnectionOptions) {
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
-    this.writer = new MessageWriter({ write: (chunk) => (this.gone ? true : socket.write(chunk)) });
+    // Once our side is ended (shutdown, fatal error) late output has nowhere to go: drop it.
+    this.writer = new MessageWriter({ write: (chunk) => (socket.writable ? socket.write(chunk) : true) });
     this.inbox = new FrameInbox(socket);
     // Resets and broken pipes surface here; 'close' follows and does the cleaning up.
     socket.on('error', () => {});
@@ -171,6 +174,7 @@ export class Connection implements WireContext {
     const major = code >>> 16;
     const minor = code & 0xffff;
     if (major !== 3) {
+      this.legacyClient = major < 3;
       throw fatalProtocolViolation(
         `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.0`,
         SQLSTATE.featureNotSupported,
@@ -209,11 +213,12 @@ export class Connection implements WireContext {
   }
 
   private async dispatch({ type, body }: TypedFrame): Promise<void> {
-    if (type === 'Q') return this.simpleQuery(body);
     if (type === 'S') return this.sync();
-    // After an error in the extended protocol everything up to the next Sync is skipped, so the
-    // rest of a pipelined batch does not run against a failed state.
+    // After an error in the extended protocol everything up to the next Sync is skipped (even a
+    // simple Query, as in PostgreSQL), so the rest of a pipelined batch does not run against a
+    // failed state.
     if (this.ignoreTillSync) return;
+    if (type === 'Q') return this.simpleQuery(body);
     try {
       switch (type) {
         case 'P':
@@ -280,7 +285,8 @@ export class Connection implements WireContext {
     const e = asReportable(err);
     if (err instanceof SqlError) this.opts.log(`wire ${this.peer}: closing connection: ${e.code} ${e.message}`);
     else this.logInternal(err);
-    this.writer.errorResponse(errorFields(new SqlError(e.code, e.message, { ...e.extra, severity: 'FATAL' })));
+    if (this.legacyClient) this.writer.legacyErrorResponse('FATAL', e.message);
+    else this.writer.errorResponse(errorFields(new SqlError(e.code, e.message, { ...e.extra, severity: 'FATAL' })));
     this.writer.flush();
   }
 

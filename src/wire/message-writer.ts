@@ -179,6 +179,15 @@ export class MessageWriter {
     this.empty('c');
   }
 
+  /**
+   * An error as protocol 2 clients read it ('E' and a bare string): only for refusing a client
+   * that asked for protocol 2, which cannot parse a version 3 ErrorResponse.
+   */
+  legacyErrorResponse(severity: string, message: string): void {
+    this.byte('E'.charCodeAt(0));
+    this.cstring(`${severity}:  ${message}\n`);
+  }
+
   /** The one-byte answer to SSLRequest / GSSENCRequest: not here, go on in plain text. */
   rawByte(b: string): void {
     this.byte(b.charCodeAt(0));

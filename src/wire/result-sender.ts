@@ -14,7 +14,6 @@ import type { WireContext } from './wire-context.js';
 const FETCH_BATCH = 1000;
 
 export class ResultRun {
-  private rowsSent = 0;
   private finished = false;
   private encoders: ValueEncoder[] | null = null;
 
@@ -74,18 +73,20 @@ export class ResultRun {
     this.encoders ??= r.columns.map((c, i) => valueEncoder(c.typeOid, this.formats[i] ?? 0, this.ctx.textSettings));
     const encoders = this.encoders;
     let remaining = maxRows > 0 ? maxRows : Infinity;
+    // PostgreSQL's tag counts the rows of this Execute only, not of the portal's earlier ones.
+    let sent = 0;
     const unregister = this.ctx.onDisconnect(() => r.cursor.close());
     try {
       while (remaining > 0) {
         const asked = Math.min(remaining, FETCH_BATCH);
         const { rows, done } = await r.cursor.next(asked);
         for (const row of rows) writer.dataRow(row.map((v, i) => encoders[i]!(v)));
-        this.rowsSent += rows.length;
+        sent += rows.length;
         remaining -= rows.length;
         if (done) {
           this.finished = true;
           r.cursor.close();
-          writer.commandComplete(r.tag(this.rowsSent));
+          writer.commandComplete(r.tag(sent));
           return false;
         }
         // A cursor that returned fewer rows than asked may be waiting for new ones (SUBSCRIBE):

@@ -198,7 +198,8 @@ test('Execute with a row limit suspends the portal and resumes it', async () => 
     'readyForQuery',
   ]);
   assert.deepEqual(replies.filter((m) => m.name === 'dataRow').map((m) => (m.fields as string[])[0]), ['1', '2', '3']);
-  assert.equal(replies[6]!.text, 'SELECT 3');
+  // As in PostgreSQL, the tag counts the rows of the last Execute only.
+  assert.equal(replies[6]!.text, 'SELECT 1');
   // Sync ended the implicit transaction, and with it the unnamed portal.
   c.send(Buffer.concat([serialize.execute({}), serialize.sync()]));
   const gone = await c.until((m) => m.name === 'readyForQuery');
@@ -321,17 +322,29 @@ test('SSLRequest is answered N and the startup goes on in plain text', async () 
   c.send(serialize.end());
 });
 
-test('protocol 2.0 is refused with FATAL 0A000', async () => {
-  const c = await RawClient.connect(eddy.port);
-  c.startParsing();
+/** A bare startup packet asking for protocol major.minor. */
+function startupPacket(major: number, minor: number): Buffer {
   const packet = Buffer.alloc(8);
   packet.writeInt32BE(8, 0);
-  packet.writeInt32BE(2 << 16, 4);
-  c.send(packet);
-  const replies = await c.until((m) => m.name === 'error');
+  packet.writeInt32BE((major << 16) | minor, 4);
+  return packet;
+}
+
+test('protocol 2.0 is refused in its own format, 4.0 with FATAL 0A000', async () => {
+  const v2 = await RawClient.connect(eddy.port);
+  v2.send(startupPacket(2, 0));
+  await v2.waitForClose();
+  // PostgreSQL 15's exact reply to a protocol 2 client.
+  assert.equal(Buffer.concat(v2.raw).toString('latin1'), 'EFATAL:  unsupported frontend protocol 2.0: server supports 3.0 to 3.0\n\0');
+
+  const v4 = await RawClient.connect(eddy.port);
+  v4.startParsing();
+  v4.send(startupPacket(4, 0));
+  const replies = await v4.until((m) => m.name === 'error');
   assert.equal(replies[0]!.severity, 'FATAL');
   assert.equal(replies[0]!.code, '0A000');
-  await c.waitForClose();
+  assert.equal(replies[0]!.message, 'unsupported frontend protocol 4.0: server supports 3.0 to 3.0');
+  await v4.waitForClose();
   await assertServerAnswers();
 });
 
