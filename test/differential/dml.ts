@@ -69,7 +69,11 @@ export function roundStatements(rng: Prng, keys: KeySets, allocator: KeyAllocato
       });
       statements.push(insertStatement(table, rows));
     } else if (roll < insertP + deleteP) {
-      if (rng.chance(0.6)) {
+      if (rng.chance(0.03)) {
+        // Emptying a table drives every view above it through its empty state.
+        statements.push(`DELETE FROM ${table.name}`);
+        present[table.name] = [];
+      } else if (rng.chance(0.6)) {
         const id = someKey();
         statements.push(`DELETE FROM ${table.name} WHERE id = ${id}`);
         present[table.name] = ids.filter((k) => k !== id);

@@ -40,7 +40,7 @@ export function differentialSuite(title: string, opts: { rounds: number; connect
           rounds,
           queries: ALL_QUERIES,
           baseViews,
-          log: (line) => process.stdout.write(`# ${title}: ${line}\n`),
+          log: (line) => process.stdout.write(`${title}: ${line}\n`),
         });
       },
       { timeout: 45 * 60_000 },

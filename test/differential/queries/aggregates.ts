@@ -41,4 +41,12 @@ export default family('aggregates', [
   ['expression-over-aggregates', `SELECT status, max(priority) - min(priority) AS spread, sum(priority) * 1.0 / count(*) AS ratio FROM orders GROUP BY status`],
   ['min-max-with-nulls', `SELECT category, min(weight) AS lo, max(weight) AS hi, count(weight) AS n FROM products GROUP BY category`],
   ['many-aggregates', `SELECT o.status, count(*) AS n, count(DISTINCT l.product_id) AS products, sum(l.qty) AS units, avg(l.unit_price) AS avg_price, min(l.discount) AS min_disc, max(l.discount) AS max_disc, bool_or(l.discount IS NULL) AS some_undiscounted FROM orders o JOIN line_items l ON l.order_id = o.id GROUP BY o.status`],
+  ['avg-int-exact-text', `SELECT product_id, avg(qty)::text AS avg_text, (sum(qty) / count(*)::numeric)::text AS ratio FROM line_items GROUP BY product_id`],
+  ['count-distinct-nulls', `SELECT count(DISTINCT discount) AS d, count(discount) AS n, count(*) AS all_rows FROM line_items`],
+  ['bool-aggs-only-nulls', `SELECT segment, bool_and(active) FILTER (WHERE active IS NULL) AS none_known, bool_or(active) AS some FROM customers GROUP BY segment`],
+  ['group-by-case', `SELECT CASE WHEN price < 50 THEN 'cheap' WHEN price < 150 THEN 'mid' ELSE 'dear' END AS band, count(*) AS n, sum(price) AS total FROM products GROUP BY 1`],
+  ['full-join-group-coalesce', `SELECT COALESCE(c.city, 'none') AS city, count(o.id) AS orders, count(c.id) AS customers FROM customers c FULL JOIN orders o ON o.customer_id = c.id GROUP BY COALESCE(c.city, 'none')`],
+  ['string-agg-over-join', `SELECT o.id, string_agg(p.name, ';' ORDER BY p.name, l.id) AS products FROM orders o JOIN line_items l ON l.order_id = o.id JOIN products p ON p.id = l.product_id GROUP BY o.id`],
+  ['big-numeric-exact-text', `SELECT sum(credit_limit * credit_limit * 1000)::text AS big, sum(id::bigint * 1000000000000)::text AS huge FROM customers`],
+  ['aggregate-over-distinct', `SELECT count(*) AS n, sum(qty) AS s FROM (SELECT DISTINCT order_id, qty FROM line_items) d`],
 ]);

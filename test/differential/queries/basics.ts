@@ -39,4 +39,7 @@ export default family('basics', [
   ['date-arith', `SELECT id, signup_date, signup_date + 30 AS due, signup_date - DATE '2024-01-01' AS days FROM customers`],
   ['distinct-single', `SELECT DISTINCT city FROM customers`],
   ['distinct-pair', `SELECT DISTINCT category, discontinued FROM products`],
+  ['numeric-division-text', `SELECT id, (price / 3)::text AS third, (price * 1.005)::text AS scaled FROM products`],
+  ['double-text', `SELECT id, (score / 3)::text AS third, (score * 0.1)::text AS tenth FROM customers`],
+  ['case-in-where', `SELECT id FROM line_items WHERE CASE WHEN discount IS NULL THEN qty > 5 ELSE qty * discount > 0.5 END`],
 ]);

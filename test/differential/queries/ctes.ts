@@ -10,4 +10,6 @@ export default family('ctes', [
   ['distinct-on-in-cte', `WITH latest AS (SELECT DISTINCT ON (customer_id) customer_id, status FROM orders ORDER BY customer_id, created_at DESC NULLS LAST, id DESC) SELECT status, count(*) AS n FROM latest GROUP BY status`],
   ['cte-in-subquery', `SELECT id FROM products WHERE id IN (WITH hot AS (SELECT product_id FROM line_items WHERE qty >= 8) SELECT product_id FROM hot)`],
   ['cte-two-references-joined', `WITH c AS (SELECT id, city FROM customers WHERE city IS NOT NULL) SELECT a.id AS a, b.id AS b FROM c a JOIN c b ON a.city = b.city AND a.id < b.id`],
+  ['cte-shadows-table', `WITH orders AS (SELECT * FROM orders WHERE status = 'paid') SELECT count(*) AS n FROM orders`],
+  ['cte-column-aliases', `WITH t(cid, n) AS (SELECT customer_id, count(*) FROM orders GROUP BY customer_id) SELECT cid, n FROM t WHERE n > 1`],
 ]);

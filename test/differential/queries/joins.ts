@@ -34,4 +34,9 @@ export default family('joins', [
   ['left-chain', `SELECT c.id AS cid, o.id AS oid, l.id AS lid FROM customers c LEFT JOIN orders o ON o.customer_id = c.id LEFT JOIN line_items l ON l.order_id = o.id`],
   ['both-side-expressions', `SELECT l.id, l.qty * p.price AS value, p.price - l.unit_price AS markup FROM line_items l JOIN products p ON p.id = l.product_id`],
   ['int-bigint-keys', `SELECT l.id AS lid, o.id AS oid FROM line_items l JOIN orders o ON l.qty = o.id`],
+  ['union-all-into-join', `SELECT u.x, c.name FROM (SELECT customer_id AS x FROM orders WHERE status = 'paid' UNION ALL SELECT id FROM customers WHERE city = 'Oslo') u JOIN customers c ON c.id = u.x`],
+  ['self-full-join', `SELECT a.id AS a, b.id AS b FROM orders a FULL JOIN orders b ON a.id = b.id + 1 AND a.customer_id = b.customer_id`],
+  ['full-using-merged-filter', `SELECT order_id, l.qty FROM (SELECT id AS order_id FROM orders WHERE status = 'new') o FULL JOIN (SELECT order_id, qty FROM line_items WHERE qty > 7) l USING (order_id) WHERE order_id > 20`],
+  ['left-self-null-keys', `SELECT a.id AS a, b.id AS b FROM line_items a LEFT JOIN line_items b ON a.product_id = b.product_id AND a.order_id = b.order_id AND a.id < b.id`],
+  ['expression-keys', `SELECT c.id AS cid, p.id AS pid FROM customers c JOIN products p ON COALESCE(c.segment, 'retail') = CASE WHEN p.category = 'toys' THEN 'retail' ELSE 'online' END`],
 ]);

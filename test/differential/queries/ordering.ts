@@ -18,4 +18,6 @@ export default family('ordering', [
   ['order-by-bool-date', `SELECT id, active, signup_date FROM customers ORDER BY active NULLS FIRST, signup_date DESC, id LIMIT 5`],
   ['fetch-first', `SELECT id, qty FROM line_items ORDER BY qty DESC NULLS LAST, id FETCH FIRST 3 ROWS ONLY`],
   ['ordered-no-limit', `SELECT id, status FROM orders ORDER BY status, id`],
+  ['text-desc-ties', `SELECT city, name, id FROM customers ORDER BY city DESC NULLS LAST, name DESC, id LIMIT 7`],
+  ['numeric-desc-nulls-first', `SELECT id, credit_limit FROM customers ORDER BY credit_limit DESC NULLS FIRST, id LIMIT 4`],
 ]);

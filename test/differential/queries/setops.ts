@@ -23,4 +23,6 @@ export default family('setops', [
   ['distinct-on-null-keys', `SELECT DISTINCT ON (city) city, name, id FROM customers ORDER BY city, score DESC NULLS LAST, id`],
   ['distinct-on-two-keys', `SELECT DISTINCT ON (order_id, product_id) order_id, product_id, id, qty FROM line_items ORDER BY order_id, product_id, qty DESC NULLS LAST, id`],
   ['distinct-on-join', `SELECT DISTINCT ON (c.city) c.city, o.id, o.created_at FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY c.city, o.created_at DESC NULLS LAST, o.id`],
+  ['except-all-multiplicities', `SELECT qty FROM line_items EXCEPT ALL SELECT priority FROM orders`],
+  ['union-doubles', `SELECT discount AS x FROM line_items UNION SELECT score FROM customers`],
 ]);

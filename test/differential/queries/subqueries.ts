@@ -27,4 +27,12 @@ export default family('subqueries', [
   ['scalar-correlated-max', `SELECT c.id, (SELECT max(created_at) FROM orders o WHERE o.customer_id = c.id) AS last_order FROM customers c`],
   ['scalar-in-case', `SELECT id, CASE WHEN price > (SELECT avg(unit_price) FROM line_items) THEN 'above' ELSE 'below' END AS band FROM products`],
   ['derived-table', `SELECT t.customer_id, t.n FROM (SELECT customer_id, count(*) AS n FROM orders WHERE status <> 'cancelled' GROUP BY customer_id) t WHERE t.n >= 2`],
+  ['in-duplicates-inner', `SELECT id, status FROM orders WHERE id IN (SELECT order_id FROM line_items)`],
+  ['not-in-row', `SELECT id FROM orders WHERE (customer_id, status) NOT IN (SELECT customer_id, status FROM orders WHERE priority = 1)`],
+  ['top-per-group-correlated', `SELECT o.id, o.customer_id FROM orders o WHERE (SELECT count(*) FROM orders o2 WHERE o2.customer_id = o.customer_id AND o2.id > o.id) < 2`],
+  ['in-limited-subquery', `SELECT id FROM customers WHERE id IN (SELECT customer_id FROM orders ORDER BY created_at DESC NULLS LAST, id LIMIT 5)`],
+  ['scalar-correlated-filtered-min', `SELECT c.id, (SELECT min(o.order_date) FROM orders o WHERE o.customer_id = c.id AND o.status = 'cancelled') AS first_cancel FROM customers c`],
+  ['having-scalar-subquery', `SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id HAVING count(*) > (SELECT count(*) / 20 FROM orders)`],
+  ['exists-as-value', `SELECT c.id, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'shipped') AS shipped FROM customers c`],
+  ['not-exists-over-not-in', `SELECT c.id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.id NOT IN (SELECT order_id FROM line_items WHERE order_id IS NOT NULL))`],
 ]);
