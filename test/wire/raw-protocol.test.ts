@@ -224,8 +224,10 @@ test('extended protocol errors: skip until Sync, 26000, 34000, 42P05, several co
   assert.deepEqual(names(replies), ['error', 'readyForQuery']);
   assert.equal(replies[0]!.code, '26000');
 
-  c.send(Buffer.concat([serialize.execute({ portal: 'nope' }), serialize.sync()]));
+  // Even a simple Query is skipped while waiting for Sync.
+  c.send(Buffer.concat([serialize.execute({ portal: 'nope' }), serialize.query('SELECT 1'), serialize.sync()]));
   replies = await c.until((m) => m.name === 'readyForQuery');
+  assert.deepEqual(names(replies), ['error', 'readyForQuery']);
   assert.equal(replies[0]!.code, '34000');
 
   c.send(
