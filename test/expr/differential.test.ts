@@ -118,6 +118,18 @@ const groups: Record<string, string[]> = {
     "interval '1-2' year to month", "interval '1 day 3:04:05' hour to minute", "interval '1.25' second", "interval '90' minute",
     "interval '1 day 5 hours'::interval hour", "interval '1.123456789 seconds'", "interval '1 year 5 days' month", "timestamp '294276-12-31 23:59:59' + interval '1 day'", "date '2024-01-01' + 2147483647",
   ],
+  to_char: [
+    "to_char(5, '999')", "to_char(-5, '999')", "to_char(0.5, '999.99')", "to_char(0.5, '990.99')", "to_char(3.14159, 'FM999.99')",
+    "to_char(3.1, 'FM999.99')", "to_char(1234, '9,999')", "to_char(12345, '999')", "to_char(-0.5, 'FM990.00')", "to_char(5, 'FM000')",
+    "to_char(1234.5, '9G999D9')", "to_char(5, 'S999')", "to_char(-5, '999S')", "to_char(3, 'FM9.')", "to_char(123.456::float8, '999.9')",
+    "to_char(-123, 'FM9999')", "to_char(0, '999')", "to_char(0, 'FM999')", "to_char(5, 'MI999')", "to_char(-5, 'FM999MI')",
+    "to_char(1234567::bigint, '9,999,999')", "to_char(12.5, '00000.000')", "to_char(-12.5, '99999.999')",
+    "to_char(timestamp '2024-03-05 14:07:09.123456', 'YYYY-MM-DD HH24:MI:SS.MS US')", "to_char(timestamp '2024-03-05 14:07:09', 'Day Mon FMDay FMMonth DDth')",
+    "to_char(timestamp '2024-03-05 14:07:09', 'Q IW WW D J am HH12 TZ')", "to_char(timestamptz '2024-03-05 14:07:09+00', 'YYYY TZ OF TZH:TZM')",
+    "to_char(interval '1 day 3 hours', 'HH24:MI DD')", "to_char(date '2024-12-30', 'IYYY-IW-ID')", "to_char(timestamp '2024-01-01 00:00', 'HH12:MI AM')",
+    "to_char(timestamp '2024-07-04 12:30', 'FMDD/FMMM/YYYY \"at\" HH24\"h\"')", "to_char(timestamp '2024-07-04', 'MONTH month Mon DY dy RM')",
+    "to_char(date '2024-07-04', 'YYYY-MM-DD')", "to_char(timestamp '2024-07-04', 'DDD CC Y,YYY YY')",
+  ],
   json: [
     "'{\"a\":1,\"b\":\"x\"}'::jsonb -> 'a'", "'{\"a\":1,\"b\":\"x\"}'::jsonb ->> 'b'", "'{\"a\":1}'::jsonb -> 'z'", "'[1,2,3]'::jsonb -> 1",
     "'[1,2,3]'::jsonb -> -1", "'[1,2,3]'::jsonb ->> 5", "'{\"a\":{\"b\":[10,20]}}'::jsonb #> '{a,b,1}'", "'{\"a\":{\"b\":[10,20]}}'::jsonb #>> '{a,b}'",

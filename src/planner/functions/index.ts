@@ -7,6 +7,7 @@ import './math.js';
 import './datetime-fns.js';
 import './json-fns.js';
 import './system.js';
+import './to-char.js';
 
 export { ANY, functionsNamed, implFor, returnTypeFor, type FunctionDef } from './registry.js';
 export { resolveOverload, isPreferred, type Resolution } from './resolve.js';
