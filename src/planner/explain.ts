@@ -6,15 +6,16 @@ import type { Expr } from './expr-ir.js';
 import { planInputs, type LogicalPlan, type PlanColumn, type SortKey } from './logical.js';
 import type { TableType } from './catalog-api.js';
 import { OUTER_BASE } from './scope.js';
+import { formatValue } from '../types/text-io.js';
 
 function typeLabel(t: TableType): string {
   return typeof t === 'object' ? `ring ${t.ring}` : t;
 }
 
-function literal(v: unknown): string {
-  if (v === null) return 'NULL';
-  if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
-  return String(v);
+function literal(e: Extract<Expr, { kind: 'const' }>): string {
+  if (e.value === null) return 'NULL';
+  const text = formatValue(e.type, e.value);
+  return e.type.category === 'N' || e.type.category === 'B' ? text : `'${text.replace(/'/g, "''")}'`;
 }
 
 /** Prints an expression whose column references index `columns`. */
@@ -24,7 +25,7 @@ export function formatExpr(e: Expr, columns: PlanColumn[]): string {
     case 'column':
       return e.index < OUTER_BASE ? (columns[e.index]?.name ?? `#${e.index}`) : `outer#${e.index - OUTER_BASE}`;
     case 'const':
-      return literal(e.value);
+      return literal(e);
     case 'param':
       return `$${e.index + 1}`;
     case 'call':

@@ -96,10 +96,15 @@ export function someCall(e: Expr, test: (call: Extract<Expr, { kind: 'call' }>) 
   return children(e).some((c) => someCall(c, test));
 }
 
-/** True when `e` calls something volatile (random(), ...), which must not be moved or merged. */
+/**
+ * Functions whose value differs from call to call. (The IR's `volatile` flag also marks stable
+ * functions that only read session state, like timestamptz + interval, which may move freely.)
+ */
+const NONDETERMINISTIC = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'setseed']);
+
+/** True when `e` calls something nondeterministic (random(), ...), which must not be moved, merged or re-evaluated. */
 export function isVolatile(e: Expr): boolean {
-  if (e.kind === 'call' && e.volatile) return true;
-  return children(e).some(isVolatile);
+  return someCall(e, (c) => NONDETERMINISTIC.has(c.name));
 }
 
 /** Structural equality of bound expressions (functions compare by name, not by closure). */

@@ -8,7 +8,7 @@ import type { Row } from '../engine/batch.js';
 import { Dataflow, type Node } from '../engine/dataflow.js';
 import { evaluateOnce } from '../engine/evaluate.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
-import { someCall } from './expr-utils.js';
+import { isVolatile, someCall } from './expr-utils.js';
 import type { TableType } from './catalog-api.js';
 import { nodeExprs, planInputs, type LogicalPlan, type PlanColumn } from './logical.js';
 import { QueryBinder, type QueryContext } from './bind-query.js';
@@ -54,7 +54,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
     columns: bound.columns,
     tableType: viewPlan.tableType,
     build(df, env) {
-      rejectFrozenTime(viewPlan);
+      checkMaintainable(viewPlan);
       return addToDataflow(df, lower(viewPlan, env));
     },
     read(env) {
@@ -89,18 +89,29 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
 /** Functions that read the statement's time: in a maintained relation their value would freeze. */
 const CLOCK_FUNCTIONS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'clock_timestamp', 'current_date', 'current_time', 'localtime', 'localtimestamp']);
 
+const readsClock = (e: Expr) => someCall(e, (c) => CLOCK_FUNCTIONS.has(c.name) || (c.name === 'age' && c.args.length === 1));
+
 /**
- * A maintained relation may read the clock only through temporal filters (WHERE ts > now() - ...),
- * which the engine re-evaluates as time passes; anywhere else the value would be the creation
- * time forever, so it is refused rather than silently wrong.
+ * Refuses what a maintained relation cannot keep correct:
+ * - the clock outside temporal filters (WHERE ts > now() - ...), which the engine re-evaluates as
+ *   time passes: anywhere else the value would be the creation time forever;
+ * - volatile functions (random()) over inputs that retract rows: a retraction re-evaluates the
+ *   expression and would remove a row that was never added.
  */
-function rejectFrozenTime(plan: LogicalPlan): void {
-  const readsClock = (e: Expr) => someCall(e, (c) => CLOCK_FUNCTIONS.has(c.name) || (c.name === 'age' && c.args.length === 1));
-  if (nodeExprs(plan).some(readsClock)) {
+function checkMaintainable(plan: LogicalPlan): void {
+  const exprs = nodeExprs(plan);
+  if (exprs.some(readsClock)) {
     throw new SqlError(
       SQLSTATE.featureNotSupported,
       'now() and the other current-time functions are supported in materialized views, subscriptions and sinks only as WHERE conditions comparing a timestamp with now() (plus or minus an interval)',
     );
   }
-  for (const input of planInputs(plan)) rejectFrozenTime(input);
+  const inputs = planInputs(plan);
+  if (inputs.some((i) => i.tableType !== 'append') && exprs.some(isVolatile)) {
+    throw new SqlError(
+      SQLSTATE.featureNotSupported,
+      'volatile functions such as random() are supported in materialized views, subscriptions and sinks only over append-only inputs',
+    );
+  }
+  for (const input of inputs) checkMaintainable(input);
 }

@@ -36,3 +36,12 @@ test('the clock elsewhere in a maintained query is refused, not frozen; ad-hoc r
   assert.throws(() => cat.maintain('SELECT v FROM events WHERE ts::date = current_date'), /now\(\)/);
   assert.deepEqual(cat.read('SELECT now() IS NOT NULL'), [[true]]);
 });
+
+test('random() is maintained only over append-only inputs', () => {
+  const cat = new TestCatalog();
+  cat.table('ticks', [['tick', T.int8]], 'append');
+  cat.table('rows', [['x', T.int4]]);
+  const { arrangement } = cat.maintain('SELECT tick, floor(random() * 5 + 1)::int AS x FROM ticks');
+  assert.equal(arrangement.rows().length, 0);
+  assert.throws(() => cat.maintain('SELECT x FROM rows WHERE random() < 0.5'), /volatile/);
+});
