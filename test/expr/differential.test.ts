@@ -75,6 +75,9 @@ const groups: Record<string, string[]> = {
     "'abc' !~ 'z'", "regexp_replace('hello world', 'o', '0')", "regexp_replace('hello world', 'o', '0', 'g')",
     "regexp_replace('abc', '(b)', '[\\1]')", "'abc' < 'abd'", "'abc' = 'abc '", "'abc'::char(5) = 'abc'", "length('abc'::char(5))",
     "upper(NULL)", "length(1234)", "lower(12)",
+    "'abc' SIMILAR TO 'a%'", "'abc' SIMILAR TO '(a|b)%'", "'abc' SIMILAR TO 'a_'", "'a.c' SIMILAR TO 'a.c'", "'abc' SIMILAR TO 'a.c'",
+    "'abc' NOT SIMILAR TO '%c'", "'a%' SIMILAR TO 'a!%' ESCAPE '!'", "substring('foobar' from 'o.b')", "substring('foobar' from 'o(.)b')",
+    "substring('foobar' from 'z')", "substring('foobar' similar '%#\"o_b#\"%' escape '#')",
   ],
   math: [
     'abs(-5)', 'abs(-5.5)', 'abs(-2147483648)', 'abs(-1.5::float8)', 'ceil(1.2)', 'ceil(-1.2)', 'ceiling(1.2::float8)', 'floor(-1.5)',

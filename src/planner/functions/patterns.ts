@@ -74,6 +74,41 @@ function regexpReplace(source: string, pattern: string, replacement: string, fla
   return source.replace(re, js);
 }
 
+/**
+ * similar_to_escape: a SQL-standard regular expression (SIMILAR TO) as a POSIX one anchored at
+ * both ends: % and _ are wildcards, the escape character (default backslash) quotes, and a dot is
+ * literal; |, *, +, ?, {m,n}, () and [] keep their regex meaning.
+ */
+function similarToRegex(pattern: string, escape = '\\'): string {
+  if ([...escape].length > 1) throw new SqlError(SQLSTATE.invalidEscapeSequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escape !== '' && c === escape) {
+      if (i + 1 >= pattern.length) throw new SqlError(SQLSTATE.invalidEscapeSequence, 'invalid escape string');
+      out += escapeRegExp(pattern[++i]!);
+    } else if (inClass) {
+      out += c === '\\' ? '\\\\' : c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '%') out += '.*';
+    else if (c === '_') out += '.';
+    else if (c === '.' || c === '^' || c === '$' || c === '\\') out += '\\' + c;
+    else out += c;
+  }
+  return `^(?:${out})$`;
+}
+
+/** substring(s FROM regex): the first parenthesized group's match if the pattern has one, else the whole match. */
+function regexSubstring(s: string, re: RegExp): Value {
+  const m = re.exec(s);
+  if (!m) return null;
+  return m.length > 1 ? (m[1] ?? null) : m[0];
+}
+
 const bool = T.bool;
 const text = T.text;
 const like = (ci: boolean, negate: boolean) => (args: Value[]) => likeRegExp(args[1] as string, ci).test(args[0] as string) !== negate;
@@ -92,4 +127,19 @@ register(
   { name: 'regexp_replace', args: [text, text, text], returns: text, impl: ([s, p, r]) => regexpReplace(s as string, p as string, r as string) },
   { name: 'regexp_replace', args: [text, text, text, text], returns: text, impl: ([s, p, r, f]) => regexpReplace(s as string, p as string, r as string, f as string) },
   { name: 'regexp_like', args: [text, text], returns: bool, impl: regex(false, false) },
+  { name: 'similar_to_escape', args: [text], returns: text, impl: ([p]) => similarToRegex(p as string) },
+  { name: 'similar_to_escape', args: [text, text], returns: text, impl: ([p, e]) => similarToRegex(p as string, e as string) },
+  { name: 'substring', args: [text, text], returns: text, impl: ([s, p]) => regexSubstring(s as string, posixRegExp(p as string, '')) },
+  {
+    name: 'substring',
+    args: [text, text, text],
+    returns: text,
+    impl: ([s, p, e]) => {
+      // SQL's substring(s SIMILAR p ESCAPE e): the part between the two escaped double quotes
+      const parts = (p as string).split(`${e as string}"`);
+      if (parts.length !== 3) return regexSubstring(s as string, posixRegExp(similarToRegex(p as string, e as string), ''));
+      const [head, mid, tail] = parts.map((x) => similarToRegex(x, e as string).slice(4, -2)) as [string, string, string];
+      return regexSubstring(s as string, posixRegExp(`^(?:${head})(${mid})(?:${tail})$`, ''));
+    },
+  },
 );
