@@ -48,6 +48,11 @@ export class FromScope {
       return { index: OUTER_BASE + outer.index, type: outer.type };
     }
     const pos = { position: location + 1 };
+    for (let far = this.outer?.outer; far; far = far.outer) {
+      if (far.lookup(fields, location)) {
+        throw new SqlError(SQLSTATE.featureNotSupported, `a reference to "${fields.join('.')}" from a subquery nested two or more levels deep is not supported`, pos);
+      }
+    }
     if (fields.length > 1) {
       const alias = fields[fields.length - 2]!;
       if (!this.hasAlias(alias) && !this.outer?.hasAlias(alias)) {

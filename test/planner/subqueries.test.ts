@@ -169,3 +169,14 @@ test('uncorrelated scalar subqueries in an aggregate query join after the aggreg
     SQLSTATE.featureNotSupported,
   );
 });
+
+test('unsupported subquery shapes fail with 0A000, never a wrong answer', () => {
+  const { cat } = data();
+  assertSqlError(
+    () => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE EXISTS (SELECT 1 FROM emp x WHERE x.dept = d.id))'),
+    SQLSTATE.featureNotSupported,
+    /two or more levels/,
+  );
+  assertSqlError(() => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT d.id FROM emp e GROUP BY e.dept HAVING count(*) > d.id)'), SQLSTATE.featureNotSupported);
+  assertSqlError(() => cat.plan('SELECT (SELECT e.name FROM emp e WHERE e.salary > d.id) FROM dept d'), SQLSTATE.featureNotSupported);
+});
