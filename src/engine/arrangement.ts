@@ -15,6 +15,8 @@ export interface CycleInfo {
   readonly time: number;
   /** The change of every arrangement that changed in this cycle. */
   readonly changes: ReadonlyMap<Arrangement, Batch>;
+  /** Arrangements whose computation failed in this cycle (SUBSCRIBE and sinks end with the error). */
+  readonly failed: ReadonlyMap<Arrangement, SqlError>;
 }
 
 export type ChangeListener = (batch: Batch, info: CycleInfo) => void;

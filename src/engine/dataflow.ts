@@ -196,19 +196,23 @@ export class Dataflow {
     this.lastTime = time;
     const ctx: StepContext = { time: time * 1000, cycle: ++this.cycle };
     const changes = new Map<Arrangement, Batch>();
+    const failed = new Map<Arrangement, SqlError>();
     let anything = false;
     for (const node of this.nodes) {
       node.output = EMPTY;
       if (node.failed) continue;
-      const failedInput = node.inputs.find((n) => n.failed);
-      if (failedInput) {
-        this.fail(node, failedInput.failed!);
-        continue;
+      let error: SqlError | null = null;
+      for (const input of node.inputs) if (input.failed) error = input.failed;
+      if (error === null) {
+        try {
+          node.output = this.runNode(node, ctx);
+        } catch (err) {
+          error = asSqlError(err);
+        }
       }
-      try {
-        node.output = this.runNode(node, ctx);
-      } catch (err) {
-        this.fail(node, asSqlError(err));
+      if (error !== null) {
+        this.fail(node, error);
+        if (node.arrangement) failed.set(node.arrangement, error);
         continue;
       }
       if (node.firstCycle === 0) node.firstCycle = ctx.cycle;
@@ -219,7 +223,7 @@ export class Dataflow {
         changes.set(node.arrangement, node.output);
       }
     }
-    const info: CycleInfo = { cycle: ctx.cycle, time, changes };
+    const info: CycleInfo = { cycle: ctx.cycle, time, changes, failed };
     for (const [arrangement, batch] of changes) arrangement.notify(batch, info);
     for (const listener of this.cycleListeners) listener(info);
     return anything;

@@ -104,8 +104,11 @@ test('an operator error fails its view and everything downstream, while other vi
   t.insert([[1]]);
   flow.runCycle();
   assert.equal(badView.count(), 1);
+  const failures: string[] = [];
+  flow.onCycle((info) => info.failed.forEach((err, arr) => failures.push(`${arr === badView ? 'bad' : arr === downstream ? 'downstream' : 'other'}:${err.code}`)));
   t.insert([[0]]);
   flow.runCycle();
+  assert.deepEqual(failures.sort(), ['bad:22012', 'downstream:22012']);
   assert.equal(badView.error?.code, SQLSTATE.divisionByZero);
   assert.equal(downstream.error?.code, SQLSTATE.divisionByZero);
   assert.equal(good.error, null);
