@@ -10,7 +10,7 @@ import type { Value } from '../../types/types.js';
 import { describeColumn, nullWhenAbsent, type DecodedColumn, type Decoder } from './column.js';
 import { DecodeError } from './decode-error.js';
 import { jsonFieldValue } from './json-field-value.js';
-import { parseJsonMessage } from './json-document.js';
+import { parseJsonMessage } from './json-message.js';
 
 export interface JsonFieldColumn extends DecodedColumn {
   /** Field names from the document's top level down: ['price'], or ['quote', 'price']. */
