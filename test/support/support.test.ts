@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
 import { startEddy } from './eddy.js';
-import { freshDatabase, startPostgres } from './postgres.js';
+import { freshDatabase, startPostgres, startPostgresCluster } from './postgres.js';
 import { waitFor } from './wait.js';
 
 test('startPostgres gives a server with C collation in UTC, and fresh databases are isolated', async () => {
@@ -29,8 +29,8 @@ test('startPostgres gives a server with C collation in UTC, and fresh databases 
   }
 });
 
-test('a throwaway cluster is gone after stop()', { skip: Boolean(process.env.EDDY_TEST_PG_URL) && 'using EDDY_TEST_PG_URL' }, async () => {
-  const server = await startPostgres();
+test('a throwaway cluster is gone after stop()', async () => {
+  const server = await startPostgresCluster({ stopOnExit: true });
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   const dataDir = (await client.query(`SELECT current_setting('data_directory') AS d`)).rows[0].d as string;
