@@ -125,12 +125,9 @@ function compareJsonValue(a: unknown, b: unknown): number {
       const kx = Object.keys(x).sort(compareJsonKeys);
       const ky = Object.keys(y).sort(compareJsonKeys);
       if (kx.length !== ky.length) return kx.length < ky.length ? -1 : 1;
+      // Pairs in storage order: key 1, value 1, key 2, value 2, ...
       for (let i = 0; i < kx.length; i++) {
-        const c = compareJsonKeys(kx[i], ky[i]);
-        if (c !== 0) return c;
-      }
-      for (const k of kx) {
-        const c = compareJsonValue(x[k], y[k]);
+        const c = compareJsonKeys(kx[i], ky[i]) || compareJsonValue(x[kx[i]], y[ky[i]]);
         if (c !== 0) return c;
       }
       return 0;

@@ -48,6 +48,10 @@ test('jsonb: key order does not matter, objects > arrays > booleans > numbers > 
   const ladder = [null, 'x', 1, true, [1], { a: 1 }].map((v) => new Json(v));
   for (let i = 1; i < ladder.length; i++) assert.equal(compareValues(ladder[i - 1], ladder[i]), -1);
   assert.equal(compareValues(new Json([1, 2]), new Json([3])), 1, 'longer arrays are greater');
+  // PostgreSQL 15: '{"a":2,"bb":1}' < '{"a":1,"bb":2}' is false, '{"a":1,"c":5}' < '{"a":2,"b":0}' is true
+  // (pairs compare key, value, key, value in storage order).
+  assert.equal(compareValues(new Json({ a: 2, bb: 1 }), new Json({ a: 1, bb: 2 })), 1);
+  assert.equal(compareValues(new Json({ a: 1, c: 5 }), new Json({ a: 2, b: 0 })), -1);
 });
 
 test('NULLs go first or last as asked', () => {
