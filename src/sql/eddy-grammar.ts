@@ -4,11 +4,16 @@
  * to PostgreSQL's grammar.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
+import { isCreateSource, parseCreateSource, type CreateSourceStatement } from './grammar/create-source.js';
+import { isDropSource, parseDropSource } from './grammar/drop-source.js';
 
 export type EddyStatement =
   | { EddyShowObjects: { kind: 'tables' | 'views' | 'materialized-views' | 'sources' | 'sinks' } }
   | { EddyShowColumns: { relation: string; location: number } }
-  | { EddyShowCreate: { kind: 'table' | 'view' | 'materialized-view' | 'source' | 'sink'; name: string; location: number } };
+  | { EddyShowCreate: { kind: 'table' | 'view' | 'materialized-view' | 'source' | 'sink'; name: string; location: number } }
+  | { EddyCreateSource: CreateSourceStatement }
+  /** DROP SOURCE, in the shape of PostgreSQL's DropStmt (removeType OBJECT_SOURCE). */
+  | { DropStmt: Record<string, unknown> };
 
 interface Token {
   text: string;
@@ -42,6 +47,8 @@ const SHOW_LISTS: Record<string, EddyStatement> = {
  */
 export function parseEddyStatement(sql: string, offset: number): EddyStatement | null {
   if (/^show\b/i.test(sql)) return parseShow(sql, offset);
+  if (isCreateSource(sql)) return { EddyCreateSource: parseCreateSource(sql, offset) };
+  if (isDropSource(sql)) return parseDropSource(sql, offset);
   return null;
 }
 
