@@ -10,7 +10,7 @@ import type { CancelRegistry } from './cancel-registry.js';
 import { asReportable, errorFields, shiftPosition } from './error-report.js';
 import { ExtendedQuery } from './extended-query.js';
 import { FrameInbox } from './frame-inbox.js';
-import { decodeCancelRequest, decodeQuery, decodeStartupParams } from './frontend-messages.js';
+import { decodeCancelRequest, decodeQuery, decodeSaslInitialResponse, decodeStartupParams } from './frontend-messages.js';
 import {
   CANCEL_REQUEST_CODE,
   GSSENC_REQUEST_CODE,
@@ -21,6 +21,7 @@ import {
 import { MessageWriter } from './message-writer.js';
 import { fatalProtocolViolation, isFatal, protocolViolation } from './protocol-error.js';
 import type { SessionFactory, SqlSession } from './session-api.js';
+import { SCRAM_MECHANISM, ScramExchange } from './scram.js';
 import { runSimpleQuery } from './simple-query.js';
 import type { TextIoSettings } from '../types/text-io.js';
 import type { WireContext } from './wire-context.js';
@@ -30,10 +31,17 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /** How long a closing connection may take to say goodbye before its socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
 
+/** Password authentication; without it every client is trusted. */
+export interface WireAuth {
+  /** The password of `user`, or undefined when there is no such user. */
+  password(user: string): string | undefined;
+}
+
 export interface ConnectionOptions {
   sessionFactory: SessionFactory;
   cancels: CancelRegistry;
   log: (line: string) => void;
+  auth?: WireAuth;
 }
 
 export class Connection implements WireContext {
@@ -155,9 +163,7 @@ export class Connection implements WireContext {
           this.opts.cancels.cancel(pid, secret);
           return false;
         }
-        this.acceptStartup(frame.code, frame.body);
-        await this.flush();
-        return true;
+        return await this.acceptStartup(frame.code, frame.body);
       }
     } catch (err) {
       // Nothing can be recovered before startup completes: every error here ends the connection.
@@ -170,7 +176,8 @@ export class Connection implements WireContext {
     }
   }
 
-  private acceptStartup(code: number, body: Buffer): void {
+  /** Checks the protocol version, authenticates, opens the session; false when the client went away. */
+  private async acceptStartup(code: number, body: Buffer): Promise<boolean> {
     const major = code >>> 16;
     const minor = code & 0xffff;
     if (major !== 3) {
@@ -186,6 +193,7 @@ export class Connection implements WireContext {
     const options = Object.keys(params).filter((k) => k.startsWith('_pq_.'));
     for (const k of options) delete params[k];
     if (minor > 0 || options.length > 0) this.writer.negotiateProtocolVersion(0, options);
+    if (this.opts.auth && !(await this.authenticate(params.user ?? '', this.opts.auth))) return false;
     this.sessionOrNull = this.opts.sessionFactory(params);
     const session = this.sessionOrNull;
     const { pid, secret } = this.opts.cancels.register(() => session.cancel());
@@ -194,6 +202,40 @@ export class Connection implements WireContext {
     for (const [name, value] of session.parameterStatuses()) this.parameterStatus(name, value);
     this.writer.backendKeyData(pid, secret);
     this.writer.readyForQuery(session.transactionStatus());
+    await this.flush();
+    return true;
+  }
+
+  /**
+   * SCRAM-SHA-256 inside AuthenticationSASL. False when the client hangs up midway, which is
+   * normal: psql connects, learns a password is needed, and reconnects after prompting for it.
+   */
+  private async authenticate(user: string, auth: WireAuth): Promise<boolean> {
+    const scram = new ScramExchange(user, auth.password(user));
+    this.writer.authenticationSasl([SCRAM_MECHANISM]);
+    await this.flush();
+    const initial = await this.nextPasswordMessage();
+    if (initial === null) return false;
+    const { mechanism, data } = decodeSaslInitialResponse(initial);
+    if (mechanism !== SCRAM_MECHANISM) {
+      throw protocolViolation('client selected an invalid SASL authentication mechanism');
+    }
+    this.writer.authenticationSaslContinue(await scram.serverFirstMessage(data));
+    await this.flush();
+    const final = await this.nextPasswordMessage();
+    if (final === null) return false;
+    this.writer.authenticationSaslFinal(scram.serverFinalMessage(final.toString('utf8')));
+    return true;
+  }
+
+  /** The body of the next message, which must be a password-family message ('p'). */
+  private async nextPasswordMessage(): Promise<Buffer | null> {
+    const frame = await this.inbox.next();
+    if (frame === null) return null;
+    if (frame.kind !== 'typed' || frame.type !== 'p') {
+      throw protocolViolation(`expected SASL response, got message type ${frame.kind === 'typed' ? frame.type : 'startup'}`);
+    }
+    return frame.body;
   }
 
   private async messageLoop(): Promise<void> {

@@ -128,6 +128,16 @@ export function decodeCancelRequest(body: Buffer): { pid: number; secret: number
   return { pid, secret };
 }
 
+/** SASLInitialResponse: the chosen mechanism and the client-first message. */
+export function decodeSaslInitialResponse(body: Buffer): { mechanism: string; data: string } {
+  const r = new BodyReader(body, 'SASLInitialResponse');
+  const mechanism = r.cstring();
+  const length = r.int32();
+  const data = length < 0 ? '' : r.bytes(length).toString('utf8');
+  r.end();
+  return { mechanism, data };
+}
+
 export function decodeQuery(body: Buffer): string {
   const r = new BodyReader(body, 'Query');
   const sql = r.cstring();

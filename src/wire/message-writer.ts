@@ -56,6 +56,30 @@ export class MessageWriter {
     this.end();
   }
 
+  /** Starts SASL authentication, offering these mechanisms. */
+  authenticationSasl(mechanisms: string[]): void {
+    this.begin('R');
+    this.int32(10);
+    for (const m of mechanisms) this.cstring(m);
+    this.byte(0);
+    this.end();
+  }
+
+  authenticationSaslContinue(data: string): void {
+    this.authenticationData(11, data);
+  }
+
+  authenticationSaslFinal(data: string): void {
+    this.authenticationData(12, data);
+  }
+
+  private authenticationData(code: number, data: string): void {
+    this.begin('R');
+    this.int32(code);
+    this.bytes(Buffer.from(data, 'utf8'));
+    this.end();
+  }
+
   /** We speak 3.0 only: the newest minor version we support and the options we did not take. */
   negotiateProtocolVersion(newestMinor: number, unrecognizedOptions: string[]): void {
     this.begin('v');

@@ -5,7 +5,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { CancelRegistry } from './cancel-registry.js';
-import { Connection } from './connection.js';
+import { Connection, type WireAuth } from './connection.js';
 import type { SessionFactory } from './session-api.js';
 
 export interface WireServerOptions {
@@ -14,6 +14,8 @@ export interface WireServerOptions {
   port: number;
   sessionFactory: SessionFactory;
   log: (line: string) => void;
+  /** SCRAM-SHA-256 password authentication; absent: every client is trusted. */
+  auth?: WireAuth;
 }
 
 export interface WireServer {
@@ -27,7 +29,7 @@ export async function startWireServer(opts: WireServerOptions): Promise<WireServ
   // Half-open: a client may send its last messages and close its side at once (a script piping
   // into the socket); it still gets the answers, and each Connection ends its own side when done.
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
-    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log });
+    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log, auth: opts.auth });
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
   });
