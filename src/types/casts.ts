@@ -10,6 +10,7 @@ import { applyNumericTypmod, numericFromFloat, numericFromInteger } from './nume
 import { USECS_PER_DAY, checkDate, checkTimestamp, localToUtc, sessionZone, utcToLocal } from './datetime.js';
 import { applyCharLength, formatValue, parseValue } from './text-io.js';
 import { applyIntervalTypmod } from './datetime-text.js';
+import { formatJsonb, jsonWithText } from './json-text.js';
 
 export type CoercionContext = 'implicit' | 'assignment' | 'explicit';
 
@@ -163,8 +164,9 @@ def([T.timestamptz], T.date, 'assignment', (v, _t, env) => checkDate(Math.floor(
 
 // ---- json -------------------------------------------------------------------------------------
 
-def([T.json], T.jsonb, 'explicit', (v) => v);
-def([T.jsonb], T.json, 'explicit', (v) => v);
+def([T.json], T.jsonb, 'explicit', (v) => new Json((v as Json).value));
+// json keeps its text, and a jsonb's text is its canonical form
+def([T.jsonb], T.json, 'explicit', (v) => jsonWithText((v as Json).value, formatJsonb((v as Json).value)));
 
 function jsonbScalar(v: Value, target: SqlType, want: 'number' | 'boolean'): unknown {
   const doc = (v as Json).value;
@@ -190,9 +192,9 @@ def([T.jsonb], T.float8, 'explicit', (v, t, env) => castValue(jsonbNumber(v, T.f
 
 // ---- the I/O conversion casts: anything to and from the string types -------------------------------
 
-function toText(from: SqlType, v: Value, env: CastEnv): string {
-  // bool's cast to text spells the word out, unlike its output function's t/f
-  if (from === T.bool) return v ? 'true' : 'false';
+function toText(from: SqlType, to: SqlType, v: Value, env: CastEnv): string {
+  // bool's casts to text, varchar and char spell the word out; other targets (name) use its output t/f
+  if (from === T.bool && to !== T.name) return v ? 'true' : 'false';
   return formatValue(from, v, { timeZone: env.setting('timezone') });
 }
 
@@ -219,13 +221,14 @@ export function castFunction(from: SqlType, to: SqlType): CastFn | undefined {
   if (from.oid === to.oid) return (v) => v;
   if (STRINGS.some((s) => s.oid === to.oid)) {
     return (v, typmod, env) => {
-      const text = toText(from, v, env);
+      const text = toText(from, to, v, env);
       return to === T.text ? text : castValue(text, T.text, to, typmod, env);
     };
   }
   if (STRINGS.some((s) => s.oid === from.oid)) {
     return (v, typmod, env) => {
-      const text = from === T.bpchar ? stripPadding(v) : (v as string);
+      // I/O conversion reads the string as its output function writes it: char(n) keeps its padding
+      const text = v as string;
       const parsed = parseValue(to, text, -1, { timeZone: env.setting('timezone'), now: env.now });
       return typmod >= 0 ? castValue(parsed, to, to, typmod, env) : parsed;
     };

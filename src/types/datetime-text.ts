@@ -160,6 +160,9 @@ function parseDateTime(text: string, typeName: string, now: () => number): Parse
     }
   }
   const m = DATETIME.exec(s);
+  // a bare one- or two-digit number is read as a day of the month: past 31 it is out of range,
+  // otherwise the date is merely incomplete
+  if (!m && /^\d{1,2}$/.test(s) && Number(s) > 31) throw fieldOverflow(text);
   if (!m) throw syntaxError(typeName, text);
   let year = Number(m[1] ?? m[4]);
   const month = Number(m[2] ?? m[5]);

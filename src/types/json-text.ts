@@ -7,6 +7,22 @@
 import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { formatNumeric, parseNumericText } from './numeric.js';
+import { Json } from './types.js';
+
+// json (unlike jsonb) keeps its input text verbatim; the text travels beside the value.
+const jsonTexts = new WeakMap<Json, string>();
+
+/** A json value that prints as the given text. */
+export function jsonWithText(doc: unknown, text: string): Json {
+  const j = new Json(doc);
+  jsonTexts.set(j, text);
+  return j;
+}
+
+/** json's text output: its input text when it has one, else a compact rendering. */
+export function formatJsonValue(j: Json): string {
+  return jsonTexts.get(j) ?? formatJson(j.value);
+}
 
 function jsonSyntaxError(typeName: string, detail: string): SqlError {
   return new SqlError(SQLSTATE.invalidTextRepresentation, `invalid input syntax for type ${typeName}`, { detail });

@@ -17,7 +17,7 @@ import {
   parseTimestamp,
   parseTimestamptz,
 } from './datetime-text.js';
-import { formatJson, formatJsonb, parseJsonText } from './json-text.js';
+import { formatJsonValue, formatJsonb, jsonWithText, parseJsonText } from './json-text.js';
 
 export interface TextIoSettings {
   /** The session's TimeZone setting (default UTC). */
@@ -56,11 +56,25 @@ export function formatFloat8(value: number): string {
   return formatFloat(value, value.toExponential(), 15);
 }
 
+/** The adjacent float4 in a direction, through the bit pattern. */
+function nextFloat4(value: number, direction: 1 | -1): number {
+  const buf = new DataView(new ArrayBuffer(4));
+  buf.setFloat32(0, value);
+  const bits = buf.getInt32(0);
+  // for positive floats a larger bit pattern is a larger value, for negative ones a smaller
+  buf.setInt32(0, bits + (value > 0 ? direction : -direction));
+  return buf.getFloat32(0);
+}
+
 export function formatFloat4(value: number): string {
   if (!Number.isFinite(value) || value === 0) return formatFloat(value, '', 6);
+  // PostgreSQL's shortest-digits search (Ryu) does not take a decimal lying exactly halfway
+  // to a neighbouring float, although reading it back would round to this one
+  const halfways = [(value + nextFloat4(value, 1)) / 2, (value + nextFloat4(value, -1)) / 2];
   for (let digits = 1; digits < 9; digits++) {
     const candidate = value.toExponential(digits - 1);
-    if (Math.fround(Number(candidate)) === value) return formatFloat(value, candidate, 6);
+    const n = Number(candidate);
+    if (Math.fround(n) === value && !halfways.includes(n)) return formatFloat(value, candidate, 6);
   }
   return formatFloat(value, value.toExponential(8), 6);
 }
@@ -94,7 +108,7 @@ export function formatValue(type: SqlType, value: Value, settings?: { timeZone?:
     case T.jsonb.oid:
       return formatJsonb((value as Json).value);
     case T.json.oid:
-      return formatJson((value as Json).value);
+      return formatJsonValue(value as Json);
     default:
       return String(value);
   }
@@ -283,7 +297,7 @@ export function parseValue(type: SqlType, text: string, typmod = -1, settings?: 
     case T.interval.oid:
       return parseInterval(text, typmod);
     case T.json.oid:
-      return new Json(parseJsonText(text, 'json'));
+      return jsonWithText(parseJsonText(text, 'json'), text);
     case T.jsonb.oid:
       return new Json(parseJsonText(text, 'jsonb'));
     default:

@@ -207,3 +207,28 @@ test('constant folding gives the same results as evaluation, and keeps what may 
     }
   }
 });
+
+// Every type cast to every type: PostgreSQL's cast table, its rounding and range rules.
+const castSamples = [
+  'true', '7::smallint', '-5', '9000000000::bigint', '1.5::real', '2.5::double precision', '123.456::numeric', "'42'::text", "' 7 '::varchar",
+  "'t '::char(3)", "'nm'::name", "'\\x3132'::bytea", "date '2024-01-02'", "timestamp '2024-01-02 03:04:05.5'", "timestamptz '2024-01-02 03:04:05+00'",
+  "interval '1 day 02:00'", "'{\"a\": 1}'::json", "'5'::jsonb", '12::oid',
+];
+const castTargets = [
+  'boolean', 'smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric', 'numeric(4,1)', 'text', 'varchar(2)', 'char(2)', 'name',
+  'bytea', 'date', 'timestamp', 'timestamptz', 'interval', 'json', 'jsonb', 'oid',
+];
+
+test('casts between all types', async () => {
+  const failures: string[] = [];
+  for (const sample of castSamples) {
+    for (const target of castTargets) {
+      const sql = `SELECT (${sample})::${target}`;
+      const expected = await oracle.value(sql);
+      const actual = evalSql(sql);
+      const same = expected.ok ? actual.ok && actual.text === expected.text && actual.typeOid === expected.typeOid : !actual.ok && actual.code === expected.code;
+      if (!same) failures.push(`${sql}\n    postgres: ${JSON.stringify(expected)}\n    eddy:     ${JSON.stringify(actual)}`);
+    }
+  }
+  assert.equal(failures.length, 0, `${failures.length} casts differ:\n  ${failures.join('\n  ')}`);
+});
