@@ -4,8 +4,8 @@
  * decorrelating a subquery), finding which columns an expression reads, comparing two bound
  * expressions (GROUP BY matching), and splitting / joining conjunctions.
  */
-import type { Expr } from './expr-ir.js';
-import { T } from '../types/types.js';
+import type { EvalEnv, Expr } from './expr-ir.js';
+import { T, type Value } from '../types/types.js';
 
 /**
  * Rebuilds `e` top-down: where `f` returns an expression it replaces that subtree, where it
@@ -172,6 +172,31 @@ export function column(index: number, type: Expr['type']): Expr {
 export function isConstTrue(e: Expr): boolean {
   return e.kind === 'const' && e.value === true;
 }
+
+/**
+ * Evaluates, once at plan time, calls of immutable functions whose arguments are all constants
+ * (`2 + 3`, `1 = 1`), then folds the boolean connectives around them. Functions flagged volatile
+ * (which includes those reading session settings) are left to run; so is a call that fails
+ * (`1 / 0` raises when a row needs it, not when the query is planned).
+ */
+export function foldConstants(e: Expr): Expr {
+  const folded = transformExpr(e, (x) => {
+    if (x.kind !== 'call') return undefined;
+    const args = x.args.map(foldConstants);
+    const call = { ...x, args };
+    if (x.volatile || !args.every((a) => a.kind === 'const')) return call;
+    try {
+      const value = x.impl(args.map((a) => (a as { value: Value }).value), FOLD_ENV);
+      return { kind: 'const', value, type: x.type };
+    } catch {
+      return call;
+    }
+  });
+  return foldBooleans(folded);
+}
+
+/** Immutable functions read nothing from their environment. */
+const FOLD_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
 
 /**
  * Folds boolean connectives over constants (`WHERE true`, `ON 1 = 1 AND ...` once the binder

@@ -25,7 +25,7 @@ import {
   columnsUsed,
   conjunction,
   equalityOperands,
-  foldBooleans,
+  foldConstants,
   isConstTrue,
   isVolatile,
   remapColumns,
@@ -39,13 +39,18 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
     case 'values':
       return plan;
     case 'filter':
-      return pushFilter(optimize(plan.input), splitConjuncts(foldBooleans(plan.predicate)));
-    case 'project':
-      return projectNode(optimize(plan.input), plan.exprs, plan.columns);
+      return pushFilter(optimize(plan.input), splitConjuncts(foldConstants(plan.predicate)));
+    case 'project': {
+      const input = optimize(plan.input);
+      const exprs = plan.exprs.map(foldConstants);
+      // SELECT * and the like: a projection that passes every column through is no operator.
+      const identity = exprs.length === input.columns.length && exprs.every((e, i) => e.kind === 'column' && e.index === i);
+      return identity ? input : projectNode(input, exprs, plan.columns);
+    }
     case 'temporal':
       return temporalNode(optimize(plan.input), plan.bounds);
     case 'join':
-      return planJoin(plan.kind, optimize(plan.left), optimize(plan.right), plan.leftKey, plan.rightKey, plan.residual ? splitConjuncts(foldBooleans(plan.residual)) : []);
+      return planJoin(plan.kind, optimize(plan.left), optimize(plan.right), plan.leftKey, plan.rightKey, plan.residual ? splitConjuncts(foldConstants(plan.residual)) : []);
     case 'semijoin':
       return semiJoinNode(plan.anti, plan.nullAwareNotIn, optimize(plan.left), optimize(plan.right), plan.leftKey, plan.rightKey, plan.residual);
     case 'aggregate':

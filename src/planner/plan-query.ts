@@ -7,6 +7,7 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import type { Row } from '../engine/batch.js';
 import { Dataflow, type Node } from '../engine/dataflow.js';
 import { evaluateOnce } from '../engine/evaluate.js';
+import { ConsolidateOp } from '../engine/ops/basic.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { isVolatile, someCall } from './expr-utils.js';
 import type { TableType } from './catalog-api.js';
@@ -55,7 +56,10 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
     tableType: viewPlan.tableType,
     build(df, env) {
       checkMaintainable(viewPlan);
-      return addToDataflow(df, lower(viewPlan, env));
+      const node = addToDataflow(df, lower(viewPlan, env));
+      // The result must be a node of its own (the caller materializes and later drops it), never
+      // the catalog's node of the relation it reads, as `SELECT * FROM t` would otherwise be.
+      return node.op === null ? df.add(new ConsolidateOp(), [node]) : node;
     },
     read(env) {
       const tree = lower(readPlan, env);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { T } from '../../src/types/types.js';
 import { SQLSTATE } from '../../src/errors.js';
-import { assertSameRows, assertSqlError, TestCatalog } from './harness.js';
+import { assertSameRows, assertSqlError, env, TestCatalog } from './harness.js';
 
 function twoBags() {
   const cat = new TestCatalog();
@@ -78,4 +78,14 @@ test('plain views are inlined', () => {
     [3, 1n],
     [5, 1n],
   ]);
+});
+
+test('a view of a whole relation is a node of its own', () => {
+  const { cat, a } = twoBags();
+  const { plan, arrangement } = cat.maintain('SELECT * FROM a');
+  const node = plan.build(cat.df, env());
+  assert.notEqual(node, a);
+  cat.cycle();
+  assertSameRows(arrangement.rows(), [[1], [1], [2], [3]]);
+  assert.deepEqual(cat.plan('SELECT x FROM a WHERE 1 + 1 = 2').explain(), 'Read a  [general]');
 });
