@@ -5,6 +5,7 @@
  * the process and the other connections carry on.
  */
 import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import { SQLSTATE, SqlError } from '../errors.js';
 import type { CancelRegistry } from './cancel-registry.js';
 import { asReportable, errorFields, shiftPosition } from './error-report.js';
@@ -37,11 +38,18 @@ export interface WireAuth {
   password(user: string): string | undefined;
 }
 
+export interface ConnectionTls {
+  context: SecureContext;
+  /** Refuse clients that do not ask for TLS. */
+  required: boolean;
+}
+
 export interface ConnectionOptions {
   sessionFactory: SessionFactory;
   cancels: CancelRegistry;
   log: (line: string) => void;
   auth?: WireAuth;
+  tls?: ConnectionTls;
 }
 
 export class Connection implements WireContext {
@@ -58,20 +66,30 @@ export class Connection implements WireContext {
   private backendPid: number | null = null;
   private ignoreTillSync = false;
   private gone = false;
+  private encrypted = false;
+  private resolveSocketClosed!: () => void;
   /** The client asked for protocol 2: the refusal must be in that protocol's format. */
   private legacyClient = false;
 
-  constructor(private readonly socket: Socket, private readonly opts: ConnectionOptions) {
+  /** The plain TCP socket, or the TLS socket wrapping it once the client asked for encryption. */
+  private socket: Socket;
+
+  constructor(socket: Socket, private readonly opts: ConnectionOptions) {
+    this.socket = socket;
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     // Once our side is ended (shutdown, fatal error) late output has nowhere to go: drop it.
-    this.writer = new MessageWriter({ write: (chunk) => (socket.writable ? socket.write(chunk) : true) });
+    this.writer = new MessageWriter({ write: (chunk) => (this.socket.writable ? this.socket.write(chunk) : true) });
     this.inbox = new FrameInbox(socket);
+    this.watch(socket);
+    const socketClosed = new Promise<void>((resolve) => (this.resolveSocketClosed = resolve));
+    this.closed = Promise.all([socketClosed, this.run()]).then(() => {});
+  }
+
+  private watch(socket: Socket): void {
     // Resets and broken pipes surface here; 'close' follows and does the cleaning up.
     socket.on('error', () => {});
-    const socketClosed = new Promise<void>((resolve) => socket.once('close', resolve));
     socket.once('close', () => this.disconnected());
-    this.closed = Promise.all([socketClosed, this.run()]).then(() => {});
   }
 
   get session(): SqlSession {
@@ -152,8 +170,12 @@ export class Connection implements WireContext {
         const frame = await this.inbox.next();
         if (frame === null) return false;
         if (frame.kind !== 'startup') throw fatalProtocolViolation('expected a startup packet');
+        if (frame.code === SSL_REQUEST_CODE && this.opts.tls && !this.encrypted) {
+          await this.startTls(this.opts.tls);
+          continue;
+        }
         if (frame.code === SSL_REQUEST_CODE || frame.code === GSSENC_REQUEST_CODE) {
-          // No TLS or GSS here: 'N' tells the client to go on in plain text on this socket.
+          // 'N': no TLS (or no GSS) here, go on in plain text on this socket.
           this.writer.rawByte('N');
           await this.flush();
           continue;
@@ -187,6 +209,9 @@ export class Connection implements WireContext {
         SQLSTATE.featureNotSupported,
       );
     }
+    if (this.opts.tls?.required && !this.encrypted) {
+      throw new SqlError('28000', 'this server requires SSL connections', { severity: 'FATAL' });
+    }
     const params = decodeStartupParams(body);
     // Protocol options (_pq_.*) and minor versions above 0 are declined, not refused: the client
     // learns what we speak and carries on with 3.0.
@@ -204,6 +229,27 @@ export class Connection implements WireContext {
     this.writer.readyForQuery(session.transactionStatus());
     await this.flush();
     return true;
+  }
+
+  /** Answers 'S' and runs the TLS handshake; everything after goes through the TLS socket. */
+  private async startTls(tls: ConnectionTls): Promise<void> {
+    // Bytes the client sent after its SSLRequest, before the handshake, were never encrypted: a
+    // man in the middle could have injected them (PostgreSQL's CVE-2021-23214), so refuse.
+    if (this.inbox.hasUnreadBytes) throw fatalProtocolViolation('received unencrypted data after SSL request');
+    this.writer.rawByte('S');
+    await this.flush();
+    const secure = new TLSSocket(this.socket, { isServer: true, secureContext: tls.context });
+    this.inbox.switchTo(secure);
+    this.socket = secure;
+    this.watch(secure);
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secure', resolve);
+      secure.once('error', reject);
+      secure.once('close', resolve);
+    }).catch((err: Error) => {
+      throw fatalProtocolViolation(`TLS handshake failed: ${err.message}`);
+    });
+    this.encrypted = true;
   }
 
   /**
@@ -337,7 +383,9 @@ export class Connection implements WireContext {
   }
 
   private disconnected(): void {
+    if (this.gone) return;
     this.gone = true;
+    this.resolveSocketClosed();
     for (const stop of [...this.disconnectHandlers]) stop();
     this.disconnectHandlers.clear();
   }

@@ -18,11 +18,34 @@ export class FrameInbox {
   private ended = false;
   private failure: SqlError | null = null;
   private paused = false;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly onEnd = () => this.finish();
 
-  constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('end', () => this.finish());
-    socket.on('close', () => this.finish());
+  constructor(private socket: Socket) {
+    this.listen(socket);
+  }
+
+  /**
+   * Reads from `socket` from now on instead (the TLS socket after an SSLRequest was accepted).
+   * The old socket's bytes are the new one's to decrypt, so we stop listening to it.
+   */
+  switchTo(socket: Socket): void {
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('close', this.onEnd);
+    this.socket = socket;
+    this.listen(socket);
+  }
+
+  /** Whether anything arrived that has not been taken yet (complete or partial). */
+  get hasUnreadBytes(): boolean {
+    return this.frames.length > 0 || this.framer.pendingBytes > 0;
+  }
+
+  private listen(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onEnd);
   }
 
   /** Bytes of an incomplete message still waiting for the rest: a client that vanished mid-message. */

@@ -4,6 +4,7 @@
  * resolves once every connection has released what it held.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { CancelRegistry } from './cancel-registry.js';
 import { Connection, type WireAuth } from './connection.js';
 import type { SessionFactory } from './session-api.js';
@@ -16,6 +17,8 @@ export interface WireServerOptions {
   log: (line: string) => void;
   /** SCRAM-SHA-256 password authentication; absent: every client is trusted. */
   auth?: WireAuth;
+  /** TLS for clients that ask for it (SSLRequest); `required` refuses those that do not. */
+  tls?: { key: string | Buffer; cert: string | Buffer; required?: boolean };
 }
 
 export interface WireServer {
@@ -25,11 +28,12 @@ export interface WireServer {
 
 export async function startWireServer(opts: WireServerOptions): Promise<WireServer> {
   const cancels = new CancelRegistry();
+  const tls = opts.tls && { context: createSecureContext({ key: opts.tls.key, cert: opts.tls.cert }), required: opts.tls.required ?? false };
   const connections = new Set<Connection>();
   // Half-open: a client may send its last messages and close its side at once (a script piping
   // into the socket); it still gets the answers, and each Connection ends its own side when done.
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
-    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log, auth: opts.auth });
+    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log, auth: opts.auth, tls });
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
   });

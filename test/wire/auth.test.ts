@@ -1,41 +1,21 @@
 /**
  * SCRAM-SHA-256 password authentication, checked with two independent client implementations
- * (node pg and libpq through psql). The listener is built as src/server.ts builds it, over the
- * real database and session, with password authentication switched on.
+ * (node pg and libpq through psql), over the real database and session.
  */
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { Database } from '../../src/sql/database.js';
-import { Session } from '../../src/sql/session.js';
-import { startWireServer, type WireServer } from '../../src/wire/server.js';
+import { startRealListener, type RealListener } from './real-listener.js';
 
 const passwords: Record<string, string> = { alice: 'correct horse', bob: 'b0b-s3cret' };
 
-let dataDir: string;
-let database: Database;
-let server: WireServer;
-const logLines: string[] = [];
-
+let server: RealListener;
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'eddy-auth-'));
-  database = await Database.open(dataDir, (l) => logLines.push(l));
-  server = await startWireServer({
-    host: '127.0.0.1',
-    port: 0,
-    log: (l) => logLines.push(l),
-    sessionFactory: (startup) => new Session(database, startup),
-    auth: { password: (user) => passwords[user] },
-  });
+  server = await startRealListener({ auth: { password: (user) => passwords[user] } });
 });
 after(async () => {
   await server.close();
-  await database.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function connectAs(user: string, password: string): Promise<pg.Client> {

@@ -1,0 +1,39 @@
+/**
+ * A wire listener over the real database and session, built as src/server.ts builds it, for the
+ * listener options server.ts does not expose yet (password authentication, TLS).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from '../../src/sql/database.js';
+import { Session } from '../../src/sql/session.js';
+import { startWireServer, type WireServerOptions } from '../../src/wire/server.js';
+
+export interface RealListener {
+  port: number;
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+export async function startRealListener(options: Pick<WireServerOptions, 'auth' | 'tls'>): Promise<RealListener> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'eddy-wire-'));
+  const logLines: string[] = [];
+  const log = (l: string) => logLines.push(l);
+  const database = await Database.open(dataDir, log);
+  const server = await startWireServer({
+    host: '127.0.0.1',
+    port: 0,
+    log,
+    sessionFactory: (startup) => new Session(database, startup),
+    ...options,
+  });
+  return {
+    port: server.port,
+    logLines,
+    async close() {
+      await server.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
