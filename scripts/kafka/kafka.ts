@@ -1,10 +1,12 @@
-// `npm run kafka -- start | stop | status | topic NAME [PARTITIONS]`
+// `npm run kafka -- start | stop | status | topic NAME [PARTITIONS] | reset`
 // Runs a local single-node Apache Kafka (KRaft) and a Confluent-compatible schema registry for
-// development and tests. start and stop are idempotent; start returns once both answer.
+// development and tests. start and stop are idempotent; start returns once both answer; data
+// (topics, messages, schemas) survives stop and start, and `reset` (stop, then delete the data)
+// throws it away, e.g. when test topics have piled up.
 // Ports: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT + 1), SCHEMA_REGISTRY_PORT (8081);
 // state (config, data, logs, pid files): EDDY_KAFKA_STATE_DIR (default $TMPDIR/eddy-kafka-<port>).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { brokerAnswers, brokerDaemon, createTopic, ensureJars, launchBroker } from './broker.js';
 import { logTail, runningPid, stopDaemon, type Daemon } from './daemon.js';
 import { withInstanceLock } from './instance-lock.js';
@@ -92,14 +94,21 @@ async function start(settings: KafkaSettings): Promise<void> {
   console.log(`started in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 }
 
-async function stop(settings: KafkaSettings): Promise<void> {
+/** Stops both; with `forget`, also deletes their data (inside the lock, so no start races it). */
+async function stop(settings: KafkaSettings, forget = false): Promise<void> {
   mkdirSync(settings.stateDir, { recursive: true });
-  await withInstanceLock(join(settings.stateDir, 'start-stop.lock'), LOCK_TIMEOUT_MS, async () => {
+  const lockFile = join(settings.stateDir, 'start-stop.lock');
+  await withInstanceLock(lockFile, LOCK_TIMEOUT_MS, async () => {
     // The registry first: it is the broker's client in spirit, and stops instantly.
     for (const { daemon } of services(settings).reverse()) {
       const wasRunning = await stopDaemon(daemon, 30_000);
       console.log(`${daemon.name}: ${wasRunning ? 'stopped' : 'was not running'}`);
     }
+    if (!forget) return;
+    for (const entry of readdirSync(settings.stateDir)) {
+      if (entry !== basename(lockFile)) rmSync(join(settings.stateDir, entry), { recursive: true, force: true });
+    }
+    console.log(`deleted topics, messages and schemas in ${settings.stateDir}`);
   });
 }
 
@@ -135,10 +144,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': await start(settings); return 0;
     case 'stop': await stop(settings); return 0;
+    case 'reset': await stop(settings, true); return 0;
     case 'status': return (await status(settings)) ? 0 : 1;
     case 'topic': await topic(settings, args[0], args[1]); return 0;
     default:
-      console.error('usage: npm run kafka -- start | stop | status | topic NAME [PARTITIONS]');
+      console.error('usage: npm run kafka -- start | stop | status | topic NAME [PARTITIONS] | reset');
       return 2;
   }
 }

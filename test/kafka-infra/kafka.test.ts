@@ -5,6 +5,7 @@
  * Confluent registry client, and data kept across a stop and start.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
@@ -195,4 +196,14 @@ test('stop is idempotent, and a start afterwards has the same topics, messages a
   // The instance's first schema, fetched by id by a client with an empty cache.
   const schema = (await schemaRegistry(kafka).getSchema(1)) as unknown as { name?: string };
   assert.equal(schema.name, 'eddy.test.SharePrice');
+});
+
+test('reset stops everything and deletes the data', async () => {
+  const reset = await kafka.cli('reset');
+  assert.equal(reset.code, 0, reset.output);
+  assert.match(reset.output, /kafka: stopped/);
+  assert.match(reset.output, /deleted topics, messages and schemas/);
+  assert.deepEqual(readdirSync(kafka.stateDir), []);
+  assert.equal(await brokerAnswers(kafka.brokers), false);
+  assert.equal(await registryAnswers(kafka.registryUrl), false);
 });

@@ -178,6 +178,8 @@ export function schemaRegistry(at: KafkaEndpoints = kafkaEndpoints()): SchemaReg
 
 /** A broker and registry of one test's own, run by the same script as the shared ones. */
 export interface PrivateKafka extends KafkaEndpoints {
+  /** Config, data, logs and pid files of this instance. */
+  stateDir: string;
   /** Runs `scripts/kafka/kafka.ts ARGS...` against this instance. */
   cli(...args: string[]): Promise<CliResult>;
   /** Starts broker and registry (again) on the same data: topics and offsets survive. */
@@ -216,6 +218,7 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
     if (result.code !== 0) throw new Error(`kafka ${command} (private instance in ${stateDir}) failed:\n${result.output}`);
   };
   const instance: PrivateKafka = {
+    stateDir,
     brokers: `127.0.0.1:${kafkaPort}`,
     registryUrl: `http://127.0.0.1:${registryPort}`,
     cli,
