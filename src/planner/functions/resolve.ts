@@ -29,8 +29,9 @@ export function isPreferred(type: SqlType): boolean {
 /** The declared parameter types of a candidate for n arguments, or undefined if n does not fit. */
 function paramTypes(def: FunctionDef, n: number): readonly SqlType[] | undefined {
   if (!def.variadic) return def.args.length === n ? def.args : undefined;
+  // as in PostgreSQL, a variadic parameter takes at least one argument
   const fixed = def.args.length - 1;
-  if (n < fixed) return undefined;
+  if (n <= fixed) return undefined;
   return [...def.args.slice(0, fixed), ...Array<SqlType>(n - fixed).fill(def.args[fixed]!)];
 }
 

@@ -163,8 +163,8 @@ register(
       })
       .join('');
   }),
-  fn('quote_ident', [text], text, (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`)),
-  fn('quote_literal', [text], text, (s: string) => (s.includes('\\') ? `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${s.replace(/'/g, "''")}'`)),
+  fn('quote_ident', [text], text, (s: string) => quoteIdent(s)),
+  fn('quote_literal', [text], text, (s: string) => quoteLiteral(s)),
   fn('to_hex', [int], text, (n: number) => (n >>> 0).toString(16)),
   fn('to_hex', [T.int8], text, (n: bigint) => BigInt.asUintN(64, n).toString(16)),
   fn('||', [text, text], text, (a: string, b: string) => a + b),
@@ -183,4 +183,111 @@ register(
   },
   concatDef('concat', false),
   concatDef('concat_ws', true),
+);
+
+// ---- format(), byte strings, counting nulls --------------------------------------------------
+
+/** format(fmt, args...): %s (text, NULL as empty), %I (identifier), %L (literal, NULL as NULL), %%, with n$ positions. */
+function formatString(fmt: string, args: Value[], toText: ((v: Value) => string)[]): string {
+  let next = 0;
+  return fmt.replace(/%(?:(\d+)\$)?(-?\d*)([sIL%])/g, (whole, pos: string | undefined, width: string, kind: string) => {
+    if (kind === '%') return '%';
+    const i = pos ? Number(pos) - 1 : next;
+    next = i + 1;
+    if (i >= args.length) throw new SqlError('22023', 'too few arguments for format()');
+    const v = args[i]!;
+    let s: string;
+    if (kind === 'L') s = v === null ? 'NULL' : quoteLiteral(toText[i]!(v));
+    else if (kind === 'I') {
+      if (v === null) throw new SqlError(SQLSTATE.nullValueNotAllowed, 'null values cannot be formatted as an SQL identifier');
+      s = quoteIdent(toText[i]!(v));
+    } else s = v === null ? '' : toText[i]!(v);
+    const w = width === '' || width === '-' ? 0 : Math.abs(Number(width));
+    return width.startsWith('-') ? s.padEnd(w) : s.padStart(w);
+  });
+}
+
+function quoteIdent(s: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`;
+}
+
+function quoteLiteral(s: string): string {
+  return s.includes('\\') ? `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${s.replace(/'/g, "''")}'`;
+}
+
+function encodeBytes(bytes: Uint8Array, format: string): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (format.toLowerCase()) {
+    case 'hex':
+      return buf.toString('hex');
+    case 'base64':
+      // PostgreSQL wraps base64 output at 76 characters
+      return (buf.toString('base64').match(/.{1,76}/g) ?? ['']).join('\n');
+    case 'escape':
+      return Array.from(buf, (b) => (b === 0x5c ? '\\\\' : b < 0x20 || b > 0x7e ? `\\${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b))).join('');
+    default:
+      throw new SqlError(SQLSTATE.invalidParameterValue, `unrecognized encoding: "${format}"`);
+  }
+}
+
+function decodeBytes(text: string, format: string): Uint8Array {
+  switch (format.toLowerCase()) {
+    case 'hex':
+      if (/[^0-9a-fA-F\s]/.test(text)) throw new SqlError(SQLSTATE.invalidParameterValue, `invalid hexadecimal digit: "${/[^0-9a-fA-F\s]/.exec(text)![0]}"`);
+      if (text.replace(/\s/g, '').length % 2) throw new SqlError(SQLSTATE.invalidParameterValue, 'invalid hexadecimal data: odd number of digits');
+      return Buffer.from(text.replace(/\s/g, ''), 'hex');
+    case 'base64':
+      return Buffer.from(text.replace(/\s/g, ''), 'base64');
+    case 'escape':
+      return castValue(text, T.text, T.bytea, -1, { setting: () => undefined, now: 0 }) as Uint8Array;
+    default:
+      throw new SqlError(SQLSTATE.invalidParameterValue, `unrecognized encoding: "${format}"`);
+  }
+}
+
+function checkUtf8Encoding(name: string): void {
+  if (!/^utf-?8$/i.test(name)) throw new SqlError(SQLSTATE.featureNotSupported, `encoding "${name}" is not supported: Eddy speaks UTF8 only`);
+}
+
+function overlay(s: string, replacement: string, start: number, count?: number): string {
+  const cs = chars(s);
+  const n = count ?? chars(replacement).length;
+  if (start < 1) throw new SqlError('22011', 'negative substring length not allowed');
+  return cs.slice(0, start - 1).join('') + replacement + cs.slice(start - 1 + n).join('');
+}
+
+register(
+  {
+    name: 'format',
+    args: [text, ANY],
+    variadic: true,
+    returns: text,
+    strict: false,
+    specialize: (types) => (args, env) => {
+      if (args[0] === null) return null;
+      const rest = types.slice(1).map((t) => textOf(t, env, 'output'));
+      return formatString(args[0] as string, args.slice(1), rest);
+    },
+  },
+  { name: 'format', args: [text], returns: text, impl: ([f]) => formatString(f as string, [], []) },
+  { name: 'quote_nullable', args: [text], returns: text, strict: false, impl: ([s]) => (s === null ? 'NULL' : quoteLiteral(s as string)) },
+  fn('encode', [T.bytea, text], text, encodeBytes),
+  fn('decode', [text, text], T.bytea, decodeBytes),
+  fn('convert_from', [T.bytea, text], text, (b: Uint8Array, enc: string) => {
+    checkUtf8Encoding(enc);
+    return new TextDecoder('utf-8', { fatal: false }).decode(b);
+  }),
+  fn('convert_to', [text, text], T.bytea, (s: string, enc: string) => {
+    checkUtf8Encoding(enc);
+    return Buffer.from(s, 'utf8');
+  }),
+  fn('get_byte', [T.bytea, int], int, (b: Uint8Array, i: number) => {
+    if (i < 0 || i >= b.length) throw new SqlError('2202E', `index ${i} out of valid range, 0..${b.length - 1}`);
+    return b[i]!;
+  }),
+  fn('sha256', [T.bytea], T.bytea, (b: Uint8Array) => createHash('sha256').update(b).digest()),
+  fn('overlay', [text, text, int], text, (s: string, r: string, a: number) => overlay(s, r, a)),
+  fn('overlay', [text, text, int, int], text, overlay),
+  { name: 'num_nulls', args: [ANY], variadic: true, returns: int, strict: false, impl: (args) => args.filter((a) => a === null).length },
+  { name: 'num_nonnulls', args: [ANY], variadic: true, returns: int, strict: false, impl: (args) => args.filter((a) => a !== null).length },
 );
