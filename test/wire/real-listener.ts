@@ -1,12 +1,14 @@
 /**
  * A wire listener over the real database and session, built as src/server.ts builds it, for the
- * listener options server.ts does not expose yet (password authentication, TLS).
+ * listener options server.ts does not expose yet (password authentication, TLS) and for fault
+ * injection around the real session.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '../../src/sql/database.js';
 import { Session } from '../../src/sql/session.js';
+import type { SqlSession } from '../../src/wire/session-api.js';
 import { startWireServer, type WireServerOptions } from '../../src/wire/server.js';
 
 export interface RealListener {
@@ -15,7 +17,13 @@ export interface RealListener {
   close(): Promise<void>;
 }
 
-export async function startRealListener(options: Pick<WireServerOptions, 'auth' | 'tls'>): Promise<RealListener> {
+export interface RealListenerOptions extends Pick<WireServerOptions, 'auth' | 'tls'> {
+  /** Lets a test put a fault-injecting layer around each real session. */
+  wrapSession?: (session: SqlSession) => SqlSession;
+}
+
+export async function startRealListener(options: RealListenerOptions): Promise<RealListener> {
+  const { wrapSession = (s: SqlSession) => s, ...listenerOptions } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-wire-'));
   const logLines: string[] = [];
   const log = (l: string) => logLines.push(l);
@@ -24,8 +32,8 @@ export async function startRealListener(options: Pick<WireServerOptions, 'auth' 
     host: '127.0.0.1',
     port: 0,
     log,
-    sessionFactory: (startup) => new Session(database, startup),
-    ...options,
+    sessionFactory: (startup) => wrapSession(new Session(database, startup)),
+    ...listenerOptions,
   });
   return {
     port: server.port,
