@@ -5,6 +5,7 @@
  */
 import type { Batch, Change, Row } from './batch.js';
 import { rowKey } from '../types/compare.js';
+import { changeKey } from './batch-builder.js';
 import type { SqlError } from '../errors.js';
 
 /** What a cycle did, as listeners see it. */
@@ -54,8 +55,9 @@ export class Arrangement {
       }
     }
     const keyed = this.toKeyed();
-    for (const { row, diff } of batch) {
-      const k = rowKey(row);
+    for (const c of batch) {
+      const { row, diff } = c;
+      const k = changeKey(c);
       const slot = keyed.get(k);
       this.total += diff;
       if (slot === undefined) keyed.set(k, { row, count: diff });
@@ -79,7 +81,7 @@ export class Arrangement {
   /** The contents as a consolidated batch of additions (the first thing SUBSCRIBE and sinks send). */
   snapshot(): Batch {
     const out: Change[] = [];
-    for (const { row, count } of this.entries()) out.push({ row, diff: count });
+    for (const [key, { row, count }] of this.keyed ?? this.consolidateLog()) out.push({ row, diff: count, key });
     return out;
   }
 

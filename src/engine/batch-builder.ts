@@ -10,6 +10,12 @@ import { rowKey } from '../types/compare.js';
 interface Slot {
   readonly row: Row;
   diff: number;
+  readonly key: string;
+}
+
+/** The change's row key, computed only when the producer did not attach it. */
+export function changeKey(c: Change): string {
+  return c.key ?? rowKey(c.row);
 }
 
 export class BatchBuilder {
@@ -24,7 +30,7 @@ export class BatchBuilder {
   /** As add, when the caller already has the row's key. */
   addKeyed(key: string, row: Row, diff: number): void {
     const slot = this.slots.get(key);
-    if (slot === undefined) this.slots.set(key, { row, diff });
+    if (slot === undefined) this.slots.set(key, { row, diff, key });
     else slot.diff += diff;
   }
 
@@ -45,11 +51,11 @@ export class BatchBuilder {
 export function consolidate(...batches: Batch[]): Batch {
   if (batches.length === 1 && batches[0].length <= 1) return batches[0].filter((c) => c.diff !== 0);
   const b = new BatchBuilder();
-  for (const batch of batches) for (const c of batch) b.add(c.row, c.diff);
+  for (const batch of batches) for (const c of batch) b.addKeyed(changeKey(c), c.row, c.diff);
   return b.finish();
 }
 
 /** The batch with every diff negated. */
 export function negate(batch: Batch): Batch {
-  return batch.map((c) => ({ row: c.row, diff: -c.diff }));
+  return batch.map((c) => (c.key === undefined ? { row: c.row, diff: -c.diff } : { row: c.row, diff: -c.diff, key: c.key }));
 }

@@ -9,6 +9,11 @@ import type { Operator } from '../../src/engine/operator.js';
 import { rowKey } from '../../src/types/compare.js';
 import type { Value } from '../../src/types/types.js';
 
+/** A batch without the optional row keys operators attach, for comparing changes. */
+export function plain(batch: Batch): { row: Row; diff: number }[] {
+  return batch.map(({ row, diff }) => ({ row, diff }));
+}
+
 /** mulberry32: a small seeded PRNG so failures reproduce from the printed seed. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -8,7 +8,7 @@
  * every row the stream ever carried.
  */
 import type { Batch, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
 import { rowKey, rowsEqual } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
@@ -85,14 +85,15 @@ export class AggregateOp implements Operator {
       if (this.spec.global) touched.add(this.groups.get('')!);
     }
     const kind = this.spec.input;
-    for (const { row, diff } of input) {
+    for (const c of input) {
+      const { row, diff } = c;
       if (diff < 0) {
         if (kind === 'stream') continue;
         if (kind === 'append') throw new Error('aggregate over an append-only input received a retraction');
       }
       const group = this.groupFor(row, touched);
       group.rows += diff;
-      this.contribute(group, row, diff);
+      this.contribute(group, row, this.trackIdentity ? changeKey(c) : '', diff);
     }
     for (const group of touched) {
       const next = group.rows > 0 || this.spec.global ? this.resultRow(group) : null;
@@ -127,9 +128,9 @@ export class AggregateOp implements Operator {
     return group;
   }
 
-  private contribute(group: Group, row: Row, diff: number): void {
+  private contribute(group: Group, row: Row, id: string, diff: number): void {
     const c = this.scratch;
-    if (this.trackIdentity) c.id = rowKey(row);
+    c.id = id;
     if (diff > 0) c.seq = this.seq++;
     const aggs = this.spec.aggregates;
     for (let i = 0; i < aggs.length; i++) {

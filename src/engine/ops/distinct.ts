@@ -5,7 +5,7 @@
  * append input they keep no retraction state.
  */
 import type { Batch, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
 import { rowKey, rowsEqual } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
@@ -29,16 +29,17 @@ export class DistinctOp implements Operator {
 
   step([input]: Batch[]): Batch {
     const out: Batch = [];
-    for (const { row, diff } of input) {
+    for (const c of input) {
+      const { row, diff } = c;
       if (!acceptsChange(this.spec.input, diff, 'DISTINCT')) continue;
-      const k = rowKey(row);
+      const k = changeKey(c);
       const before = this.counts.get(k) ?? 0;
       // Over append/stream inputs the count only says "seen"; keeping 1 bounds nothing but is uniform.
       const after = this.spec.input === 'general' ? before + diff : 1;
       if (after === 0) this.counts.delete(k);
       else this.counts.set(k, after);
-      if (before <= 0 && after > 0) out.push({ row, diff: 1 });
-      else if (before > 0 && after <= 0) out.push({ row, diff: -1 });
+      if (before <= 0 && after > 0) out.push({ row, diff: 1, key: k });
+      else if (before > 0 && after <= 0) out.push({ row, diff: -1, key: k });
     }
     return out;
   }
@@ -144,7 +145,8 @@ export class DistinctOnOp implements Operator {
 
   step([input]: Batch[]): Batch {
     const touched = new Map<string, KeyState>();
-    for (const { row, diff } of input) {
+    for (const c of input) {
+      const { row, diff } = c;
       if (!acceptsChange(this.spec.input, diff, 'DISTINCT ON')) continue;
       const k = rowKey(this.spec.key(row));
       let state = this.keys.get(k);
@@ -153,8 +155,8 @@ export class DistinctOnOp implements Operator {
         this.keys.set(k, state);
       }
       touched.set(k, state);
-      if (diff > 0) state.add(row, rowKey(row), this.seq++, diff);
-      else state.remove(rowKey(row), -diff);
+      if (diff > 0) state.add(row, changeKey(c), this.seq++, diff);
+      else state.remove(changeKey(c), -diff);
     }
     const out = new BatchBuilder();
     for (const [k, state] of touched) {

@@ -8,9 +8,8 @@
  * so it is added or retracted whenever the count crosses zero.
  */
 import type { Batch, Change, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { KeyFn, Operator } from '../operator.js';
-import { rowKey } from '../../types/compare.js';
 import { joinKey, KeyedIndex } from './keyed-index.js';
 
 /** Where output changes go: a consolidating BatchBuilder, or straight into a batch. */
@@ -93,7 +92,8 @@ export class JoinOp implements Operator {
   /** Applies one side's changes against the other side's current index, emitting the output change. */
   private apply(changes: Change[], self: SideView, other: SideView, out: Emitter): void {
     const residual = this.spec.residual;
-    for (const { row, diff } of changes) {
+    for (const c of changes) {
+      const { row, diff } = c;
       const key = joinKey(self.key(row));
       if (key === null) {
         if (self.outer) out.add(this.nullExtended(self, row), diff);
@@ -115,7 +115,7 @@ export class JoinOp implements Operator {
         }
       }
       if (self.outer && matches === 0) out.add(this.nullExtended(self, row), diff);
-      const rk = rowKey(row);
+      const rk = changeKey(c);
       const entry = self.index.entry(key, row, rk);
       entry.matches = matches;
       self.index.adjust(key, rk, entry, diff);

@@ -13,9 +13,8 @@
  * NULL, which is exact for single-column IN and conservative for row-valued IN.
  */
 import type { Batch, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { KeyFn, Operator } from '../operator.js';
-import { rowKey } from '../../types/compare.js';
 import { type IndexEntry, joinKey, KeyedIndex } from './keyed-index.js';
 
 export interface SemiJoinSpec {
@@ -66,10 +65,10 @@ export class SemiJoinOp implements Operator {
 
   step([leftChanges, rightChanges]: Batch[]): Batch {
     const out = new BatchBuilder();
-    for (const { row, diff } of leftChanges) this.applyLeft(row, diff, out);
+    for (const c of leftChanges) this.applyLeft(c.row, changeKey(c), c.diff, out);
     if (rightChanges.length > 0) {
-      if (this.spec.residual) for (const { row, diff } of rightChanges) this.applyRightResidual(row, diff, out);
-      else for (const { row, diff } of rightChanges) this.applyRightPlain(row, diff, out);
+      if (this.spec.residual) for (const c of rightChanges) this.applyRightResidual(c.row, changeKey(c), c.diff, out);
+      else for (const c of rightChanges) this.applyRightPlain(c.row, changeKey(c), c.diff, out);
     }
     return out.finish();
   }
@@ -109,9 +108,8 @@ export class SemiJoinOp implements Operator {
     return c;
   }
 
-  private applyLeft(row: Row, diff: number, out: BatchBuilder): void {
+  private applyLeft(row: Row, rk: string, diff: number, out: BatchBuilder): void {
     const key = joinKey(this.spec.leftKey(row));
-    const rk = rowKey(row);
     const e = this.left.entry(key ?? NULL_KEY, row, rk) as LeftEntry;
     if (e.count === 0 || this.spec.residual === undefined) e.counters = this.countFor(row, key);
     if (this.passes(key === null, e.counters)) out.addKeyed(rk, row, diff);
@@ -119,14 +117,13 @@ export class SemiJoinOp implements Operator {
   }
 
   /** Without a residual a right change can only flip whole left buckets, and only when a total crosses zero. */
-  private applyRightPlain(row: Row, diff: number, out: BatchBuilder): void {
+  private applyRightPlain(row: Row, rk: string, diff: number, out: BatchBuilder): void {
     const key = joinKey(this.spec.rightKey(row));
     if (key === null && !this.nullAware) return; // a NULL key never matches anything
     const bucketKey = key ?? NULL_KEY;
     const before = this.right.bucket(bucketKey)?.total ?? 0;
     const nullBefore = this.rightNullCount;
     const totalBefore = this.rightTotal;
-    const rk = rowKey(row);
     this.right.adjust(bucketKey, rk, this.right.entry(bucketKey, row, rk), diff);
     if (key === null) this.rightNullCount += diff;
     this.rightTotal += diff;
@@ -157,11 +154,10 @@ export class SemiJoinOp implements Operator {
   }
 
   /** With a residual every left row that the right row correlates with updates its own counters. */
-  private applyRightResidual(row: Row, diff: number, out: BatchBuilder): void {
+  private applyRightResidual(row: Row, rk: string, diff: number, out: BatchBuilder): void {
     const key = joinKey(this.spec.rightKey(row));
     if (key === null && !this.nullAware) return;
     const bucketKey = key ?? NULL_KEY;
-    const rk = rowKey(row);
     this.right.adjust(bucketKey, rk, this.right.entry(bucketKey, row, rk), diff);
     if (key === null) this.rightNullCount += diff;
     this.rightTotal += diff;

@@ -4,9 +4,8 @@
  * touched rows and emits the difference. (UNION ALL needs no state: it is UnionAllOp.)
  */
 import type { Batch, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { Operator } from '../operator.js';
-import { rowKey } from '../../types/compare.js';
 
 export interface SetOpSpec {
   op: 'union' | 'intersect' | 'except';
@@ -42,8 +41,7 @@ export class SetOp implements Operator {
 
   step([left, right]: Batch[]): Batch {
     const before = new Map<string, number>();
-    const touch = (row: Row, dl: number, dr: number): void => {
-      const k = rowKey(row);
+    const touch = (k: string, row: Row, dl: number, dr: number): void => {
       let c = this.rows.get(k);
       if (c === undefined) {
         c = { row, left: 0, right: 0 };
@@ -53,8 +51,8 @@ export class SetOp implements Operator {
       c.left += dl;
       c.right += dr;
     };
-    for (const { row, diff } of left) touch(row, diff, 0);
-    for (const { row, diff } of right) touch(row, 0, diff);
+    for (const c of left) touch(changeKey(c), c.row, c.diff, 0);
+    for (const c of right) touch(changeKey(c), c.row, 0, c.diff);
     const out = new BatchBuilder();
     for (const [k, was] of before) {
       const c = this.rows.get(k)!;

@@ -6,9 +6,8 @@
  * operator asks the scheduler for a cycle at that time.
  */
 import type { Batch, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { Operator, RowFn, StepContext } from '../operator.js';
-import { rowKey } from '../../types/compare.js';
 import { SortedArray } from '../ordered.js';
 
 export interface ValidityInterval {
@@ -70,13 +69,14 @@ export class TemporalFilterOp implements Operator {
       const s = this.expiring.removeAt(0);
       out.addKeyed(s.key, s.row, -s.count);
     }
-    for (const { row, diff } of input) {
+    for (const c of input) {
+      const { row, diff } = c;
       const b = this.bounds(row);
       if (b === null) continue;
       const from = b.from ?? -Infinity;
       const until = b.until ?? Infinity;
       if (until <= from || until <= now) continue;
-      const key = rowKey(row);
+      const key = changeKey(c);
       if (from > now) this.schedule(this.upcoming, from, key, row, b.until, diff);
       else {
         out.addKeyed(key, row, diff);

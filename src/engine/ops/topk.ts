@@ -9,7 +9,7 @@
  * Over an append input, rows that fall behind offset + limit can never come back and are dropped.
  */
 import type { Batch, Row } from '../batch.js';
-import { BatchBuilder } from '../batch-builder.js';
+import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
 import { rowKey } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
@@ -55,7 +55,8 @@ export class TopKOp implements Operator {
 
   step([input]: Batch[]): Batch {
     const touched = new Map<string, GroupState>();
-    for (const { row, diff } of input) {
+    for (const c of input) {
+      const { row, diff } = c;
       if (diff < 0 && this.spec.input === 'append') throw new Error('top-K over an append-only input received a retraction');
       const gk = this.spec.groupKey ? rowKey(this.spec.groupKey(row)) : '';
       let group = this.groups.get(gk);
@@ -64,7 +65,7 @@ export class TopKOp implements Operator {
         this.groups.set(gk, group);
       }
       touched.set(gk, group);
-      const probe: Ranked = { row, key: rowKey(row), count: diff };
+      const probe: Ranked = { row, key: changeKey(c), count: diff };
       const i = group.sorted.indexOf(probe);
       if (i < 0) group.sorted.insert(probe);
       else {
