@@ -89,6 +89,8 @@ export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }
 
 /** Column indexes from here up to SUBQUERY_BASE are aggregate results awaiting grouping. */
 const AGG_BASE = 1 << 22;
+/** Indexes below this are real columns of the row (the rest are placeholders). */
+export const AGG_PLACEHOLDERS = AGG_BASE;
 /** Column indexes from here up to OUTER_BASE are deferred subquery values of an aggregate query. */
 export const SUBQUERY_BASE = 1 << 23;
 
@@ -493,7 +495,7 @@ export class QueryBinder {
     let finalize = (e: Expr): Expr => e;
     if (groupKey.length > 0 || level.aggregates.length > 0 || having || stmt.groupClause) {
       plan = aggregateNode(plan, groupKey, level.aggregates, [
-        ...groupKey.map((g, i) => ({ name: `group${i}`, type: g.type, typmod: -1 })),
+        ...groupKey.map((g) => ({ name: g.kind === 'column' ? (level.scope.columnAt(g.index)?.name ?? '?column?') : '?column?', type: g.type, typmod: -1 })),
         ...level.aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
       ]);
       for (const right of level.deferred ?? []) plan = joinNode('left', plan, right, [], [], null);

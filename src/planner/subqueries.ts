@@ -13,12 +13,13 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type Value } from '../types/types.js';
+import { rowKey } from '../types/compare.js';
 import type { Expr } from './expr-ir.js';
 import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
-import { aggregateNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
-import { column, columnsUsed, conjunction, constBool, equalityOperands, remapColumns, transformExpr } from './expr-utils.js';
-import { SUBQUERY_BASE, unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+import { aggregateNode, distinctNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
+import { column, columnsUsed, conjunction, constBool, equalityOperands, exprEquals, remapColumns, transformExpr } from './expr-utils.js';
+import { AGG_PLACEHOLDERS, SUBQUERY_BASE, unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
 
 /** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
 interface Correlated {
@@ -30,6 +31,31 @@ interface Correlated {
   residual: Expr[];
   /** Every correlated conjunct, over (outer row ++ inner row). */
   all: Expr[];
+}
+
+/** How a correlated subquery's rows are grouped so that each outer row meets one group. */
+interface Grouping {
+  /** The rows to group. */
+  rows: LogicalPlan;
+  /** The group key over `rows`, matched against `outerKey` over the outer row. */
+  groupKey: Expr[];
+  outerKey: Expr[];
+  /** Moves an expression over the subquery's own row onto `rows`. */
+  remap: (e: Expr) => Expr;
+}
+
+/** Correlation by equalities only: group the subquery's rows by their side of the equalities. */
+function byEqualities(corr: Correlated): Grouping {
+  return { rows: corr.inner.plan, groupKey: corr.innerKey, outerKey: corr.outerKey, remap: (e) => e };
+}
+
+function remapAggregate(a: AggCall, remap: (e: Expr) => Expr): AggCall {
+  return {
+    ...a,
+    args: a.args.map(remap),
+    filter: a.filter ? remap(a.filter) : null,
+    orderBy: a.orderBy.map((k) => ({ ...k, expr: remap(k.expr) })),
+  };
 }
 
 /** A subquery bound against its outer level: planned on its own, or correlated. */
@@ -195,6 +221,10 @@ export class SubqueryPlanner {
       const right = this.binder.asRelation(query);
       if (testexpr && right.columns.length !== test.length) throw subqueryWidth(link, test.length < right.columns.length);
       const [leftKey, rightKey] = keyPairs(test, right.columns.map((c, i) => column(i, c.type)));
+      if (anti && test.length > 1) {
+        level.plan = semiJoinNode(true, false, level.plan, right, [], [], rowMayEqual(leftKey, rightKey, level.plan.columns.length));
+        return;
+      }
       level.plan = semiJoinNode(anti, anti && !!testexpr, level.plan, right, leftKey, rightKey, null);
       return;
     }
@@ -208,6 +238,11 @@ export class SubqueryPlanner {
     if (anti && testexpr) {
       // NOT IN: the test is the key; the correlation restricts which right rows count, so it is
       // all residual (a NULL correlation key must not look like a NULL IN value).
+      if (test.length > 1) {
+        const residual = conjunction([...corr.all, rowMayEqual(testKey, targetKey, level.plan.columns.length)]);
+        level.plan = semiJoinNode(true, false, level.plan, inner.plan, [], [], residual);
+        return;
+      }
       level.plan = semiJoinNode(true, true, level.plan, inner.plan, testKey, targetKey, conjunction(corr.all));
       return;
     }
@@ -296,26 +331,31 @@ export class SubqueryPlanner {
       outerKey = [];
       empty = { kind: 'const', value: null, type: q.columns[0]!.type };
     } else {
-      if (corr.residual.length > 0) {
-        throw unsupported('a correlated scalar subquery with conditions other than equalities on the outer query', link.location);
-      }
       if (stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.sortClause || stmt.limitCount || stmt.limitOffset) {
         throw unsupported('a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, ORDER BY or LIMIT', link.location);
       }
       const inner = corr.inner;
       const targets = this.localTargets(stmt, inner, link);
       if (targets.length !== 1) throw scalarWidth(link);
-      const target = targets[0]!.expr;
-      const aggregates = inner.aggregates;
-      outerKey = corr.outerKey;
-      keys = corr.innerKey;
+      const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
+      const target = grouping.remap(targets[0]!.expr);
+      const aggregates = inner.aggregates.map((a) => remapAggregate(a, grouping.remap));
+      outerKey = grouping.outerKey;
+      keys = grouping.groupKey;
       if (aggregates.length > 0) {
         // One row per correlation key: the keys, then the aggregates; the target over that row.
-        const agg = aggregateNode(inner.plan, keys, aggregates, [
-          ...keys.map((k, i) => ({ name: `key${i}`, type: k.type, typmod: -1 })),
+        const agg = aggregateNode(grouping.rows, keys, aggregates, [
+          ...keyColumns(keys),
           ...aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
         ]);
-        const grouped = this.binder.groupedExpr(target, keys, inner);
+        const grouped = transformExpr(target, (x) => {
+          const a = this.binder.aggregateIndex(x);
+          if (a !== null) return column(keys.length + a, x.type);
+          const k = keys.findIndex((key) => exprEquals(key, x));
+          if (k >= 0) return column(k, x.type);
+          if (x.kind === 'column') throw unsupported('a correlated scalar subquery whose result reads columns outside its aggregates', link.location);
+          return undefined;
+        });
         right = projectNode(
           agg,
           [...keys.map((k, i) => column(i, k.type)), grouped, { kind: 'const', value: true, type: T.bool }],
@@ -330,14 +370,31 @@ export class SubqueryPlanner {
         }
         return this.attach(level, right, outerKey, keys, empty, true);
       }
-      const rows = projectNode(inner.plan, [...keys, target], [
-        ...keys.map((k, i) => ({ name: `key${i}`, type: k.type, typmod: -1 })),
-        { name: '?column?', type: target.type, typmod: -1 },
-      ]);
+      const rows = projectNode(grouping.rows, [...keys, target], [...keyColumns(keys), { name: '?column?', type: target.type, typmod: -1 }]);
       right = singleRowGuard(rows, keys.map((k, i) => column(i, k.type)), link.location);
       empty = { kind: 'const', value: null, type: target.type };
     }
     return this.attach(level, right, outerKey, keys, empty, false);
+  }
+
+  /**
+   * Groups a correlated subquery whose correlation is not just equalities: the distinct values
+   * of the outer columns it reads (the domain) are joined with its rows under the correlated
+   * conditions, so each group is "the subquery's rows for these outer values". The outer row
+   * finds its group by a NULL-safe key of those values.
+   */
+  private byDomain(level: Level, corr: Correlated): Grouping {
+    const outerWidth = level.plan.columns.length;
+    const outerCols = [...new Set(corr.all.flatMap((c) => [...columnsUsed(c)].filter((i) => i < outerWidth)))].sort((a, b) => a - b);
+    const refs = outerCols.map((i) => column(i, level.plan.columns[i]!.type));
+    const domain = distinctNode(projectNode(level.plan, refs, outerCols.map((i) => level.plan.columns[i]!)));
+    const d = outerCols.length;
+    const condition = conjunction(corr.all.map((c) => remapColumns(c, (i) => (i < outerWidth ? outerCols.indexOf(i) : d + i - outerWidth))));
+    const rows = joinNode('inner', domain, corr.inner.plan, [], [], condition);
+    const domainKey = tupleKey(refs.map((r, i) => column(i, r.type)));
+    // The inner row sits after the domain columns; aggregate placeholders stay as they are.
+    const remap = (e: Expr) => transformExpr(e, (x) => (x.kind === 'column' && x.index < AGG_PLACEHOLDERS ? column(x.index + d, x.type) : undefined));
+    return { rows, groupKey: [domainKey], outerKey: [tupleKey(refs)], remap };
   }
 
   /**
@@ -455,4 +512,27 @@ function keyPairs(left: Expr[], right: Expr[]): [Expr[], Expr[]] {
     r.push(coerce(b, type));
   });
   return [l, r];
+}
+
+/**
+ * For row-valued NOT IN: `(l1, l2) = (r1, r2)` is not false, i.e. every column pair is equal or
+ * involves a NULL. A left row survives NOT IN exactly when no right row may equal it. Evaluated
+ * over (left row ++ right row); `right` is over the right row alone.
+ */
+function rowMayEqual(left: Expr[], right: Expr[], leftWidth: number): Expr {
+  return conjunction(
+    left.map((l, i) => {
+      const r = remapColumns(right[i]!, (x) => x + leftWidth);
+      return {
+        kind: 'or',
+        args: [{ kind: 'isnull', arg: l, type: T.bool }, { kind: 'isnull', arg: r, type: T.bool }, bindOperator('=', [l, r])],
+        type: T.bool,
+      } as Expr;
+    }),
+  );
+}
+
+/** A NULL-safe single join key for a tuple: equal tuples (NULLs included) give equal text. */
+function tupleKey(args: Expr[]): Expr {
+  return { kind: 'call', name: 'row_key', args, type: T.text, strict: false, volatile: false, impl: (values) => rowKey(values) };
 }

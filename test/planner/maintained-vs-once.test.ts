@@ -27,6 +27,10 @@ const QUERIES = [
   'SELECT k, v FROM r WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.k = r.k AND s.w > r.v)',
   'SELECT k, v, (SELECT sum(w) FROM s WHERE s.k = r.k) AS total FROM r',
   'SELECT k, v FROM r WHERE v >= (SELECT avg(w) FROM s)',
+  'SELECT k, v, (SELECT count(*) FROM s WHERE s.k = r.k AND s.w > r.v) AS above FROM r',
+  'SELECT k, v FROM r WHERE (k, v) NOT IN (SELECT k, w FROM s)',
+  'SELECT k, v, EXISTS (SELECT 1 FROM s WHERE s.k = r.k), v IN (SELECT w FROM s) FROM r',
+  'SELECT k, count(*) * 10 / nullif((SELECT count(*) FROM s), 0) FROM r GROUP BY k',
   'WITH t AS (SELECT k, sum(v) AS total FROM r GROUP BY k) SELECT t.k, total, w FROM t JOIN s ON t.k = s.k',
 ];
 

@@ -178,5 +178,44 @@ test('unsupported subquery shapes fail with 0A000, never a wrong answer', () => 
     /two or more levels/,
   );
   assertSqlError(() => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT d.id FROM emp e GROUP BY e.dept HAVING count(*) > d.id)'), SQLSTATE.featureNotSupported);
-  assertSqlError(() => cat.plan('SELECT (SELECT e.name FROM emp e WHERE e.salary > d.id) FROM dept d'), SQLSTATE.featureNotSupported);
+  assertSqlError(() => cat.plan('SELECT (SELECT e.name FROM emp e WHERE e.salary > d.id LIMIT 1) FROM dept d'), SQLSTATE.featureNotSupported);
+});
+
+test('correlated scalar subqueries with non-equality conditions group by the outer values they read', () => {
+  const { cat, emp } = data();
+  // Top two earners per department: fewer than two colleagues of the department earn more.
+  const sql = 'SELECT name FROM emp e WHERE (SELECT count(*) FROM emp x WHERE x.dept = e.dept AND x.salary > e.salary) < 1';
+  const { arrangement } = cat.maintain(sql);
+  cat.cycle();
+  // dee's dept is NULL: nobody matches x.dept = NULL, so her count is 0 and she is kept.
+  assertSameRows(arrangement.rows(), [['bob'], ['cy'], ['dee']]);
+  emp.insert([['eve', 2, 60]]);
+  cat.cycle();
+  assertSameRows(arrangement.rows(), [['bob'], ['eve'], ['dee']]);
+  assertSameRows(cat.read(sql), arrangement.rows());
+  assertSameRows(cat.read('SELECT name, (SELECT max(x.name) FROM emp x WHERE x.salary < e.salary) FROM emp e'), [
+    ['ann', 'eve'],
+    ['bob', 'eve'],
+    ['cy', null],
+    ['dee', 'eve'],
+    ['eve', 'cy'],
+  ]);
+  assertSameRows(cat.read('SELECT name, (SELECT x.name FROM emp x WHERE x.salary > e.salary AND x.salary < e.salary + 15) FROM emp e'), [
+    ['ann', null],
+    ['bob', null],
+    ['cy', 'eve'],
+    ['dee', null],
+    ['eve', 'dee'],
+  ]);
+});
+
+test('row-valued NOT IN is exact with NULLs', () => {
+  const { cat } = data();
+  // Right rows: (1, 100) and (NULL, 70). A left row survives only if every right row differs in some non-NULL column.
+  const sql = 'SELECT name FROM emp WHERE (dept, salary) NOT IN (SELECT dept, salary FROM emp WHERE salary IN (100, 70))';
+  assertSameRows(cat.read(sql), [['bob'], ['cy']]);
+  assertSameRows(
+    cat.read('SELECT title FROM dept d WHERE (id, title) NOT IN (SELECT dept, name FROM emp e WHERE e.salary > d.id * 60)'),
+    [['eng'], ['ops'], ['empty']],
+  );
 });
