@@ -113,6 +113,11 @@ const BIND_ENV: EvalEnv = { params: [], setting: () => undefined, now: Date.now(
  * exists, 42804 when one exists only in a stronger context.
  */
 export function coerce(expr: Expr, target: SqlType, context: CoercionContext = 'implicit', typmod = -1): Expr {
+  return coerceAt(expr, target, context, typmod, locations.get(expr));
+}
+
+/** coerce(), with the position a failing cast reports (an explicit cast's own `::`). */
+function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod: number, castLocation: number | undefined): Expr {
   if (target === ANY) return isUnknown(expr.type) ? coerce(expr, T.text, context) : expr;
   const location = locations.get(expr);
   if (expr.type.oid === target.oid && typmod < 0) return expr;
@@ -136,11 +141,11 @@ export function coerce(expr: Expr, target: SqlType, context: CoercionContext = '
 
   const from = isUnknown(expr.type) ? T.text : expr.type;
   if (!canCast(from, target, 'explicit')) {
-    throw new SqlError('42846', `cannot cast type ${from.name} to ${target.name}`, { position: position(location) });
+    throw new SqlError('42846', `cannot cast type ${from.name} to ${target.name}`, { position: position(castLocation) });
   }
   if (!canCast(from, target, context)) {
     throw new SqlError(SQLSTATE.datatypeMismatch, `expression is of type ${from.name} but type ${target.name} is expected`, {
-      position: position(location),
+      position: position(castLocation),
       hint: 'You will need to rewrite or cast the expression.',
     });
   }
@@ -488,7 +493,11 @@ export function bindExpr(node: any, ctx: BindContext): Expr {
     case 'TypeCast': {
       const { type, typmod } = resolveTypeName(n.typeName);
       const arg = bindExpr(n.arg, ctx);
-      return located(coerce(arg, type, 'explicit', typmod), n.location ?? n.typeName?.location);
+      const castLocation: number | undefined = n.location >= 0 ? n.location : n.typeName?.location;
+      // the whole expression is reported at its leftmost token, a failing cast at its `::`
+      const argLocation = locations.get(arg);
+      const leftmost = argLocation === undefined ? castLocation : Math.min(argLocation, castLocation ?? argLocation);
+      return located(coerceAt(arg, type, 'explicit', typmod, castLocation), leftmost);
     }
     case 'CaseExpr':
       return bindCase(n, ctx);

@@ -24,8 +24,9 @@ export function formatJsonValue(j: Json): string {
   return jsonTexts.get(j) ?? formatJson(j.value);
 }
 
-function jsonSyntaxError(typeName: string, detail: string): SqlError {
-  return new SqlError(SQLSTATE.invalidTextRepresentation, `invalid input syntax for type ${typeName}`, { detail });
+/** PostgreSQL words json and jsonb syntax errors alike, as errors of type json. */
+function jsonSyntaxError(detail: string): SqlError {
+  return new SqlError(SQLSTATE.invalidTextRepresentation, 'invalid input syntax for type json', { detail });
 }
 
 /** Parses JSON text into plain objects/arrays/strings/booleans/null, numbers as number or Decimal. */
@@ -35,9 +36,9 @@ export function parseJsonText(text: string, typeName: 'json' | 'jsonb'): unknown
     while (pos < text.length && ' \t\n\r'.includes(text[pos]!)) pos++;
   };
   const fail = (what?: string): never => {
-    if (pos >= text.length) throw jsonSyntaxError(typeName, 'The input string ended unexpectedly.');
+    if (pos >= text.length) throw jsonSyntaxError('The input string ended unexpectedly.');
     const token = /^[A-Za-z0-9_.+-]+|^./s.exec(text.slice(pos))![0];
-    throw jsonSyntaxError(typeName, what ?? `Token "${token}" is invalid.`);
+    throw jsonSyntaxError(what ?? `Token "${token}" is invalid.`);
   };
   const value = (): unknown => {
     ws();
@@ -125,7 +126,7 @@ export function parseJsonText(text: string, typeName: 'json' | 'jsonb'): unknown
         return out;
       }
       if (c.charCodeAt(0) < 0x20) {
-        throw jsonSyntaxError(typeName, `Character with value 0x${c.charCodeAt(0).toString(16).padStart(2, '0')} must be escaped.`);
+        throw jsonSyntaxError(`Character with value 0x${c.charCodeAt(0).toString(16).padStart(2, '0')} must be escaped.`);
       }
       if (c === '\\') {
         const e = text[pos + 1];
@@ -137,13 +138,16 @@ export function parseJsonText(text: string, typeName: 'json' | 'jsonb'): unknown
         }
         if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
           const code = parseInt(text.slice(pos + 2, pos + 6), 16);
-          if (code === 0) throw new SqlError('22P05', 'unsupported Unicode escape sequence', { detail: '\\u0000 cannot be converted to text.' });
+          // json keeps its text, so only jsonb, which stores strings as text, refuses \u0000
+          if (code === 0 && typeName === 'jsonb') {
+            throw new SqlError('22P05', 'unsupported Unicode escape sequence', { detail: '\\u0000 cannot be converted to text.' });
+          }
           out += String.fromCharCode(code);
           pos += 6;
           continue;
         }
         pos++;
-        throw jsonSyntaxError(typeName, e === 'u' ? '"\\u" must be followed by four hexadecimal digits.' : `Escape sequence "\\${e ?? ''}" is invalid.`);
+        throw jsonSyntaxError(e === 'u' ? '"\\u" must be followed by four hexadecimal digits.' : `Escape sequence "\\${e ?? ''}" is invalid.`);
       }
       out += c;
       pos++;

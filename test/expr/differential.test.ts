@@ -156,6 +156,10 @@ const groups: Record<string, string[]> = {
   errors: [
     "foo(1)", "length(1, 2, 3)", "'abc' - 1", "1::nonexistent", "NOT 1", "1 AND 2", "CASE WHEN 1 THEN 1 END", "date '2024-01-01' + 1.5",
     "'a'::int + 'b'", "true + 1", "interval '1 day' + 1", "1 || 2", "-'abc'", "'x' = 1", "substr(1)",
+    "'abc'::int", "1 + 'x'", "(1 + 2) * true", "coalesce(1, true)", "CASE WHEN true THEN 1 ELSE 'x' END", "'2024-13-01'::date",
+    "99999999999::int", "substr('x', 1, -1)", "1/0", "nullif(1, true)", "1 IN (true)", "greatest(1, 'x'::text)", "x + 1",
+    "1 BETWEEN 'a' AND 2", "NOT 'x'::text", "'x' LIKE 1", "round(1.5, 'a')", "date '2024-01-01' - true", "interval 'x'",
+    "timestamp '2024-01-01 25:00'", "'{bad'::jsonb", "'1.5'::bigint", "'abc'::bytea::int",
   ],
 };
 
@@ -174,6 +178,21 @@ for (const [group, exprs] of Object.entries(groups)) {
     assert.equal(failures.length, 0, `${failures.length} of ${exprs.length} differ:\n  ${failures.join('\n  ')}`);
   });
 }
+
+test('errors carry the SQLSTATE, message and position PostgreSQL gives', async () => {
+  const failures: string[] = [];
+  for (const expr of groups.errors!) {
+    const sql = `SELECT ${expr}`;
+    const expected = await oracle.value(sql);
+    const actual = evalSql(sql);
+    assert.ok(!expected.ok, sql);
+    const pick = (r: typeof actual | typeof expected) => (r.ok ? r : { code: r.code, message: r.message, position: r.position });
+    if (JSON.stringify(pick(actual)) !== JSON.stringify(pick(expected))) {
+      failures.push(`${sql}\n    postgres: ${JSON.stringify(pick(expected))}\n    eddy:     ${JSON.stringify(pick(actual))}`);
+    }
+  }
+  assert.equal(failures.length, 0, failures.join('\n  '));
+});
 
 const zoned = [
   "timestamptz '2024-03-09 12:00:00+00'", "timestamptz '2024-03-09 12:00:00+00' + interval '1 day'", "timestamptz '2024-03-09 12:00:00+00' + interval '24 hours'",

@@ -20,7 +20,7 @@ const noColumns: Scope = {
 
 export type EddyResult =
   | { ok: true; text: string | null; typeOid: number; paramTypes: string[] }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: string; message: string; position?: number };
 
 export function evalSql(sql: string, opts: { params?: Value[]; settings?: Record<string, string>; fold?: boolean } = {}): EddyResult {
   try {
@@ -37,7 +37,9 @@ export function evalSql(sql: string, opts: { params?: Value[]; settings?: Record
     const text = value === null ? null : formatValue(expr.type, value, { timeZone: settings.timezone });
     return { ok: true, text, typeOid: expr.type.oid, paramTypes: params.resolved().map((t) => t.name) };
   } catch (err) {
-    if (err instanceof SqlError) return { ok: false, code: err.code, message: err.message };
+    if (err instanceof SqlError) {
+      return { ok: false, code: err.code, message: err.message, ...(err.extra.position ? { position: err.extra.position } : {}) };
+    }
     throw err;
   }
 }

@@ -5,7 +5,9 @@
 import pg from 'pg';
 import { startPostgres, type PostgresHandle } from '../support/postgres.js';
 
-export type OracleResult = { ok: true; text: string | null; typeOid: number } | { ok: false; code: string; message: string };
+export type OracleResult =
+  | { ok: true; text: string | null; typeOid: number }
+  | { ok: false; code: string; message: string; position?: number };
 
 export interface Oracle {
   /** Runs a one-column, one-row query (parameters in text) and returns its single value as text. */
@@ -27,9 +29,9 @@ export async function startOracle(): Promise<Oracle> {
         const r = await client.query({ text: sql, values: params, rowMode: 'array' });
         return { ok: true, text: (r.rows[0]?.[0] ?? null) as string | null, typeOid: r.fields[0]?.dataTypeID ?? 0 };
       } catch (err) {
-        const e = err as { code?: string; message: string };
+        const e = err as { code?: string; message: string; position?: string };
         if (!e.code) throw err;
-        return { ok: false, code: e.code, message: e.message };
+        return { ok: false, code: e.code, message: e.message, ...(e.position ? { position: Number(e.position) } : {}) };
       }
     },
     async close() {

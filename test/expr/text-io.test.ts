@@ -54,9 +54,10 @@ const cases: [sqlType: string, type: SqlType, typmod: number, inputs: string[]][
     '0', '10', '3 days 4 hours', '-1 years -2 mons', '1 mon -1 days', 'garbage', '1 fortnight', '1 12:00:00', '36 hours', '1.5 weeks',
     '13 months', '-13 months', '1 microsecond', '999 us', '1 decade', '1 century',
   ]],
+  ['json', T.json, -1, ['{"b": 1,  "a": 2}', ' [1, 2] ', '"\\u0000"', '{"a":']],
   ['jsonb', T.jsonb, -1, [
     '{"b": [1, 2], "a": 1}', '{"aa":1,"b":2,"a":3}', '{"a":1,"a":2}', '[1.50, 1e3, -0, 12345678901234567890]', '"x\\ny\\u0041"',
-    'null', 'true', '{}', '[]', '{"a": {"c": null, "b": false}}', '{"a":', '[1,]', 'nul', '1.0e-2', '"é"', '"\\u00e9"',
+    'null', 'true', '{}', '[]', '{"a": {"c": null, "b": false}}', '{"a":', '[1,]', 'nul', '1.0e-2', '"é"', '"\\u00e9"', '"\\u0000"',
   ]],
 ];
 
