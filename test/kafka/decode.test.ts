@@ -137,7 +137,7 @@ test('JSON AS col keeps the whole document as jsonb, numbers exact', () => {
   // A document that is JSON null is a jsonb null, not SQL NULL; absent bytes are SQL NULL.
   assert.deepEqual(decode(utf8('null')), [new Json(null)]);
   assert.deepEqual(decode(null), [null]);
-  assertDecodeError(() => decode(utf8('{"a": ')), /JSON message: invalid input syntax for type jsonb/, '22P02');
+  assertDecodeError(() => decode(utf8('{"a": ')), /JSON message: invalid input syntax for type json/, '22P02');
 });
 
 const jsonColumn = (name: string, type: SqlType, path: string[], exactCase = false, typmod = -1): JsonFieldColumn => ({
