@@ -1,0 +1,107 @@
+/**
+ * Eddy's only way to a Confluent-compatible schema registry: `@kafkajs/confluent-schema-registry`,
+ * one client per registry URL (its cache of schemas by id is then shared by every source reading
+ * from that registry), building avsc types with Eddy's options (avro-types.ts).
+ *
+ * Failures become SqlErrors that say which registry, subject and version: CREATE SOURCE shows
+ * them to the user. A registry that does not answer fails within REGISTRY_DEADLINE_MS.
+ */
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
+import { SqlError, SQLSTATE } from '../errors.js';
+import { AVRO_TYPE_OPTIONS, type AvroType } from './decode/avro-types.js';
+
+/** How long one registry lookup may take, retries included, before it counts as unreachable. */
+export const REGISTRY_DEADLINE_MS = 5000;
+
+/** The client's ResponseError: HTTP errors carry their status; network errors come as 400. */
+interface ClientError {
+  status?: number;
+  message?: string;
+}
+
+/** The registry's own words, without the client's name in front. */
+function registryWords(error: unknown): string {
+  const message = (error as ClientError)?.message ?? String(error);
+  return message.replace(/^Confluent_Schema_Registry - /, '').replace(/^Error, status \d+: /, '');
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as ClientError)?.status === 404;
+}
+
+export class SchemaRegistryConnection {
+  private readonly client: SchemaRegistry;
+
+  constructor(readonly url: string) {
+    this.client = new SchemaRegistry({ host: url, clientId: 'eddy' }, { forSchemaOptions: AVRO_TYPE_OPTIONS });
+  }
+
+  /** The schema registered under `subject` at `version` (null: the latest), with its id. */
+  async subjectVersion(subject: string, version: number | null): Promise<{ id: number; type: AvroType }> {
+    const which = version === null ? `subject "${subject}"` : `subject "${subject}" version ${version}`;
+    const id = await this.call(which, () =>
+      version === null ? this.client.getLatestSchemaId(subject) : this.client.getRegistryId(subject, version),
+    ).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+      throw new SqlError(SQLSTATE.undefinedObject, `${which} not found in the schema registry at ${this.url}: ${registryWords(error)}`);
+    });
+    const type = await this.schemaById(id);
+    if (type === null) throw new SqlError(SQLSTATE.undefinedObject, `schema id ${id} of ${which} not found in the schema registry at ${this.url}`);
+    return { id, type };
+  }
+
+  /**
+   * The Avro schema with this id; null when the registry has no such id. Throws when the
+   * registry cannot be reached, and for a schema that is not Avro.
+   */
+  async schemaById(id: number): Promise<AvroType | null> {
+    const what = `schema id ${id}`;
+    let schema: unknown;
+    try {
+      schema = await this.call(what, () => this.client.getSchema(id));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    if (!avro.Type.isType(schema)) {
+      throw new SqlError(SQLSTATE.featureNotSupported, `${what} in the schema registry at ${this.url} is not an Avro schema`);
+    }
+    return schema as AvroType;
+  }
+
+  /** Runs one lookup within the deadline; anything but "not found" means the registry failed us. */
+  private async call<R>(what: string, lookup: () => Promise<R>): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SqlError(SQLSTATE.connectionFailure, `schema registry at ${this.url} did not answer within ${REGISTRY_DEADLINE_MS / 1000} s (looking up ${what})`)),
+        REGISTRY_DEADLINE_MS,
+      );
+    });
+    try {
+      return await Promise.race([lookup(), deadline]);
+    } catch (error) {
+      if (error instanceof SqlError || isNotFound(error)) throw error;
+      if ((error as Error)?.name !== 'ResponseError') {
+        // Not an HTTP or network failure: the registry answered with a schema avsc cannot build.
+        throw new SqlError(SQLSTATE.invalidParameterValue, `${what} in the schema registry at ${this.url} is not a valid Avro schema: ${registryWords(error)}`);
+      }
+      throw new SqlError(SQLSTATE.connectionFailure, `schema registry at ${this.url} failed looking up ${what}: ${registryWords(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+const connections = new Map<string, SchemaRegistryConnection>();
+
+/** The one connection to the registry at `url`. */
+export function schemaRegistry(url: string): SchemaRegistryConnection {
+  let connection = connections.get(url);
+  if (connection === undefined) {
+    connection = new SchemaRegistryConnection(url);
+    connections.set(url, connection);
+  }
+  return connection;
+}
