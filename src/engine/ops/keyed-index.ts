@@ -37,7 +37,7 @@ export class KeyedIndex {
    * The entry for row under key, created with count 0 if absent (live entries never have count 0,
    * so count 0 tells the caller it is new); `matches` is the caller's to set.
    */
-  entry(key: string, row: Row, rk: string = rowKey(row)): IndexEntry {
+  entry(key: string, row: Row, rk: string): IndexEntry {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
       bucket = { entries: new Map(), total: 0 };
