@@ -44,13 +44,8 @@ export interface ResolvedType {
   typmod: number;
 }
 
-/** Looks a type up by one of its names (pg_type.typname or an SQL alias); undefined if unknown. */
-export function typeByName(name: string): SqlType | undefined {
-  return TYPES_BY_NAME.get(name.toLowerCase());
-}
-
-function typmodArgs(typeName: any): { values: number[]; location: number } {
-  const values = ((typeName.typmods ?? []) as any[]).map((m) => {
+function typmodArgs(typeName: any): number[] {
+  return ((typeName.typmods ?? []) as any[]).map((m) => {
     const c = m.A_Const;
     if (c?.ival === undefined) {
       throw new SqlError(SQLSTATE.syntaxError, 'type modifiers must be simple constants or identifiers', {
@@ -59,7 +54,6 @@ function typmodArgs(typeName: any): { values: number[]; location: number } {
     }
     return Number(c.ival.ival ?? 0);
   });
-  return { values, location: typeName.location ?? -1 };
 }
 
 function invalidTypmod(message: string, location: number): SqlError {
@@ -112,26 +106,5 @@ export function resolveTypeName(typeName: any): ResolvedType {
   if (typeName.arrayBounds?.length) {
     throw new SqlError(SQLSTATE.featureNotSupported, `array types are not supported: ${type.name}[]`, { position });
   }
-  const { values } = typmodArgs(typeName);
-  return { type, typmod: encodeTypmod(type, values, location) };
-}
-
-/** format_type(): the type's SQL name with its typmod, e.g. `numeric(5,2)`, `character varying(3)`. */
-export function formatTypeName(type: SqlType, typmod: number): string {
-  if (typmod < 0) return type.name;
-  switch (type.oid) {
-    case T.numeric.oid: {
-      const t = typmod - 4;
-      return `numeric(${(t >> 16) & 0xffff},${t & 0xffff})`;
-    }
-    case T.varchar.oid:
-    case T.bpchar.oid:
-      return `${type.name}(${typmod - 4})`;
-    case T.timestamp.oid:
-      return `timestamp(${typmod}) without time zone`;
-    case T.timestamptz.oid:
-      return `timestamp(${typmod}) with time zone`;
-    default:
-      return type.name;
-  }
+  return { type, typmod: encodeTypmod(type, typmodArgs(typeName), location) };
 }

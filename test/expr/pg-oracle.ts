@@ -6,7 +6,7 @@ import pg from 'pg';
 import { startPostgres, type PostgresHandle } from '../support/postgres.js';
 
 export type OracleResult =
-  | { ok: true; text: string | null; typeOid: number }
+  | { ok: true; text: string | null; typeOid: number; typmod: number }
   | { ok: false; code: string; message: string; position?: number };
 
 export interface Oracle {
@@ -27,7 +27,7 @@ export async function startOracle(): Promise<Oracle> {
     async value(sql, params = []) {
       try {
         const r = await client.query({ text: sql, values: params, rowMode: 'array' });
-        return { ok: true, text: (r.rows[0]?.[0] ?? null) as string | null, typeOid: r.fields[0]?.dataTypeID ?? 0 };
+        return { ok: true, text: (r.rows[0]?.[0] ?? null) as string | null, typeOid: r.fields[0]?.dataTypeID ?? 0, typmod: r.fields[0]?.dataTypeModifier ?? -1 };
       } catch (err) {
         const e = err as { code?: string; message: string; position?: string };
         if (!e.code) throw err;
