@@ -49,6 +49,15 @@ export class Scheduler {
   private run(): void {
     this.immediate = null;
     if (this.stopped) return;
+    // Someone may have run the cycle synchronously since this one was requested (DML does):
+    // an empty cycle would only age stream inputs early.
+    const wakeup = this.flow.nextWakeup();
+    const due = wakeup !== null && wakeup <= Date.now();
+    if (!due && !this.flow.hasPendingInput()) {
+      this.releaseIdle();
+      this.armTimer();
+      return;
+    }
     try {
       this.flow.runCycle();
     } catch (err) {

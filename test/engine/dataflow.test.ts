@@ -242,3 +242,19 @@ test('a view created mid-stream catches up with the same view created at the sta
   }
   assert.ok(early.count() > 0);
 });
+
+test('the scheduler skips a requested cycle when a synchronous runCycle already drained the input', async () => {
+  const flow = new Dataflow();
+  const s = flow.input('s', 'stream');
+  const scheduler = new Scheduler(flow);
+  try {
+    s.insert([['x']]);
+    flow.runCycle();
+    await scheduler.idle();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(flow.cycleNumber, 1, 'no empty cycle ran');
+    assert.equal(s.arrangement!.count(), 1, 'the stream still shows its latest cycle');
+  } finally {
+    scheduler.stop();
+  }
+});
