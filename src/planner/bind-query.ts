@@ -10,13 +10,12 @@ import { T, type SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import { bindExpr, coerce, commonType, type BindContext } from './bind-expr.js';
 import type { PlannerSettings, RelationResolver } from './catalog-api.js';
-import { FromScope, OUTER_BASE, type ScopeColumn, type ScopeEntry } from './scope.js';
+import { FromScope, OUTER_BASE } from './scope.js';
 import {
   aggregateNode,
   distinctNode,
   distinctOnNode,
   filterNode,
-  getNode,
   joinNode,
   projectNode,
   setOpNode,
@@ -24,7 +23,6 @@ import {
   topKNode,
   valuesNode,
   type AggCall,
-  type JoinKind,
   type LogicalPlan,
   type PlanColumn,
   type SetOpKind,
@@ -34,6 +32,8 @@ import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './e
 import { figureColumnName } from './column-names.js';
 import { aggregateName, aggregateSignature } from './aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
+import { FromClauseBinder } from './from-clause.js';
+import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
 
 export interface QueryContext {
@@ -72,11 +72,7 @@ export interface Level {
   deferred?: LogicalPlan[];
 }
 
-/** What a FROM item contributes: its plan and the names it makes visible (indexes into the plan's row). */
-interface FromItem {
-  plan: LogicalPlan;
-  entries: ScopeEntry[];
-}
+
 
 interface Target {
   expr: Expr;
@@ -111,24 +107,12 @@ type Clause =
 
 const AGGREGATES_ALLOWED = new Set<Clause>(['select', 'HAVING', 'ORDER BY', 'DISTINCT ON']);
 
-export function unsupported(feature: string, location?: number): SqlError {
-  return new SqlError(SQLSTATE.featureNotSupported, `${feature} is not supported`, location === undefined || location < 0 ? {} : { position: location + 1 });
-}
-
-function nodeTag(node: any): string {
-  return Object.keys(node)[0]!;
-}
-
-function strings(list: any[] | undefined): string[] {
-  return (list ?? []).map((n) => n.String.sval);
-}
-
 function emptyScope(outer: FromScope | null = null): FromScope {
   return new FromScope([], outer);
 }
 
 /** The expression's type must be boolean (WHERE, HAVING, ON, FILTER). */
-function requireBoolean(e: Expr, clause: string, location: number): Expr {
+export function requireBoolean(e: Expr, clause: string, location: number): Expr {
   if (e.type.oid === T.bool.oid) return e;
   if (e.type.oid === T.unknown.oid) return coerce(e, T.bool);
   throw new SqlError(SQLSTATE.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${e.type.name}`, {
@@ -136,10 +120,7 @@ function requireBoolean(e: Expr, clause: string, location: number): Expr {
   });
 }
 
-function exprLocation(node: any): number {
-  const inner = node?.[nodeTag(node)];
-  return typeof inner?.location === 'number' ? inner.location : -1;
-}
+
 
 function hasAggregateRef(e: Expr): boolean {
   for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < SUBQUERY_BASE) return true;
@@ -148,9 +129,11 @@ function hasAggregateRef(e: Expr): boolean {
 
 export class QueryBinder {
   readonly subqueries: SubqueryPlanner;
+  private readonly from: FromClauseBinder;
 
   constructor(readonly ctx: QueryContext) {
     this.subqueries = new SubqueryPlanner(this);
+    this.from = new FromClauseBinder(this);
   }
 
   /**
@@ -210,7 +193,7 @@ export class QueryBinder {
     if (stmt.intoClause) throw unsupported('SELECT INTO');
     if (stmt.lockingClause) throw unsupported('SELECT ... FOR UPDATE/SHARE');
     if (stmt.windowClause) throw unsupported('window functions');
-    const from = this.bindFromList(stmt.fromClause ?? [], ctes);
+    const from = this.from.bindFromList(stmt.fromClause ?? [], ctes);
     const level: Level = {
       plan: from.plan,
       scope: new FromScope(from.entries, outer),
@@ -234,148 +217,6 @@ export class QueryBinder {
       if (temporal.length > 0) level.plan = temporalNode(level.plan, temporal);
     }
     return { level, correlated };
-  }
-
-  private bindFromList(items: any[], ctes: CteEnv): FromItem {
-    if (items.length === 0) return { plan: valuesNode([[]], []), entries: [] };
-    let acc: FromItem | null = null;
-    for (const item of items) {
-      const next = this.bindFromItem(item, ctes);
-      acc = acc ? this.crossJoin(acc, next) : next;
-    }
-    checkDuplicateAliases(acc!.entries, items);
-    return acc!;
-  }
-
-  private crossJoin(left: FromItem, right: FromItem): FromItem {
-    const width = left.plan.columns.length;
-    return {
-      plan: joinNode('inner', left.plan, right.plan, [], [], null),
-      entries: [...left.entries, ...shiftEntries(right.entries, width)],
-    };
-  }
-
-  private bindFromItem(node: any, ctes: CteEnv): FromItem {
-    const tag = nodeTag(node);
-    const n = node[tag];
-    switch (tag) {
-      case 'RangeVar':
-        return this.bindRangeVar(n, ctes);
-      case 'RangeSubselect': {
-        if (n.lateral) throw unsupported('LATERAL', exprLocation(n.subquery));
-        const q = this.bindQuery(n.subquery.SelectStmt, null, ctes);
-        return relationItem(this.asRelation(q), n.alias?.aliasname ?? null, n.alias);
-      }
-      case 'JoinExpr':
-        return this.bindJoin(n, ctes);
-      case 'RangeFunction':
-        throw unsupported('functions in FROM', exprLocation(n.functions?.[0]?.List?.items?.[0]));
-      default:
-        throw unsupported(`${tag} in FROM`);
-    }
-  }
-
-  private bindRangeVar(n: any, ctes: CteEnv): FromItem {
-    const refName = n.alias?.aliasname ?? n.relname;
-    if (!n.schemaname && ctes.has(n.relname)) {
-      const cte = ctes.get(n.relname)!;
-      const q = this.bindQuery(cte.query, null, cte.env);
-      const plan = renameColumns(this.asRelation(q), cte.colnames, n.relname, n.location);
-      return relationItem(plan, refName, n.alias);
-    }
-    const rel = this.ctx.relations.resolve(n.schemaname ?? null, n.relname, n.location);
-    let plan: LogicalPlan;
-    if (rel.kind === 'view') {
-      const q = this.bindQuery(rel.query.SelectStmt ?? rel.query, null, new Map());
-      plan = renameColumns(this.asRelation(q), rel.columns.map((c) => c.name), rel.name, n.location);
-    } else {
-      const columns = rel.columns.map((c) => ({ name: c.name, type: c.type, typmod: c.typmod }));
-      plan = getNode(rel.name, rel.kind, rel.node, columns, rel.tableType);
-    }
-    return relationItem(plan, refName, n.alias);
-  }
-
-  private bindJoin(n: any, ctes: CteEnv): FromItem {
-    const kinds: Record<string, JoinKind> = { JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' };
-    const kind = kinds[n.jointype];
-    if (!kind) throw unsupported(`join type ${n.jointype}`);
-    const left = this.bindFromItem(n.larg, ctes);
-    const right = this.bindFromItem(n.rarg, ctes);
-    const leftWidth = left.plan.columns.length;
-    const entries = [...left.entries, ...shiftEntries(right.entries, leftWidth)];
-    let item: FromItem;
-    if (n.isNatural || n.usingClause) {
-      const names = n.isNatural ? naturalColumns(left.entries, right.entries) : strings(n.usingClause);
-      item = this.joinUsing(kind, left, right, entries, names);
-    } else {
-      let residual: Expr | null = null;
-      if (n.quals) {
-        const scope = new FromScope(entries);
-        const level: Level = { plan: joinNode(kind, left.plan, right.plan, [], [], null), scope, aggregates: [], subqueryColumns: new Set(), ctes };
-        residual = requireBoolean(this.bind(n.quals, level, 'JOIN conditions'), 'JOIN/ON', exprLocation(n.quals));
-        if (level.plan.columns.length !== leftWidth + right.plan.columns.length) {
-          throw unsupported('subqueries in JOIN conditions', exprLocation(n.quals));
-        }
-      }
-      item = { plan: joinNode(kind, left.plan, right.plan, [], [], residual), entries };
-    }
-    if (n.alias) {
-      const scope = new FromScope(item.entries);
-      const visible = scope.star(null, -1);
-      const cols = visible.map((c) => c.name);
-      const names = strings(n.alias.colnames);
-      if (names.length > cols.length) {
-        throw new SqlError(SQLSTATE.invalidColumnReference, `join expression "${n.alias.aliasname}" has ${cols.length} columns available but ${names.length} columns specified`);
-      }
-      item = {
-        plan: item.plan,
-        entries: [{ alias: n.alias.aliasname, columns: visible.map((c, i) => ({ ...c, name: names[i] ?? c.name, merged: false })) }],
-      };
-    }
-    return item;
-  }
-
-  /** JOIN ... USING (names) / NATURAL JOIN: equi-join keys, and one merged column per name. */
-  private joinUsing(kind: JoinKind, left: FromItem, right: FromItem, entries: ScopeEntry[], names: string[]): FromItem {
-    const leftWidth = left.plan.columns.length;
-    const leftScope = new FromScope(left.entries);
-    const rightScope = new FromScope(shiftEntries(right.entries, leftWidth));
-    const leftKey: Expr[] = [];
-    const rightKey: Expr[] = [];
-    const merged: { name: string; l: ScopeColumn; r: ScopeColumn; type: SqlType }[] = [];
-    const seen = new Set<string>();
-    for (const name of names) {
-      if (seen.has(name)) {
-        throw new SqlError(SQLSTATE.duplicateColumn, `column name "${name}" appears more than once in USING clause`);
-      }
-      seen.add(name);
-      const l = usingColumn(leftScope, name, 'left');
-      const r = usingColumn(rightScope, name, 'right');
-      const type = commonType([l.type, r.type], 'JOIN/USING');
-      leftKey.push(coerce(column(l.index, l.type), type));
-      rightKey.push(coerce(column(r.index - leftWidth, r.type), type));
-      merged.push({ name, l, r, type });
-    }
-    let plan = joinNode(kind, left.plan, right.plan, leftKey, rightKey, null);
-    // The merged column is one side's column when that side decides it; otherwise it is computed.
-    const extra: Expr[] = [];
-    const mergedColumns: ScopeColumn[] = merged.map((m) => {
-      const direct = kind === 'right' ? m.r : m.l;
-      if (kind !== 'full' && direct.type.oid === m.type.oid) return { ...direct, name: m.name };
-      const args = [coerce(column(m.l.index, m.l.type), m.type), coerce(column(m.r.index, m.r.type), m.type)];
-      const e: Expr = kind === 'full' ? { kind: 'coalesce', args, type: m.type } : args[kind === 'right' ? 1 : 0]!;
-      extra.push(e);
-      return { name: m.name, type: m.type, typmod: -1, index: plan.columns.length + extra.length - 1 };
-    });
-    if (extra.length > 0) {
-      const width = plan.columns.length;
-      const exprs = [...plan.columns.map((c, i) => column(i, c.type)), ...extra];
-      const columns = [...plan.columns, ...mergedColumns.filter((c) => c.index >= width).map((c) => ({ name: c.name, type: c.type, typmod: -1 }))];
-      plan = projectNode(plan, exprs, columns);
-    }
-    const hide = new Set(merged.flatMap((m) => [m.l.index, m.r.index]));
-    const sideEntries = entries.map((e) => ({ alias: e.alias, columns: e.columns.map((c) => (hide.has(c.index) ? { ...c, merged: true } : c)) }));
-    return { plan, entries: [{ alias: null, columns: mergedColumns }, ...sideEntries] };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -728,54 +569,5 @@ function bareName(node: any): string | null {
   return f && f.length === 1 && f[0].String ? f[0].String.sval : null;
 }
 
-function shiftEntries(entries: ScopeEntry[], by: number): ScopeEntry[] {
-  return entries.map((e) => ({ alias: e.alias, columns: e.columns.map((c) => ({ ...c, index: c.index + by })) }));
-}
 
-/** A relation (table, view, subquery, CTE) as a FROM item under its reference name. */
-function relationItem(plan: LogicalPlan, refName: string | null, alias: any): FromItem {
-  const names = strings(alias?.colnames);
-  if (names.length > plan.columns.length) {
-    throw new SqlError(SQLSTATE.invalidColumnReference, `table "${refName}" has ${plan.columns.length} columns available but ${names.length} columns specified`);
-  }
-  const columns: ScopeColumn[] = plan.columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type, typmod: c.typmod, index: i }));
-  return { plan, entries: [{ alias: refName, columns }] };
-}
 
-/** A CTE's or view's column list renames its query's output columns. */
-function renameColumns(plan: LogicalPlan, names: string[], relName: string, location: number): LogicalPlan {
-  if (names.length === 0) return plan;
-  if (names.length > plan.columns.length) {
-    throw new SqlError(SQLSTATE.invalidColumnReference, `"${relName}" has ${plan.columns.length} columns available but ${names.length} columns specified`, { position: location + 1 });
-  }
-  return { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name })) };
-}
-
-function usingColumn(scope: FromScope, name: string, side: 'left' | 'right'): ScopeColumn {
-  const found = scope.entries.flatMap((e) => e.columns.filter((c) => c.name === name && !c.merged));
-  if (found.length === 0) {
-    throw new SqlError(SQLSTATE.undefinedColumn, `column "${name}" specified in USING clause does not exist in ${side} table`);
-  }
-  if (found.length > 1) {
-    throw new SqlError(SQLSTATE.ambiguousColumn, `common column name "${name}" appears more than once in ${side} table`);
-  }
-  return found[0]!;
-}
-
-function naturalColumns(left: ScopeEntry[], right: ScopeEntry[]): string[] {
-  const rightNames = new Set(right.flatMap((e) => e.columns.filter((c) => !c.merged).map((c) => c.name)));
-  const names: string[] = [];
-  for (const e of left) for (const c of e.columns) if (!c.merged && rightNames.has(c.name) && !names.includes(c.name)) names.push(c.name);
-  return names;
-}
-
-function checkDuplicateAliases(entries: ScopeEntry[], items: any[]): void {
-  const seen = new Set<string>();
-  for (const e of entries) {
-    if (e.alias === null) continue;
-    if (seen.has(e.alias)) {
-      throw new SqlError(SQLSTATE.duplicateAlias, `table name "${e.alias}" specified more than once`, { position: exprLocation(items[0]) + 1 });
-    }
-    seen.add(e.alias);
-  }
-}

@@ -19,7 +19,8 @@ import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
 import { aggregateNode, distinctNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
 import { column, columnsUsed, conjunction, constBool, equalityOperands, exprEquals, remapColumns, transformExpr } from './expr-utils.js';
-import { AGG_PLACEHOLDERS, SUBQUERY_BASE, unsupported, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+import { AGG_PLACEHOLDERS, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+import { unsupported } from './parse-nodes.js';
 
 /** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
 interface Correlated {

@@ -1,0 +1,22 @@
+/**
+ * Small helpers over libpg-query's JSON parse nodes, shared by the query binder's modules.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+
+export function unsupported(feature: string, location?: number): SqlError {
+  return new SqlError(SQLSTATE.featureNotSupported, `${feature} is not supported`, location === undefined || location < 0 ? {} : { position: location + 1 });
+}
+
+export function nodeTag(node: any): string {
+  return Object.keys(node)[0]!;
+}
+
+export function strings(list: any[] | undefined): string[] {
+  return (list ?? []).map((n) => n.String.sval);
+}
+
+/** A node's 0-based position in the query text, -1 when it has none. */
+export function exprLocation(node: any): number {
+  const inner = node?.[nodeTag(node)];
+  return typeof inner?.location === 'number' ? inner.location : -1;
+}
