@@ -45,11 +45,14 @@ export interface AggregateOpSpec {
 
 interface Group {
   readonly key: Value[];
+  /** rowKey(key), to drop the group when it empties. */
+  readonly mapKey: string;
   /** Rows currently in the group (a group with none disappears, unless global). */
   rows: number;
   readonly accs: Accumulator[];
-  /** The row last emitted for the group, null if none. */
+  /** The row last emitted for the group, null if none, and its rowKey (to retract it without serializing it again). */
   output: Row | null;
+  outputKey: string;
 }
 
 /** Whether some aggregate needs to know which row contributed (arrival-ordered state). */
@@ -63,12 +66,15 @@ export class AggregateOp implements Operator {
   private readonly groups = new Map<string, Group>();
   private readonly trackIdentity: boolean;
   private readonly scratch: Contribution = { value: null, delimiter: null, order: null, id: '', seq: 0 };
+  /** Per aggregate call: whether NULL arguments are skipped. */
+  private readonly skipNull: boolean[];
   private seq = 0;
   private started = false;
 
   constructor(private readonly spec: AggregateOpSpec) {
     this.trackIdentity = needsRowIdentity(spec);
-    if (spec.global) this.groups.set('', this.newGroup([]));
+    this.skipNull = spec.aggregates.map((a) => skipsNulls(a.fn));
+    if (spec.global) this.groups.set('', this.newGroup([], ''));
   }
 
   describe(): string {
@@ -99,20 +105,22 @@ export class AggregateOp implements Operator {
       const next = group.rows > 0 || this.spec.global ? this.resultRow(group) : null;
       const prev = group.output;
       if (prev !== null && next !== null && rowsEqual(prev, next)) continue;
-      if (prev !== null) out.add(prev, -1);
-      if (next !== null) out.add(next, 1);
+      if (prev !== null) out.addKeyed(group.outputKey, prev, -1);
       group.output = next;
-      if (next === null) this.groups.delete(rowKey(group.key));
+      if (next !== null) {
+        group.outputKey = rowKey(next);
+        out.addKeyed(group.outputKey, next, 1);
+      } else this.groups.delete(group.mapKey);
     }
     return out.finish();
   }
 
-  private newGroup(key: Value[]): Group {
+  private newGroup(key: Value[], mapKey: string): Group {
     const retractable = this.spec.input === 'general';
     const accs = this.spec.aggregates.map((a) =>
       createAccumulator({ fn: a.fn, argKind: a.argKind, retractable, orderCompare: a.orderBy?.compare }, a.distinct),
     );
-    return { key, rows: 0, accs, output: null };
+    return { key, mapKey, rows: 0, accs, output: null, outputKey: '' };
   }
 
   /** The row's group, created on first sight; marks it touched for this cycle. */
@@ -121,7 +129,7 @@ export class AggregateOp implements Operator {
     const k = this.spec.global ? '' : rowKey(key);
     let group = this.groups.get(k);
     if (group === undefined) {
-      group = this.newGroup(key);
+      group = this.newGroup(key, k);
       this.groups.set(k, group);
     }
     touched.add(group);
@@ -137,7 +145,7 @@ export class AggregateOp implements Operator {
       const a = aggs[i];
       if (a.filter !== undefined && a.filter(row) !== true) continue;
       c.value = a.args.length > 0 ? a.args[0](row) : null;
-      if (c.value === null && skipsNulls(a.fn)) continue;
+      if (c.value === null && this.skipNull[i]) continue;
       c.delimiter = a.args.length > 1 ? a.args[1](row) : null;
       c.order = a.orderBy ? a.orderBy.keys(row) : null;
       group.accs[i].update(c, diff);
