@@ -126,7 +126,7 @@ interface ParsedDateTime {
 
 const DATE_PART = String.raw`(\d{1,7})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})`;
 const TIME_PART = String.raw`(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?`;
-const ZONE_PART = String.raw`(?!(?:bc|ad)$)(?:z|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[a-z][a-z_/+-]*)`;
+const ZONE_PART = String.raw`z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[a-z_]+/[a-z_/+-]+`;
 const DATETIME = new RegExp(`^(?:${DATE_PART})(?:(?:[ t]+|(?=\\d))(?:${TIME_PART}))?\\s*(${ZONE_PART})?(?:\\s+(bc|ad))?$`, 'i');
 
 /** Converts fractional-second digits to microseconds, rounding half up at the 7th digit. */
@@ -163,7 +163,7 @@ function parseDateTime(text: string, typeName: string, now: () => number): Parse
   // a bare one- or two-digit number is read as a day of the month: past 31 it is out of range,
   // otherwise the date is merely incomplete
   if (!m && /^\d{1,2}$/.test(s) && Number(s) > 31) throw fieldOverflow(text);
-  if (!m) throw syntaxError(typeName, text);
+  if (!m) return parseFreeDateTime(s, text, typeName);
   let year = Number(m[1] ?? m[4]);
   const month = Number(m[2] ?? m[5]);
   const day = Number(m[3] ?? m[6]);
@@ -196,6 +196,90 @@ function parseDateTime(text: string, typeName: string, now: () => number): Parse
     }
   }
   return { days: daysFromCivil(year, month, day), timeOfDay, zone, hasTime };
+}
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const FULL_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const WEEKDAYS = /^(sun|mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur)(day)?$/;
+
+function monthNumber(word: string): number | undefined {
+  const i = FULL_MONTHS.indexOf(word);
+  if (i >= 0) return i + 1;
+  const j = MONTH_NAMES.indexOf(word === 'sept' ? 'sep' : word);
+  return j >= 0 ? j + 1 : undefined;
+}
+
+/**
+ * The other spellings PostgreSQL reads (DateStyle MDY): 2024/01/05, 01/05/2024, 05.01.2024,
+ * 5-Jan-2024, Jan 5 2024, January 5, 2024, Tue, 05 Mar 2024 14:07:09 GMT, 10:00 PM, ... BC.
+ */
+function parseFreeDateTime(s: string, text: string, typeName: string): ParsedDateTime {
+  const bad = () => syntaxError(typeName, text);
+  let year: number | undefined;
+  let month: number | undefined;
+  let day: number | undefined;
+  let time: { h: number; mi: number; sec: number; micros: number } | undefined;
+  let meridian: 'am' | 'pm' | undefined;
+  let bc = false;
+  let zone: TimeZone | undefined;
+  const setDate = (y: number, mo: number, d: number) => {
+    if (year !== undefined || month !== undefined || day !== undefined) throw bad();
+    [year, month, day] = [y, mo, d];
+  };
+  for (const raw of s.toLowerCase().split(/[\s,]+/).filter(Boolean)) {
+    let tok = raw;
+    const timeMatch = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?(z|[+-]\d{1,2}(?::?\d{2})?)?$/.exec(tok);
+    if (timeMatch) {
+      if (time) throw bad();
+      time = { h: Number(timeMatch[1]), mi: Number(timeMatch[2]), sec: Number(timeMatch[3] ?? 0), micros: fractionToMicros(timeMatch[4]) };
+      tok = timeMatch[5] ?? '';
+      if (tok === '') continue;
+    }
+    let numeric: RegExpExecArray | null;
+    if (tok === 'am' || tok === 'pm' || tok === 'a.m.' || tok === 'p.m.') meridian = tok[0] === 'a' ? 'am' : 'pm';
+    else if (tok === 'bc' || tok === 'ad') bc = tok === 'bc';
+    else if (WEEKDAYS.test(tok)) continue;
+    else if (monthNumber(tok) !== undefined) {
+      if (month !== undefined) throw bad();
+      month = monthNumber(tok);
+    } else if ((numeric = /^(\d+)[-/.](\d+)[-/.](\d+)$/.exec(tok))) {
+      const [a, b, c] = [numeric[1]!, numeric[2]!, numeric[3]!];
+      if (a.length >= 3) setDate(Number(a), Number(b), Number(c));
+      else setDate(Number(c), Number(a), Number(b));
+    } else if ((numeric = /^(\d{1,2})-([a-z]+)-(\d+)$/.exec(tok)) && monthNumber(numeric[2]!) !== undefined) {
+      setDate(Number(numeric[3]), monthNumber(numeric[2]!)!, Number(numeric[1]));
+    } else if (/^\d+$/.test(tok)) {
+      const n = Number(tok);
+      if (tok.length >= 3 || n > 31 || (day !== undefined && year === undefined)) {
+        if (year !== undefined) throw bad();
+        year = n;
+      } else if (day === undefined) day = n;
+      else throw bad();
+    } else if (/^(z|utc|gmt|[+-]\d{1,2}(?::?\d{2})?)$/.test(tok)) {
+      const off = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(tok);
+      zone = off ? fixedOffsetZone((off[1] === '-' ? -1 : 1) * (Number(off[2]) * 3600 + Number(off[3] ?? 0) * 60)) : fixedOffsetZone(0);
+    } else if (tok.includes('/')) {
+      zone = resolveTimeZone(raw);
+      if (!zone) throw new SqlError(SQLSTATE.invalidParameterValue, `time zone "${raw}" not recognized`);
+    } else throw bad();
+  }
+  if (year === undefined || month === undefined || day === undefined) throw bad();
+  if (bc) {
+    if (year === 0) throw fieldOverflow(text);
+    year = 1 - year;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw fieldOverflow(text);
+  let timeOfDay = 0;
+  if (time) {
+    let h = time.h;
+    if (meridian) {
+      if (h < 1 || h > 12) throw fieldOverflow(text);
+      h = (h % 12) + (meridian === 'pm' ? 12 : 0);
+    }
+    if (h > 24 || time.mi > 59 || time.sec > 60) throw fieldOverflow(text);
+    timeOfDay = h * USECS_PER_HOUR + time.mi * USECS_PER_MINUTE + time.sec * USECS_PER_SEC + time.micros;
+  } else if (meridian) throw bad();
+  return { days: daysFromCivil(year, month, day), timeOfDay, zone, hasTime: time !== undefined };
 }
 
 export interface DateTimeInputOptions {
