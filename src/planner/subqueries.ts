@@ -124,12 +124,11 @@ export class SubqueryPlanner {
       const base = this.joinOnto(level, counted, [], 0);
       return bindOperator('>', [column(base, T.int8), int8(0)]);
     }
-    if (corr.residual.length > 0) {
-      throw unsupported('EXISTS with correlated conditions other than equalities, except as a top-level WHERE condition', link.location);
-    }
-    const keys = corr.innerKey;
-    const perKey = aggregateNode(corr.inner.plan, keys, [COUNT_STAR], [...keyColumns(keys), { name: 'count', type: T.int8, typmod: -1 }], 'general');
-    const base = this.joinOnto(level, perKey, corr.outerKey, keys.length);
+    this.plainCorrelated(link.subselect.SelectStmt, corr.inner, link);
+    const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
+    const keys = grouping.groupKey;
+    const perKey = aggregateNode(grouping.rows, keys, [COUNT_STAR], [...keyColumns(keys), { name: 'count', type: T.int8, typmod: -1 }], 'general');
+    const base = this.joinOnto(level, perKey, grouping.outerKey, keys.length);
     return { kind: 'isnotnull', arg: column(base + keys.length, T.int8), type: T.bool };
   }
 
@@ -156,14 +155,13 @@ export class SubqueryPlanner {
       if (rows.columns.length !== 1) throw subqueryWidth(link, rows.columns.length > 1);
     } else {
       if (!membership) throw unsupported(`a correlated ${op} ${all ? 'ALL' : 'ANY'} (subquery)`, link.location);
-      if (corr.residual.length > 0) {
-        throw unsupported('IN with correlated conditions other than equalities, except as a top-level WHERE condition', link.location);
-      }
-      const targets = this.localTargets(stmt, corr.inner, link);
+      const targets = this.plainCorrelated(stmt, corr.inner, link);
       if (targets.length !== 1) throw subqueryWidth(link, targets.length > 1);
-      keys = corr.innerKey;
-      outerKey = corr.outerKey;
-      rows = projectNode(corr.inner.plan, [...keys, targets[0]!.expr], [...keyColumns(keys), { name: 'y', type: targets[0]!.expr.type, typmod: -1 }]);
+      const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
+      keys = grouping.groupKey;
+      outerKey = grouping.outerKey;
+      const y = grouping.remap(targets[0]!.expr);
+      rows = projectNode(grouping.rows, [...keys, y], [...keyColumns(keys), { name: 'y', type: y.type, typmod: -1 }]);
     }
     const k = keys.length;
     const keyCols = keys.map((key, i) => column(i, key.type));
@@ -230,10 +228,8 @@ export class SubqueryPlanner {
       return;
     }
     const inner = corr.inner;
-    const targets = testexpr ? this.localTargets(stmt, inner, link) : [];
-    if (inner.aggregates.length > 0 || stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.limitCount || stmt.limitOffset) {
-      throw unsupported('a correlated subquery with aggregates, GROUP BY, DISTINCT or LIMIT in EXISTS / IN', link.location);
-    }
+    const bound = this.plainCorrelated(stmt, inner, link);
+    const targets = testexpr ? bound : [];
     if (testexpr && targets.length !== test.length) throw subqueryWidth(link, test.length < targets.length);
     const [testKey, targetKey] = keyPairs(test, targets.map((t) => t.expr));
     if (anti && testexpr) {
@@ -256,6 +252,21 @@ export class SubqueryPlanner {
       [...corr.innerKey, ...targetKey],
       corr.residual.length > 0 ? conjunction(corr.residual) : null,
     );
+  }
+
+  /**
+   * The SELECT list of a correlated EXISTS / IN subquery, which must be a plain filter of its
+   * FROM (no aggregates, grouping, DISTINCT or LIMIT: they would apply per outer row).
+   */
+  private plainCorrelated(stmt: any, inner: Level, link: any): { expr: Expr }[] {
+    const targets = this.localTargets(stmt, inner, link);
+    // EXISTS (... LIMIT 1) asks the same question as without the LIMIT.
+    const harmlessLimit = link.subLinkType === 'EXISTS_SUBLINK' && !stmt.limitOffset && stmt.limitCount?.A_Const?.ival?.ival > 0;
+    const limited = (stmt.limitCount && !harmlessLimit) || stmt.limitOffset;
+    if (inner.aggregates.length > 0 || stmt.groupClause || stmt.havingClause || stmt.distinctClause || limited) {
+      throw unsupported('a correlated EXISTS / IN subquery with aggregates, GROUP BY, DISTINCT or LIMIT', link.location);
+    }
+    return targets;
   }
 
   /** A correlated subquery's SELECT list, which may not itself read the outer query. */

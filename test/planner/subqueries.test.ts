@@ -219,3 +219,21 @@ test('row-valued NOT IN is exact with NULLs', () => {
     [['eng'], ['ops'], ['empty']],
   );
 });
+
+test('correlated EXISTS and IN values with non-equality conditions; EXISTS ... LIMIT 1', () => {
+  const { cat } = data();
+  assertSameRows(cat.read('SELECT name, EXISTS (SELECT 1 FROM emp x WHERE x.salary > e.salary * 1.5) FROM emp e'), [
+    ['ann', true],
+    ['bob', false],
+    ['cy', true],
+    ['dee', true],
+  ]);
+  assertSameRows(cat.read('SELECT name, dept IN (SELECT x.dept FROM emp x WHERE x.salary > e.salary) FROM emp e'), [
+    ['ann', true],
+    ['bob', false],
+    ['cy', null],
+    ['dee', null],
+  ]);
+  assertSameRows(cat.read('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id LIMIT 1)'), [['eng'], ['ops']]);
+  assertSqlError(() => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT count(*) FROM emp e WHERE e.dept = d.id)'), SQLSTATE.featureNotSupported);
+});
