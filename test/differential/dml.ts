@@ -26,9 +26,35 @@ export class KeyAllocator {
   }
 }
 
+/**
+ * A statement for both servers. Some INSERTs also come with a parameterized form ($n and values
+ * in text format, types left to the server to infer), which is what drivers send through the
+ * extended protocol; the plain text is what a failure report shows and a batched round sends.
+ */
+export interface DmlStatement {
+  sql: string;
+  params?: { text: string; values: (string | null)[] };
+}
+
 export function insertStatement(table: TableSpec, rows: string[][]): string {
   return `INSERT INTO ${table.name} VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}`;
 }
+
+/** The value a literal of schema.ts stands for, as a text-format parameter. */
+function literalValue(literal: string): string | null {
+  if (literal === 'NULL') return null;
+  if (literal.startsWith("'")) return literal.slice(1, -1).replace(/''/g, "'");
+  return literal;
+}
+
+function parameterizedInsert(table: TableSpec, rows: string[][]): DmlStatement['params'] {
+  let n = 0;
+  const text = `INSERT INTO ${table.name} VALUES ${rows.map((r) => `(${r.map(() => `$${++n}`).join(', ')})`).join(', ')}`;
+  return { text, values: rows.flat().map(literalValue) };
+}
+
+export const describeStatement = (s: DmlStatement) =>
+  s.params ? `${s.params.text} -- with ${JSON.stringify(s.params.values)}` : s.sql;
 
 /** The initial contents: each table filled to its target size, in a few multi-row INSERTs. */
 export function initialLoad(rng: Prng): string[] {
@@ -43,9 +69,9 @@ export function initialLoad(rng: Prng): string[] {
 }
 
 /** One round: a handful of INSERT / UPDATE / DELETE statements over random tables. */
-export function roundStatements(rng: Prng, keys: KeySets, allocator: KeyAllocator): string[] {
+export function roundStatements(rng: Prng, keys: KeySets, allocator: KeyAllocator): DmlStatement[] {
   const count = rng.int(5, 14);
-  const statements: string[] = [];
+  const statements: DmlStatement[] = [];
   // Keys inserted or deleted earlier in this round, so later statements of it stay valid.
   const present: KeySets = {
     customers: [...keys.customers],
@@ -67,30 +93,31 @@ export function roundStatements(rng: Prng, keys: KeySets, allocator: KeyAllocato
         ids.push(id);
         return table.row(rng, id, present);
       });
-      statements.push(insertStatement(table, rows));
+      const sql = insertStatement(table, rows);
+      statements.push(rng.chance(0.3) ? { sql, params: parameterizedInsert(table, rows) } : { sql });
     } else if (roll < insertP + deleteP) {
       if (rng.chance(0.03)) {
         // Emptying a table drives every view above it through its empty state.
-        statements.push(`DELETE FROM ${table.name}`);
+        statements.push({ sql: `DELETE FROM ${table.name}` });
         present[table.name] = [];
       } else if (rng.chance(0.6)) {
         const id = someKey();
-        statements.push(`DELETE FROM ${table.name} WHERE id = ${id}`);
+        statements.push({ sql: `DELETE FROM ${table.name} WHERE id = ${id}` });
         present[table.name] = ids.filter((k) => k !== id);
       } else {
         // Which rows a predicate removes is not tracked here; keys are re-read after the round.
-        statements.push(`DELETE FROM ${table.name} WHERE ${table.predicate(rng, present)}`);
+        statements.push({ sql: `DELETE FROM ${table.name} WHERE ${table.predicate(rng, present)}` });
       }
     } else if (rng.chance(0.04)) {
       // A key change is a delete plus an insert to every view downstream.
       const from = someKey();
       const to = allocator.fresh(table, rng, ids);
-      statements.push(`UPDATE ${table.name} SET id = ${to} WHERE id = ${from}`);
+      statements.push({ sql: `UPDATE ${table.name} SET id = ${to} WHERE id = ${from}` });
       present[table.name] = ids.map((k) => (k === from ? to : k));
     } else if (rng.chance(0.5)) {
-      statements.push(`UPDATE ${table.name} SET ${table.assignment(rng, present)} WHERE id = ${someKey()}`);
+      statements.push({ sql: `UPDATE ${table.name} SET ${table.assignment(rng, present)} WHERE id = ${someKey()}` });
     } else {
-      statements.push(`UPDATE ${table.name} SET ${table.assignment(rng, present)} WHERE ${table.predicate(rng, present)}`);
+      statements.push({ sql: `UPDATE ${table.name} SET ${table.assignment(rng, present)} WHERE ${table.predicate(rng, present)}` });
     }
   }
   return statements;

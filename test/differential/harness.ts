@@ -7,7 +7,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { diffColumns, diffRows, runQuery, type ResultSet } from './compare.js';
-import { initialLoad, KeyAllocator, roundStatements } from './dml.js';
+import { describeStatement, initialLoad, KeyAllocator, roundStatements, type DmlStatement } from './dml.js';
 import { Prng } from './prng.js';
 import type { DiffQuery } from './query.js';
 import type { BaseView } from './queries/views.js';
@@ -130,10 +130,10 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
   }
   log(`created ${checks.filter((c) => c.viewAlive).length} of ${checks.length} views in ${subject.name}`);
 
-  const compareAll = async (round: number, statements: string[]) => {
+  const compareAll = async (round: number, statements: DmlStatement[]) => {
     const context = () =>
       `round ${round} (seed ${opts.seed})` +
-      (statements.length > 0 ? `, after:\n${statements.map((s) => `      ${s}`).join('\n')}` : '');
+      (statements.length > 0 ? `, after:\n${statements.map((s) => `      ${describeStatement(s)}`).join('\n')}` : '');
     for (const check of checks) {
       if (!check.viewAlive && !check.adhocAlive) continue;
       const { outcome } = check;
@@ -165,17 +165,23 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
   const allocator = new KeyAllocator(keys);
   for (let round = 1; round <= opts.rounds; round++) {
     const statements = roundStatements(rng, keys, allocator);
-    for (const sql of statements) {
-      const expected = await oracle.query(sql).catch((err) => {
-        throw new Error(`the suite generated DML that PostgreSQL refuses (seed ${opts.seed}, round ${round}): ${describeError(err)}\n${sql}`);
+    // Some rounds go as one multi-statement query string: several writes land in one update
+    // cycle, and the statement splitter and implicit transaction are exercised.
+    const batched = rng.chance(0.25);
+    const requests = batched ? [statements.map((s) => s.sql).join(';\n')] : statements.map((s) => s.params ?? s.sql);
+    for (const request of requests) {
+      const shown = typeof request === 'string' ? request : `${request.text} -- with ${JSON.stringify(request.values)}`;
+      const expected = await oracle.query(request).catch((err) => {
+        throw new Error(`the suite generated DML that PostgreSQL refuses (seed ${opts.seed}, round ${round}): ${describeError(err)}\n${shown}`);
       });
       try {
-        const actual = await sub.query(sql);
-        if (actual.rowCount !== expected.rowCount) {
-          result.dmlFailures.push(`round ${round}: ${sql}\n  PostgreSQL affected ${expected.rowCount} rows, ${subject.name} ${actual.rowCount}`);
+        const actual = await sub.query(request);
+        const counts = (r: pg.QueryResult | pg.QueryResult[]) => (Array.isArray(r) ? r : [r]).map((x) => x.rowCount).join(', ');
+        if (counts(actual) !== counts(expected)) {
+          result.dmlFailures.push(`round ${round}: ${shown}\n  PostgreSQL affected ${counts(expected)} rows, ${subject.name} ${counts(actual)}`);
         }
       } catch (err) {
-        result.dmlFailures.push(`round ${round}: ${subject.name} refused ${sql}\n  ${describeError(err)}`);
+        result.dmlFailures.push(`round ${round}: ${subject.name} refused ${shown}\n  ${describeError(err)}`);
       }
     }
     keys = await readKeys(oracle);

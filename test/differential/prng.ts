@@ -30,3 +30,14 @@ export class Prng {
     return items[Math.floor(this.next() * items.length)];
   }
 }
+
+/**
+ * The seed of a randomized suite: EDDY_DIFF_SEED when given (to reproduce a printed failure);
+ * a fixed one under CI, so whether a submission lands does not depend on luck; otherwise a new
+ * one each run, so developers' runs keep exploring.
+ */
+export function suiteSeed(): number {
+  if (process.env.EDDY_DIFF_SEED) return Number(process.env.EDDY_DIFF_SEED);
+  if (process.env.CI) return 20261127;
+  return Math.floor(Math.random() * 2 ** 31);
+}

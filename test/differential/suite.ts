@@ -1,14 +1,15 @@
 /**
  * Registers the differential suite with node:test: one test per query (so the runner's summary
  * counts queries), plus the DML, table and setup checks every query depends on. The run itself
- * happens once, in `before`; each test then reports its query's outcome. The seed is in the
- * suite's title and every failure: EDDY_DIFF_SEED=<seed> reproduces a run, EDDY_DIFF_ROUNDS sets
- * its length.
+ * happens once, in `before`; each test then reports its query's outcome. The seed (see suiteSeed)
+ * is in the suite's title and every failure: EDDY_DIFF_SEED=<seed> reproduces a run,
+ * EDDY_DIFF_ROUNDS sets its length.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { freshDatabase, startPostgres, type PostgresHandle } from '../support/postgres.js';
+import { suiteSeed } from './prng.js';
 import { runDifferential, type DifferentialResult, type Subject } from './harness.js';
 import { ALL_QUERIES, baseViews } from './queries/index.js';
 
@@ -18,7 +19,7 @@ export interface SubjectConnection {
 }
 
 export function differentialSuite(title: string, opts: { rounds: number; connect(oracleServerUrl: string): Promise<SubjectConnection> }): void {
-  const seed = process.env.EDDY_DIFF_SEED ? Number(process.env.EDDY_DIFF_SEED) : Math.floor(Math.random() * 2 ** 31);
+  const seed = suiteSeed();
   const rounds = process.env.EDDY_DIFF_ROUNDS ? Number(process.env.EDDY_DIFF_ROUNDS) : opts.rounds;
 
   describe(`${title} (seed ${seed}, ${rounds} rounds)`, () => {

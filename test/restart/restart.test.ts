@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { diffRows, runQuery, type ResultSet, type Sides } from '../differential/compare.js';
 import { initialLoad, KeyAllocator, roundStatements } from '../differential/dml.js';
-import { Prng } from '../differential/prng.js';
+import { Prng, suiteSeed } from '../differential/prng.js';
 import { ALL_QUERIES, baseViews } from '../differential/queries/index.js';
 import { TABLES, type KeySets } from '../differential/schema.js';
 import { startEddy, waitFor } from '../support/eddy.js';
@@ -45,7 +45,7 @@ const ORACLE = { expected: 'PostgreSQL', actual: 'Eddy' };
 const ACROSS_RESTART = { expected: 'before restart', actual: 'after restart' };
 
 test('tables, views and their contents are identical after a restart, and views stay live', { timeout: 10 * 60_000 }, async () => {
-  const seed = process.env.EDDY_DIFF_SEED ? Number(process.env.EDDY_DIFF_SEED) : Math.floor(Math.random() * 2 ** 31);
+  const seed = suiteSeed();
   const rng = new Prng(seed);
   const server = await startPostgres();
   const database = await freshDatabase(server.url, 'restart');
@@ -77,7 +77,7 @@ test('tables, views and their contents are identical after a restart, and views 
     };
     const allocator = new KeyAllocator(await keysOf());
     const round = async () => {
-      for (const sql of roundStatements(rng, await keysOf(), allocator)) await both(sql);
+      for (const statement of roundStatements(rng, await keysOf(), allocator)) await both(statement.sql);
     };
     await round();
     await round();
