@@ -11,6 +11,7 @@ import type { RelationColumn, RelationResolver, ResolvedRelation, TableType } fr
 import { Dataflow, type InputNode } from '../engine/dataflow.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
+import { SOURCE_ERROR_COLUMNS, SOURCE_ERRORS_RELATION, SourceErrorLog } from '../kafka/source-errors.js';
 
 interface RelationBase {
   id: number;
@@ -56,13 +57,20 @@ export interface SourceRelation extends RelationBase {
   runtime: SourceRuntime;
 }
 
-export type Relation = TableRelation | ViewRelation | MaterializedViewRelation | SourceRelation;
+/** A relation Eddy maintains itself (eddy_source_errors): readable, never stored or dropped. */
+export interface SystemRelation extends RelationBase {
+  kind: 'system';
+  node: InputNode;
+}
+
+export type Relation = TableRelation | ViewRelation | MaterializedViewRelation | SourceRelation | SystemRelation;
 
 const KIND_WORDS: Record<Relation['kind'], string> = {
   table: 'table',
   view: 'view',
   'materialized-view': 'materialized view',
   source: 'source',
+  system: 'system relation',
 };
 
 export class Database {
@@ -72,6 +80,8 @@ export class Database {
   readonly scheduler: Scheduler;
   /** True while stored definitions are replayed at open: handlers then skip writing them again. */
   replaying = false;
+  /** The messages sources could not decode (the system relation eddy_source_errors). */
+  readonly sourceErrors: SourceErrorLog;
 
   private constructor(
     readonly store: CatalogStore,
@@ -80,6 +90,9 @@ export class Database {
     this.scheduler = new Scheduler(this.dataflow, {
       onError: (err) => log(`update cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
+    this.sourceErrors = new SourceErrorLog(this.dataflow);
+    const system: SystemRelation = { kind: 'system', id: 0, name: SOURCE_ERRORS_RELATION, sql: '', columns: SOURCE_ERROR_COLUMNS, dependsOn: [], node: this.sourceErrors.node };
+    this.relations.set(system.name, system);
   }
 
   static async open(dataDir: string, log: (line: string) => void): Promise<Database> {
@@ -176,6 +189,8 @@ export class Database {
     switch (rel.kind) {
       case 'table':
         return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node };
+      case 'system':
+        return { kind: 'system', name: rel.name, columns: rel.columns, tableType: 'general', node };
       case 'materialized-view':
       case 'source':
         return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node };
@@ -234,7 +249,10 @@ export class Database {
     }
     const dropped: string[] = [];
     for (const d of direct) if (this.relations.has(d.name)) dropped.push(...this.drop(d.name, true));
-    if (rel.kind === 'source') void rel.runtime.stop().catch((err) => this.log(`stopping source ${name}: ${String(err)}`));
+    if (rel.kind === 'source') {
+      void rel.runtime.stop().catch((err) => this.log(`stopping source ${name}: ${String(err)}`));
+      this.sourceErrors.forget(name);
+    }
     if (rel.kind !== 'view') this.dataflow.remove(rel.node);
     this.store.removeObject(rel.id);
     this.relations.delete(name);

@@ -43,6 +43,8 @@ export interface CreateSourceStatement {
    * time table.
    */
   startOffsetText: { kind: 'replace'; start: number; end: number } | { kind: 'insert'; at: number } | null;
+  /** For a time table without START TIME: where to add the one chosen at CREATE (see rewriteStartTime). */
+  startTimeInsertAt: number | null;
 }
 
 /** Default column names, folded as if written unquoted (SQL.md "Connecting"). */
@@ -70,7 +72,7 @@ export function parseCreateSource(sql: string, offset: number): CreateSourceStat
   const nameToken = c.identifier();
   c.expectWords('from');
   const base = { name: nameToken.value, nameLocation: offset + nameToken.offset, ifNotExists };
-  if (c.acceptWords('time', 'table')) return { spec: parseTimeTable(c, base), startOffsetText: null };
+  if (c.acceptWords('time', 'table')) return { ...parseTimeTable(c, base), startOffsetText: null };
   c.expectWords('kafka');
   return parseKafka(c, base);
 }
@@ -127,7 +129,7 @@ function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
     include: include ?? DEFAULT_INCLUDE.map((meta) => ({ meta, column: DEFAULT_METADATA_COLUMNS[meta] })),
     onError,
   };
-  return { spec, startOffsetText };
+  return { spec, startOffsetText, startTimeInsertAt: null };
 }
 
 /** Refuses a clause written twice, at its second occurrence. */
@@ -485,7 +487,7 @@ function parseWithOptions(c: TokenCursor): 'skip' | 'fail' {
 // ---------------------------------------------------------------------------------------------
 // FROM TIME TABLE
 
-function parseTimeTable(c: TokenCursor, base: SpecBase): TimeTableSourceSpec {
+function parseTimeTable(c: TokenCursor, base: SpecBase): { spec: TimeTableSourceSpec; startTimeInsertAt: number | null } {
   c.expectPunct('(');
   c.expectWords('period');
   const periodToken = c.string();
@@ -499,11 +501,19 @@ function parseTimeTable(c: TokenCursor, base: SpecBase): TimeTableSourceSpec {
     const token = c.string();
     startTime = parseLiteral(c, token, () => parseValue(T.timestamptz, token.value)) as number;
   }
-  c.expectPunct(')');
+  const close = c.expectPunct(')');
   let tableType: TableType = 'append';
   if (c.acceptWords('table', 'type')) tableType = parseTableType(c);
   c.expectEnd();
-  return { kind: 'time-table', ...base, tableType, period, startTime };
+  return { spec: { kind: 'time-table', ...base, tableType, period, startTime }, startTimeInsertAt: startTime === null ? close.offset : null };
+}
+
+/**
+ * The time table's statement with the START TIME chosen at CREATE written in, so that after a
+ * restart its ticks are the same instants (and the ones missed while down are caught up).
+ */
+export function rewriteStartTime(sql: string, insertAt: number, startMicros: number): string {
+  return `${sql.slice(0, insertAt)}, START TIME '${new Date(startMicros / 1000).toISOString()}'${sql.slice(insertAt)}`;
 }
 
 /** A literal's value, with a bad one's error placed at its token. */

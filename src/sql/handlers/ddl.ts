@@ -12,7 +12,7 @@ import { referencedRelations } from '../ast-walk.js';
 import { planForView } from '../query.js';
 
 /** IF NOT EXISTS on a taken name: a notice, and the statement succeeds doing nothing. */
-function skipExisting(session: Session, name: string, ifNotExists: boolean, location: number): boolean {
+export function skipExisting(session: Session, name: string, ifNotExists: boolean, location: number): boolean {
   if (!session.db.relations.has(name)) return false;
   if (!ifNotExists) session.db.checkNameFree(name, location);
   session.notice('NOTICE', SQLSTATE.duplicateTable, `relation "${name}" already exists, skipping`);
@@ -150,6 +150,7 @@ const DROP_KINDS: Record<string, { kind: string; word: string; tag: string }> = 
   OBJECT_TABLE: { kind: 'table', word: 'table', tag: 'DROP TABLE' },
   OBJECT_VIEW: { kind: 'view', word: 'view', tag: 'DROP VIEW' },
   OBJECT_MATVIEW: { kind: 'materialized-view', word: 'materialized view', tag: 'DROP MATERIALIZED VIEW' },
+  OBJECT_SOURCE: { kind: 'source', word: 'source', tag: 'DROP SOURCE' },
 };
 
 export const drop: Handler = (session, statement) => {

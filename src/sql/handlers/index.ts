@@ -7,6 +7,7 @@ import { createTable, createTableAs, createView, drop } from './ddl.js';
 import { copy, del, insert, truncate, update } from './dml.js';
 import { explain, select } from './select.js';
 import { showColumns, showCreate, showObjects } from './show.js';
+import { createSource } from './sources.js';
 
 const HANDLERS: Record<string, Handler> = {
   SelectStmt: select,
@@ -28,6 +29,7 @@ const HANDLERS: Record<string, Handler> = {
   EddyShowObjects: showObjects,
   EddyShowColumns: showColumns,
   EddyShowCreate: showCreate,
+  EddyCreateSource: createSource,
 };
 
 /** PostgreSQL's words for statement kinds we don't run, for a clear 0A000. */

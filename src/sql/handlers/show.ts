@@ -4,20 +4,48 @@
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { formatTypeName } from '../../types/type-format.js';
-import { rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
-import type { Relation } from '../database.js';
+import { T } from '../../types/types.js';
+import type { TableType } from '../../planner/catalog-api.js';
+import { column, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
+import type { Relation, SourceRelation } from '../database.js';
 
 const LISTED: Record<string, Relation['kind'] | null> = {
   tables: 'table',
   views: 'view',
   'materialized-views': 'materialized-view',
-  // Sources and sinks arrive with the Kafka issues; until then there are none to list.
-  sources: null,
+  // Sinks arrive with the Kafka sink issue; until then there are none to list.
   sinks: null,
 };
 
+function tableTypeWords(tableType: TableType): string {
+  return typeof tableType === 'object' ? `ring ${tableType.ring}` : tableType;
+}
+
+const SOURCE_COLUMNS = [
+  ...textColumns('name', 'type', 'topic', 'table_type', 'status'),
+  column('messages', T.int8),
+  column('decode_errors', T.int8),
+  column('lag', T.int8),
+];
+
+/** SHOW SOURCES: each source with its runtime's view of itself. */
+function showSources(sources: SourceRelation[]) {
+  const rows = sources
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((s) => {
+      const st = s.runtime.status();
+      return [s.name, st.type, st.topic, tableTypeWords(s.tableType), st.status, BigInt(st.messages), BigInt(st.errors), st.lag === null ? null : BigInt(st.lag)];
+    });
+  return rowsResult(SOURCE_COLUMNS, rows, 'SHOW');
+}
+
 export const showObjects: Handler = (session, statement) => {
   const { kind } = statement.ast.EddyShowObjects;
+  if (kind === 'sources') {
+    return simplePrepared(statement, SOURCE_COLUMNS, () =>
+      showSources([...session.db.relations.values()].filter((r): r is SourceRelation => r.kind === 'source')),
+    );
+  }
   const columns = textColumns('name');
   return simplePrepared(statement, columns, () => {
     const wanted = LISTED[kind];

@@ -1,0 +1,263 @@
+/**
+ * The one place Eddy talks to Kafka's client library (kafkajs): the client configuration from a
+ * source's connection options, probing a topic (partitions, watermarks, a group's committed
+ * offsets) within a deadline, and consumers that read exactly the partitions they are given,
+ * from the offsets they are given. Everything Kafka-specific that the source runtime needs goes
+ * through the small interfaces below, so that another client (@platformatic/kafka) could replace
+ * kafkajs here alone.
+ */
+import { AssignerProtocol, Kafka, logLevel, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type PartitionAssigner, type SASLOptions } from 'kafkajs';
+import { SqlError, SQLSTATE } from '../errors.js';
+
+export interface ClientProperty {
+  name: string;
+  value: string;
+}
+
+export interface KafkaConnection {
+  brokers: string[];
+  properties: ClientProperty[];
+}
+
+/** How long CREATE SOURCE waits for an unreachable broker before it fails. */
+export const PROBE_TIMEOUT_MS = 5000;
+
+interface MappedConfig {
+  client: Partial<KafkaConfig>;
+  consumer: Partial<ConsumerConfig>;
+}
+
+function positiveInt(property: ClientProperty): number {
+  const n = Number(property.value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new SqlError(SQLSTATE.invalidParameterValue, `Kafka client property '${property.name}' must be a non-negative integer, not '${property.value}'`);
+  }
+  return n;
+}
+
+/** The client properties (librdkafka / Java names) that mean something to kafkajs. */
+const PROPERTY_SETTERS: Record<string, (config: MappedConfig, property: ClientProperty) => void> = {
+  'client.id': (c, p) => (c.client.clientId = p.value),
+  'request.timeout.ms': (c, p) => (c.client.requestTimeout = positiveInt(p)),
+  'socket.connection.setup.timeout.ms': (c, p) => (c.client.connectionTimeout = positiveInt(p)),
+  'session.timeout.ms': (c, p) => (c.consumer.sessionTimeout = positiveInt(p)),
+  'heartbeat.interval.ms': (c, p) => (c.consumer.heartbeatInterval = positiveInt(p)),
+  'metadata.max.age.ms': (c, p) => (c.consumer.metadataMaxAge = positiveInt(p)),
+  'fetch.max.bytes': (c, p) => (c.consumer.maxBytes = positiveInt(p)),
+  'max.partition.fetch.bytes': (c, p) => (c.consumer.maxBytesPerPartition = positiveInt(p)),
+  'fetch.min.bytes': (c, p) => (c.consumer.minBytes = positiveInt(p)),
+  'fetch.max.wait.ms': (c, p) => (c.consumer.maxWaitTimeInMs = positiveInt(p)),
+  'isolation.level': (c, p) => {
+    if (p.value !== 'read_committed' && p.value !== 'read_uncommitted') {
+      throw new SqlError(SQLSTATE.invalidParameterValue, `'isolation.level' must be 'read_committed' or 'read_uncommitted', not '${p.value}'`);
+    }
+    c.consumer.readUncommitted = p.value === 'read_uncommitted';
+  },
+  'security.protocol': (c, p) => {
+    const v = p.value.toUpperCase();
+    if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(v)) {
+      throw new SqlError(SQLSTATE.invalidParameterValue, `'security.protocol' must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not '${p.value}'`);
+    }
+    c.client.ssl = v === 'SSL' || v === 'SASL_SSL';
+  },
+  'enable.ssl.certificate.verification': (c, p) => {
+    if (p.value === 'false') c.client.ssl = { rejectUnauthorized: false };
+  },
+  'sasl.mechanism': (c, p) => setSasl(c, { mechanism: p.value.toLowerCase() }),
+  'sasl.mechanisms': (c, p) => setSasl(c, { mechanism: p.value.toLowerCase() }),
+  'sasl.username': (c, p) => setSasl(c, { username: p.value }),
+  'sasl.password': (c, p) => setSasl(c, { password: p.value }),
+};
+
+function setSasl(c: MappedConfig, part: Record<string, string>): void {
+  const sasl = { mechanism: 'plain', username: '', password: '', ...(c.client.sasl as object | undefined), ...part };
+  if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(sasl.mechanism)) {
+    throw new SqlError(SQLSTATE.invalidParameterValue, `'sasl.mechanism' must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, not '${sasl.mechanism}'`);
+  }
+  c.client.sasl = sasl as SASLOptions;
+}
+
+/** Maps the quoted properties of FROM KAFKA (...) to kafkajs settings; 22023 for ones it cannot honour. */
+export function mapClientProperties(properties: ClientProperty[]): MappedConfig {
+  const config: MappedConfig = { client: {}, consumer: {} };
+  for (const property of properties) {
+    const set = PROPERTY_SETTERS[property.name];
+    if (!set) {
+      throw new SqlError(SQLSTATE.invalidParameterValue, `Kafka client property '${property.name}' is not supported`, {
+        hint: `Supported properties: ${Object.keys(PROPERTY_SETTERS).join(', ')}.`,
+      });
+    }
+    set(config, property);
+  }
+  return config;
+}
+
+function client(connection: KafkaConnection, extra: Partial<KafkaConfig> = {}): Kafka {
+  const mapped = mapClientProperties(connection.properties).client;
+  return new Kafka({
+    clientId: 'eddy',
+    brokers: connection.brokers,
+    // Errors reach Eddy as rejections and crash events, which it reports itself.
+    logLevel: process.env.EDDY_KAFKA_LOG ? logLevel.INFO : logLevel.NOTHING,
+    ...extra,
+    ...mapped,
+  });
+}
+
+/** What CREATE SOURCE needs to know about a topic before it starts reading. */
+export interface TopicProbe {
+  partitions: { partition: number; low: bigint; high: bigint }[];
+  /** The group's committed offsets, for partitions that have one. */
+  committed: Map<number, bigint>;
+}
+
+/**
+ * Reads the topic's partitions with their low and high watermarks (and the group's committed
+ * offsets when `groupId` is given), failing within PROBE_TIMEOUT_MS with a message that names
+ * the broker when it cannot be reached, and 42704 when the topic does not exist.
+ */
+export async function probeTopic(connection: KafkaConnection, topic: string, groupId: string | null): Promise<TopicProbe> {
+  const brokers = connection.brokers.join(',');
+  const admin = client(connection, {
+    connectionTimeout: 2000,
+    requestTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+  }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+  });
+  const work = (async (): Promise<TopicProbe> => {
+    await admin.connect();
+    const metadata = await admin.fetchTopicMetadata({ topics: [] });
+    if (!metadata.topics.some((t) => t.name === topic)) {
+      throw new SqlError(SQLSTATE.undefinedObject, `Kafka topic "${topic}" does not exist on broker ${brokers}`, {
+        hint: 'Create the topic first (or produce to it, where the broker creates topics automatically).',
+      });
+    }
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const committed = new Map<number, bigint>();
+    if (groupId !== null) {
+      const groupOffsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const p of groupOffsets[0]?.partitions ?? []) {
+        if (BigInt(p.offset) >= 0n) committed.set(p.partition, BigInt(p.offset));
+      }
+    }
+    return {
+      partitions: offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) })).sort((a, b) => a.partition - b.partition),
+      committed,
+    };
+  })();
+  try {
+    return await Promise.race([work, deadline]);
+  } catch (err) {
+    if (err instanceof SqlError) throw err;
+    throw new SqlError(SQLSTATE.connectionFailure, `could not reach Kafka broker ${brokers}: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'Check BROKER and that the broker is running and reachable from the Eddy server.',
+    });
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {}); // the deadline may have won; its late failure is not news
+    void admin.disconnect().catch(() => {});
+  }
+}
+
+/** One fetched batch of one partition, as the source runtime sees it. */
+export interface FetchedBatch {
+  partition: number;
+  /** The partition's high watermark when fetched (the offset the next produced message gets). */
+  highWatermark: bigint;
+  messages: KafkaMessage[];
+}
+
+export interface PartitionReader {
+  /** Stops reading and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface ReaderHandlers {
+  /** Each fetched batch; the next batch of the partition waits for the returned promise. */
+  onBatch(batch: FetchedBatch): Promise<void> | void;
+  /** Where each partition is to be read from now (called whenever partitions are (re)assigned). */
+  nextOffsets(): Map<number, bigint>;
+  /** The connection failed; the client retries by itself. */
+  onTrouble(error: Error): void;
+}
+
+const ASSIGNER_NAME = 'EddyExplicitPartitions';
+
+/**
+ * Gives every member of the group exactly the partitions it asked for in its subscription's user
+ * data, even when another member asked for them too: each source reads its partitions itself
+ * (from its own offsets), so sources sharing a GROUP ID (on one topic or several) never starve
+ * or steal from each other. The group serves only to hold committed offsets.
+ */
+function explicitAssigner(topic: string, partitions: number[]): PartitionAssigner {
+  return () => ({
+    name: ASSIGNER_NAME,
+    version: 1,
+    async assign({ members }) {
+      return members.map(({ memberId, memberMetadata }) => {
+        const { userData } = AssignerProtocol.MemberMetadata.decode(memberMetadata)!;
+        const assignment = JSON.parse(userData.toString() || '{}') as Record<string, number[]>;
+        return { memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }) };
+      });
+    },
+    protocol({ topics }) {
+      const userData = Buffer.from(JSON.stringify({ [topic]: partitions }));
+      return { name: ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData }) };
+    },
+  });
+}
+
+/**
+ * Starts reading `partitions` of `topic` in group `groupId`. Offsets come from the runtime, not
+ * from the group: on every (re)join the reader seeks each partition to `nextOffsets()`, so a
+ * rebalance or a reconnection after the broker went away resumes exactly where the runtime's
+ * applied messages end. The group's committed offsets are written by `commit` (for COMMITTED).
+ * Resolves once connected; rejects if the first connection fails.
+ */
+export async function startPartitionReader(
+  connection: KafkaConnection,
+  topic: string,
+  groupId: string,
+  partitions: number[],
+  handlers: ReaderHandlers,
+): Promise<PartitionReader & { commit(offsets: Map<number, bigint>): Promise<void> }> {
+  const mapped = mapClientProperties(connection.properties).consumer;
+  const consumer: Consumer = client(connection, { retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8 } }).consumer({
+    groupId,
+    partitionAssigners: [explicitAssigner(topic, partitions)],
+    maxWaitTimeInMs: 500,
+    // A failed consumer restarts itself (rejoining, which seeks again) for as long as it lives.
+    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8, restartOnFailure: async () => true },
+    ...mapped,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const next = handlers.nextOffsets();
+    for (const partition of payload.memberAssignment[topic] ?? []) {
+      const offset = next.get(partition);
+      if (offset !== undefined) consumer.seek({ topic, partition, offset: offset.toString() });
+    }
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onTrouble(payload.error));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic] });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        await handlers.onBatch({ partition: batch.partition, highWatermark: BigInt(batch.highWatermark), messages: batch.messages });
+      },
+    });
+  } catch (err) {
+    await consumer.disconnect().catch(() => {});
+    throw err;
+  }
+  return {
+    stop: () => consumer.disconnect(),
+    commit: (offsets) =>
+      consumer.commitOffsets([...offsets].map(([partition, offset]) => ({ topic, partition, offset: offset.toString() }))),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * A running Kafka source: reads its partitions from the offsets it was given, turns each fetched
+ * batch into rows (undecodable messages go to eddy_source_errors, or stop the source under
+ * ON ERROR = 'fail') and pushes them into the source's input node in one piece, which schedules
+ * an update cycle.
+ *
+ * The runtime, not Kafka's consumer group, owns the position: `next` holds each partition's first
+ * unapplied offset, the reader seeks there on every (re)join, and messages below it are dropped,
+ * so reconnecting after the broker went away neither loses nor repeats a message. The group's
+ * committed offsets follow `next` (for START OFFSET COMMITTED), written after rows are applied.
+ */
+import type { Row } from '../engine/batch.js';
+import type { SourceRuntime } from '../sql/database.js';
+import { SqlError } from '../errors.js';
+import { startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader } from './kafka-client.js';
+import { MessagePartError, rowAssembler, type RowAssembler } from './message-rows.js';
+import type { SourceErrorLog, SourceErrorRecord } from './source-errors.js';
+import type { KafkaSourceSpec, PartitionOffset, PreparedDecoder } from './source-spec.js';
+
+export interface KafkaSourceOptions {
+  spec: KafkaSourceSpec;
+  /** Where each partition starts (resolved at CREATE, or stored in the catalog). */
+  startOffsets: PartitionOffset[];
+  /** Null for IGNORE. */
+  key: PreparedDecoder | null;
+  value: PreparedDecoder | null;
+  /** Hands rows to the source's input node. */
+  push(rows: Row[]): void;
+  errors: SourceErrorLog;
+  log(line: string): void;
+  /** High watermarks known at CREATE, so lag shows before the first fetch. */
+  highWatermarks?: Map<number, bigint>;
+}
+
+/** How often the applied offsets are committed to the group. */
+const COMMIT_INTERVAL_MS = 1000;
+const RECONNECT_MAX_MS = 5000;
+
+type State = 'starting' | 'running' | 'reconnecting' | 'failed' | 'stopped';
+
+export class KafkaSourceRuntime implements SourceRuntime {
+  private readonly next = new Map<number, bigint>();
+  private readonly high: Map<number, bigint>;
+  private readonly assemble: RowAssembler;
+  private readonly connection: KafkaConnection;
+  private reader: (PartitionReader & { commit(offsets: Map<number, bigint>): Promise<void> }) | null = null;
+  private state: State = 'starting';
+  private problem: string | null = null;
+  private messages = 0;
+  private errorCount = 0;
+  private committed = new Map<number, bigint>();
+  private commitInFlight: Promise<void> | null = null;
+  private commitTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private wakeRetry: (() => void) | null = null;
+
+  constructor(private readonly options: KafkaSourceOptions) {
+    for (const { partition, offset } of options.startOffsets) this.next.set(partition, offset);
+    this.high = new Map(options.highWatermarks ?? []);
+    this.assemble = rowAssembler(options.spec.include, options.key?.decode ?? null, options.value?.decode ?? null);
+    this.connection = { brokers: options.spec.connection.brokers, properties: options.spec.connection.properties };
+  }
+
+  /** Stopped (DROP, shutdown) or failed (ON ERROR = 'fail'): no more reading. */
+  private get halted(): boolean {
+    return this.state === 'stopped' || this.state === 'failed';
+  }
+
+  /** Starts reading in the background; a broker that cannot be reached yet is retried. */
+  start(): void {
+    void this.connect();
+    this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
+    this.commitTimer.unref();
+  }
+
+  private async connect(): Promise<void> {
+    const { spec } = this.options;
+    let delay = 300;
+    while (!this.halted) {
+      try {
+        const reader = await startPartitionReader(this.connection, spec.connection.topic, spec.connection.groupId, [...this.next.keys()], {
+          onBatch: (batch) => this.onBatch(batch),
+          nextOffsets: () => this.next,
+          onTrouble: (error) => this.trouble(error),
+        });
+        if (this.halted) {
+          await reader.stop();
+          return;
+        }
+        this.reader = reader;
+        return;
+      } catch (err) {
+        this.trouble(err);
+        await new Promise<void>((resolve) => {
+          this.wakeRetry = resolve;
+          this.retryTimer = setTimeout(resolve, delay);
+        });
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+      }
+    }
+  }
+
+  private trouble(error: unknown): void {
+    if (this.halted) return;
+    this.state = 'reconnecting';
+    this.problem = error instanceof Error ? error.message : String(error);
+    this.options.log(`source ${this.options.spec.name}: Kafka connection trouble, retrying: ${this.problem}`);
+  }
+
+  private async onBatch(batch: FetchedBatch): Promise<void> {
+    if (this.halted) return;
+    this.state = 'running';
+    this.problem = null;
+    const { partition, messages } = batch;
+    this.high.set(partition, batch.highWatermark);
+    let next = this.next.get(partition);
+    if (next === undefined || messages.length === 0) return;
+    const { key, value } = this.options;
+    if (key?.prepare || value?.prepare) {
+      await Promise.all([key?.prepare?.(messages.map((m) => m.key)), value?.prepare?.(messages.map((m) => m.value))]);
+    }
+    const rows: Row[] = [];
+    const bad: SourceErrorRecord[] = [];
+    let failure: SourceErrorRecord | null = null;
+    for (const message of messages) {
+      const offset = BigInt(message.offset);
+      if (offset < next) continue; // read before a reconnection: applied already
+      try {
+        rows.push(this.assemble(partition, offset, message));
+      } catch (err) {
+        const record = this.errorRecord(partition, offset, err);
+        bad.push(record);
+        if (this.options.spec.onError === 'fail') {
+          failure = record;
+          break; // the failing message stays unapplied: next points at it
+        }
+      }
+      next = offset + 1n;
+    }
+    this.next.set(partition, next);
+    this.messages += rows.length + bad.length;
+    this.errorCount += bad.length;
+    if (rows.length > 0) this.options.push(rows);
+    this.options.errors.record(bad);
+    if (failure) this.fail(failure);
+  }
+
+  private errorRecord(partition: number, offset: bigint, err: unknown): SourceErrorRecord {
+    const part = err instanceof MessagePartError ? err : new MessagePartError('value', null, err);
+    const cause = part.error;
+    if (!(cause instanceof SqlError)) {
+      // Not a data problem: a decoder bug. Keep the source alive, but say so in the log.
+      this.options.log(`source ${this.options.spec.name}: decoding partition ${partition} offset ${offset} failed: ${cause instanceof Error ? cause.stack : String(cause)}`);
+    }
+    const error = cause instanceof Error ? cause.message : String(cause);
+    return { source: this.options.spec.name, partition, offset, part: part.part, error, raw: part.raw };
+  }
+
+  private fail(record: SourceErrorRecord): void {
+    this.state = 'failed';
+    this.problem = `message at partition ${record.partition} offset ${record.offset} could not be decoded (${record.part}): ${record.error}`;
+    this.options.log(`source ${this.options.spec.name} failed: ${this.problem}`);
+    // Not awaited: disconnecting waits for the batch being handled, which is this one.
+    void this.shutdown();
+  }
+
+  /** Commits the applied offsets to the group when they moved (one commit in flight at most). */
+  private async commit(): Promise<void> {
+    if (!this.reader || this.commitInFlight) return;
+    const moved = [...this.next].filter(([p, o]) => this.committed.get(p) !== o);
+    if (moved.length === 0) return;
+    const offsets = new Map(moved);
+    this.commitInFlight = this.reader
+      .commit(offsets)
+      .then(() => {
+        for (const [p, o] of offsets) this.committed.set(p, o);
+      })
+      .catch((err) => this.options.log(`source ${this.options.spec.name}: committing offsets failed (will retry): ${String(err)}`))
+      .finally(() => {
+        this.commitInFlight = null;
+      });
+    await this.commitInFlight;
+  }
+
+  status(): ReturnType<SourceRuntime['status']> {
+    let lag: number | null = null;
+    for (const [partition, high] of this.high) {
+      const next = this.next.get(partition);
+      if (next !== undefined) lag = (lag ?? 0) + Number(high > next ? high - next : 0n);
+    }
+    const status = this.problem === null ? this.state : `${this.state}: ${this.problem}`;
+    return { type: 'kafka', topic: this.options.spec.connection.topic, status, messages: this.messages, errors: this.errorCount, lag };
+  }
+
+  /** The offsets each partition is to be read from next (for tests and diagnostics). */
+  nextOffsets(): PartitionOffset[] {
+    return [...this.next].map(([partition, offset]) => ({ partition, offset }));
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    await this.shutdown();
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.wakeRetry?.();
+    const reader = this.reader;
+    if (!reader) return;
+    // A last commit, bounded: a broker that is gone must not hold up DROP or shutdown.
+    const lastCommit = (async () => {
+      await this.commitInFlight;
+      await this.commit();
+    })();
+    await Promise.race([lastCommit, new Promise((r) => setTimeout(r, 1500).unref())]);
+    this.reader = null;
+    await reader.stop().catch((err) => this.options.log(`source ${this.options.spec.name}: disconnecting: ${String(err)}`));
+  }
+}

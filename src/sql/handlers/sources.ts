@@ -1,0 +1,108 @@
+/**
+ * CREATE SOURCE: a Kafka topic or a time table becomes a relation whose input node its runtime
+ * feeds. At CREATE, a Kafka source's broker is probed (failing within seconds when unreachable)
+ * and its START OFFSET resolved to one offset per partition; the catalog stores the statement
+ * with those offsets written in (and a time table's with its START TIME), so that the replay at
+ * start reads exactly the same messages again. During that replay nothing is probed: a broker
+ * that is down at start is retried in the background instead of failing the server.
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import type { InputTableKind } from '../../engine/inputs.js';
+import type { Row } from '../../engine/batch.js';
+import type { RelationColumn } from '../../planner/catalog-api.js';
+import { T } from '../../types/types.js';
+import { mapClientProperties, probeTopic } from '../../kafka/kafka-client.js';
+import { KafkaSourceRuntime } from '../../kafka/kafka-source.js';
+import { prepareFormat } from '../../kafka/format-decoders.js';
+import { sourceColumns } from '../../kafka/message-rows.js';
+import { resolveStartOffsets } from '../../kafka/start-offsets.js';
+import { startTimeTable } from '../../kafka/time-table.js';
+import type { KafkaSourceSpec, TimeTableSourceSpec } from '../../kafka/source-spec.js';
+import { rewriteStartOffset, rewriteStartTime, type CreateSourceStatement } from '../grammar/create-source.js';
+import { commandResult, simplePrepared, type Handler } from '../prepared.js';
+import type { Statement } from '../parse.js';
+import type { Session } from '../session.js';
+import type { SourceRuntime } from '../database.js';
+import { skipExisting } from './ddl.js';
+
+export const createSource: Handler = (session, statement) => {
+  const parsed = statement.ast.EddyCreateSource as CreateSourceStatement;
+  return simplePrepared(statement, null, async () => {
+    const { spec } = parsed;
+    if (skipExisting(session, spec.name, spec.ifNotExists, spec.nameLocation)) return commandResult('CREATE SOURCE');
+    if (spec.kind === 'kafka') await createKafkaSource(session, statement, parsed, spec);
+    else createTimeTableSource(session, statement, parsed, spec);
+    return commandResult('CREATE SOURCE');
+  });
+};
+
+function checkDistinctColumns(columns: RelationColumn[]): void {
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (seen.has(column.name)) {
+      throw new SqlError(SQLSTATE.duplicateColumn, `column "${column.name}" specified more than once`, {
+        hint: 'Key, value and metadata columns share one namespace: rename one with AS (or MAPPING).',
+      });
+    }
+    seen.add(column.name);
+  }
+}
+
+async function createKafkaSource(session: Session, statement: Statement, parsed: CreateSourceStatement, spec: KafkaSourceSpec): Promise<void> {
+  const db = session.db;
+  mapClientProperties(spec.connection.properties); // refuse unsupported properties before connecting
+  const [key, value] = await Promise.all([prepareFormat(spec.key, 'key', spec), prepareFormat(spec.value, 'value', spec)]);
+  const columns = sourceColumns(spec.include, key.columns, value.columns);
+  checkDistinctColumns(columns);
+
+  let sql = statement.sql;
+  let startOffsets;
+  let highWatermarks: Map<number, bigint> | undefined;
+  if (db.replaying) {
+    if (spec.connection.startOffset.kind !== 'offsets') {
+      throw new SqlError(SQLSTATE.internalError, `stored source ${spec.name} has no resolved start offsets`);
+    }
+    startOffsets = spec.connection.startOffset.offsets;
+  } else {
+    const { connection } = spec;
+    const probe = await probeTopic(connection, connection.topic, connection.startOffset.kind === 'committed' ? connection.groupId : null);
+    startOffsets = resolveStartOffsets(connection, probe);
+    highWatermarks = new Map(probe.partitions.map((p) => [p.partition, p.high]));
+    sql = rewriteStartOffset(statement.sql, parsed.startOffsetText!, startOffsets);
+  }
+  // The probe awaited: another session may have taken the name meanwhile.
+  db.checkNameFree(spec.name, spec.nameLocation);
+
+  const node = db.dataflow.input(spec.name, spec.tableType as InputTableKind);
+  const runtime = new KafkaSourceRuntime({
+    spec,
+    startOffsets,
+    key: key.decoder,
+    value: value.decoder,
+    push: (rows: Row[]) => node.push(rows.map((row) => ({ row, diff: 1 }))),
+    errors: db.sourceErrors,
+    log: db.log,
+    highWatermarks,
+  });
+  db.register({ kind: 'source', id: db.newObjectId(spec.name), name: spec.name, sql, columns, dependsOn: [], node, tableType: spec.tableType, runtime });
+  runtime.start();
+}
+
+const TIME_TABLE_COLUMNS: RelationColumn[] = [
+  { name: 'timestamp', type: T.timestamptz, typmod: -1 },
+  { name: 'tick', type: T.int8, typmod: -1 },
+];
+
+function createTimeTableSource(session: Session, statement: Statement, parsed: CreateSourceStatement, spec: TimeTableSourceSpec): void {
+  const db = session.db;
+  let sql = statement.sql;
+  let started = spec;
+  if (spec.startTime === null) {
+    // Resolved now and stored, as a Kafka source's offsets are.
+    started = { ...spec, startTime: Date.now() * 1000 };
+    sql = rewriteStartTime(statement.sql, parsed.startTimeInsertAt!, started.startTime!);
+  }
+  const node = db.dataflow.input(spec.name, spec.tableType as InputTableKind);
+  const runtime: SourceRuntime = startTimeTable(started, (rows) => node.push(rows.map((row) => ({ row, diff: 1 }))));
+  db.register({ kind: 'source', id: db.newObjectId(spec.name), name: spec.name, sql, columns: TIME_TABLE_COLUMNS, dependsOn: [], node, tableType: spec.tableType, runtime });
+}
