@@ -138,6 +138,11 @@ const groups: Record<string, string[]> = {
     "to_char(interval '1 day 3 hours', 'HH24:MI DD')", "to_char(date '2024-12-30', 'IYYY-IW-ID')", "to_char(timestamp '2024-01-01 00:00', 'HH12:MI AM')",
     "to_char(timestamp '2024-07-04 12:30', 'FMDD/FMMM/YYYY \"at\" HH24\"h\"')", "to_char(timestamp '2024-07-04', 'MONTH month Mon DY dy RM')",
     "to_char(date '2024-07-04', 'YYYY-MM-DD')", "to_char(timestamp '2024-07-04', 'DDD CC Y,YYY YY')",
+    "to_timestamp('2024-03-05 14:07:09', 'YYYY-MM-DD HH24:MI:SS')", "to_date('05 Mar 2024', 'DD Mon YYYY')",
+    "to_timestamp('2024/3/5 2:07 PM', 'YYYY/MM/DD HH:MI AM')", "to_date('20240305', 'YYYYMMDD')", "to_timestamp('5.3.2024 14:07:09.123', 'DD.MM.YYYY HH24:MI:SS.MS')",
+    "to_date('2024-13-05', 'YYYY-MM-DD')", "to_date('x', 'YYYY')", "to_number('1,234.5', '9G999D9')", "to_number('-12.3', '99D9')",
+    "to_timestamp('2024 March', 'YYYY Month')", "to_date('March 5, 2024', 'Month DD, YYYY')", "to_number('12,345', '99,999')",
+    "to_timestamp('13:00 PM', 'HH:MI AM')",
   ],
   json: [
     "'{\"a\":1,\"b\":\"x\"}'::jsonb -> 'a'", "'{\"a\":1,\"b\":\"x\"}'::jsonb ->> 'b'", "'{\"a\":1}'::jsonb -> 'z'", "'[1,2,3]'::jsonb -> 1",

@@ -8,6 +8,7 @@ import './datetime-fns.js';
 import './json-fns.js';
 import './system.js';
 import './to-char.js';
+import './to-timestamp.js';
 
 export { ANY, functionsNamed, implFor, returnTypeFor, type FunctionDef } from './registry.js';
 export { resolveOverload, isPreferred, type Resolution } from './resolve.js';
