@@ -301,3 +301,32 @@ test('decimals on fixed, and values read through a decimal of another scale', as
   assert.equal(formatValue(T.numeric, asV2.decode(fromV1)[0]!), '-1234567.890');
   assert.equal(formatValue(T.numeric, asV2.decode(fromV2)[0]!), '-123456.789');
 });
+
+test('fields added with defaults in a later version: an older message reads the defaults, logical types included', async () => {
+  const subject = uniqueTopic('avro-defaults') + '-value';
+  const v1 = { type: 'record', name: 'E', fields: [{ name: 'k', type: 'string' }] };
+  const v2 = {
+    ...v1,
+    fields: [
+      ...v1.fields,
+      // Avro writes a bytes default as a string of code points: 0xfe 0x0c is -500, so -5.00.
+      { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 6, scale: 2 }, default: '\u00fe\u000c' },
+      { name: 'day', type: { type: 'int', logicalType: 'date' }, default: 10957 },
+      { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' }, default: 1500 },
+      { name: 'time', type: { type: 'int', logicalType: 'time-millis' }, default: 61_000 },
+      { name: 'count', type: 'long', default: 42 },
+      { name: 'tags', type: { type: 'array', items: 'string' }, default: ['x'] },
+    ],
+  };
+  const id1 = await register(subject, v1);
+  await register(subject, v2);
+  const decoder = await decoderFor(subject, format(2));
+  const row = await decodeOne(decoder, await encode(id1, { k: 'old' }));
+  assert.equal(row[0], 'old');
+  assert.equal(formatValue(T.numeric, row[1]!), '-5.00');
+  assert.equal(formatValue(T.date, row[2]!), '2000-01-01');
+  assert.equal(row[3], 1_500_000);
+  assert.equal(formatValue(T.interval, row[4]!), '00:01:01');
+  assert.equal(row[5], 42n);
+  assert.deepEqual(row[6], new Json(['x']));
+});
