@@ -91,11 +91,12 @@ export const AGG_PLACEHOLDERS = AGG_BASE;
 export const SUBQUERY_BASE = 1 << 23;
 
 /** The clause being bound, named as PostgreSQL names it in "aggregate functions are not allowed in ...". */
-type Clause =
+export type Clause =
   | 'WHERE'
   | 'JOIN conditions'
   | 'GROUP BY'
   | 'VALUES'
+  | 'functions in FROM'
   | 'LIMIT'
   | 'OFFSET'
   | 'FILTER'

@@ -74,6 +74,8 @@ function describe(p: LogicalPlan): string {
   switch (p.op) {
     case 'get':
       return `Read ${p.relationName}`;
+    case 'series':
+      return `Series ${[p.series.start, p.series.stop, p.series.step].map((e) => formatExpr(e, [])).join(', ')}`;
     case 'values':
       return `Values (${p.rows.length} row${p.rows.length === 1 ? '' : 's'})`;
     case 'filter':

@@ -8,7 +8,8 @@ import type { SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import { coerce, commonType } from './bind-expr.js';
 import { FromScope, type ScopeColumn, type ScopeEntry } from './scope.js';
-import { getNode, joinNode, projectNode, valuesNode, type JoinKind, type LogicalPlan } from './logical.js';
+import { getNode, joinNode, projectNode, seriesNode, valuesNode, type JoinKind, type LogicalPlan } from './logical.js';
+import { bindSeries } from './series.js';
 import { column } from './expr-utils.js';
 import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
 import { requireBoolean, type CteEnv, type Level, type QueryBinder } from './bind-query.js';
@@ -55,10 +56,26 @@ export class FromClauseBinder {
       case 'JoinExpr':
         return this.bindJoin(n, ctes);
       case 'RangeFunction':
-        throw unsupported('functions in FROM', exprLocation(n.functions?.[0]?.List?.items?.[0]));
+        return this.bindRangeFunction(n);
       default:
         throw unsupported(`${tag} in FROM`);
     }
+  }
+
+  /** A function in FROM: generate_series over constants or parameters. */
+  private bindRangeFunction(n: any): FromItem {
+    const call = n.functions.length === 1 && n.functions[0].List.items[0].FuncCall;
+    const names = call ? strings(call.funcname) : [];
+    const isSeries = names[names.length - 1] === 'generate_series' && (names.length === 1 || names[0] === 'pg_catalog');
+    if (n.lateral) throw unsupported('LATERAL', exprLocation(n.functions[0].List.items[0]));
+    if (!isSeries || n.is_rowsfrom) throw unsupported('functions in FROM other than generate_series', exprLocation(n.functions[0].List.items[0]));
+    if (n.ordinality) throw unsupported('WITH ORDINALITY', call.location);
+    // Arguments see no columns: a reference to another FROM item would need LATERAL.
+    const level: Level = { plan: valuesNode([[]], []), scope: new FromScope([]), aggregates: [], subqueryColumns: new Set(), ctes: new Map() };
+    const args = (call.args ?? []).map((a: any) => this.binder.bind(a, level, 'functions in FROM'));
+    const name = n.alias?.colnames ? strings(n.alias.colnames)[0]! : (n.alias?.aliasname ?? 'generate_series');
+    const plan = seriesNode(bindSeries(args, call.location), name);
+    return relationItem(plan, n.alias?.aliasname ?? 'generate_series', n.alias);
   }
 
   private bindRangeVar(n: any, ctes: CteEnv): FromItem {

@@ -12,6 +12,7 @@ import type { SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import type { TableType } from './catalog-api.js';
 import type { TemporalBound } from './temporal.js';
+import type { Series } from './series.js';
 
 export interface PlanColumn {
   name: string;
@@ -61,6 +62,7 @@ interface Common {
 export type LogicalPlan =
   | (Common & { op: 'get'; relationName: string; relationKind: string; node: unknown })
   | (Common & { op: 'values'; rows: Expr[][] })
+  | (Common & { op: 'series'; series: Series })
   | (Common & { op: 'filter'; input: LogicalPlan; predicate: Expr })
   /** WHERE conditions on now(): each row is visible between its bounds, re-checked as time passes. */
   | (Common & { op: 'temporal'; input: LogicalPlan; bounds: TemporalBound[] })
@@ -121,6 +123,10 @@ export function getNode(relationName: string, relationKind: string, node: unknow
 
 export function valuesNode(rows: Expr[][], columns: PlanColumn[]): LogicalPlan {
   return { op: 'values', rows, columns, tableType: 'append' };
+}
+
+export function seriesNode(series: Series, name: string): LogicalPlan {
+  return { op: 'series', series, columns: [{ name, type: series.type, typmod: -1 }], tableType: 'append' };
 }
 
 export function filterNode(input: LogicalPlan, predicate: Expr): LogicalPlan {
@@ -210,6 +216,7 @@ export function planInputs(p: LogicalPlan): LogicalPlan[] {
   switch (p.op) {
     case 'get':
     case 'values':
+    case 'series':
       return [];
     case 'join':
     case 'semijoin':
@@ -228,6 +235,8 @@ export function nodeExprs(p: LogicalPlan): Expr[] {
       return [];
     case 'values':
       return p.rows.flat();
+    case 'series':
+      return [p.series.start, p.series.stop, p.series.step];
     case 'filter':
       return [p.predicate];
     case 'temporal':

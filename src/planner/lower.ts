@@ -20,6 +20,7 @@ import type { EvalEnv, Expr } from './expr-ir.js';
 import { compileExpr } from './compile-expr.js';
 import { accumulationMode, type AggCall, type LogicalPlan, type SortKey } from './logical.js';
 import { rowComparator, tupleComparator } from './sort.js';
+import { seriesRows } from './series.js';
 
 /** An operator tree ready to be added to a Dataflow; leaves are relations and constant rows. */
 export type Lowered =
@@ -71,6 +72,8 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
       return { kind: 'relation', name: plan.relationName, node: plan.node as Node };
     case 'values':
       return { kind: 'constant', rows: plan.rows.map((r) => r.map((e) => compileExpr(e)([], env))) };
+    case 'series':
+      return { kind: 'constant', rows: seriesRows(plan.series, env) };
     case 'filter':
       return op(new FilterOp(pred(plan.predicate)), plan.input);
     case 'temporal': {

@@ -37,6 +37,7 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
   switch (plan.op) {
     case 'get':
     case 'values':
+    case 'series':
       return plan;
     case 'filter':
       return pushFilter(optimize(plan.input), splitConjuncts(foldConstants(plan.predicate)));

@@ -89,3 +89,21 @@ test('a view of a whole relation is a node of its own', () => {
   assertSameRows(arrangement.rows(), [[1], [1], [2], [3]]);
   assert.deepEqual(cat.plan('SELECT x FROM a WHERE 1 + 1 = 2').explain(), 'Read a  [general]');
 });
+
+test('generate_series in FROM', () => {
+  const { cat } = twoBags();
+  const plan = cat.plan('SELECT * FROM generate_series(1, 3)');
+  assert.deepEqual(plan.columns.map((c) => [c.name, c.type.oid]), [['generate_series', T.int4.oid]]);
+  assertSameRows(cat.read('SELECT * FROM generate_series(1, 3)'), [[1], [2], [3]]);
+  assert.deepEqual(cat.read('SELECT g FROM generate_series(10, 1, -4) g ORDER BY g'), [[2], [6], [10]]);
+  assert.deepEqual(cat.read('SELECT n FROM generate_series(1::bigint, $1) AS s(n) ORDER BY n', [2n]), [[1n], [2n]]);
+  assertSameRows(cat.read('SELECT x, n FROM a JOIN generate_series(2, 3) n ON n = a.x'), [[2, 2], [3, 3]]);
+  const day = 86_400_000_000;
+  assert.deepEqual(
+    cat.read("SELECT * FROM generate_series('2024-01-01'::timestamp, '2024-01-03'::timestamp, INTERVAL '1 day') ORDER BY 1"),
+    [[19723 * day], [19724 * day], [19725 * day]],
+  );
+  assertSqlError(() => cat.read('SELECT * FROM generate_series(1, 3, 0)'), SQLSTATE.invalidParameterValue);
+  assertSqlError(() => cat.plan('SELECT * FROM a, generate_series(1, a.x)'), SQLSTATE.undefinedTable);
+  assertSqlError(() => cat.plan('SELECT * FROM unnest(1)'), SQLSTATE.featureNotSupported);
+});
