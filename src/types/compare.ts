@@ -125,14 +125,30 @@ function compareJsonValue(a: unknown, b: unknown): number {
       const kx = Object.keys(x).sort(compareJsonKeys);
       const ky = Object.keys(y).sort(compareJsonKeys);
       if (kx.length !== ky.length) return kx.length < ky.length ? -1 : 1;
-      // Pairs in storage order: key 1, value 1, key 2, value 2, ...
+      // Pairs in storage order (shorter keys first): key 1, value 1, key 2, value 2, ...; the keys
+      // themselves compare as text.
       for (let i = 0; i < kx.length; i++) {
-        const c = compareJsonKeys(kx[i], ky[i]) || compareJsonValue(x[kx[i]], y[ky[i]]);
+        const c = compareText(kx[i], ky[i]) || compareJsonValue(x[kx[i]], y[ky[i]]);
         if (c !== 0) return c;
       }
       return 0;
     }
   }
+}
+
+/**
+ * jsonb stores a top-level scalar as a one-element "raw scalar" array and compares element counts
+ * before types there, so a top-level empty array sorts below every scalar (PostgreSQL's documented
+ * historical exception); otherwise top-level values follow the general order.
+ */
+function compareJsonDocuments(a: unknown, b: unknown): number {
+  const aArray = Array.isArray(a);
+  const bArray = Array.isArray(b);
+  if (aArray !== bArray && jsonRank(aArray ? b : a) < 4) {
+    const n = aArray ? (a as unknown[]).length : (b as unknown[]).length;
+    if (n === 0) return aArray ? -1 : 1;
+  }
+  return compareJsonValue(a, b);
 }
 
 /**
@@ -154,7 +170,7 @@ export function compareValues(a: Value, b: Value): number {
   if (a instanceof Decimal) return compareDecimal(a, b as Decimal);
   if (a instanceof Uint8Array) return compareBytes(a, b as Uint8Array);
   if (a instanceof Interval) return compareInterval(a, b as Interval);
-  if (a instanceof Json) return compareJsonValue(a.value, (b as Json).value);
+  if (a instanceof Json) return compareJsonDocuments(a.value, (b as Json).value);
   throw new Error(`compareValues: unsupported value ${String(a)}`);
 }
 
