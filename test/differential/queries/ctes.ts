@@ -12,4 +12,5 @@ export default family('ctes', [
   ['cte-two-references-joined', `WITH c AS (SELECT id, city FROM customers WHERE city IS NOT NULL) SELECT a.id AS a, b.id AS b FROM c a JOIN c b ON a.city = b.city AND a.id < b.id`],
   ['cte-shadows-table', `WITH orders AS (SELECT * FROM orders WHERE status = 'paid') SELECT count(*) AS n FROM orders`],
   ['cte-column-aliases', `WITH t(cid, n) AS (SELECT customer_id, count(*) FROM orders GROUP BY customer_id) SELECT cid, n FROM t WHERE n > 1`],
+  ['top-k-cte-used-twice', `WITH recent AS (SELECT id, customer_id FROM orders ORDER BY created_at DESC NULLS LAST, id LIMIT 10) SELECT a.id AS a, b.id AS b FROM recent a JOIN recent b ON a.customer_id = b.customer_id AND a.id < b.id`],
 ]);

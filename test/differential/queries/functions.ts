@@ -30,4 +30,8 @@ export default family('functions', [
   ['timestamp-date-casts', `SELECT id, created_at::date AS d, order_date::timestamp AS ts, created_at::date - order_date AS lag_days FROM orders`],
   ['text-of-values', `SELECT id, score::text AS s, signup_date::text AS d, active::text AS a FROM customers`],
   ['functions-in-where', `SELECT id, name FROM customers WHERE length(name) > 4 AND upper(substr(name, 1, 1)) <> 'E'`],
+  ['extract-epoch', `SELECT id, extract(epoch from created_at) AS epoch, extract(second from created_at) AS sec FROM orders`],
+  ['age', `SELECT id, age(TIMESTAMP '2024-06-01 00:00:00', created_at) AS age FROM orders`],
+  ['to-char', `SELECT id, to_char(order_date, 'YYYY-MM') AS month, to_char(created_at, 'YYYY-MM-DD HH24:MI') AS stamp FROM orders`],
+  ['greatest-all-null', `SELECT id, greatest(discount, NULL) AS g, least(qty, NULL, 3) AS l FROM line_items`],
 ]);

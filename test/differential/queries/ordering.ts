@@ -20,4 +20,6 @@ export default family('ordering', [
   ['ordered-no-limit', `SELECT id, status FROM orders ORDER BY status, id`],
   ['text-desc-ties', `SELECT city, name, id FROM customers ORDER BY city DESC NULLS LAST, name DESC, id LIMIT 7`],
   ['numeric-desc-nulls-first', `SELECT id, credit_limit FROM customers ORDER BY credit_limit DESC NULLS FIRST, id LIMIT 4`],
+  ['order-by-alias', `SELECT id, qty * unit_price AS amount FROM line_items WHERE qty IS NOT NULL ORDER BY amount, id LIMIT 6`],
+  ['union-then-top', `SELECT id FROM customers WHERE city = 'Paris' UNION SELECT customer_id FROM orders WHERE status = 'new' ORDER BY 1 NULLS FIRST LIMIT 5`],
 ]);

@@ -35,4 +35,6 @@ export default family('subqueries', [
   ['having-scalar-subquery', `SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id HAVING count(*) > (SELECT count(*) / 20 FROM orders)`],
   ['exists-as-value', `SELECT c.id, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'shipped') AS shipped FROM customers c`],
   ['not-exists-over-not-in', `SELECT c.id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.id NOT IN (SELECT order_id FROM line_items WHERE order_id IS NOT NULL))`],
+  ['correlated-to-grandparent', `SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND EXISTS (SELECT 1 FROM line_items l WHERE l.order_id = o.id AND l.qty > c.id % 5))`],
+  ['exists-grouped-having', `SELECT c.id FROM customers c WHERE EXISTS (SELECT o.status FROM orders o WHERE o.customer_id = c.id GROUP BY o.status HAVING count(*) > 1)`],
 ]);
