@@ -9,6 +9,9 @@
  *   correlation keys (so each outer row meets at most one row), with a guard that raises 21000
  *   when a key has more than one row, and, for aggregates, the value an aggregate takes over no
  *   rows (count is 0, not NULL) for outer rows without a match.
+ * A correlation by equalities groups the subquery's rows by its side of them; any other
+ * correlation groups by the distinct outer values it reads (the domain), joined with the
+ * subquery's rows under the correlated conditions.
  * Correlation is supported one level deep and only in the subquery's WHERE clause.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
