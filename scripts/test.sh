@@ -10,18 +10,22 @@ if [ ! -d node_modules ]; then
   npm ci
 fi
 
+own_pg_dir=""
 cleanup() {
-  # --- Kafka: stop it here once scripts start one (before PostgreSQL, reverse start order). ---
-  if [ -n "${EDDY_TEST_PG_DIR:-}" ]; then
-    npx tsx scripts/postgres.ts stop "$EDDY_TEST_PG_DIR" || true
+  # --- Kafka: stop it here once this script starts one (before PostgreSQL, reverse start order). ---
+  if [ -n "$own_pg_dir" ]; then
+    npx tsx scripts/postgres.ts stop "$own_pg_dir" || true
   fi
 }
 trap cleanup EXIT
 
 # An outside server given by the caller is used as is; otherwise start our own for this run.
 if [ -z "${EDDY_TEST_PG_URL:-}" ]; then
-  eval "$(npx tsx scripts/postgres.ts start)"
-  export EDDY_TEST_PG_URL EDDY_TEST_PG_DIR
+  # Assigned first so that a failed start stops the script (an eval of "$(...)" would hide it).
+  pg_env=$(npx tsx scripts/postgres.ts start)
+  eval "$pg_env"
+  own_pg_dir=$EDDY_TEST_PG_DIR
+  export EDDY_TEST_PG_URL
 fi
 echo "PostgreSQL for tests: $EDDY_TEST_PG_URL"
 
