@@ -12,7 +12,7 @@ import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
-import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef } from './functions/index.js';
+import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
 
 export interface Scope {
   /** Resolves a (possibly qualified) column name; throws 42703 (unknown) or 42702 (ambiguous). */
@@ -234,12 +234,18 @@ function requireBool(e: Expr, what: string): Expr {
 function makeCall(def: FunctionDef, args: Expr[], targets: SqlType[]): Expr {
   const coerced = args.map((a, i) => coerce(a, targets[i]!));
   const types = coerced.map((a) => a.type);
+  const strict = def.strict ?? true;
+  // a strict function of a NULL constant is NULL, whatever the other arguments (PostgreSQL
+  // simplifies it so too), and nothing downstream should ever call the function with it
+  if (strict && coerced.some((a) => a.kind === 'const' && a.value === null)) {
+    return { kind: 'const', value: null, type: returnTypeFor(def, types) };
+  }
   return {
     kind: 'call',
     name: def.name,
     args: coerced,
     type: returnTypeFor(def, types),
-    strict: def.strict ?? true,
+    strict,
     volatile: def.volatile ?? false,
     impl: implFor(def, types),
   };
@@ -249,6 +255,17 @@ const typeList = (args: Expr[]) => args.map((a) => a.type.name).join(', ');
 
 /** Resolves and builds an operator call; 42883 when no operator fits, 42725 when several do. */
 export function bindOperator(name: string, args: Expr[], location?: number): Expr {
+  const r = resolveOperator(name, args, location);
+  return makeCall(r.def, args, r.targets);
+}
+
+/** The arguments of an operator, coerced to the types its resolved definition takes. */
+function operatorArgs(name: string, args: Expr[], location?: number): Expr[] {
+  const r = resolveOperator(name, args, location);
+  return args.map((a, i) => coerce(a, r.targets[i]!));
+}
+
+function resolveOperator(name: string, args: Expr[], location?: number): Resolution {
   const r = resolveOverload(name, args.map((a) => a.type), true);
   const shown = args.length === 2 ? `${args[0]!.type.name} ${name} ${args[1]!.type.name}` : `${name} ${args[0]!.type.name}`;
   if (r === undefined) {
@@ -263,7 +280,7 @@ export function bindOperator(name: string, args: Expr[], location?: number): Exp
       hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
     });
   }
-  return makeCall(r.def, args, r.targets);
+  return r;
 }
 
 /** Resolves and builds a function call by name. */
@@ -330,12 +347,12 @@ function bindAExpr(n: any, ctx: BindContext): Expr {
     }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
-      const eq = bindOperator('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as Extract<Expr, { kind: 'call' }>;
-      return { kind: 'distinct', negate: n.kind === 'AEXPR_NOT_DISTINCT', left: eq.args[0]!, right: eq.args[1]!, type: BOOL };
+      const [left, right] = operatorArgs('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as [Expr, Expr];
+      return { kind: 'distinct', negate: n.kind === 'AEXPR_NOT_DISTINCT', left, right, type: BOOL };
     }
     case 'AEXPR_NULLIF': {
-      const eq = bindOperator('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as Extract<Expr, { kind: 'call' }>;
-      return { kind: 'nullif', left: eq.args[0]!, right: eq.args[1]!, type: eq.args[0]!.type };
+      const [left, right] = operatorArgs('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as [Expr, Expr];
+      return { kind: 'nullif', left, right, type: left.type };
     }
     case 'AEXPR_IN':
       return bindIn(n, name === '<>', ctx);
