@@ -330,3 +330,54 @@ test('fields added with defaults in a later version: an older message reads the 
   assert.equal(row[5], 42n);
   assert.deepEqual(row[6], new Json(['x']));
 });
+
+test('jsonb documents: floats as real digits, longs beyond doubles exact, recursive records, unions by branch', async () => {
+  const subject = uniqueTopic('avro-json') + '-value';
+  const node = {
+    type: 'record',
+    name: 'Node',
+    fields: [
+      { name: 'weight', type: 'float' },
+      { name: 'next', type: ['null', 'Node'], default: null },
+    ],
+  };
+  const id = await register(subject, {
+    type: 'record',
+    name: 'Doc',
+    fields: [
+      { name: 'chain', type: node },
+      { name: 'mixed', type: { type: 'array', items: ['null', 'int', 'string', { type: 'map', values: 'bytes' }] } },
+      { name: 'counts', type: { type: 'map', values: 'long' } },
+    ],
+  });
+  const decoder = await decoderFor(subject, format(null));
+  assert.deepEqual(decoder.columns.map((c) => c.type), [T.jsonb, T.jsonb, T.jsonb]);
+  // The producer's client wraps no unions it can tell apart (its default), so values go as they are.
+  const header = await encode(id, { chain: { weight: 1.1, next: { weight: 2.5, next: null } }, mixed: [null, 7, 'seven', { b: Buffer.from([1, 2]) }], counts: { n: 3 } });
+  const [chain, mixed, counts] = await decodeOne(decoder, header);
+  assert.deepEqual(chain, new Json({ weight: 1.1, next: { weight: 2.5, next: null } }));
+  assert.deepEqual(mixed, new Json([null, 7, 'seven', { b: '\\x0102' }]));
+  assert.deepEqual(counts, new Json({ n: 3 }));
+
+  // A long beyond 2^53 inside a document stays exact: the map {"n": 2^60 + 1} written by hand.
+  const body = Buffer.from(header.subarray(0, 5));
+  const zigzag = (2n ** 60n + 1n) * 2n;
+  const varint: number[] = [];
+  for (let v = zigzag; ; v >>= 7n) {
+    if (v < 0x80n) {
+      varint.push(Number(v));
+      break;
+    }
+    varint.push(Number(v & 0x7fn) | 0x80);
+  }
+  const message = Buffer.concat([
+    body,
+    Buffer.from([0x00 /* float 0 */, 0, 0, 0, 0x00 /* next: null */, 0x00 /* empty array */]),
+    Buffer.from([0x02 /* one map entry */, 0x02, 0x6e /* "n" */, ...varint, 0x00]),
+  ]);
+  const [, , big] = await decodeOne(decoder, message);
+  assert.ok(big instanceof Json);
+  const n = (big.value as { n: unknown }).n;
+  assert.ok(n instanceof Decimal);
+  assert.equal(n.toFixed(), (2n ** 60n + 1n).toString());
+});

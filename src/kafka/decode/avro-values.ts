@@ -12,7 +12,7 @@
 import type avro from 'avsc';
 import { Decimal } from 'decimal.js';
 import { SQLSTATE } from '../../errors.js';
-import { formatBytea } from '../../types/text-io.js';
+import { formatBytea, formatFloat4 } from '../../types/text-io.js';
 import { Json, T, type SqlType, type Value } from '../../types/types.js';
 import { SqlLogicalType, type AvroType } from './avro-types.js';
 import { DecodeError } from './decode-error.js';
@@ -98,6 +98,12 @@ function jsonNumber(value: unknown): unknown {
   return Number.isFinite(n) ? n : String(n);
 }
 
+/** A float as to_jsonb writes a real: its shortest float4 digits (1.1, not 1.100000023841858). */
+function jsonFloat4(value: unknown): unknown {
+  const n = value as number;
+  return Number.isFinite(n) ? Number(formatFloat4(n)) : String(n);
+}
+
 /** The JSON document for a value of this Avro type (built once per type, used per message). */
 export function avroJson(type: AvroType): ToJson {
   return jsonOfType(type, new Map());
@@ -113,6 +119,7 @@ function jsonOfType(type: AvroType, named: Map<AvroType, ToJson>): ToJson {
     case 'enum':
       return (v) => v;
     case 'float':
+      return jsonFloat4;
     case 'double':
       return jsonNumber;
     case 'abstract:long':
