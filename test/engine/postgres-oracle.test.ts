@@ -10,6 +10,9 @@ import pg from 'pg';
 import { AggregateOp, type AggregateSpec } from '../../src/engine/ops/aggregate.js';
 import { JoinOp } from '../../src/engine/ops/join.js';
 import { SemiJoinOp } from '../../src/engine/ops/semijoin.js';
+import { SetOp } from '../../src/engine/ops/setop.js';
+import { DistinctOnOp } from '../../src/engine/ops/distinct.js';
+import { TopKOp } from '../../src/engine/ops/topk.js';
 import type { Batch, Row } from '../../src/engine/batch.js';
 import { compareNullable, compareValues, rowKey } from '../../src/types/compare.js';
 import { formatValue, parseValue } from '../../src/types/text-io.js';
@@ -177,6 +180,63 @@ test('numeric, float and interval orderings follow PostgreSQL', async () => {
   assert.deepEqual(engineOrder(intervals.map((t) => parseValue(T.interval, t))), await postgresOrder(intervals, 'interval', 'v'));
 });
 
+/** Sums a batch per row (operators take consolidated batches). */
+function consolidated(batch: Batch): Batch {
+  const m = new Map<string, { row: Row; diff: number }>();
+  for (const { row, diff } of batch) {
+    const slot = m.get(rowKey(row)) ?? { row, diff: 0 };
+    slot.diff += diff;
+    m.set(rowKey(row), slot);
+  }
+  return [...m.values()].filter((s) => s.diff !== 0);
+}
+
+/** A relation of int4 pairs as SQL, named columns. */
+function pairsSql(rows: Row[], a: string, b: string): string {
+  if (rows.length === 0) return `(SELECT NULL::int4 AS ${a}, NULL::int4 AS ${b} WHERE false)`;
+  const values = rows.map((r) => `(${r.map((v) => (v === null ? 'NULL::int4' : `${v}::int4`)).join(', ')})`).join(', ');
+  return `(VALUES ${values}) AS t(${a}, ${b})`;
+}
+
+/** A maintained view: the sum of an operator's output batches, listed as sorted text rows. */
+class TextView {
+  private readonly rows = new Map<string, { row: Row; count: number }>();
+  apply(batch: Batch): void {
+    for (const { row, diff } of batch) {
+      const slot = this.rows.get(rowKey(row)) ?? { row, count: 0 };
+      slot.count += diff;
+      if (slot.count === 0) this.rows.delete(rowKey(row));
+      else this.rows.set(rowKey(row), slot);
+    }
+  }
+  listing(): string[] {
+    const text = (row: Row) => row.map((v) => (v === null ? 'NULL' : String(v))).join(',');
+    return [...this.rows.values()].flatMap(({ row, count }) => Array.from({ length: count }, () => text(row))).sort();
+  }
+}
+
+async function postgresListing(sql: string): Promise<string[]> {
+  const res = await client.query({ text: sql, rowMode: 'array' });
+  return res.rows.map((r: (string | null)[]) => r.map((v) => (v === null ? 'NULL' : v)).join(',')).sort();
+}
+
+/** Random add/remove rounds over two relations of int pairs; yields each round's consolidated changes. */
+function* randomRounds(rand: () => number, rounds: number, int: () => Value): Generator<{ left: Row[]; right: Row[]; lb: Batch; rb: Batch; round: number }> {
+  let left: Row[] = [];
+  let right: Row[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const addL = Array.from({ length: 5 }, () => [int(), int()]);
+    const addR = Array.from({ length: 5 }, () => [int(), int()]);
+    const delL = left.filter(() => rand() < 0.3);
+    const delR = right.filter(() => rand() < 0.3);
+    left = left.filter((r) => !delL.includes(r)).concat(addL);
+    right = right.filter((r) => !delR.includes(r)).concat(addR);
+    const lb = consolidated([...addL.map((row) => ({ row, diff: 1 })), ...delL.map((row) => ({ row, diff: -1 }))]);
+    const rb = consolidated([...addR.map((row) => ({ row, diff: 1 })), ...delR.map((row) => ({ row, diff: -1 }))]);
+    yield { left, right, lb, rb, round };
+  }
+}
+
 test('outer joins with residuals and (NOT) IN / EXISTS agree with PostgreSQL through retractions', async () => {
   const rand = rng(21);
   const int = () => (rand() < 0.2 ? null : Math.floor(rand() * 4));
@@ -191,44 +251,35 @@ test('outer joins with residuals and (NOT) IN / EXISTS agree with PostgreSQL thr
     { sql: 'SELECT * FROM l WHERE a IN (SELECT c FROM r WHERE d <= l.b)', op: () => new SemiJoinOp({ anti: false, leftKey: (x) => [x[0]], rightKey: (x) => [x[0]], residual: residualGe }) },
   ];
   const ops = cases.map((c) => c.op());
-  const views = cases.map(() => new Map<string, { row: Row; count: number }>());
-  let left: Row[] = [];
-  let right: Row[] = [];
-  const text = (row: Row) => row.map((v) => (v === null ? 'NULL' : String(v))).join(',');
-  const relation = (rows: Row[], a: string, b: string) =>
-    rows.length === 0
-      ? `(SELECT NULL::int4 AS ${a}, NULL::int4 AS ${b} WHERE false)`
-      : `(VALUES ${rows.map((r) => `(${r.map((v) => (v === null ? 'NULL::int4' : `${v}::int4`)).join(', ')})`).join(', ')}) AS t(${a}, ${b})`;
-  for (let round = 0; round < 6; round++) {
-    const addL = Array.from({ length: 6 }, () => [int(), int()]);
-    const addR = Array.from({ length: 6 }, () => [int(), int()]);
-    const delL = left.filter(() => rand() < 0.3);
-    const delR = right.filter(() => rand() < 0.3);
-    left = left.filter((r) => !delL.includes(r)).concat(addL);
-    right = right.filter((r) => !delR.includes(r)).concat(addR);
-    const lb: Batch = [...addL.map((row) => ({ row, diff: 1 })), ...delL.map((row) => ({ row, diff: -1 }))];
-    const rb: Batch = [...addR.map((row) => ({ row, diff: 1 })), ...delR.map((row) => ({ row, diff: -1 }))];
-    const consolidated = (b: Batch): Batch => {
-      const m = new Map<string, { row: Row; diff: number }>();
-      for (const { row, diff } of b) {
-        const slot = m.get(rowKey(row)) ?? { row, diff: 0 };
-        slot.diff += diff;
-        m.set(rowKey(row), slot);
-      }
-      return [...m.values()].filter((s) => s.diff !== 0);
-    };
+  const views = cases.map(() => new TextView());
+  for (const { left, right, lb, rb, round } of randomRounds(rand, 6, int)) {
     for (let i = 0; i < cases.length; i++) {
-      for (const { row, diff } of ops[i].step([consolidated(lb), consolidated(rb)])) {
-        const slot = views[i].get(rowKey(row)) ?? { row, count: 0 };
-        slot.count += diff;
-        if (slot.count === 0) views[i].delete(rowKey(row));
-        else views[i].set(rowKey(row), slot);
-      }
-      const sql = `WITH l AS (SELECT * FROM ${relation(left, 'a', 'b')}), r AS (SELECT * FROM ${relation(right, 'c', 'd')}) ${cases[i].sql}`;
-      const res = await client.query({ text: sql, rowMode: 'array' });
-      const expected = res.rows.map((r: (string | null)[]) => r.map((v) => (v === null ? 'NULL' : v)).join(',')).sort();
-      const actual = [...views[i].values()].flatMap(({ row, count }) => Array.from({ length: count }, () => text(row))).sort();
-      assert.deepEqual(actual, expected, `round ${round}: ${cases[i].sql}`);
+      views[i].apply(ops[i].step([lb, rb]));
+      const expected = await postgresListing(`WITH l AS (SELECT * FROM ${pairsSql(left, 'a', 'b')}), r AS (SELECT * FROM ${pairsSql(right, 'c', 'd')}) ${cases[i].sql}`);
+      assert.deepEqual(views[i].listing(), expected, `round ${round}: ${cases[i].sql}`);
+    }
+  }
+});
+
+test('set operations, DISTINCT ON with ORDER BY and ORDER BY ... LIMIT OFFSET agree with PostgreSQL', async () => {
+  const rand = rng(31);
+  const int = () => (rand() < 0.2 ? null : Math.floor(rand() * 3));
+  // ORDER BY b DESC NULLS LAST, a (NULLS LAST): a total order on (a, b) rows.
+  const order = (x: Row, y: Row) => -compareNullable(x[1], y[1], true) || compareNullable(x[0], y[0], false);
+  const cases: { sql: string; op: () => SetOp | DistinctOnOp | TopKOp; unary: boolean }[] = [
+    ...(['union', 'intersect', 'except'] as const).flatMap((kind) =>
+      [false, true].map((all) => ({ sql: `SELECT * FROM l ${kind.toUpperCase()}${all ? ' ALL' : ''} SELECT * FROM r`, op: () => new SetOp({ op: kind, all }), unary: false })),
+    ),
+    { sql: 'SELECT DISTINCT ON (a) * FROM l ORDER BY a, b DESC NULLS LAST', op: () => new DistinctOnOp({ key: (x) => [x[0]], order, input: 'general' }), unary: true },
+    { sql: 'SELECT * FROM l ORDER BY b DESC NULLS LAST, a LIMIT 3 OFFSET 2', op: () => new TopKOp({ compare: order, limit: 3, offset: 2 }), unary: true },
+  ];
+  const ops = cases.map((c) => c.op());
+  const views = cases.map(() => new TextView());
+  for (const { left, right, lb, rb, round } of randomRounds(rand, 8, int)) {
+    for (let i = 0; i < cases.length; i++) {
+      views[i].apply(ops[i].step(cases[i].unary ? [lb] : [lb, rb]));
+      const expected = await postgresListing(`WITH l AS (SELECT * FROM ${pairsSql(left, 'a', 'b')}), r AS (SELECT * FROM ${pairsSql(right, 'a', 'b')}) ${cases[i].sql}`);
+      assert.deepEqual(views[i].listing(), expected, `round ${round}: ${cases[i].sql}`);
     }
   }
 });
