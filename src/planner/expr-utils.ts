@@ -6,6 +6,7 @@
  */
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { T, type Value } from '../types/types.js';
+import { compileExpr } from './compile-expr.js';
 
 /**
  * Rebuilds `e` top-down: where `f` returns an expression it replaces that subtree, where it
@@ -181,6 +182,7 @@ export function isConstTrue(e: Expr): boolean {
  */
 export function foldConstants(e: Expr): Expr {
   const folded = transformExpr(e, (x) => {
+    if (x.kind === 'cast') return foldCast({ ...x, arg: foldConstants(x.arg) });
     if (x.kind !== 'call') return undefined;
     const args = x.args.map(foldConstants);
     const call = { ...x, args };
@@ -193,6 +195,16 @@ export function foldConstants(e: Expr): Expr {
     }
   });
   return foldBooleans(folded);
+}
+
+/** Casts of a constant between numeric types (5::bigint) depend on nothing but the value. */
+function foldCast(c: Extract<Expr, { kind: 'cast' }>): Expr {
+  if (c.arg.kind !== 'const' || c.arg.type.category !== 'N' || c.type.category !== 'N') return c;
+  try {
+    return { kind: 'const', value: compileExpr(c)([], FOLD_ENV), type: c.type };
+  } catch {
+    return c;
+  }
 }
 
 /** Immutable functions read nothing from their environment. */

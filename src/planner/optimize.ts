@@ -19,6 +19,7 @@ import {
   setOpNode,
   temporalNode,
   topKNode,
+  type JoinKind,
   type LogicalPlan,
 } from './logical.js';
 import {
@@ -125,7 +126,7 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
  * equalities become keys, the rest stays as the residual (ON) or a filter above (WHERE).
  */
 function planJoin(
-  kind: 'inner' | 'left' | 'right' | 'full',
+  joinKind: JoinKind,
   left: LogicalPlan,
   right: LogicalPlan,
   leftKey: Expr[],
@@ -134,6 +135,7 @@ function planJoin(
   where: Expr[] = [],
 ): LogicalPlan {
   const width = left.columns.length;
+  const kind = withoutNullExtension(joinKind, where, width);
   const toRight = (e: Expr) => remapColumns(e, (i) => i - width);
   const pushLeft: Expr[] = [];
   const pushRight: Expr[] = [];
@@ -186,4 +188,50 @@ function planJoin(
     residual.length > 0 ? conjunction(residual) : null,
   );
   return above.length > 0 ? filterNode(join, conjunction(above)) : join;
+}
+
+/** Does `e` evaluate to NULL whenever the columns `nulled` picks are all NULL? */
+function nullWhen(e: Expr, nulled: (i: number) => boolean): boolean {
+  switch (e.kind) {
+    case 'column':
+      return nulled(e.index);
+    case 'call':
+      return e.strict && e.args.some((a) => nullWhen(a, nulled));
+    case 'cast':
+      return nullWhen(e.arg, nulled);
+    default:
+      return false;
+  }
+}
+
+/** Is the condition never true for a row whose `nulled` columns are all NULL? */
+function rejectsNulls(c: Expr, nulled: (i: number) => boolean): boolean {
+  switch (c.kind) {
+    case 'and':
+      return c.args.some((a) => rejectsNulls(a, nulled));
+    case 'or':
+      return c.args.every((a) => rejectsNulls(a, nulled));
+    case 'not':
+      return nullWhen(c.arg, nulled);
+    case 'isnotnull':
+      return nullWhen(c.arg, nulled);
+    case 'booltest':
+      return (c.test === 'true' || c.test === 'false' || c.test === 'notunknown') && nullWhen(c.arg, nulled);
+    default:
+      return nullWhen(c, nulled);
+  }
+}
+
+/**
+ * An outer join under a WHERE condition that no NULL-extended row can pass is a narrower join
+ * (`a LEFT JOIN b ... WHERE b.x > 0` is an inner join), which then lets more conditions move
+ * below it.
+ */
+function withoutNullExtension(kind: JoinKind, where: Expr[], leftWidth: number): JoinKind {
+  if (kind === 'inner' || where.length === 0) return kind;
+  const dropsLeftOnly = where.some((c) => rejectsNulls(c, (i) => i >= leftWidth));
+  const dropsRightOnly = where.some((c) => rejectsNulls(c, (i) => i < leftWidth));
+  const leftOuter = (kind === 'left' || kind === 'full') && !dropsLeftOnly;
+  const rightOuter = (kind === 'right' || kind === 'full') && !dropsRightOnly;
+  return leftOuter && rightOuter ? 'full' : leftOuter ? 'left' : rightOuter ? 'right' : 'inner';
 }

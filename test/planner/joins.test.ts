@@ -103,6 +103,19 @@ test('ON conditions of outer joins are not WHERE conditions', () => {
     ['cy', null],
   ]);
   assertSameRows(cat.read('SELECT name, oid FROM customers c LEFT JOIN orders o ON c.id = o.id WHERE o.oid IS NULL'), [['cy', null]]);
+  // A WHERE condition no NULL-extended row passes narrows the join (and then moves below it).
+  const narrowed = cat.plan('SELECT name, oid FROM customers c LEFT JOIN orders o ON c.id = o.id WHERE o.amount > 5').explain();
+  assert.match(narrowed, /Inner Join ON id = id/);
+  assert.match(narrowed, /Filter \(amount > 5\)/);
+  assert.match(cat.plan('SELECT name, oid FROM customers c FULL JOIN orders o ON c.id = o.id WHERE c.name <> o.oid::text').explain(), /Inner Join/);
+  assert.match(cat.plan('SELECT name, oid FROM customers c FULL JOIN orders o ON c.id = o.id WHERE c.name IS NOT NULL').explain(), /Left Join/);
+  assert.match(cat.plan('SELECT name, oid FROM customers c FULL JOIN orders o ON c.id = o.id WHERE coalesce(o.oid, 0) = 0').explain(), /Full Join/);
+  assertSameRows(cat.read('SELECT name, oid FROM customers c FULL JOIN orders o ON c.id = o.id WHERE c.name IS NOT NULL'), [
+    ['ann', 10],
+    ['ann', 11],
+    ['bob', 12],
+    ['cy', null],
+  ]);
 });
 
 test('subqueries in FROM, column aliases, and joins of three', () => {
