@@ -335,6 +335,7 @@ function bindAExpr(n: any, ctx: BindContext): Expr {
   const loc: number | undefined = n.location;
   switch (n.kind) {
     case 'AEXPR_OP': {
+      if (n.lexpr?.RowExpr && n.rexpr?.RowExpr) return bindRowComparison(name, n.lexpr.RowExpr, n.rexpr.RowExpr, loc, ctx);
       const args = n.lexpr ? [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)] : [bindExpr(n.rexpr, ctx)];
       return bindOperator(name, args, loc);
     }
@@ -380,8 +381,36 @@ function bindAExpr(n: any, ctx: BindContext): Expr {
   }
 }
 
+/**
+ * (a, b) op (c, d): = and <> compare every pair; < <= > >= order the rows by their first unequal
+ * pair, which with SQL's NULLs is (a < c) OR (a = c AND b < d).
+ */
+function bindRowComparison(op: string, left: any, right: any, location: number | undefined, ctx: BindContext): Expr {
+  const l: Expr[] = (left.args ?? []).map((a: any) => bindExpr(a, ctx));
+  const r: Expr[] = (right.args ?? []).map((a: any) => bindExpr(a, ctx));
+  if (l.length !== r.length) throw new SqlError(SQLSTATE.syntaxError, 'unequal number of entries in row expressions', { position: position(location) });
+  if (l.length === 0) throw unsupported('comparison of empty rows', location);
+  const pairs = (pairOp: string) => l.map((x, i) => bindOperator(pairOp, [x, r[i]!], location));
+  const all = (kind: 'and' | 'or', args: Expr[]): Expr => (args.length === 1 ? args[0]! : { kind, args, type: BOOL });
+  if (op === '=') return all('and', pairs('='));
+  if (op === '<>') return all('or', pairs('<>'));
+  if (!['<', '<=', '>', '>='].includes(op)) throw unsupported(`row comparison with operator ${op}`, location);
+  const strict = op[0]!;
+  const equal = pairs('=');
+  const terms = l.map((x, i) => all('and', [...equal.slice(0, i), bindOperator(i === l.length - 1 ? op : strict, [x, r[i]!], location)]));
+  return all('or', terms);
+}
+
 /** x [NOT] IN (list): one common type for all when there is one, else a chain of = / <>. */
 function bindIn(n: any, negate: boolean, ctx: BindContext): Expr {
+  if (n.lexpr?.RowExpr) {
+    const items: any[] = n.rexpr.List?.items ?? n.rexpr;
+    const tests = items.map((item) => {
+      if (!item.RowExpr) throw new SqlError(SQLSTATE.syntaxError, 'unequal number of entries in row expressions', { position: position(n.location) });
+      return bindRowComparison(negate ? '<>' : '=', n.lexpr.RowExpr, item.RowExpr, n.location, ctx);
+    });
+    return tests.length === 1 ? tests[0]! : { kind: negate ? 'and' : 'or', args: tests, type: BOOL };
+  }
   const arg = bindExpr(n.lexpr, ctx);
   const items: any[] = n.rexpr.List?.items ?? n.rexpr;
   const list = items.map((i) => bindExpr(i, ctx));

@@ -39,6 +39,9 @@ const groups: Record<string, string[]> = {
     '1 IN (1, 2)', '3 IN (1, 2)', '3 IN (1, NULL)', '1 NOT IN (2, NULL)', '1 NOT IN (1, NULL)', "'a' IN ('a', 'b')", '1 IN (1.0, 2)',
     '5 BETWEEN 1 AND 10', '5 NOT BETWEEN 6 AND 10', '5 BETWEEN SYMMETRIC 10 AND 1', '1 AND true', "'t' AND true", '1 = ANY(ARRAY[1,2])',
     '3 = ANY(ARRAY[1,2])', '3 > ALL(ARRAY[1,2])', 'NOT (1 = 2)', '1 < NULL', "date '2024-01-01' < timestamp '2024-01-01 00:00:01'",
+    '(1, 2) = (1, 2)', '(1, 2) <> (1, 3)', '(1, 2) < (1, 3)', '(1, 2) < (1, 2)', '(1, 2) <= (1, 2)', '(2, 0) > (1, 9)', '(1, NULL) < (2, 0)',
+    '(NULL, 1) < (2, 0)', '(1, NULL) = (1, 2)', "(1, 'a') = (1, 'a')", 'ROW(1, 2) = ROW(1, 2)', '(1, 2) IN ((1, 2), (3, 4))', '(1, 2) NOT IN ((1, 2))',
+    '(1, 2, 3) >= (1, 2, 4)', '(1, 2) = (1, 2, 3)',
   ],
   conditionals: [
     "CASE WHEN 1 > 2 THEN 'x' ELSE 'y' END", "CASE WHEN 1 < 2 THEN 1 ELSE 2.5 END", 'CASE 2 WHEN 1 THEN 10 WHEN 2 THEN 20 END',
