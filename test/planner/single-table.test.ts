@@ -173,6 +173,9 @@ test('name resolution errors', () => {
   const { cat } = items();
   cat.table('other', [['id', T.int4]]);
   assertSqlError(() => cat.plan('SELECT nope FROM items'), SQLSTATE.undefinedColumn, /"nope"/);
+  // Positions are 1-based character offsets of the offending token.
+  assert.throws(() => cat.plan('SELECT id FROM items WHERE nope = 1'), (e: any) => e.extra.position === 28);
+  assert.throws(() => cat.plan('SELECT id FROM missing'), (e: any) => e.extra.position === 16);
   assertSqlError(() => cat.plan('SELECT * FROM missing'), SQLSTATE.undefinedTable, /"missing"/);
   assertSqlError(() => cat.plan('SELECT id FROM items, other'), SQLSTATE.ambiguousColumn);
   assertSqlError(() => cat.plan('SELECT x.id FROM items'), SQLSTATE.undefinedTable, /missing FROM-clause entry/);
