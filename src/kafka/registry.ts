@@ -37,18 +37,30 @@ export class SchemaRegistryConnection {
     this.client = new SchemaRegistry({ host: url, clientId: 'eddy' }, { forSchemaOptions: AVRO_TYPE_OPTIONS });
   }
 
-  /** The schema registered under `subject` at `version` (null: the latest), with its id. */
-  async subjectVersion(subject: string, version: number | null): Promise<{ id: number; type: AvroType }> {
+  /**
+   * The schema registered under `subject` at `version` (null: the latest), with its id and its
+   * version number (which the latest resolves to, so that a stored source can name it).
+   */
+  async subjectVersion(subject: string, version: number | null): Promise<{ id: number; version: number; type: AvroType }> {
     const which = version === null ? `subject "${subject}"` : `subject "${subject}" version ${version}`;
-    const id = await this.call(which, () =>
-      version === null ? this.client.getLatestSchemaId(subject) : this.client.getRegistryId(subject, version),
-    ).catch((error: unknown) => {
+    const found = await this.call(which, () => this.versionLookup(subject, version ?? 'latest')).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;
       throw new SqlError(SQLSTATE.undefinedObject, `${which} not found in the schema registry at ${this.url}: ${registryWords(error)}`);
     });
-    const type = await this.schemaById(id);
-    if (type === null) throw new SqlError(SQLSTATE.undefinedObject, `schema id ${id} of ${which} not found in the schema registry at ${this.url}`);
-    return { id, type };
+    const type = await this.schemaById(found.id);
+    if (type === null) throw new SqlError(SQLSTATE.undefinedObject, `schema id ${found.id} of ${which} not found in the schema registry at ${this.url}`);
+    return { id: found.id, version: found.version, type };
+  }
+
+  /**
+   * GET /subjects/{subject}/versions/{version}. The client's public getRegistryId and
+   * getLatestSchemaId make this very request but keep only the id; its (TypeScript-private) API
+   * client gives the version number too.
+   */
+  private async versionLookup(subject: string, version: number | 'latest'): Promise<{ id: number; version: number }> {
+    const api = this.client['api'] as { Subject: { version(args: object): Promise<{ data(): { id: number; version: number } }> } };
+    const { id, version: number } = (await api.Subject.version({ subject, version })).data();
+    return { id, version: number };
   }
 
   /**

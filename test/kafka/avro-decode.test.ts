@@ -174,6 +174,8 @@ test('schema evolution: each message is read with its writer schema, resolved to
   assert.deepEqual(asV1.decode(fromV2), ['TSLA', 735], 'the newer fields are dropped');
 
   const asLatest = await decoderFor(subject, format(null));
+  assert.equal(asV1.readerVersion, 1);
+  assert.equal(asLatest.readerVersion, 2, 'the latest resolves to a version number a stored source can name');
   assert.deepEqual(asLatest.columns.map((c) => c.name), ['symbol', 'price', 'qty', 'venue']);
   await asLatest.prepare!([fromV1, fromV2]);
   assert.deepEqual(asLatest.decode(fromV2), ['TSLA', 735, 10, 'XNAS']);
@@ -217,7 +219,7 @@ test('MAPPING renames fields in place and reads nested paths; MAPPING ONLY keeps
   await assert.rejects(decoderFor(subject, format(null, [{ field: 'symbol', column: 's' }])), (error: unknown) => {
     assert.ok(error instanceof SqlError);
     assert.equal(error.code, '42703');
-    assert.match(error.message, /Avro field "symbol" does not exist/);
+    assert.match(error.message, new RegExp(`Avro field "symbol" does not exist in subject "${subject}" version 1$`));
     assert.match(error.extra.hint ?? '', /Symbol, LimitPrice, quote/);
     return true;
   });

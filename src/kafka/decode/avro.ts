@@ -35,11 +35,20 @@ function schemaIdOf(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getInt32(0);
 }
 
-export async function createAvroDecoder(spec: AvroFormatSpec, context: AvroDecoderContext): Promise<PreparedDecoder> {
+export interface AvroPreparedDecoder extends PreparedDecoder {
+  /**
+   * The version the reader schema was taken from: VERSION's, or the one that was the latest at
+   * CREATE. A stored source should name it, so that a restart reads the same columns even after
+   * newer versions were registered.
+   */
+  readerVersion: number;
+}
+
+export async function createAvroDecoder(spec: AvroFormatSpec, context: AvroDecoderContext): Promise<AvroPreparedDecoder> {
   const registry = schemaRegistry(context.registryUrl);
-  const describe = spec.version === null ? `subject "${context.subject}"` : `subject "${context.subject}" version ${spec.version}`;
   const readerSchema = await registry.subjectVersion(context.subject, spec.version);
   const reader = readerSchema.type;
+  const describe = `subject "${context.subject}" version ${readerSchema.version}`;
   const columns = avroColumns(reader, spec, context.role, describe);
   const readers = columns.map((c) => c.read);
 
@@ -72,6 +81,7 @@ export async function createAvroDecoder(spec: AvroFormatSpec, context: AvroDecod
 
   return {
     columns: columns.map(({ name, type, typmod }) => ({ name, type, typmod })),
+    readerVersion: readerSchema.version,
 
     async prepare(payloads) {
       const unseen = new Set<number>();
