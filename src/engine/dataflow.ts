@@ -85,6 +85,7 @@ export class Dataflow {
   private nextId = 1;
   private cycle = 0;
   private lastTime = 0;
+  private running = false;
   private readonly cycleListeners = new Set<CycleListener>();
   private readonly wakeListeners = new Set<() => void>();
 
@@ -192,6 +193,17 @@ export class Dataflow {
    * Returns whether any node produced a change.
    */
   runCycle(now: number = Date.now()): boolean {
+    // A listener that ran a cycle from inside a cycle would see half-updated state.
+    if (this.running) throw new Error('runCycle called from within a cycle (a listener must not run cycles)');
+    this.running = true;
+    try {
+      return this.cycleAt(now);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private cycleAt(now: number): boolean {
     const time = Math.max(now, this.lastTime);
     this.lastTime = time;
     const ctx: StepContext = { time: time * 1000, cycle: ++this.cycle };

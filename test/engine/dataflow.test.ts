@@ -258,3 +258,12 @@ test('the scheduler skips a requested cycle when a synchronous runCycle already 
     scheduler.stop();
   }
 });
+
+test('a listener cannot run a cycle from inside a cycle', () => {
+  const flow = new Dataflow();
+  const t = flow.input('t', 'general');
+  flow.onCycle(() => flow.runCycle());
+  t.insert([[1]]);
+  assert.throws(() => flow.runCycle(), /within a cycle/);
+  assert.equal(t.arrangement!.count(), 1, 'the cycle itself completed');
+});
