@@ -198,3 +198,26 @@ test('an unreachable registry or a missing subject fails CREATE SOURCE within se
   const names = (await h.client.query('SHOW SOURCES')).rows.map((r) => r.name);
   assert.ok(!names.includes('avro_nowhere') && !names.includes('avro_nosubject'));
 });
+
+test('after a restart an Avro source and a view over it come back with the same rows and keep reading', async () => {
+  const topic = await h.topic('avro-restart');
+  const id = await register(`${topic}-value`, SHARE_PRICE);
+  await h.client.query(
+    `CREATE SOURCE prices_kept FROM KAFKA (${h.from(topic)}, SCHEMA REGISTRY '${h.kafka.registryUrl}')
+       KEY FORMAT IGNORE VALUE FORMAT AVRO TABLE TYPE APPEND`,
+  );
+  await h.client.query('CREATE MATERIALIZED VIEW shares_kept AS SELECT Symbol, sum(Qty) AS shares FROM prices_kept GROUP BY Symbol');
+  await produce(topic, [
+    { value: await encode(id, { Symbol: 'AAPL', Side: 'BUY', Qty: 4, Price: 130 }) },
+    { value: await encode(id, { Symbol: 'AAPL', Side: 'BUY', Qty: 5, Price: 131 }) },
+  ], h.kafka);
+  await h.waitRows('SELECT symbol, shares FROM shares_kept', [['AAPL', '9']]);
+
+  await h.eddy.restart();
+  h.client = await h.eddy.client();
+  await h.waitRows('SELECT symbol, qty, price FROM prices_kept', [['AAPL', '4', '130'], ['AAPL', '5', '131']]);
+  await h.waitRows('SELECT symbol, shares FROM shares_kept', [['AAPL', '9']]);
+  await produce(topic, [{ value: await encode(id, { Symbol: 'TSLA', Side: 'SELL', Qty: 10, Price: 735 }) }], h.kafka);
+  await h.waitRows('SELECT symbol, shares FROM shares_kept', [['AAPL', '9'], ['TSLA', '10']]);
+  await h.client.query('DROP SOURCE prices_kept CASCADE');
+});
