@@ -247,7 +247,17 @@ test('malformed messages are DecodeErrors that say what is wrong', async () => {
   const good = await encode(id, { name: 'abc', n: 1 });
   const unknownId = Buffer.from(good);
   unknownId.writeInt32BE(987_654_321, 1);
+  // A message whose id names a JSON schema: the registry answers, but not with Avro.
+  const response = await fetch(`${registryUrl()}/subjects/${subject}-json/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify({ type: 'object' }) }),
+  });
+  const jsonId = ((await response.json()) as { id: number }).id;
+  const jsonSchemaMessage = Buffer.from(good);
+  jsonSchemaMessage.writeInt32BE(jsonId, 1);
   const cases: [Uint8Array, RegExp][] = [
+    [jsonSchemaMessage, new RegExp(`schema id ${jsonId} in the schema registry at .* is not an Avro schema`)],
     [Buffer.from([1, 2]), /5-byte header/],
     [Buffer.concat([Buffer.from([1]), good.subarray(1)]), /magic byte 0, this one starts with 1/],
     [unknownId, /schema id 987654321 is not in the schema registry/],

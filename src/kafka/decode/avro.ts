@@ -90,9 +90,19 @@ export async function createAvroDecoder(spec: AvroFormatSpec, context: AvroDecod
         const id = schemaIdOf(bytes);
         if (!writers.has(id)) unseen.add(id);
       }
-      // A registry failure rejects (the batch is retried); an unknown id is the message's fault.
-      const fetched = await Promise.all([...unseen].map(async (id) => [id, await registry.schemaById(id)] as const));
-      for (const [id, writer] of fetched) remember(id, readingFor(id, writer));
+      // A registry failure rejects (the batch is retried); an id the registry does not know, or
+      // knows as a schema Eddy cannot read, is the fault of the messages that carry it.
+      const fetched = await Promise.all(
+        [...unseen].map(async (id): Promise<[number, WriterReading]> => {
+          try {
+            return [id, readingFor(id, await registry.schemaById(id))];
+          } catch (error) {
+            if (!(error instanceof SqlError) || error.code === SQLSTATE.connectionFailure) throw error;
+            return [id, { error: new DecodeError(error.message, error.code) }];
+          }
+        }),
+      );
+      for (const [id, reading] of fetched) remember(id, reading);
     },
 
     decode: nullWhenAbsent(columns.length, (bytes) => {
