@@ -7,7 +7,7 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, typeByOid, type SqlType, type Value } from '../types/types.js';
-import { canCast, castValue, type CoercionContext } from '../types/casts.js';
+import { canCast, castIsImmutable, castValue, type CoercionContext } from '../types/casts.js';
 import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
@@ -152,7 +152,16 @@ function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod:
   const arg = isUnknown(expr.type) ? ({ ...expr, type: T.text } as Expr) : expr;
   // casting to varchar(n)/char(n) truncates only when explicit; otherwise too long is an error
   const castTypmod = isCharType(target) && context !== 'explicit' ? -1 : typmod;
-  const cast: Expr = from.oid === target.oid && castTypmod < 0 ? arg : located({ kind: 'cast', arg, type: target, typmod: castTypmod }, location);
+  let cast: Expr = from.oid === target.oid && castTypmod < 0 ? arg : located({ kind: 'cast', arg, type: target, typmod: castTypmod }, location);
+  // a constant converts once, here, rather than for every row; one that fails stays a cast that
+  // raises if it ever runs (CASE WHEN false THEN 99999999999::int END is fine in PostgreSQL)
+  if (cast.kind === 'cast' && arg.kind === 'const' && castIsImmutable(from, target)) {
+    try {
+      cast = located({ kind: 'const', value: castValue(arg.value, from, target, castTypmod, BIND_ENV), type: target }, location);
+    } catch (err) {
+      if (!(err instanceof SqlError)) throw err;
+    }
+  }
   return castTypmod === typmod ? cast : lengthCoercion(cast, target, typmod, context);
 }
 

@@ -5,7 +5,7 @@
  */
 import { SqlError } from '../errors.js';
 import { T, type SqlType, type Value } from '../types/types.js';
-import { castFunction, type CastFn } from '../types/casts.js';
+import { castFunction, castIsImmutable, type CastFn } from '../types/casts.js';
 import { compareValues } from '../types/compare.js';
 import { parseValue } from '../types/text-io.js';
 import type { CompiledExpr, EvalEnv, Expr } from './expr-ir.js';
@@ -218,16 +218,6 @@ export function compilePredicate(e: Expr): (row: Value[], env: EvalEnv) => boole
 }
 
 // ---- constant folding -------------------------------------------------------------------------
-
-/** Casts whose result depends on the session's TimeZone cannot be folded ahead of the session. */
-function castIsImmutable(from: SqlType, to: SqlType): boolean {
-  const zoned = (t: SqlType) => t.oid === T.timestamptz.oid;
-  if (zoned(to)) return from.oid === T.timestamptz.oid;
-  if (zoned(from)) return false;
-  // text input of 'now', 'today'... depends on the clock
-  if (from.oid === T.unknown.oid || from.category === 'S') return to.category !== 'D';
-  return true;
-}
 
 const FOLD_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
 

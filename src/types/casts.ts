@@ -236,6 +236,16 @@ export function castFunction(from: SqlType, to: SqlType): CastFn | undefined {
   return undefined;
 }
 
+/** Casts whose result depends on the session's TimeZone cannot be folded ahead of the session. */
+export function castIsImmutable(from: SqlType, to: SqlType): boolean {
+  const zoned = (t: SqlType) => t.oid === T.timestamptz.oid;
+  if (zoned(to)) return from.oid === T.timestamptz.oid;
+  if (zoned(from)) return false;
+  // text input of 'now', 'today'... depends on the clock
+  if (from.oid === T.unknown.oid || from.category === 'S') return to.category !== 'D';
+  return true;
+}
+
 /** Casts a value (NULL stays NULL); throws 42846 when there is no cast at all. */
 export function castValue(value: Value, from: SqlType, to: SqlType, typmod: number, env: CastEnv): Value {
   if (value === null) return null;

@@ -35,7 +35,8 @@ const scales = new WeakMap<Decimal, number>();
 
 /** Attaches a display scale to a numeric value (rounding it to that scale) and returns it. */
 export function withScale(value: Decimal, scale: number): Decimal {
-  const rounded = value.isFinite() ? value.toDecimalPlaces(scale) : value;
+  // rounding allocates a new Decimal: skip it when the value already fits (sums, products)
+  const rounded = value.isFinite() && value.decimalPlaces() > scale ? value.toDecimalPlaces(scale) : value;
   scales.set(rounded, scale);
   return rounded;
 }

@@ -46,7 +46,7 @@ const groups: Record<string, string[]> = {
   conditionals: [
     "CASE WHEN 1 > 2 THEN 'x' ELSE 'y' END", "CASE WHEN 1 < 2 THEN 1 ELSE 2.5 END", 'CASE 2 WHEN 1 THEN 10 WHEN 2 THEN 20 END',
     'CASE 3 WHEN 1 THEN 10 END', "CASE WHEN NULL THEN 1 ELSE 0 END", "CASE WHEN true THEN 'a' END", 'CASE WHEN 1 THEN 1 END',
-    "CASE WHEN true THEN 1 ELSE 'x' END", "CASE WHEN true THEN 1 ELSE true END", 'CASE WHEN false THEN 1/0 ELSE 1 END',
+    "CASE WHEN true THEN 1 ELSE 'x' END", "CASE WHEN true THEN 1 ELSE true END", 'CASE WHEN false THEN 1/0 ELSE 1 END', 'CASE WHEN false THEN 99999999999::int ELSE 0 END',
     'coalesce(NULL, 2, 3)', 'coalesce(NULL, NULL)', "coalesce(NULL, 'a')", 'coalesce(1, 2.5)', 'coalesce(1::smallint, 100000)',
     "coalesce(1, 'x')", 'nullif(1, 1)', 'nullif(1, 2)', 'nullif(1, 1.0)', "nullif('a', 'b')", 'greatest(1, 2.5, NULL)', 'least(3, 1, 2)',
     "greatest('a', 'b')", 'greatest(NULL::int, NULL)', "least(date '2024-01-01', timestamp '2023-06-01 10:00')",

@@ -111,22 +111,38 @@ function regexSubstring(s: string, re: RegExp): Value {
 
 const bool = T.bool;
 const text = T.text;
-const like = (ci: boolean, negate: boolean) => (args: Value[]) => likeRegExp(args[1] as string, ci).test(args[0] as string) !== negate;
-const regex = (ci: boolean, negate: boolean) => (args: Value[]) => posixRegExp(args[1] as string, ci ? 'i' : '').test(args[0] as string) !== negate;
+/**
+ * A matcher for one call site that remembers its last pattern: the pattern is nearly always one
+ * constant, and a string comparison is far cheaper than building the cache key for every row.
+ */
+function matcher(compile: (pattern: string) => RegExp, negate: boolean): (args: Value[]) => Value {
+  let lastPattern: string | undefined;
+  let lastRegExp: RegExp | undefined;
+  return (args) => {
+    const pattern = args[1] as string;
+    if (pattern !== lastPattern) {
+      lastRegExp = compile(pattern);
+      lastPattern = pattern;
+    }
+    return lastRegExp!.test(args[0] as string) !== negate;
+  };
+}
+const like = (ci: boolean, negate: boolean) => matcher((p) => likeRegExp(p, ci), negate);
+const regex = (ci: boolean, negate: boolean) => matcher((p) => posixRegExp(p, ci ? 'i' : ''), negate);
 
 register(
-  { name: '~~', args: [text, text], returns: bool, impl: like(false, false) },
-  { name: '!~~', args: [text, text], returns: bool, impl: like(false, true) },
-  { name: '~~*', args: [text, text], returns: bool, impl: like(true, false) },
-  { name: '!~~*', args: [text, text], returns: bool, impl: like(true, true) },
-  { name: '~', args: [text, text], returns: bool, impl: regex(false, false) },
-  { name: '!~', args: [text, text], returns: bool, impl: regex(false, true) },
-  { name: '~*', args: [text, text], returns: bool, impl: regex(true, false) },
-  { name: '!~*', args: [text, text], returns: bool, impl: regex(true, true) },
+  { name: '~~', args: [text, text], returns: bool, specialize: () => like(false, false) },
+  { name: '!~~', args: [text, text], returns: bool, specialize: () => like(false, true) },
+  { name: '~~*', args: [text, text], returns: bool, specialize: () => like(true, false) },
+  { name: '!~~*', args: [text, text], returns: bool, specialize: () => like(true, true) },
+  { name: '~', args: [text, text], returns: bool, specialize: () => regex(false, false) },
+  { name: '!~', args: [text, text], returns: bool, specialize: () => regex(false, true) },
+  { name: '~*', args: [text, text], returns: bool, specialize: () => regex(true, false) },
+  { name: '!~*', args: [text, text], returns: bool, specialize: () => regex(true, true) },
   { name: 'like_escape', args: [text, text], returns: text, impl: ([p, e]) => likeEscape(p as string, e as string) },
   { name: 'regexp_replace', args: [text, text, text], returns: text, impl: ([s, p, r]) => regexpReplace(s as string, p as string, r as string) },
   { name: 'regexp_replace', args: [text, text, text, text], returns: text, impl: ([s, p, r, f]) => regexpReplace(s as string, p as string, r as string, f as string) },
-  { name: 'regexp_like', args: [text, text], returns: bool, impl: regex(false, false) },
+  { name: 'regexp_like', args: [text, text], returns: bool, specialize: () => regex(false, false) },
   { name: 'similar_to_escape', args: [text], returns: text, impl: ([p]) => similarToRegex(p as string) },
   { name: 'similar_to_escape', args: [text, text], returns: text, impl: ([p, e]) => similarToRegex(p as string, e as string) },
   { name: 'substring', args: [text, text], returns: text, impl: ([s, p]) => regexSubstring(s as string, posixRegExp(p as string, '')) },
