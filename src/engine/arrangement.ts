@@ -27,6 +27,16 @@ interface Slot {
   count: number;
 }
 
+/**
+ * Keeps a Map's iteration order the order of each row's latest arrival, so a snapshot replays
+ * rows as they last arrived: operators hydrated from it (DISTINCT ON's latest row, last())
+ * start from the same choice the live ones made.
+ */
+function moveToEnd(map: Map<string, Slot>, key: string, slot: Slot): void {
+  map.delete(key);
+  map.set(key, slot);
+}
+
 export class Arrangement {
   /**
    * While nothing has been removed, rows are only appended to this log: append-only relations
@@ -62,6 +72,7 @@ export class Arrangement {
       this.total += diff;
       if (slot === undefined) keyed.set(k, { row, count: diff });
       else if ((slot.count += diff) === 0) keyed.delete(k);
+      else if (diff > 0) moveToEnd(keyed, k, slot);
     }
   }
 
@@ -129,7 +140,10 @@ export class Arrangement {
       const k = rowKey(row);
       const slot = keyed.get(k);
       if (slot === undefined) keyed.set(k, { row, count: 1 });
-      else slot.count++;
+      else {
+        slot.count++;
+        moveToEnd(keyed, k, slot);
+      }
     }
     return keyed;
   }

@@ -267,3 +267,17 @@ test('a listener cannot run a cycle from inside a cycle', () => {
   assert.throws(() => flow.runCycle(), /within a cycle/);
   assert.equal(t.arrangement!.count(), 1, 'the cycle itself completed');
 });
+
+test('a DISTINCT ON (latest) view created later starts from the rows as they last arrived', () => {
+  const flow = new Dataflow();
+  for (const kind of ['append', 'general'] as const) {
+    const quotes = flow.input(`quotes_${kind}`, kind);
+    quotes.insert([['IBM', 1], ['IBM', 2]]);
+    flow.runCycle();
+    quotes.insert([['IBM', 1]]);
+    flow.runCycle();
+    const early = flow.materialize(flow.add(new DistinctOnOp({ key: (r) => [r[0]], input: kind }), [quotes]));
+    flow.runCycle();
+    assert.deepEqual(early.rows(), [['IBM', 1]], `${kind}: the repeated row arrived last`);
+  }
+});
