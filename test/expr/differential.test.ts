@@ -38,7 +38,7 @@ const groups: Record<string, string[]> = {
     'false IS FALSE', 'NULL::bool IS UNKNOWN', 'true IS NOT UNKNOWN', '1 = 1', '1 < 2', "'a' < 'b'", "'B' < 'a'", '1 <> 1.0', '2 >= 2.5',
     '1 IN (1, 2)', '3 IN (1, 2)', '3 IN (1, NULL)', '1 NOT IN (2, NULL)', '1 NOT IN (1, NULL)', "'a' IN ('a', 'b')", '1 IN (1.0, 2)',
     '5 BETWEEN 1 AND 10', '5 NOT BETWEEN 6 AND 10', '5 BETWEEN SYMMETRIC 10 AND 1', '1 AND true', "'t' AND true", '1 = ANY(ARRAY[1,2])',
-    '3 = ANY(ARRAY[1,2])', '3 > ALL(ARRAY[1,2])', 'NOT (1 = 2)', '1 < NULL', "date '2024-01-01' < timestamp '2024-01-01 00:00:01'",
+    '3 = ANY(ARRAY[1,2])', '3 > ALL(ARRAY[1,2])', 'NOT (1 = 2)', '1 < NULL', 'NULL = NULL', 'NULL || NULL', 'abs(NULL)', 'length(NULL)', "'a' < NULL", "date '2024-01-01' < timestamp '2024-01-01 00:00:01'",
     '(1, 2) = (1, 2)', '(1, 2) <> (1, 3)', '(1, 2) < (1, 3)', '(1, 2) < (1, 2)', '(1, 2) <= (1, 2)', '(2, 0) > (1, 9)', '(1, NULL) < (2, 0)',
     '(NULL, 1) < (2, 0)', '(1, NULL) = (1, 2)', "(1, 'a') = (1, 'a')", 'ROW(1, 2) = ROW(1, 2)', '(1, 2) IN ((1, 2), (3, 4))', '(1, 2) NOT IN ((1, 2))',
     '(1, 2, 3) >= (1, 2, 4)', '(1, 2) = (1, 2, 3)',
@@ -163,7 +163,7 @@ const groups: Record<string, string[]> = {
   ],
   errors: [
     "foo(1)", "length(1, 2, 3)", "'abc' - 1", "1::nonexistent", "NOT 1", "1 AND 2", "CASE WHEN 1 THEN 1 END", "date '2024-01-01' + 1.5",
-    "'a'::int + 'b'", "true + 1", "interval '1 day' + 1", "1 || 2", "-'abc'", "'x' = 1", "substr(1)",
+    "'1' + '2'", "NULL + NULL", "- NULL", "'a'::int + 'b'", "true + 1", "interval '1 day' + 1", "1 || 2", "-'abc'", "'x' = 1", "substr(1)",
     "'abc'::int", "1 + 'x'", "(1 + 2) * true", "coalesce(1, true)", "CASE WHEN true THEN 1 ELSE 'x' END", "'2024-13-01'::date",
     "99999999999::int", "substr('x', 1, -1)", "1/0", "nullif(1, true)", "1 IN (true)", "greatest(1, 'x'::text)", "x + 1",
     "1 BETWEEN 'a' AND 2", "NOT 'x'::text", "'x' LIKE 1", "round(1.5, 'a')", "date '2024-01-01' - true", "interval 'x'",
