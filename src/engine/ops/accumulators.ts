@@ -16,6 +16,7 @@ import { Decimal } from 'decimal.js';
 import { Interval, type Value } from '../../types/types.js';
 import { compareValues, singleKey } from '../../types/compare.js';
 import { scaleOf, withScale } from '../../types/numeric.js';
+import { decimalAverage, divideInterval, integerAverage } from './average.js';
 import { ArrivalLog, SortedArray, SortedCounts } from '../ordered.js';
 
 export type AggregateFn =
@@ -142,65 +143,6 @@ class DecimalSum {
   }
 }
 
-/** The NBASE-10000 weight and leading digit of a number given by its decimal digits and exponent. */
-function nbaseHead(digits: string, exponent: number): { weight: number; first: number } {
-  const weight = Math.floor(exponent / 4);
-  const width = exponent - weight * 4 + 1;
-  return { weight, first: Number(digits.padEnd(width, '0').slice(0, width)) };
-}
-
-function decimalHead(d: Decimal): { weight: number; first: number } {
-  if (d.isZero()) return { weight: 0, first: 0 };
-  const [mantissa, exp] = d.abs().toExponential().split('e');
-  return nbaseHead(mantissa.replace('.', ''), Number(exp));
-}
-
-function integerHead(v: bigint): { weight: number; first: number } {
-  if (v === 0n) return { weight: 0, first: 0 };
-  const digits = (v < 0n ? -v : v).toString();
-  return nbaseHead(digits, digits.length - 1);
-}
-
-/**
- * PostgreSQL's select_div_scale: enough decimals for at least 16 significant digits, never fewer
- * than the dividend's display scale. avg(1, 2) = 1.5000000000000000.
- */
-function divisionScale(num: { weight: number; first: number }, numScale: number, den: number): number {
-  const d = integerHead(BigInt(den));
-  let qweight = num.weight - d.weight;
-  if (num.first <= d.first) qweight--;
-  return Math.min(Math.max(16 - qweight * 4, numScale, 0), 1000);
-}
-
-const powersOfTen: bigint[] = [1n];
-function pow10(n: number): bigint {
-  while (powersOfTen.length <= n) powersOfTen.push(powersOfTen[powersOfTen.length - 1] * 10n);
-  return powersOfTen[n];
-}
-
-/** scaledSum / 10^sumScale divided by n, rounded half away from zero to `scale` decimals, exactly. */
-function divideToScale(scaledSum: bigint, sumScale: number, n: number, scale: number): Decimal {
-  const num = scaledSum * pow10(scale - sumScale);
-  const den = BigInt(n);
-  let q = num / den;
-  const r = num % den;
-  if (2n * (r < 0n ? -r : r) >= den) q += num < 0n ? -1n : 1n;
-  return withScale(new Decimal(`${q}e-${scale}`), scale);
-}
-
-/** avg of integers: an exact numeric with PostgreSQL's scale. */
-function integerAverage(sum: bigint, n: number): Decimal {
-  return divideToScale(sum, 0, n, divisionScale(integerHead(sum), 0, n));
-}
-
-/** avg of numerics: an exact numeric with PostgreSQL's scale. */
-function decimalAverage(sum: Decimal, sumScale: number, n: number): Decimal {
-  if (!sum.isFinite()) return sum;
-  const scale = divisionScale(decimalHead(sum), sumScale, n);
-  // sumScale covers every decimal of the sum, so the scaled sum is an integer.
-  return divideToScale(BigInt(sum.times(pow10(sumScale).toString()).toFixed(0)), sumScale, n, scale);
-}
-
 class SumAcc implements Accumulator {
   private n = 0;
   private readonly int?: IntSum;
@@ -227,26 +169,6 @@ class SumAcc implements Accumulator {
     if (this.average) return integerAverage(total, this.n);
     return this.int ? total : new Decimal(total.toString());
   }
-}
-
-/**
- * PostgreSQL's interval division (interval_div): months and days divide separately, and the
- * fractions cascade down (a month fraction as 30-day days, a day fraction as time).
- */
-function divideInterval(months: number, days: number, micros: number, n: number): Interval {
-  const m = Math.trunc(months / n);
-  let d = Math.trunc(days / n);
-  // TSROUND: PostgreSQL rounds the cascaded fractions to microsecond precision on the way.
-  const tsRound = (x: number): number => Math.round(x * 1e6) / 1e6;
-  const monthRemainderDays = tsRound((months / n - m) * 30);
-  let secRemainder = tsRound((days / n - d + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86_400);
-  if (Math.abs(secRemainder) >= 86_400) {
-    const whole = Math.trunc(secRemainder / 86_400);
-    d += whole;
-    secRemainder -= whole * 86_400;
-  }
-  d += Math.trunc(monthRemainderDays);
-  return new Interval(m, d, Math.round(micros / n + secRemainder * 1e6));
 }
 
 /** sum and avg over intervals: months, days and microseconds add up separately, as in PostgreSQL. */
