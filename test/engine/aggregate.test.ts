@@ -186,3 +186,12 @@ test('float sums survive retracting a huge value and count infinities apart', ()
   const out = op.step([[{ row: [1e20], diff: -1 }, { row: [Infinity], diff: -1 }]]);
   assert.deepEqual(out.find((c) => c.diff === 1)!.row, [1]);
 });
+
+test('a numeric sum\'s display scale follows the values still present', () => {
+  const op = new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [one('sum', 'numeric')] });
+  const v = (text: string, scale: number) => withScale(new Decimal(text), scale);
+  op.step([[{ row: [v('1.500', 3)], diff: 1 }, { row: [v('2', 0)], diff: 1 }]]);
+  const out = op.step([[{ row: [v('1.500', 3)], diff: -1 }]]);
+  // PostgreSQL: sum over the remaining 2 is 2, not 2.000.
+  assert.equal(formatNumeric(out.find((c) => c.diff === 1)!.row[0] as Decimal), '2');
+});

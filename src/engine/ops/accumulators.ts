@@ -126,20 +126,25 @@ class FloatSum {
   }
 }
 
-/** Exact decimal sum; the display scale is the largest scale seen, as PostgreSQL's numeric addition gives. */
+/**
+ * Exact decimal sum. Its display scale is the largest scale among the values present, as
+ * PostgreSQL's numeric addition gives; values are counted per scale so retracting the only
+ * value of the largest scale lowers it again.
+ */
 class DecimalSum {
   private total = new Decimal(0);
-  private scale = 0;
+  private readonly perScale: number[] = [];
   add(v: Decimal, times: number): void {
     this.total = this.total.plus(times === 1 ? v : v.times(times));
     const s = scaleOf(v);
-    if (s > this.scale) this.scale = s;
+    this.perScale[s] = (this.perScale[s] ?? 0) + times;
   }
   value(): Decimal {
-    return withScale(this.total, this.scale);
+    return withScale(this.total, this.displayScale);
   }
   get displayScale(): number {
-    return this.scale;
+    for (let s = this.perScale.length - 1; s > 0; s--) if ((this.perScale[s] ?? 0) > 0) return s;
+    return 0;
   }
 }
 
