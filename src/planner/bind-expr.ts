@@ -99,11 +99,17 @@ function withPosition<R>(location: number | undefined, f: () => R): R {
 
 const isUnknown = (t: SqlType) => t.oid === T.unknown.oid;
 
-/** Conversions of literals that depend on the session (its TimeZone) wait until run time. */
-const sessionDependent = (t: SqlType) => t.oid === T.timestamptz.oid;
+/**
+ * Literals whose value depends on the session wait until run time: any timestamptz (read in the
+ * session's TimeZone), and dates and timestamps spelled as the clock ('now', 'today'...).
+ */
+function sessionDependent(t: SqlType, text: string): boolean {
+  if (t.oid === T.timestamptz.oid) return true;
+  return (t.oid === T.date.oid || t.oid === T.timestamp.oid) && /^\s*(now|today|tomorrow|yesterday)\s*$/i.test(text);
+}
 
-/** A settings-free environment for converting constants at bind time. */
-const BIND_ENV: EvalEnv = { params: [], setting: () => undefined, now: Date.now() * 1000 };
+/** The environment of conversions done at bind time, which are only those reading no session state. */
+const BIND_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
 
 // ---- coercion ---------------------------------------------------------------------------------
 
@@ -128,7 +134,7 @@ function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod:
     // INTERVAL '1' DAY: the field range decides what a bare number means, so it goes to the parser
     const parseTypmod = target.oid === T.interval.oid ? typmod : -1;
     const parsed = withPosition(location, () => parseValue(target, text, parseTypmod, { timeZone: 'UTC' }));
-    if (sessionDependent(target)) return lengthCoercion(located({ kind: 'cast', arg: expr, type: target, typmod: -1 }, location), target, typmod, context);
+    if (sessionDependent(target, text)) return lengthCoercion(located({ kind: 'cast', arg: expr, type: target, typmod: -1 }, location), target, typmod, context);
     const value = withPosition(location, () => applyTypmod(parsed, target, typmod, context));
     return located({ kind: 'const', value, type: target }, location);
   }

@@ -136,7 +136,7 @@ function fractionToMicros(digits: string | undefined): number {
   return Math.round(Number(padded) / 10);
 }
 
-function parseDateTime(text: string, typeName: string, now: () => number): ParsedDateTime {
+function parseDateTime(text: string, typeName: string, opts: DateTimeInputOptions): ParsedDateTime {
   const s = text.trim();
   const lower = s.toLowerCase();
   switch (lower) {
@@ -148,14 +148,14 @@ function parseDateTime(text: string, typeName: string, now: () => number): Parse
     case 'epoch':
       return { days: 0, timeOfDay: 0, hasTime: true, zone: resolveTimeZone('UTC') };
     case 'now': {
-      const n = now();
-      const { days, timeOfDay } = splitTimestamp(n);
-      return { days, timeOfDay, hasTime: true, zone: resolveTimeZone('UTC') };
+      // the statement's instant, as wall-clock time in the session's zone
+      const { days, timeOfDay } = splitTimestamp(utcToLocal(opts.now(), opts.zone));
+      return { days, timeOfDay, hasTime: true, zone: opts.zone };
     }
     case 'today':
     case 'tomorrow':
     case 'yesterday': {
-      const { days } = splitTimestamp(now());
+      const { days } = splitTimestamp(utcToLocal(opts.now(), opts.zone));
       return { days: days + (lower === 'tomorrow' ? 1 : lower === 'yesterday' ? -1 : 0), timeOfDay: 0, hasTime: false };
     }
   }
@@ -290,24 +290,22 @@ export interface DateTimeInputOptions {
 }
 
 export function parseDate(text: string, opts: DateTimeInputOptions): number {
-  const p = parseDateTime(text, 'date', opts.now);
+  const p = parseDateTime(text, 'date', opts);
   if (p.special) return p.special === 'infinity' ? Infinity : -Infinity;
   if (!dateInRange(p.days)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, `date out of range: "${text}"`);
   return p.days;
 }
 
 export function parseTimestamp(text: string, opts: DateTimeInputOptions): number {
-  const p = parseDateTime(text, 'timestamp', opts.now);
+  const p = parseDateTime(text, 'timestamp', opts);
   if (p.special) return p.special === 'infinity' ? Infinity : -Infinity;
-  let ts = p.days * USECS_PER_DAY + p.timeOfDay;
-  // 'now' is an instant: as a timestamp it is the wall-clock time in the session's zone
-  if (text.trim().toLowerCase() === 'now') ts = utcToLocal(ts, opts.zone);
+  const ts = p.days * USECS_PER_DAY + p.timeOfDay;
   if (!timestampInRange(ts)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
   return ts;
 }
 
 export function parseTimestamptz(text: string, opts: DateTimeInputOptions): number {
-  const p = parseDateTime(text, 'timestamp with time zone', opts.now);
+  const p = parseDateTime(text, 'timestamp with time zone', opts);
   if (p.special) return p.special === 'infinity' ? Infinity : -Infinity;
   const local = p.days * USECS_PER_DAY + p.timeOfDay;
   const ts = localToUtc(local, p.zone ?? opts.zone);

@@ -99,3 +99,13 @@ test('timestamptz literals are read in the session zone at run time', () => {
   assert.equal(e([0, '', '', midnightUtc + 1], inZone('UTC')), false);
   assert.equal(e([0, '', '', midnightUtc + 1], inZone('America/New_York')), true);
 });
+
+test("'now' and 'today' literals read the statement's clock in the session zone at run time", () => {
+  const today = compileExpr(bind("'today'::date"));
+  const now = Date.UTC(2024, 0, 1, 3, 0) * 1000;
+  const at = (zone: string): EvalEnv => ({ params: [], setting: (n) => (n === 'timezone' ? zone : undefined), now });
+  const days = Date.UTC(2024, 0, 1) / 86_400_000;
+  assert.equal(today([], at('UTC')), days);
+  assert.equal(today([], at('America/New_York')), days - 1);
+  assert.equal(compileExpr(bind("'now'::timestamptz"))([], at('UTC')), now);
+});
