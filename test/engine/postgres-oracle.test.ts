@@ -107,9 +107,9 @@ test('grouped aggregates agree with PostgreSQL, numeric scales included, through
     };
     const parse = (r: (string | null)[]): Row => r.map((v, i) => (v === null ? null : parseValue(columns[i].type, v)));
     let live: (string | null)[][] = [];
-    for (let round = 0; round < 4; round++) {
-      const added = Array.from({ length: 30 }, () => randomTextRow(rand));
-      const removed = live.filter(() => rand() < 0.4);
+    for (let round = 0; round < 8; round++) {
+      const added = Array.from({ length: 12 + Math.floor(rand() * 20) }, () => randomTextRow(rand));
+      const removed = live.filter(() => rand() < 0.5);
       live = live.filter((r) => !removed.includes(r)).concat(added);
       apply([...added.map((r) => ({ row: parse(r), diff: 1 })), ...removed.map((r) => ({ row: parse(r), diff: -1 }))]);
       const expected = await postgresAggregates(live);
