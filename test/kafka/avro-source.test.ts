@@ -6,10 +6,15 @@
  * value, malformed messages (skipped, counted, in eddy_source_errors) and an unreachable registry.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { typeByOid } from '../../src/types/types.js';
 import { produce, schemaRegistry, uniqueTopic } from '../support/kafka.js';
-import { sourceHarness, type SourceHarness } from './source-harness.js';
+import { startSchemaRegistryFixture } from '../support/schema-registry-fixture.js';
+import { sourceHarness, waitFor, type SourceHarness } from './source-harness.js';
 
 let h: SourceHarness;
 before(async () => {
@@ -220,4 +225,45 @@ test('after a restart an Avro source and a view over it come back with the same 
   await produce(topic, [{ value: await encode(id, { Symbol: 'TSLA', Side: 'SELL', Qty: 10, Price: 735 }) }], h.kafka);
   await h.waitRows('SELECT symbol, shares FROM shares_kept', [['AAPL', '9'], ['TSLA', '10']]);
   await h.client.query('DROP SOURCE prices_kept CASCADE');
+});
+
+test('a registry that goes away while a new writer schema arrives holds the batch back until it returns, losing nothing', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'eddy-registry-'));
+  const stateFile = join(stateDir, 'state.json');
+  let fixture = await startSchemaRegistryFixture({ stateFile });
+  const port = Number(new URL(fixture.url).port);
+  try {
+    const producerRegistry = new SchemaRegistry({ host: fixture.url });
+    const topic = await h.topic('avro-registry-loss');
+    const subject = `${topic}-value`;
+    const registerHere = async (schema: object) =>
+      (await producerRegistry.register({ type: 'AVRO' as never, schema: JSON.stringify(schema) } as never, { subject })).id;
+    const v1 = { type: 'record', name: 'Tick', fields: [{ name: 'n', type: 'int' }] };
+    const id1 = await registerHere(v1);
+    await h.client.query(
+      `CREATE SOURCE ticks_kept FROM KAFKA (${h.from(topic)}, SCHEMA REGISTRY '${fixture.url}')
+         KEY FORMAT IGNORE VALUE FORMAT AVRO VERSION 1 INCLUDE OFFSET TABLE TYPE APPEND`,
+    );
+    await produce(topic, [{ value: await producerRegistry.encode(id1, { n: 1 }) }], h.kafka);
+    await h.waitRows('SELECT n FROM ticks_kept', [['1']]);
+
+    const id2 = await registerHere({ ...v1, fields: [...v1.fields, { name: 'note', type: 'string', default: '' }] });
+    const message2 = await producerRegistry.encode(id2, { n: 2, note: 'newer' });
+    const message3 = await producerRegistry.encode(id1, { n: 3 });
+    await fixture.close();
+    await produce(topic, [{ value: message2 }, { value: message3 }], h.kafka);
+    // The batch was fetched (the source knows the topic's end) but is held back, not applied.
+    await waitFor(async () => (await h.client.query('SHOW SOURCES')).rows.find((r) => r.name === 'ticks_kept')?.lag === '2', {
+      message: 'the source to have fetched the two messages without applying them',
+    });
+    assert.deepEqual(await h.rows('SELECT n FROM ticks_kept'), [['1']], 'nothing of the held batch is applied');
+
+    fixture = await startSchemaRegistryFixture({ port, stateFile });
+    await h.waitRows('SELECT n, kafkaoffset FROM ticks_kept', [['1', '0'], ['2', '1'], ['3', '2']], 60_000);
+    assert.deepEqual(await h.rows(`SELECT count(*) FROM eddy_source_errors WHERE source = 'ticks_kept'`), [['0']]);
+    await h.client.query('DROP SOURCE ticks_kept');
+  } finally {
+    await fixture.close().catch(() => {});
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });
