@@ -281,3 +281,12 @@ test('a DISTINCT ON (latest) view created later starts from the rows as they las
     assert.deepEqual(early.rows(), [['IBM', 1]], `${kind}: the repeated row arrived last`);
   }
 });
+
+test('explain lists each operator over its inputs, indented', () => {
+  const flow = new Dataflow();
+  const t = flow.input('t', { ring: 5 });
+  const u = flow.input('u', 'append');
+  const join = flow.add(new JoinOp({ kind: 'left', leftKey: (x) => [x[0]], rightKey: (x) => [x[0]], leftWidth: 1, rightWidth: 1 }), [t, u]);
+  const agg = flow.add(new AggregateOp({ groupKey: (x) => [x[0]], global: false, input: 'general', aggregates: [countStar] }), [join]);
+  assert.deepEqual(flow.explain(agg), ['HashAggregate count_star', '  HashJoin left', '    Input t (ring 5)', '    Input u (append)']);
+});
