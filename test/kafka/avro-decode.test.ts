@@ -5,10 +5,12 @@
  * The same decoder behind CREATE SOURCE over real Kafka is in avro-source.test.ts.
  */
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { before, test } from 'node:test';
 import { Decimal } from 'decimal.js';
 import { SqlError } from '../../src/errors.js';
 import { createAvroDecoder } from '../../src/kafka/decode/avro.js';
+import { REGISTRY_DEADLINE_MS } from '../../src/kafka/registry.js';
 import { DecodeError } from '../../src/kafka/decode/index.js';
 import type { AvroFieldMapping, AvroFormatSpec } from '../../src/kafka/source-spec.js';
 import { numericTypmod } from '../../src/types/numeric.js';
@@ -392,4 +394,26 @@ test('jsonb documents: floats as real digits, longs beyond doubles exact, recurs
   const n = (big.value as { n: unknown }).n;
   assert.ok(n instanceof Decimal);
   assert.equal(n.toFixed(), (2n ** 60n + 1n).toString());
+});
+
+test('a registry that accepts connections but never answers fails within the deadline', async () => {
+  // A TCP server that accepts and stays silent: a hung registry, or one behind a stuck proxy.
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  try {
+    const started = Date.now();
+    await assert.rejects(createAvroDecoder(format(1), { registryUrl: url, subject: 'whatever-value', role: 'value' }), (error: unknown) => {
+      assert.ok(error instanceof SqlError);
+      assert.equal(error.code, '08006');
+      assert.equal(error.message, `schema registry at ${url} did not answer within 5 s (looking up subject "whatever-value" version 1)`);
+      return true;
+    });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= REGISTRY_DEADLINE_MS - 100 && elapsed < REGISTRY_DEADLINE_MS + 2000, `failed after ${elapsed} ms`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
 });
