@@ -4,6 +4,8 @@ import './comparison.js';
 import './strings.js';
 import './patterns.js';
 import './math.js';
+import './datetime-arith.js';
+import './datetime-fields.js';
 import './datetime-fns.js';
 import './json-fns.js';
 import './system.js';

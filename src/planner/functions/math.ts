@@ -4,17 +4,13 @@
  */
 import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
-import { T, type SqlType, type Value } from '../../types/types.js';
+import { T, type SqlType } from '../../types/types.js';
 import { NUMERIC_MAX_DISPLAY_SCALE, numericDivTrunc, numericMod, scaleOf, withPrecision, withScale } from '../../types/numeric.js';
 import { checkFloat, divisionByZero } from './arithmetic.js';
-import { register, type FunctionDef } from './registry.js';
+import { fn, register } from './registry.js';
 
 const f8 = T.float8;
 const num = T.numeric;
-
-function fn(name: string, args: SqlType[], returns: SqlType, impl: (...a: any[]) => Value, extra: Partial<FunctionDef> = {}): FunctionDef {
-  return { name, args, returns, impl: (a) => impl(...a), ...extra };
-}
 
 /** C's rint(): round half to even, which PostgreSQL's float round() uses. */
 function rint(x: number): number {

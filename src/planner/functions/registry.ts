@@ -30,6 +30,16 @@ export interface FunctionDef {
   readonly volatile?: boolean;
 }
 
+/** A definition whose implementation takes its (non-null) arguments as parameters. */
+export function fn(name: string, args: SqlType[], returns: SqlType, impl: (...a: any[]) => Value, extra: Partial<FunctionDef> = {}): FunctionDef {
+  return { name, args, returns, impl: (a) => impl(...a), ...extra };
+}
+
+/** A definition whose implementation reads its arguments as an array, and the session's environment. */
+export function fnEnv(name: string, args: SqlType[], returns: SqlType, impl: (a: any[], env: EvalEnv) => Value, extra: Partial<FunctionDef> = {}): FunctionDef {
+  return { name, args, returns, impl, ...extra };
+}
+
 const byName = new Map<string, FunctionDef[]>();
 
 export function register(...defs: FunctionDef[]): void {

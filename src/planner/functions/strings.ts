@@ -7,17 +7,13 @@ import { SqlError, SQLSTATE } from '../../errors.js';
 import { T, type SqlType, type Value } from '../../types/types.js';
 import { castValue } from '../../types/casts.js';
 import { formatValue } from '../../types/text-io.js';
-import { ANY, register, type FunctionDef } from './registry.js';
+import { ANY, fn, register, type FunctionDef } from './registry.js';
 import type { EvalEnv } from '../expr-ir.js';
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 /** The string as an array of characters (code points). */
 const chars = (s: string): string[] => (SURROGATE.test(s) ? Array.from(s) : s.split(''));
 const charLength = (s: string): number => (SURROGATE.test(s) ? Array.from(s).length : s.length);
-
-function fn(name: string, args: SqlType[], returns: SqlType, impl: (...a: any[]) => Value, extra: Partial<FunctionDef> = {}): FunctionDef {
-  return { name, args, returns, impl: (a) => impl(...a), ...extra };
-}
 
 const text = T.text;
 const int = T.int4;

@@ -1,0 +1,162 @@
+/**
+ * The arithmetic of dates, timestamps and intervals: date ± integer, timestamp ± interval,
+ * timestamp - timestamp, interval ± * / and justify_*. Adding months clamps the day to the month's
+ * end; timestamptz arithmetic by months and days happens in the session's time zone, as in
+ * PostgreSQL, so those operators are marked volatile (never folded ahead of the session).
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import { Interval, T } from '../../types/types.js';
+import type { EvalEnv } from '../expr-ir.js';
+import {
+  USECS_PER_DAY,
+  USECS_PER_SEC,
+  checkDate,
+  checkTimestamp,
+  civilFromDays,
+  daysFromCivil,
+  daysInMonth,
+  localToUtc,
+  sessionZone,
+  splitTimestamp,
+  utcToLocal,
+} from '../../types/datetime.js';
+import { divisionByZero } from './arithmetic.js';
+import { fnEnv as fn, register } from './registry.js';
+
+const ts = T.timestamp;
+const tstz = T.timestamptz;
+const iv = T.interval;
+const volatile = { volatile: true };
+
+const INT32_MAX = 2147483647;
+function intervalOverflow(): SqlError {
+  return new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
+}
+/** An interval from computed fields, 22008 when they leave PostgreSQL's ranges (32-bit months and days). */
+export function checkInterval(months: number, days: number, micros: number): Interval {
+  if (Math.abs(months) > INT32_MAX || Math.abs(days) > INT32_MAX || !Number.isSafeInteger(micros)) throw intervalOverflow();
+  return new Interval(months || 0, days || 0, micros || 0);
+}
+
+/** Adds an interval to wall-clock microseconds: months (clamping the day), then days, then time. */
+function addToLocal(local: number, span: Interval, sign: 1 | -1): number {
+  let result = local;
+  if (span.months !== 0) {
+    const { days, timeOfDay } = splitTimestamp(result);
+    const { year, month, day } = civilFromDays(days);
+    const total = year * 12 + (month - 1) + sign * span.months;
+    const y = Math.floor(total / 12);
+    const m = total - y * 12 + 1;
+    result = daysFromCivil(y, m, Math.min(day, daysInMonth(y, m))) * USECS_PER_DAY + timeOfDay;
+  }
+  return result + sign * span.days * USECS_PER_DAY;
+}
+
+function timestampPlus(t: number, span: Interval, sign: 1 | -1): number {
+  if (!Number.isFinite(t)) return t;
+  return checkTimestamp(addToLocal(t, span, sign) + sign * span.micros);
+}
+
+function timestamptzPlus(t: number, span: Interval, sign: 1 | -1, env: EvalEnv): number {
+  if (!Number.isFinite(t)) return t;
+  let result = t;
+  if (span.months !== 0 || span.days !== 0) {
+    const zone = sessionZone(env.setting('timezone'));
+    result = localToUtc(addToLocal(utcToLocal(t, zone), span, sign), zone);
+  }
+  return checkTimestamp(result + sign * span.micros);
+}
+
+/** timestamp - timestamp: the difference in microseconds, with whole days split out (justify_hours). */
+function timestampDiff(a: number, b: number): Interval {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'cannot subtract infinite timestamps');
+  const diff = a - b;
+  const days = Math.trunc(diff / USECS_PER_DAY);
+  return checkInterval(0, days, diff - days * USECS_PER_DAY);
+}
+
+const tsRound = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** interval * factor as PostgreSQL's interval_mul spills fractions of months and days downwards. */
+function intervalMul(span: Interval, factor: number): Interval {
+  if (Number.isNaN(factor)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
+  const monthsD = span.months * factor;
+  const daysD = span.days * factor;
+  if (!Number.isFinite(monthsD) || Math.abs(monthsD) > INT32_MAX || Math.abs(daysD) > INT32_MAX) throw intervalOverflow();
+  const months = Math.trunc(monthsD);
+  let days = Math.trunc(daysD);
+  const monthRemainderDays = tsRound((monthsD - months) * 30);
+  let secRemainder = tsRound((daysD - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400);
+  if (Math.abs(secRemainder) >= 86400) {
+    days += Math.trunc(secRemainder / 86400);
+    secRemainder -= Math.trunc(secRemainder / 86400) * 86400;
+  }
+  days += Math.trunc(monthRemainderDays);
+  const micros = Math.round(span.micros * factor + secRemainder * USECS_PER_SEC);
+  return checkInterval(months, days, micros);
+}
+
+function justifyHours(span: Interval): Interval {
+  let days = span.days + Math.trunc(span.micros / USECS_PER_DAY);
+  let micros = span.micros % USECS_PER_DAY;
+  if (days > 0 && micros < 0) {
+    micros += USECS_PER_DAY;
+    days--;
+  } else if (days < 0 && micros > 0) {
+    micros -= USECS_PER_DAY;
+    days++;
+  }
+  return checkInterval(span.months, days, micros);
+}
+
+function justifyDays(span: Interval): Interval {
+  let months = span.months + Math.trunc(span.days / 30);
+  let days = span.days % 30;
+  if (months > 0 && days < 0) {
+    days += 30;
+    months--;
+  } else if (months < 0 && days > 0) {
+    days -= 30;
+    months++;
+  }
+  return checkInterval(months, days, span.micros);
+}
+
+register(
+  // date arithmetic
+  fn('+', [T.date, T.int4], T.date, ([d, n]) => checkDate(d + n)),
+  fn('+', [T.int4, T.date], T.date, ([n, d]) => checkDate(d + n)),
+  fn('-', [T.date, T.int4], T.date, ([d, n]) => checkDate(d - n)),
+  fn('-', [T.date, T.date], T.int4, ([a, b]) => {
+    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'cannot subtract infinite dates');
+    return a - b;
+  }),
+  fn('+', [T.date, iv], ts, ([d, span]) => timestampPlus(d * USECS_PER_DAY, span, 1)),
+  fn('+', [iv, T.date], ts, ([span, d]) => timestampPlus(d * USECS_PER_DAY, span, 1)),
+  fn('-', [T.date, iv], ts, ([d, span]) => timestampPlus(d * USECS_PER_DAY, span, -1)),
+
+  // timestamp arithmetic
+  fn('+', [ts, iv], ts, ([t, span]) => timestampPlus(t, span, 1)),
+  fn('+', [iv, ts], ts, ([span, t]) => timestampPlus(t, span, 1)),
+  fn('-', [ts, iv], ts, ([t, span]) => timestampPlus(t, span, -1)),
+  fn('-', [ts, ts], iv, ([a, b]) => timestampDiff(a, b)),
+  fn('+', [tstz, iv], tstz, ([t, span], env) => timestamptzPlus(t, span, 1, env), volatile),
+  fn('+', [iv, tstz], tstz, ([span, t], env) => timestamptzPlus(t, span, 1, env), volatile),
+  fn('-', [tstz, iv], tstz, ([t, span], env) => timestamptzPlus(t, span, -1, env), volatile),
+  fn('-', [tstz, tstz], iv, ([a, b]) => timestampDiff(a, b)),
+
+  // interval arithmetic
+  fn('+', [iv, iv], iv, ([a, b]) => checkInterval(a.months + b.months, a.days + b.days, a.micros + b.micros)),
+  fn('-', [iv, iv], iv, ([a, b]) => checkInterval(a.months - b.months, a.days - b.days, a.micros - b.micros)),
+  fn('-', [iv], iv, ([a]) => checkInterval(-a.months, -a.days, -a.micros)),
+  fn('+', [iv], iv, ([a]) => a),
+  fn('*', [iv, T.float8], iv, ([a, f]) => intervalMul(a, f)),
+  fn('*', [T.float8, iv], iv, ([f, a]) => intervalMul(a, f)),
+  fn('/', [iv, T.float8], iv, ([a, f]) => {
+    if (f === 0) throw divisionByZero();
+    return intervalMul(a, 1 / f);
+  }),
+  fn('justify_hours', [iv], iv, ([a]) => justifyHours(a)),
+  fn('justify_days', [iv], iv, ([a]) => justifyDays(a)),
+  fn('justify_interval', [iv], iv, ([a]) => justifyHours(justifyDays(justifyHours(a)))),
+);
