@@ -47,7 +47,7 @@ test('PERIOD 100 milliseconds: ticks 0, 1, 2, ... at 100 ms steps, and a view of
       assert.equal(Number(row.since_ms), i * 100);
     });
     const start = (await client.query(`SELECT extract(epoch FROM "timestamp") * 1000 AS ms FROM ticks WHERE tick = 0`)).rows[0].ms;
-    assert.ok(Math.abs(Number(start) - created) < 2000, 'tick 0 is stamped with the time of CREATE SOURCE');
+    assert.ok(Number(start) >= created && Number(start) - created < 10_000, 'tick 0 is stamped with the time of CREATE SOURCE');
     const { rows: shown } = await client.query('SHOW SOURCES');
     assert.ok(shown.some((r) => r.name === 'ticks'), 'SHOW SOURCES lists the time table');
   } finally {
