@@ -110,3 +110,25 @@ test('after a restart a time table resumes from its start: the same ticks and ti
   assert.equal(BigInt(rows[0].n), BigInt(rows[0].m) + 1n, 'no tick is missing or repeated across the restart');
   await client.query('DROP SOURCE kept_ticks CASCADE');
 });
+
+test('TABLE TYPE RING n keeps the last n ticks; a STREAM time table feeds an aggregate that counts them all', async () => {
+  await client.query(`CREATE SOURCE ring_ticks FROM TIME TABLE (PERIOD '30 milliseconds') TABLE TYPE RING 3`);
+  await client.query(`CREATE SOURCE stream_ticks FROM TIME TABLE (PERIOD '30 milliseconds') TABLE TYPE STREAM`);
+  // Created after the source: it sees the stream from the cycle it was built at on.
+  await client.query('CREATE MATERIALIZED VIEW stream_seen AS SELECT count(*) AS n, min(tick) AS lo, max(tick) AS m FROM stream_ticks');
+  try {
+    await waitFor(async () => BigInt((await client.query('SELECT max(tick) AS m FROM ring_ticks')).rows[0].m ?? -1) >= 6n, { message: 'tick 6 in the ring' });
+    const { rows } = await client.query('SELECT tick FROM ring_ticks ORDER BY tick');
+    assert.equal(rows.length, 3);
+    const ticks = rows.map((r) => BigInt(r.tick));
+    assert.deepEqual(ticks, [ticks[0]!, ticks[0]! + 1n, ticks[0]! + 2n], 'the ring holds three consecutive ticks');
+
+    await waitFor(async () => BigInt((await client.query('SELECT m FROM stream_seen')).rows[0].m ?? -1) >= 6n, { message: 'tick 6 in the stream' });
+    const seen = (await client.query('SELECT n, lo, m FROM stream_seen')).rows[0];
+    assert.equal(BigInt(seen.n), BigInt(seen.m) - BigInt(seen.lo) + 1n, 'the aggregate over the stream saw every tick since once');
+    assert.ok((await count('stream_ticks')) < Number(seen.n), 'the stream itself holds only the latest cycle');
+  } finally {
+    await client.query('DROP SOURCE ring_ticks');
+    await client.query('DROP SOURCE stream_ticks CASCADE');
+  }
+});
