@@ -156,6 +156,9 @@ const groups: Record<string, string[]> = {
     "'{\"a\":1,\"b\":2}'::jsonb @> '{\"b\":3}'", "'{\"a\":1}'::jsonb ? 'a'", "'[\"a\",\"b\"]'::jsonb ? 'b'", "'{\"a\":1}'::jsonb || '{\"b\":2}'",
     "'{\"a\":1}'::json -> 'a'", "'{\"a\":\"x\"}'::json ->> 'a'", "jsonb_array_length('[1,2,3]')", "'{\"a\":1.0}'::jsonb = '{\"a\":1}'::jsonb",
     "'{\"a\":[1,2]}'::jsonb -> 'a' -> 0", "jsonb_extract_path_text('{\"a\":{\"b\":\"c\"}}', 'a', 'b')", "'not json'::jsonb",
+    "json_build_object('a',1,'b','x','c',null,'d',json_build_array(1,'y',2.50))", "json_build_array()", "json_build_object()", "jsonb_build_object()",
+    "to_json('x'::text)", "to_json(1.50)", "to_json(timestamp '2024-01-01 10:00')", "json_build_object('a', '{\"z\": 1}'::json, 'b', '{\"z\": 1}'::jsonb)",
+    "json_build_array(true, 1 = 2)", "json_build_object(null, 1)", "jsonb_build_object('a', 1, null, 2)", "jsonb_build_object('a')",
   ],
   system: [
     "current_schema()", "current_setting('TimeZone')", "current_setting('nope')", "current_setting('nope', true)",

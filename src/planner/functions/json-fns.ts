@@ -3,7 +3,7 @@ import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { Json, T, type SqlType, type Value } from '../../types/types.js';
 import { castValue } from '../../types/casts.js';
-import { formatJson, formatJsonb } from '../../types/json-text.js';
+import { formatJson, formatJsonValue, formatJsonb, jsonWithText, quoteJsonString } from '../../types/json-text.js';
 import { compareValues } from '../../types/compare.js';
 import { ANY, register, type FunctionDef } from './registry.js';
 import type { EvalEnv } from '../expr-ir.js';
@@ -104,6 +104,19 @@ function toDoc(type: SqlType, v: Value, env: EvalEnv): Doc {
   }
 }
 
+/** A value's text inside json that PostgreSQL composes: json verbatim, jsonb canonical, others as JSON. */
+function jsonTextOf(type: SqlType, v: Value, env: EvalEnv): string {
+  if (v === null) return 'null';
+  if (type.oid === T.json.oid) return formatJsonValue(v as Json);
+  if (type.oid === T.jsonb.oid) return formatJsonb((v as Json).value);
+  return formatJson(toDoc(type, v, env));
+}
+
+/** A composed document: jsonb is canonical anyway; json keeps the text PostgreSQL's functions write. */
+function composed(binary: boolean, doc: Doc, text: () => string): Json {
+  return binary ? new Json(doc) : jsonWithText(doc, text());
+}
+
 const jsonTypes: [SqlType, boolean][] = [
   [T.jsonb, true],
   [T.json, false],
@@ -146,7 +159,7 @@ for (const [type, binary] of jsonTypes) {
       name: `to_${prefix}`,
       args: [ANY],
       returns: type,
-      specialize: (types) => (args, env) => new Json(toDoc(types[0]!, args[0]!, env)),
+      specialize: (types) => (args, env) => composed(binary, toDoc(types[0]!, args[0]!, env), () => jsonTextOf(types[0]!, args[0]!, env)),
     },
     {
       name: `${prefix}_build_object`,
@@ -161,22 +174,35 @@ for (const [type, binary] of jsonTypes) {
           });
         }
         const obj: Record<string, Doc> = {};
+        const parts: string[] = [];
         for (let i = 0; i < args.length; i += 2) {
-          if (args[i] === null) throw new SqlError(SQLSTATE.invalidParameterValue, 'argument 1: key must not be null'.replace('1', String(i + 1)));
+          if (args[i] === null) {
+            throw binary
+              ? new SqlError(SQLSTATE.invalidParameterValue, `argument ${i + 1}: key must not be null`)
+              : new SqlError(SQLSTATE.invalidParameterValue, `argument ${i + 1} cannot be null`, { hint: 'Object keys should be text.' });
+          }
           const k = castValue(args[i]!, types[i]!, T.text, -1, env) as string;
           Object.defineProperty(obj, k, { value: toDoc(types[i + 1]!, args[i + 1]!, env), enumerable: true, writable: true, configurable: true });
+          if (!binary) parts.push(`${quoteJsonString(k)} : ${jsonTextOf(types[i + 1]!, args[i + 1]!, env)}`);
         }
-        return new Json(obj);
+        return composed(binary, obj, () => `{${parts.join(', ')}}`);
       },
     } satisfies FunctionDef,
+    { name: `${prefix}_build_object`, args: [], returns: type, impl: () => composed(binary, {}, () => '{}') },
     {
       name: `${prefix}_build_array`,
       args: [ANY],
       variadic: true,
       returns: type,
       strict: false,
-      specialize: (types) => (args, env) => new Json(args.map((a, i) => toDoc(types[i]!, a, env))),
+      specialize: (types) => (args, env) =>
+        composed(
+          binary,
+          args.map((a, i) => toDoc(types[i]!, a, env)),
+          () => `[${args.map((a, i) => jsonTextOf(types[i]!, a, env)).join(', ')}]`,
+        ),
     } satisfies FunctionDef,
+    { name: `${prefix}_build_array`, args: [], returns: type, impl: () => composed(binary, [], () => '[]') },
   );
 }
 
