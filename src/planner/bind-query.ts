@@ -10,7 +10,7 @@ import { T, type SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import { bindExpr, coerce, commonType, type BindContext } from './bind-expr.js';
 import type { PlannerSettings, RelationResolver } from './catalog-api.js';
-import { FromScope, OUTER_BASE } from './scope.js';
+import { FromScope, OUTER_BASE, type ScopeEntry } from './scope.js';
 import {
   aggregateNode,
   distinctNode,
@@ -33,7 +33,7 @@ import { figureColumnName } from './column-names.js';
 import { aggregateName, aggregateSignature } from './aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
 import { FromClauseBinder } from './from-clause.js';
-import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
+import { CorrelationUnsupported, exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
 
 export interface QueryContext {
@@ -53,6 +53,25 @@ export interface BoundQuery {
   order: SortKey[];
   limit: Expr | null;
   offset: Expr | null;
+  /**
+   * A subquery planned over the domain of its outer values: its first `carried` columns are
+   * those values, grouping, DISTINCT and LIMIT apply per domain value.
+   */
+  carried?: number;
+  /**
+   * For such a subquery with aggregates and no GROUP BY: its result row for outer values that
+   * no row matches (count(*) is 0), over the domain columns, or undefined when that row cannot
+   * be computed so.
+   */
+  globalEmpty?: Expr[];
+  /** Over a domain, aggregates without GROUP BY: outer values no row matches have no group. */
+  globalAggregate?: boolean;
+}
+
+/** The domain a subquery is planned over: distinct outer values, named as the outer query names them. */
+export interface Domain {
+  plan: LogicalPlan;
+  entries: ScopeEntry[];
 }
 
 /** A query level while its clauses are bound: sublinks join more columns onto `plan`. */
@@ -65,6 +84,8 @@ export interface Level {
   subqueryColumns: Set<number>;
   /** The WITH queries visible here (subqueries see them too). */
   ctes: CteEnv;
+  /** Leading columns of `plan` that are a domain of outer values (see BoundQuery.carried). */
+  carried?: number;
   /**
    * In an aggregate query's SELECT list, HAVING and ORDER BY: uncorrelated scalar subqueries,
    * joined after the aggregation and referenced as columns SUBQUERY_BASE + i until then.
@@ -142,13 +163,16 @@ export class QueryBinder {
    * `setOperand`: the query is an arm of UNION/INTERSECT/EXCEPT, whose untyped literals stay
    * unknown until the set operation picks the column types (as in PostgreSQL).
    */
-  bindQuery(stmt: any, outer: FromScope | null, ctes: CteEnv = new Map(), setOperand = false): BoundQuery {
+  bindQuery(stmt: any, outer: FromScope | null, ctes: CteEnv = new Map(), setOperand = false, domain?: Domain): BoundQuery {
     const env = this.withCtes(stmt.withClause, ctes);
+    if (domain && ((stmt.op && stmt.op !== 'SETOP_NONE') || stmt.valuesLists)) {
+      throw unsupported('a correlated UNION, INTERSECT, EXCEPT or VALUES subquery');
+    }
     if (stmt.op && stmt.op !== 'SETOP_NONE') return this.bindSetOperation(stmt, env);
     if (stmt.valuesLists) return this.bindValues(stmt);
-    const level = this.fromAndWhere(stmt, outer, env);
+    const level = this.fromAndWhere(stmt, outer, env, domain);
     if (level.correlated.length > 0) {
-      throw unsupported('a correlated subquery outside of WHERE, IN, EXISTS or a scalar subquery', exprLocation(stmt.whereClause));
+      throw new CorrelationUnsupported('a correlated subquery outside of WHERE, IN, EXISTS or a scalar subquery', exprLocation(stmt.whereClause));
     }
     return this.finishSelect(stmt, level.level, setOperand);
   }
@@ -156,7 +180,10 @@ export class QueryBinder {
   /** A bound query as a relation: ORDER BY ... LIMIT becomes a top-K, ORDER BY alone is dropped. */
   asRelation(q: BoundQuery): LogicalPlan {
     let plan = q.plan;
-    if (q.limit || q.offset) plan = topKNode(plan, q.order, q.limit, q.offset);
+    if (q.limit || q.offset) {
+      const partition = Array.from({ length: q.carried ?? 0 }, (_, i) => column(i, plan.columns[i]!.type));
+      plan = topKNode(plan, q.order, q.limit, q.offset, partition);
+    }
     if (plan.columns.length > q.columns.length) {
       plan = projectNode(plan, q.columns.map((c, i) => column(i, c.type)), q.columns);
     }
@@ -190,17 +217,18 @@ export class QueryBinder {
   // FROM
 
   /** FROM and WHERE of a simple SELECT; WHERE conjuncts that read an outer query are returned apart. */
-  fromAndWhere(stmt: any, outer: FromScope | null, ctes: CteEnv): { level: Level; correlated: Expr[] } {
+  fromAndWhere(stmt: any, outer: FromScope | null, ctes: CteEnv, domain?: Domain): { level: Level; correlated: Expr[] } {
     if (stmt.intoClause) throw unsupported('SELECT INTO');
     if (stmt.lockingClause) throw unsupported('SELECT ... FOR UPDATE/SHARE');
     if (stmt.windowClause) throw unsupported('window functions');
-    const from = this.from.bindFromList(stmt.fromClause ?? [], ctes);
+    const from = this.from.bindFromList(stmt.fromClause ?? [], ctes, domain);
     const level: Level = {
       plan: from.plan,
-      scope: new FromScope(from.entries, outer),
+      scope: new FromScope(from.entries, outer, from.domainEntries),
       aggregates: [],
       subqueryColumns: new Set(),
       ctes,
+      carried: domain?.plan.columns.length ?? 0,
     };
     const correlated: Expr[] = [];
     if (stmt.whereClause) {
@@ -330,18 +358,25 @@ export class QueryBinder {
         : null;
     const distinct = !distinctOn && !!stmt.distinctClause;
     if (level.scope.outerRefs > outerRefsBefore) {
-      throw unsupported('a correlated reference outside of the subquery\'s WHERE clause', exprLocation(stmt.targetList?.[0]));
+      throw new CorrelationUnsupported('a correlated reference outside of the subquery\'s WHERE clause', exprLocation(stmt.targetList?.[0]));
     }
 
     let plan = level.plan;
     let finalize = (e: Expr): Expr => e;
+    // Over a domain, the domain values lead the row and every grouping.
+    const carry = Array.from({ length: level.carried ?? 0 }, (_, i) => column(i, level.plan.columns[i]!.type));
+    let globalEmpty: Expr[] | undefined;
+    let globalAggregate = false;
     if (groupKey.length > 0 || level.aggregates.length > 0 || having || stmt.groupClause) {
-      plan = aggregateNode(plan, groupKey, level.aggregates, [
-        ...groupKey.map((g) => ({ name: g.kind === 'column' ? (level.scope.columnAt(g.index)?.name ?? '?column?') : '?column?', type: g.type, typmod: -1 })),
+      globalAggregate = carry.length > 0 && groupKey.length === 0;
+      if (globalAggregate && !having) globalEmpty = this.emptyGroupRow(targets.map((t) => t.expr), level);
+      const keys = [...carry, ...groupKey.filter((g) => !carry.some((c) => exprEquals(c, g)))];
+      plan = aggregateNode(plan, keys, level.aggregates, [
+        ...keys.map((g) => ({ name: g.kind === 'column' ? (level.scope.columnAt(g.index)?.name ?? '?column?') : '?column?', type: g.type, typmod: -1 })),
         ...level.aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
       ]);
       for (const right of level.deferred ?? []) plan = joinNode('left', plan, right, [], [], null);
-      finalize = (e) => this.groupedExpr(e, groupKey, level);
+      finalize = (e) => this.groupedExpr(e, keys, level);
       if (having) plan = filterNode(plan, finalize(having));
       targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
     }
@@ -351,6 +386,7 @@ export class QueryBinder {
       targets = targets.map((t) => (t.expr.type.oid === T.unknown.oid ? { ...t, expr: coerce(t.expr, T.text) } : t));
     }
     // Project the visible columns, then whatever ORDER BY / DISTINCT ON needs beyond them.
+    targets = [...carry.map((c) => ({ expr: finalize(c), name: '?domain?', typmod: -1, location: -1 })), ...targets];
     const exprs = targets.map((t) => t.expr);
     const slot = (e: Expr): number => {
       const g = finalize(e);
@@ -383,9 +419,25 @@ export class QueryBinder {
           position: exprLocation(stmt.sortClause[0].SortBy.node) + 1,
         });
       }
-      plan = distinctOnNode(plan, distinctKey, order);
+      plan = distinctOnNode(plan, [...carry.map((c, i) => column(i, c.type)), ...distinctKey], order);
     }
-    return { plan, columns, order, ...this.limits(stmt) };
+    return { plan, columns, order, ...this.limits(stmt), carried: carry.length, globalEmpty, globalAggregate };
+  }
+
+  /**
+   * A global aggregate's result row over no input rows (count is 0, the others NULL), or
+   * undefined when a result reads more than its aggregates and the domain values.
+   */
+  private emptyGroupRow(targets: Expr[], level: Level): Expr[] | undefined {
+    const row = targets.map((t) =>
+      transformExpr(t, (x) => {
+        const a = this.aggregateIndex(x);
+        if (a === null) return undefined;
+        return { kind: 'const', value: level.aggregates[a]!.name === 'count' ? 0n : null, type: x.type };
+      }),
+    );
+    const carried = level.carried ?? 0;
+    return row.every((e) => [...columnsUsed(e)].every((i) => i < carried)) ? row : undefined;
   }
 
   /**

@@ -120,7 +120,8 @@ function describe(p: LogicalPlan): string {
     case 'topk': {
       const limit = p.limit ? ` LIMIT ${formatExpr(p.limit, [])}` : '';
       const offset = p.offset ? ` OFFSET ${formatExpr(p.offset, [])}` : '';
-      return `TopK${p.order.length > 0 ? ` ORDER BY ${formatOrder(p.order, p.input.columns)}` : ''}${limit}${offset}`;
+      const partition = p.partition.length > 0 ? ` PARTITION BY ${p.partition.map((k) => formatExpr(k, p.input.columns)).join(', ')}` : '';
+      return `TopK${partition}${p.order.length > 0 ? ` ORDER BY ${formatOrder(p.order, p.input.columns)}` : ''}${limit}${offset}`;
     }
     case 'setop':
       return `${p.kind[0]!.toUpperCase() + p.kind.slice(1)}${p.all ? ' All' : ''}`;

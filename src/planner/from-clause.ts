@@ -12,7 +12,7 @@ import { getNode, joinNode, projectNode, seriesNode, valuesNode, type JoinKind, 
 import { bindSeries } from './series.js';
 import { column } from './expr-utils.js';
 import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
-import { requireBoolean, type CteEnv, type Level, type QueryBinder } from './bind-query.js';
+import { requireBoolean, type CteEnv, type Domain, type Level, type QueryBinder } from './bind-query.js';
 
 /** What a FROM item contributes: its plan and the names it makes visible (indexes into the plan's row). */
 export interface FromItem {
@@ -23,15 +23,21 @@ export interface FromItem {
 export class FromClauseBinder {
   constructor(private readonly binder: QueryBinder) {}
 
-  bindFromList(items: any[], ctes: CteEnv): FromItem {
-    if (items.length === 0) return { plan: valuesNode([[]], []), entries: [] };
+  /**
+   * The FROM list as one plan and its names. Over a domain (a correlated subquery planned over
+   * the distinct outer values), the domain comes first in the row and its names are kept apart.
+   */
+  bindFromList(items: any[], ctes: CteEnv, domain?: Domain): FromItem & { domainEntries: ScopeEntry[] } {
     let acc: FromItem | null = null;
     for (const item of items) {
       const next = this.bindFromItem(item, ctes);
       acc = acc ? this.crossJoin(acc, next) : next;
     }
-    checkDuplicateAliases(acc!.entries, items);
-    return acc!;
+    if (acc) checkDuplicateAliases(acc.entries, items);
+    const from = acc ?? { plan: valuesNode([[]], []), entries: [] };
+    if (!domain) return { ...from, domainEntries: [] };
+    const joined = this.crossJoin({ plan: domain.plan, entries: [] }, from);
+    return { ...joined, domainEntries: domain.entries };
   }
 
   private crossJoin(left: FromItem, right: FromItem): FromItem {

@@ -102,8 +102,11 @@ export type LogicalPlan =
   | (Common & { op: 'distinct'; input: LogicalPlan })
   /** One row per `key`: the first by `order`, or with no order the row that arrived last. */
   | (Common & { op: 'distinctOn'; input: LogicalPlan; key: Expr[]; order: SortKey[] })
-  /** ORDER BY ... LIMIT/OFFSET; limit and offset are constants or parameters, read when the dataflow is built. */
-  | (Common & { op: 'topk'; input: LogicalPlan; order: SortKey[]; limit: Expr | null; offset: Expr | null })
+  /**
+   * ORDER BY ... LIMIT/OFFSET, per `partition` value when there is one; limit and offset are
+   * constants or parameters, read when the dataflow is built.
+   */
+  | (Common & { op: 'topk'; input: LogicalPlan; order: SortKey[]; limit: Expr | null; offset: Expr | null; partition: Expr[] })
   | (Common & { op: 'setop'; kind: SetOpKind; all: boolean; left: LogicalPlan; right: LogicalPlan });
 
 export function isStream(t: TableType): boolean {
@@ -197,8 +200,8 @@ export function distinctOnNode(input: LogicalPlan, key: Expr[], order: SortKey[]
   return { op: 'distinctOn', input, key, order, columns: input.columns, tableType: 'general' };
 }
 
-export function topKNode(input: LogicalPlan, order: SortKey[], limit: Expr | null, offset: Expr | null): LogicalPlan {
-  return { op: 'topk', input, order, limit, offset, columns: input.columns, tableType: 'general' };
+export function topKNode(input: LogicalPlan, order: SortKey[], limit: Expr | null, offset: Expr | null, partition: Expr[] = []): LogicalPlan {
+  return { op: 'topk', input, order, limit, offset, partition, columns: input.columns, tableType: 'general' };
 }
 
 export function setOpNode(kind: SetOpKind, all: boolean, left: LogicalPlan, right: LogicalPlan, columns: PlanColumn[]): LogicalPlan {
@@ -254,6 +257,6 @@ export function nodeExprs(p: LogicalPlan): Expr[] {
     case 'distinctOn':
       return [...p.key, ...keys(p.order)];
     case 'topk':
-      return [...keys(p.order), ...(p.limit ? [p.limit] : []), ...(p.offset ? [p.offset] : [])];
+      return [...keys(p.order), ...p.partition, ...(p.limit ? [p.limit] : []), ...(p.offset ? [p.offset] : [])];
   }
 }

@@ -139,6 +139,7 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
           compare: comparator(plan.order),
           limit: countValue(plan.limit, env, 'LIMIT'),
           offset: countValue(plan.offset, env, 'OFFSET') ?? 0,
+          groupKey: plan.partition.length > 0 ? tuple(plan.partition) : undefined,
           input: accumulationMode(plan.input.tableType),
         }),
         plan.input,

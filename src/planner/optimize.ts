@@ -62,7 +62,7 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
     case 'distinctOn':
       return distinctOnNode(optimize(plan.input), plan.key, plan.order);
     case 'topk':
-      return topKNode(optimize(plan.input), plan.order, plan.limit, plan.offset);
+      return topKNode(optimize(plan.input), plan.order, plan.limit, plan.offset, plan.partition);
     case 'setop':
       return setOpNode(plan.kind, plan.all, optimize(plan.left), optimize(plan.right), plan.columns);
   }

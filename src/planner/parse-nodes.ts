@@ -7,6 +7,16 @@ export function unsupported(feature: string, location?: number): SqlError {
   return new SqlError(SQLSTATE.featureNotSupported, `${feature} is not supported`, location === undefined || location < 0 ? {} : { position: location + 1 });
 }
 
+/**
+ * A correlated subquery shape the direct decorrelation cannot take apart; the subquery planner
+ * catches it and plans the subquery again over the domain of outer values (0A000 if that fails too).
+ */
+export class CorrelationUnsupported extends SqlError {
+  constructor(feature: string, location?: number) {
+    super(SQLSTATE.featureNotSupported, `${feature} is not supported`, location === undefined || location < 0 ? {} : { position: location + 1 });
+  }
+}
+
 export function nodeTag(node: any): string {
   return Object.keys(node)[0]!;
 }

@@ -9,6 +9,7 @@
  * and the subquery planner turns those references into join keys.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
+import { CorrelationUnsupported } from './parse-nodes.js';
 import type { SqlType } from '../types/types.js';
 
 /** Column indexes at or above this refer to the enclosing query's row. */
@@ -34,9 +35,15 @@ export class FromScope {
   /** How many references this scope resolved through its outer scope. */
   outerRefs = 0;
 
+  /**
+   * `domain`: the enclosing query's names, when a subquery is planned over the distinct values
+   * of the outer row (the domain, joined into its FROM): found after the subquery's own names,
+   * at columns of the subquery's row.
+   */
   constructor(
     readonly entries: ScopeEntry[],
     readonly outer: FromScope | null = null,
+    readonly domain: ScopeEntry[] = [],
   ) {}
 
   resolveColumn(fields: string[], location: number): { index: number; type: SqlType } {
@@ -50,7 +57,7 @@ export class FromScope {
     const pos = { position: location + 1 };
     for (let far = this.outer?.outer; far; far = far.outer) {
       if (far.lookup(fields, location)) {
-        throw new SqlError(SQLSTATE.featureNotSupported, `a reference to "${fields.join('.')}" from a subquery nested two or more levels deep is not supported`, pos);
+        throw new CorrelationUnsupported(`a reference to "${fields.join('.')}" from a subquery nested two or more levels deep`, location);
       }
     }
     if (fields.length > 1) {
@@ -65,7 +72,7 @@ export class FromScope {
 
   /** The column at a row position (for error messages and output typmods). */
   columnAt(index: number): ScopeColumn | undefined {
-    for (const e of this.entries) for (const c of e.columns) if (c.index === index) return c;
+    for (const e of [...this.entries, ...this.domain]) for (const c of e.columns) if (c.index === index) return c;
     return undefined;
   }
 
@@ -87,20 +94,24 @@ export class FromScope {
   }
 
   hasAlias(alias: string): boolean {
-    return this.entries.some((e) => e.alias === alias);
+    return this.entries.some((e) => e.alias === alias) || this.domain.some((e) => e.alias === alias);
   }
 
   private lookup(fields: string[], location: number): { index: number; type: SqlType } | undefined {
     if (fields.length > 3) {
       throw new SqlError(SQLSTATE.syntaxError, `improper qualified name (too many dotted names): ${fields.join('.')}`, { position: location + 1 });
     }
+    return this.lookupIn(this.entries, fields, location) ?? this.lookupIn(this.domain, fields, location);
+  }
+
+  private lookupIn(entries: ScopeEntry[], fields: string[], location: number): { index: number; type: SqlType } | undefined {
     const name = fields[fields.length - 1]!;
     let found: ScopeColumn[];
     if (fields.length === 1) {
-      found = this.entries.flatMap((e) => e.columns.filter((c) => c.name === name && !c.merged));
+      found = entries.flatMap((e) => e.columns.filter((c) => c.name === name && !c.merged));
     } else {
       const alias = fields[fields.length - 2]!;
-      found = this.entries.filter((e) => e.alias === alias).flatMap((e) => e.columns.filter((c) => c.name === name));
+      found = entries.filter((e) => e.alias === alias).flatMap((e) => e.columns.filter((c) => c.name === name));
     }
     if (found.length > 1) {
       throw new SqlError(SQLSTATE.ambiguousColumn, `column reference "${name}" is ambiguous`, { position: location + 1 });

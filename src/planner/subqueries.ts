@@ -23,7 +23,7 @@ import { OUTER_BASE } from './scope.js';
 import { aggregateNode, distinctNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
 import { column, columnsUsed, conjunction, constBool, equalityOperands, exprEquals, remapColumns, transformExpr } from './expr-utils.js';
 import { AGG_PLACEHOLDERS, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
-import { unsupported } from './parse-nodes.js';
+import { CorrelationUnsupported, unsupported } from './parse-nodes.js';
 
 /** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
 interface Correlated {
@@ -63,7 +63,11 @@ function remapAggregate(a: AggCall, remap: (e: Expr) => Expr): AggCall {
 }
 
 /** A subquery bound against its outer level: planned on its own, or correlated. */
-type Analyzed = { query: BoundQuery; corr?: undefined } | { query?: undefined; corr: Correlated };
+type Analyzed =
+  | { query: BoundQuery; corr?: undefined; domain?: undefined }
+  | { query?: undefined; corr: Correlated; domain?: undefined }
+  /** Correlated beyond what the direct decorrelation takes apart: plan it over the domain. */
+  | { query?: undefined; corr?: undefined; domain: true };
 
 function isSimpleSelect(stmt: any): boolean {
   return (!stmt.op || stmt.op === 'SETOP_NONE') && !stmt.valuesLists && !stmt.withClause;
@@ -121,17 +125,28 @@ export class SubqueryPlanner {
 
   /** EXISTS (...) as a value: a left join with the row count (per correlation key). */
   private existsValue(link: any, level: Level): Expr {
-    const { query, corr } = this.analyze(link.subselect.SelectStmt, level);
-    if (!corr) {
+    const stmt = link.subselect.SelectStmt;
+    const { query, corr } = this.analyze(stmt, level);
+    if (query) {
       const counted = aggregateNode(this.binder.asRelation(query), [], [COUNT_STAR], [{ name: 'count', type: T.int8, typmod: -1 }], 'general');
       const base = this.joinOnto(level, counted, [], 0);
       return bindOperator('>', [column(base, T.int8), int8(0)]);
     }
-    this.plainCorrelated(link.subselect.SelectStmt, corr.inner, link);
-    const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
-    const keys = grouping.groupKey;
-    const perKey = aggregateNode(grouping.rows, keys, [COUNT_STAR], [...keyColumns(keys), { name: 'count', type: T.int8, typmod: -1 }], 'general');
-    const base = this.joinOnto(level, perKey, grouping.outerKey, keys.length);
+    let grouped: { rows: LogicalPlan; keys: Expr[]; outerKey: Expr[] } | undefined;
+    if (corr) {
+      this.direct(() => {
+        this.plainCorrelated(stmt, corr.inner, link);
+        const g = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
+        grouped = { rows: g.rows, keys: g.groupKey, outerKey: g.outerKey };
+      });
+    }
+    if (!grouped) {
+      const { right, key, outerKey } = this.inDomain(stmt, level, link, false);
+      grouped = { rows: projectNode(right, [key], [{ name: 'key0', type: T.text, typmod: -1 }]), keys: [column(0, T.text)], outerKey: [outerKey] };
+    }
+    const { rows, keys, outerKey } = grouped;
+    const perKey = aggregateNode(rows, keys, [COUNT_STAR], [...keyColumns(keys), { name: 'count', type: T.int8, typmod: -1 }], 'general');
+    const base = this.joinOnto(level, perKey, outerKey, keys.length);
     return { kind: 'isnotnull', arg: column(base + keys.length, T.int8), type: T.bool };
   }
 
@@ -150,21 +165,30 @@ export class SubqueryPlanner {
     const x0 = this.binder.bind(link.testexpr, level, 'WHERE');
     const stmt = link.subselect.SelectStmt;
     const { query, corr } = this.analyze(stmt, level);
-    let rows: LogicalPlan;
+    // The subquery's values, after the keys that tie them to an outer row (none if uncorrelated).
+    let rows: LogicalPlan | undefined;
     let keys: Expr[] = [];
     let outerKey: Expr[] = [];
-    if (!corr) {
+    if (query) {
       rows = this.binder.asRelation(query);
       if (rows.columns.length !== 1) throw subqueryWidth(link, rows.columns.length > 1);
-    } else {
-      if (!membership) throw unsupported(`a correlated ${op} ${all ? 'ALL' : 'ANY'} (subquery)`, link.location);
-      const targets = this.plainCorrelated(stmt, corr.inner, link);
-      if (targets.length !== 1) throw subqueryWidth(link, targets.length > 1);
-      const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
-      keys = grouping.groupKey;
-      outerKey = grouping.outerKey;
-      const y = grouping.remap(targets[0]!.expr);
-      rows = projectNode(grouping.rows, [...keys, y], [...keyColumns(keys), { name: 'y', type: y.type, typmod: -1 }]);
+    } else if (corr) {
+      this.direct(() => {
+        const targets = this.plainCorrelated(stmt, corr.inner, link);
+        if (targets.length !== 1) throw subqueryWidth(link, targets.length > 1);
+        const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
+        const y = grouping.remap(targets[0]!.expr);
+        rows = projectNode(grouping.rows, [...grouping.groupKey, y], [...keyColumns(grouping.groupKey), { name: 'y', type: y.type, typmod: -1 }]);
+        keys = grouping.groupKey;
+        outerKey = grouping.outerKey;
+      });
+    }
+    if (!rows) {
+      const { right, key, outerKey: outer, d } = this.inDomain(stmt, level, link, false);
+      if (right.columns.length !== d + 1) throw subqueryWidth(link, right.columns.length > d + 1);
+      rows = projectNode(right, [key, column(d, right.columns[d]!.type)], [{ name: 'key0', type: T.text, typmod: -1 }, { name: 'y', type: right.columns[d]!.type, typmod: -1 }]);
+      keys = [key];
+      outerKey = [outer];
     }
     const k = keys.length;
     const keyCols = keys.map((key, i) => column(i, key.type));
@@ -219,17 +243,47 @@ export class SubqueryPlanner {
     const stmt = link.subselect.SelectStmt;
     const test = testexpr ? this.testExpressions(testexpr, level) : [];
     const { query, corr } = this.analyze(stmt, level);
-    if (!corr) {
+    const width = level.plan.columns.length;
+    if (query) {
       const right = this.binder.asRelation(query);
       if (testexpr && right.columns.length !== test.length) throw subqueryWidth(link, test.length < right.columns.length);
       const [leftKey, rightKey] = keyPairs(test, right.columns.map((c, i) => column(i, c.type)));
       if (anti && test.length > 1) {
-        level.plan = semiJoinNode(true, false, level.plan, right, [], [], rowMayEqual(leftKey, rightKey, level.plan.columns.length));
+        level.plan = semiJoinNode(true, false, level.plan, right, [], [], rowMayEqual(leftKey, rightKey, width));
         return;
       }
       level.plan = semiJoinNode(anti, anti && !!testexpr, level.plan, right, leftKey, rightKey, null);
       return;
     }
+    if (corr && this.direct(() => this.semiJoinDirect(level, link, test, anti, corr))) return;
+    // Over the domain: the subquery's rows carry the outer values they belong to.
+    const { right, key, outerKey, d } = this.inDomain(stmt, level, link, false);
+    const targets = right.columns.slice(d).map((c, i) => column(d + i, c.type));
+    if (testexpr && targets.length !== test.length) throw subqueryWidth(link, test.length < targets.length);
+    const [testKey, targetKey] = keyPairs(test, targets);
+    if (anti && testexpr) {
+      const sameOuter = bindOperator('=', [outerKey, remapColumns(key, (i) => i + width)]);
+      const residual = test.length > 1 ? conjunction([sameOuter, rowMayEqual(testKey, targetKey, width)]) : sameOuter;
+      level.plan = semiJoinNode(true, test.length === 1, level.plan, right, test.length > 1 ? [] : testKey, test.length > 1 ? [] : targetKey, residual);
+      return;
+    }
+    level.plan = semiJoinNode(anti, false, level.plan, right, [outerKey, ...testKey], [key, ...targetKey], null);
+  }
+
+  /** Runs a direct decorrelation; false when the subquery's shape needs the domain instead. */
+  private direct(plan: () => unknown): boolean {
+    try {
+      plan();
+      return true;
+    } catch (e) {
+      if (e instanceof CorrelationUnsupported) return false;
+      throw e;
+    }
+  }
+
+  private semiJoinDirect(level: Level, link: any, test: Expr[], anti: boolean, corr: Correlated): void {
+    const stmt = link.subselect.SelectStmt;
+    const testexpr = test.length > 0;
     const inner = corr.inner;
     const bound = this.plainCorrelated(stmt, inner, link);
     const targets = testexpr ? bound : [];
@@ -258,6 +312,37 @@ export class SubqueryPlanner {
   }
 
   /**
+   * Plans a correlated subquery over the domain of its outer level: the distinct values of the
+   * outer row, joined into the subquery's FROM, so that outer references are plain columns and
+   * grouping, DISTINCT and LIMIT apply per outer value. Returns the subquery's rows (domain
+   * values first), their NULL-safe domain key and the outer row's matching key.
+   * `emptyGroupsOk`: the caller can use `globalEmpty` for outer values no row matches, which a
+   * global aggregate needs (it has a row even over no input).
+   */
+  private inDomain(
+    stmt: any,
+    level: Level,
+    link: any,
+    emptyGroupsOk: boolean,
+  ): { right: LogicalPlan; key: Expr; outerKey: Expr; d: number; query: BoundQuery; toOuter: (e: Expr) => Expr } {
+    const width = level.plan.columns.length;
+    const named = [...level.scope.entries, ...level.scope.domain];
+    const cols = [...new Set(named.flatMap((e) => e.columns.map((c) => c.index)))].filter((i) => i < width).sort((a, b) => a - b);
+    const refs = cols.map((i) => column(i, level.plan.columns[i]!.type));
+    const domain = distinctNode(projectNode(level.plan, refs, cols.map((i) => level.plan.columns[i]!)));
+    const entries = named.map((e) => ({ alias: e.alias, columns: e.columns.filter((c) => c.index < width).map((c) => ({ ...c, index: cols.indexOf(c.index) })) }));
+    const query = this.binder.bindQuery(stmt, level.scope.outer, level.ctes, false, { plan: domain, entries });
+    if (query.globalAggregate && !(emptyGroupsOk && query.globalEmpty)) {
+      throw unsupported('this correlated subquery over an aggregate without GROUP BY', link.location);
+    }
+    const right = this.binder.asRelation(query);
+    const d = cols.length;
+    // What the subquery says about domain column i, the outer row says about column cols[i].
+    const toOuter = (e: Expr) => remapColumns(e, (i) => cols[i]!);
+    return { right, key: tupleKey(refs.map((r, i) => column(i, r.type))), outerKey: tupleKey(refs), d, query, toOuter };
+  }
+
+  /**
    * The SELECT list of a correlated EXISTS / IN subquery, which must be a plain filter of its
    * FROM (no aggregates, grouping, DISTINCT or LIMIT: they would apply per outer row).
    */
@@ -267,7 +352,7 @@ export class SubqueryPlanner {
     const harmlessLimit = link.subLinkType === 'EXISTS_SUBLINK' && !stmt.limitOffset && stmt.limitCount?.A_Const?.ival?.ival > 0;
     const limited = (stmt.limitCount && !harmlessLimit) || stmt.limitOffset;
     if (inner.aggregates.length > 0 || stmt.groupClause || stmt.havingClause || stmt.distinctClause || limited) {
-      throw unsupported('a correlated EXISTS / IN subquery with aggregates, GROUP BY, DISTINCT or LIMIT', link.location);
+      throw new CorrelationUnsupported('a correlated EXISTS / IN subquery with aggregates, GROUP BY, DISTINCT or LIMIT', link.location);
     }
     return targets;
   }
@@ -276,7 +361,7 @@ export class SubqueryPlanner {
   private localTargets(stmt: any, inner: Level, link: any): { expr: Expr }[] {
     const targets = this.binder.bindTargets(stmt, inner);
     if (targets.some((t) => [...columnsUsed(t.expr)].some((i) => i >= OUTER_BASE))) {
-      throw unsupported('a correlated subquery whose SELECT list reads the outer query', link.location);
+      throw new CorrelationUnsupported('a correlated subquery whose SELECT list reads the outer query', link.location);
     }
     return targets;
   }
@@ -292,6 +377,15 @@ export class SubqueryPlanner {
    * conjuncts come back apart.
    */
   private analyze(stmt: any, level: Level): Analyzed {
+    try {
+      return this.analyzeDirect(stmt, level);
+    } catch (e) {
+      if (e instanceof CorrelationUnsupported) return { domain: true };
+      throw e;
+    }
+  }
+
+  private analyzeDirect(stmt: any, level: Level): Analyzed {
     if (!isSimpleSelect(stmt)) return { query: this.binder.bindQuery(stmt, level.scope, level.ctes) };
     const { level: inner, correlated } = this.binder.fromAndWhere(stmt, level.scope, level.ctes);
     if (correlated.length === 0) return { query: this.binder.finishSelect(stmt, inner) };
@@ -330,67 +424,87 @@ export class SubqueryPlanner {
   private scalar(link: any, level: Level): Expr {
     const stmt = link.subselect.SelectStmt;
     const { query, corr } = this.analyze(stmt, level);
-    let right: LogicalPlan;
-    let keys: Expr[];
-    let outerKey: Expr[];
-    let empty: Expr;
-    if (!corr) {
+    if (query) {
       const q = this.binder.asRelation(query);
       if (q.columns.length !== 1) throw scalarWidth(link);
-      right = singleRowGuard(q, [], link.location);
+      const right = singleRowGuard(q, [], link.location);
       if (level.deferred) {
         level.deferred.push(right);
         return column(SUBQUERY_BASE + level.deferred.length - 1, q.columns[0]!.type);
       }
-      keys = [];
-      outerKey = [];
-      empty = { kind: 'const', value: null, type: q.columns[0]!.type };
-    } else {
-      if (stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.sortClause || stmt.limitCount || stmt.limitOffset) {
-        throw unsupported('a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, ORDER BY or LIMIT', link.location);
-      }
-      const inner = corr.inner;
-      const targets = this.localTargets(stmt, inner, link);
-      if (targets.length !== 1) throw scalarWidth(link);
-      const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
-      const target = grouping.remap(targets[0]!.expr);
-      const aggregates = inner.aggregates.map((a) => remapAggregate(a, grouping.remap));
-      outerKey = grouping.outerKey;
-      keys = grouping.groupKey;
-      if (aggregates.length > 0) {
-        // One row per correlation key: the keys, then the aggregates; the target over that row.
-        const agg = aggregateNode(grouping.rows, keys, aggregates, [
-          ...keyColumns(keys),
-          ...aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
-        ]);
-        const grouped = transformExpr(target, (x) => {
-          const a = this.binder.aggregateIndex(x);
-          if (a !== null) return column(keys.length + a, x.type);
-          const k = keys.findIndex((key) => exprEquals(key, x));
-          if (k >= 0) return column(k, x.type);
-          if (x.kind === 'column') throw unsupported('a correlated scalar subquery whose result reads columns outside its aggregates', link.location);
-          return undefined;
-        });
-        right = projectNode(
-          agg,
-          [...keys.map((k, i) => column(i, k.type)), grouped, { kind: 'const', value: true, type: T.bool }],
-          [...agg.columns.slice(0, keys.length), { name: '?column?', type: target.type, typmod: -1 }, { name: 'matched', type: T.bool, typmod: -1 }],
-        );
-        empty = transformExpr(target, (x) => {
-          const a = this.binder.aggregateIndex(x);
-          return a === null ? undefined : { kind: 'const', value: emptyAggregateValue(aggregates[a]!), type: x.type };
-        });
-        if (columnsUsed(empty).size > 0) {
-          throw unsupported('a correlated scalar subquery whose result reads columns outside its aggregates', link.location);
-        }
-        return this.attach(level, right, outerKey, keys, empty, true);
-      }
-      const rows = projectNode(grouping.rows, [...keys, target], [...keyColumns(keys), { name: '?column?', type: target.type, typmod: -1 }]);
-      right = singleRowGuard(rows, keys.map((k, i) => column(i, k.type)), link.location);
-      empty = { kind: 'const', value: null, type: target.type };
+      return this.attach(level, right, [], [], { kind: 'const', value: null, type: q.columns[0]!.type }, false);
     }
-    return this.attach(level, right, outerKey, keys, empty, false);
+    let planned: { right: LogicalPlan; keys: Expr[]; outerKey: Expr[]; empty: Expr | null } | undefined;
+    if (corr) this.direct(() => (planned = this.scalarDirect(link, level, corr)));
+    if (!planned) planned = this.scalarInDomain(link, level);
+    const { right, keys, outerKey, empty } = planned;
+    const value = right.columns[keys.length]!.type;
+    return this.attach(level, right, outerKey, keys, empty ?? { kind: 'const', value: null, type: value }, empty !== null);
   }
+
+  /**
+   * A correlated scalar subquery taken apart directly: one row per correlation key (keys, value,
+   * and for aggregates a `matched` marker with the aggregates' value over no rows as `empty`).
+   */
+  private scalarDirect(link: any, level: Level, corr: Correlated): { right: LogicalPlan; keys: Expr[]; outerKey: Expr[]; empty: Expr | null } {
+    const stmt = link.subselect.SelectStmt;
+    if (stmt.groupClause || stmt.havingClause || stmt.distinctClause || stmt.sortClause || stmt.limitCount || stmt.limitOffset) {
+      throw new CorrelationUnsupported('a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, ORDER BY or LIMIT', link.location);
+    }
+    const inner = corr.inner;
+    const targets = this.localTargets(stmt, inner, link);
+    if (targets.length !== 1) throw scalarWidth(link);
+    const grouping = corr.residual.length === 0 ? byEqualities(corr) : this.byDomain(level, corr);
+    const target = grouping.remap(targets[0]!.expr);
+    const aggregates = inner.aggregates.map((a) => remapAggregate(a, grouping.remap));
+    const keys = grouping.groupKey;
+    if (aggregates.length === 0) {
+      const rows = projectNode(grouping.rows, [...keys, target], [...keyColumns(keys), { name: '?column?', type: target.type, typmod: -1 }]);
+      return { right: singleRowGuard(rows, keys.map((k, i) => column(i, k.type)), link.location), keys, outerKey: grouping.outerKey, empty: null };
+    }
+    // One row per correlation key: the keys, then the aggregates; the target over that row.
+    const agg = aggregateNode(grouping.rows, keys, aggregates, [...keyColumns(keys), ...aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 }))]);
+    const outside = () => new CorrelationUnsupported('a correlated scalar subquery whose result reads columns outside its aggregates', link.location);
+    const grouped = transformExpr(target, (x) => {
+      const a = this.binder.aggregateIndex(x);
+      if (a !== null) return column(keys.length + a, x.type);
+      const k = keys.findIndex((key) => exprEquals(key, x));
+      if (k >= 0) return column(k, x.type);
+      if (x.kind === 'column') throw outside();
+      return undefined;
+    });
+    const empty = transformExpr(target, (x) => {
+      const a = this.binder.aggregateIndex(x);
+      return a === null ? undefined : { kind: 'const', value: emptyAggregateValue(aggregates[a]!), type: x.type };
+    });
+    if (columnsUsed(empty).size > 0) throw outside();
+    const right = projectNode(
+      agg,
+      [...keys.map((k, i) => column(i, k.type)), grouped, { kind: 'const', value: true, type: T.bool }],
+      [...agg.columns.slice(0, keys.length), { name: '?column?', type: target.type, typmod: -1 }, { name: 'matched', type: T.bool, typmod: -1 }],
+    );
+    return { right, keys, outerKey: grouping.outerKey, empty };
+  }
+
+  /** A correlated scalar subquery of any shape, planned over the domain of outer values. */
+  private scalarInDomain(link: any, level: Level): { right: LogicalPlan; keys: Expr[]; outerKey: Expr[]; empty: Expr | null } {
+    const { right, key, outerKey, d, query, toOuter } = this.inDomain(link.subselect.SelectStmt, level, link, true);
+    if (right.columns.length !== d + 1) throw scalarWidth(link);
+    const valueType = right.columns[d]!.type;
+    const keyCol = { name: 'key0', type: T.text, typmod: -1 };
+    if (query.globalAggregate) {
+      // One row per matched outer value; the others get the aggregates' value over no rows.
+      const rows = projectNode(right, [key, column(d, valueType), { kind: 'const', value: true, type: T.bool }], [
+        keyCol,
+        { name: '?column?', type: valueType, typmod: -1 },
+        { name: 'matched', type: T.bool, typmod: -1 },
+      ]);
+      return { right: rows, keys: [key], outerKey: [outerKey], empty: toOuter(query.globalEmpty![0]!) };
+    }
+    const rows = projectNode(right, [key, column(d, valueType)], [keyCol, { name: '?column?', type: valueType, typmod: -1 }]);
+    return { right: singleRowGuard(rows, [column(0, T.text)], link.location), keys: [key], outerKey: [outerKey], empty: null };
+  }
+
 
   /**
    * Groups a correlated subquery whose correlation is not just equalities: the distinct values

@@ -31,6 +31,9 @@ const QUERIES = [
   'SELECT k, v FROM r WHERE (k, v) NOT IN (SELECT k, w FROM s)',
   'SELECT k, v, EXISTS (SELECT 1 FROM s WHERE s.k = r.k), v IN (SELECT w FROM s) FROM r',
   'SELECT k, count(*) * 10 / nullif((SELECT count(*) FROM s), 0) FROM r GROUP BY k',
+  'SELECT k, v, (SELECT s.w FROM s WHERE s.k = r.k ORDER BY s.w DESC NULLS LAST LIMIT 1) AS top FROM r',
+  'SELECT k, v, (SELECT count(*) + r.v FROM s WHERE s.k = r.k) FROM r',
+  'SELECT k, v FROM r WHERE EXISTS (SELECT s.w FROM s WHERE s.k = r.k GROUP BY s.w HAVING count(*) > 1)',
   'WITH t AS (SELECT k, sum(v) AS total FROM r GROUP BY k) SELECT t.k, total, w FROM t JOIN s ON t.k = s.k',
 ];
 

@@ -170,15 +170,27 @@ test('uncorrelated scalar subqueries in an aggregate query join after the aggreg
   );
 });
 
-test('unsupported subquery shapes fail with 0A000, never a wrong answer', () => {
-  const { cat } = data();
-  assertSqlError(
-    () => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE EXISTS (SELECT 1 FROM emp x WHERE x.dept = d.id))'),
-    SQLSTATE.featureNotSupported,
-    /two or more levels/,
+test('correlated subqueries of any shape are planned over the domain of outer values', () => {
+  const { cat, emp } = data();
+  // A reference two levels up: departments with someone who is not its top earner.
+  const nested = cat.maintain(
+    'SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id AND EXISTS (SELECT 1 FROM emp x WHERE x.salary > e.salary AND x.dept = d.id))',
   );
-  assertSqlError(() => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT d.id FROM emp e GROUP BY e.dept HAVING count(*) > d.id)'), SQLSTATE.featureNotSupported);
-  assertSqlError(() => cat.plan('SELECT (SELECT e.name FROM emp e WHERE e.salary > d.id LIMIT 1) FROM dept d'), SQLSTATE.featureNotSupported);
+  const grouped = 'SELECT title FROM dept d WHERE EXISTS (SELECT e.dept FROM emp e WHERE e.dept = d.id GROUP BY e.dept HAVING count(*) > 1)';
+  const top = cat.maintain('SELECT title, (SELECT e.name FROM emp e WHERE e.dept = d.id ORDER BY salary DESC LIMIT 1) AS best FROM dept d');
+  const plus = 'SELECT title, (SELECT max(e.salary) + d.id FROM emp e WHERE e.dept = d.id) FROM dept d';
+  const counted = 'SELECT title, (SELECT count(*) + d.id FROM emp e WHERE e.dept = d.id) FROM dept d';
+  cat.cycle();
+  assertSameRows(nested.arrangement.rows(), [['eng']]);
+  assertSameRows(cat.read(grouped), [['eng']]);
+  assertSameRows(top.arrangement.rows(), [['eng', 'bob'], ['ops', 'cy'], ['empty', null]]);
+  assertSameRows(cat.read(plus), [['eng', 201], ['ops', 52], ['empty', null]]);
+  assertSameRows(cat.read(counted), [['eng', 3n], ['ops', 3n], ['empty', 3n]]);
+  emp.insert([['eve', 2, 60], ['fay', 3, 1]]);
+  cat.cycle();
+  assertSameRows(nested.arrangement.rows(), [['eng'], ['ops']]);
+  assertSameRows(top.arrangement.rows(), [['eng', 'bob'], ['ops', 'eve'], ['empty', 'fay']]);
+  assertSqlError(() => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT count(*) FROM emp e WHERE e.dept = d.id)'), SQLSTATE.featureNotSupported);
 });
 
 test('correlated scalar subqueries with non-equality conditions group by the outer values they read', () => {
