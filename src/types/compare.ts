@@ -248,9 +248,28 @@ function valueKey(v: Value): string {
  */
 export function rowKey(row: readonly Value[]): string {
   if (row.length === 1) return valueKey(row[0]);
+  if (isPlainRow(row)) return JSON.stringify(row);
   let key = '';
   for (let i = 0; i < row.length; i++) key += valueKey(row[i]);
   return key;
+}
+
+/**
+ * Rows of only NULLs, booleans, strings and finite numbers take JSON.stringify's native (and
+ * flat, so cheaply hashed) serialization: injective on those, equal for -0 and 0, and always
+ * starting with '[', which no tagged key does. Whether a value is plain depends only on its
+ * equality class (NaN and infinities never are), so equal rows always get the same form.
+ */
+function isPlainRow(row: readonly Value[]): boolean {
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (v === null) continue;
+    const t = typeof v;
+    if (t === 'string' || t === 'boolean') continue;
+    if (t === 'number' && Number.isFinite(v)) continue;
+    return false;
+  }
+  return true;
 }
 
 /** The key of a single value, equal to rowKey([v]). */
