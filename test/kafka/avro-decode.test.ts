@@ -417,3 +417,30 @@ test('a registry that accepts connections but never answers fails within the dea
     await new Promise((resolve) => silent.close(resolve));
   }
 });
+
+test('a field that gains a logical type in a later version reads older plain values through it', async () => {
+  const subject = uniqueTopic('avro-gains-logical') + '-value';
+  const v1 = { type: 'record', name: 'G', fields: [{ name: 'at', type: 'long' }, { name: 'day', type: 'int' }] };
+  const v2 = {
+    ...v1,
+    fields: [
+      { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      { name: 'day', type: { type: 'int', logicalType: 'date' } },
+    ],
+  };
+  const id1 = await register(subject, v1);
+  const id2 = await register(subject, v2);
+  const fromV1 = await encode(id1, { at: 86_400_000, day: 1 });
+  const fromV2 = await encode(id2, { at: 1000, day: 2 });
+
+  const asV2 = await decoderFor(subject, format(2));
+  assert.deepEqual(asV2.columns.map((c) => c.type), [T.timestamptz, T.date]);
+  await asV2.prepare!([fromV1, fromV2]);
+  assert.deepEqual(asV2.decode(fromV1), [86_400_000_000, 1]);
+  assert.deepEqual(asV2.decode(fromV2), [1_000_000, 2]);
+
+  // And the other way: read as version 1, the logical values are plain again.
+  const asV1 = await decoderFor(subject, format(1));
+  await asV1.prepare!([fromV2]);
+  assert.deepEqual(asV1.decode(fromV2), [1000n, 2]);
+});

@@ -38,6 +38,11 @@ const BigIntLong = avro.types.LongType.__with({
 
 // ---- logical types ------------------------------------------------------------------------------
 
+/** The Avro type name, with Eddy's bigint long (avsc's 'abstract:long') as the long it is. */
+function plainTypeName(type: AvroType): string {
+  return type.typeName === 'abstract:long' ? 'long' : type.typeName;
+}
+
 /** A logical type whose values are SQL values of one SQL type. */
 export abstract class SqlLogicalType extends avro.types.LogicalType {
   abstract readonly sqlType: SqlType;
@@ -64,10 +69,12 @@ export abstract class SqlLogicalType extends avro.types.LogicalType {
       return writer.sqlType === this.sqlType ? (value) => this.adopt(value as Value) : undefined;
     }
     const underlying = this.underlyingType.typeName;
-    const promoted = writer.typeName === 'int' && underlying === 'long';
-    if (avro.Type.isType(writer, 'logical') || (writer.typeName !== underlying && !promoted)) return undefined;
+    const written = plainTypeName(writer);
+    const promoted = written === 'int' && underlying === 'long';
+    if (avro.Type.isType(writer, 'logical') || (written !== underlying && !promoted)) return undefined;
     this.underlyingType.createResolver(writer); // throws for a fixed of another size or name
-    return (value) => this._fromValue(value);
+    // A plain long arrives as Eddy's bigint; the logical types on long take JS numbers.
+    return (value) => this._fromValue(typeof value === 'bigint' ? Number(value) : value);
   }
 }
 
