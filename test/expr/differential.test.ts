@@ -159,6 +159,10 @@ const groups: Record<string, string[]> = {
     "json_build_object('a',1,'b','x','c',null,'d',json_build_array(1,'y',2.50))", "json_build_array()", "json_build_object()", "jsonb_build_object()",
     "to_json('x'::text)", "to_json(1.50)", "to_json(timestamp '2024-01-01 10:00')", "json_build_object('a', '{\"z\": 1}'::json, 'b', '{\"z\": 1}'::jsonb)",
     "json_build_array(true, 1 = 2)", "json_build_object(null, 1)", "jsonb_build_object('a', 1, null, 2)", "jsonb_build_object('a')",
+    "'{\"a\":1,\"b\":2}'::jsonb - 'a'", "'[1,2,3]'::jsonb - 1", "'[\"a\",\"b\"]'::jsonb - 'a'", "'5'::jsonb - 'a'",
+    "jsonb_strip_nulls('{\"a\":null,\"b\":[null,{\"c\":null}]}')", "jsonb_pretty('{\"a\":[1,{\"b\":2}],\"c\":{},\"d\":[]}')",
+    "jsonb_set('{\"a\":{\"b\":1}}', '{a,b}', '5')", "jsonb_set('{\"a\":1}', '{c}', '5')", "jsonb_set('{\"a\":1}', '{c}', '5', false)",
+    "jsonb_set('[1,2]', '{5}', '9')", "jsonb_set('[1,2]', '{-9}', '9')", "jsonb_set('[1,2]', '{0}', '9')",
   ],
   system: [
     "current_schema()", "current_setting('TimeZone')", "current_setting('nope')", "current_setting('nope', true)",

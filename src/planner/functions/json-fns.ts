@@ -3,7 +3,7 @@ import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { Json, T, type SqlType, type Value } from '../../types/types.js';
 import { castValue } from '../../types/casts.js';
-import { formatJson, formatJsonValue, formatJsonb, jsonWithText, quoteJsonString } from '../../types/json-text.js';
+import { compareJsonbKeys, formatJson, formatJsonValue, formatJsonb, jsonWithText, quoteJsonString } from '../../types/json-text.js';
 import { compareValues } from '../../types/compare.js';
 import { ANY, register, type FunctionDef } from './registry.js';
 import type { EvalEnv } from '../expr-ir.js';
@@ -206,7 +206,89 @@ for (const [type, binary] of jsonTypes) {
   );
 }
 
+function isObject(doc: Doc): doc is Record<string, Doc> {
+  return typeofJson(doc) === 'object';
+}
+
+/** jsonb - key / - index: the document without that key (or array element, or string element). */
+function without(doc: Doc, key: string | number): Doc {
+  if (Array.isArray(doc)) {
+    if (typeof key === 'string') return doc.filter((x) => x !== key);
+    const i = key < 0 ? doc.length + key : key;
+    return doc.filter((_, j) => j !== i);
+  }
+  if (isObject(doc) && typeof key === 'string') {
+    const copy: Record<string, Doc> = {};
+    for (const k of Object.keys(doc)) if (k !== key) Object.defineProperty(copy, k, { value: doc[k], enumerable: true, writable: true, configurable: true });
+    return copy;
+  }
+  throw new SqlError(SQLSTATE.invalidParameterValue, typeof key === 'string' ? 'cannot delete from scalar' : 'cannot delete from object using integer index');
+}
+
+function stripNulls(doc: Doc): Doc {
+  if (Array.isArray(doc)) return doc.map(stripNulls);
+  if (!isObject(doc)) return doc;
+  const out: Record<string, Doc> = {};
+  for (const k of Object.keys(doc)) {
+    if (doc[k] !== null) Object.defineProperty(out, k, { value: stripNulls(doc[k]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** jsonb_set: replaces (or, with create, adds) the value at a path; a missing parent leaves the document as it is. */
+function setPath(doc: Doc, path: string[], value: Doc, create: boolean): Doc {
+  if (path.length === 0) return value;
+  const [step, ...rest] = path as [string, ...string[]];
+  if (Array.isArray(doc)) {
+    if (!/^-?\d+$/.test(step)) throw new SqlError(SQLSTATE.invalidTextRepresentation, `path element at position 1 is not an integer: "${step}"`);
+    const n = Number(step);
+    const i = n < 0 ? doc.length + n : n;
+    if (i >= 0 && i < doc.length) return doc.map((x, j) => (j === i ? setPath(x, rest, value, create) : x));
+    if (!create || rest.length > 0) return doc;
+    return i < 0 ? [value, ...doc] : [...doc, value];
+  }
+  if (isObject(doc)) {
+    const present = Object.prototype.hasOwnProperty.call(doc, step);
+    if (!present && (!create || rest.length > 0)) return doc;
+    const copy: Record<string, Doc> = {};
+    for (const k of Object.keys(doc)) Object.defineProperty(copy, k, { value: doc[k], enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, step, { value: present ? setPath(doc[step], rest, value, create) : value, enumerable: true, writable: true, configurable: true });
+    return copy;
+  }
+  throw new SqlError(SQLSTATE.invalidParameterValue, 'cannot set path in scalar');
+}
+
+/** jsonb_pretty: four-space indentation, PostgreSQL's layout (an empty object opens and closes on two lines). */
+function pretty(doc: Doc, indent = ''): string {
+  const inner = indent + '    ';
+  if (Array.isArray(doc)) {
+    return doc.length === 0 ? '[\n' + indent + ']' : `[\n${doc.map((x) => inner + pretty(x, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (isObject(doc)) {
+    const keys = Object.keys(doc).sort(compareJsonbKeys);
+    if (keys.length === 0) return `{\n${indent}}`;
+    return `{\n${keys.map((k) => `${inner}${quoteJsonString(k)}: ${pretty(doc[k], inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return formatJsonb(doc);
+}
+
 register(
+  { name: '-', args: [T.jsonb, T.text], returns: T.jsonb, impl: ([d, k]) => new Json(without((d as Json).value, k as string)) },
+  { name: '-', args: [T.jsonb, T.int4], returns: T.jsonb, impl: ([d, i]) => new Json(without((d as Json).value, i as number)) },
+  { name: 'jsonb_strip_nulls', args: [T.jsonb], returns: T.jsonb, impl: ([d]) => new Json(stripNulls((d as Json).value)) },
+  { name: 'jsonb_pretty', args: [T.jsonb], returns: T.text, impl: ([d]) => pretty((d as Json).value) },
+  {
+    name: 'jsonb_set',
+    args: [T.jsonb, T.text, T.jsonb],
+    returns: T.jsonb,
+    impl: ([d, p, v]) => new Json(setPath((d as Json).value, parsePath(p as string), (v as Json).value, true)),
+  },
+  {
+    name: 'jsonb_set',
+    args: [T.jsonb, T.text, T.jsonb, T.bool],
+    returns: T.jsonb,
+    impl: ([d, p, v, c]) => new Json(setPath((d as Json).value, parsePath(p as string), (v as Json).value, c as boolean)),
+  },
   { name: '?', args: [T.jsonb, T.text], returns: T.bool, impl: ([d, k]) => {
     const doc = (d as Json).value;
     return Array.isArray(doc) ? doc.some((x) => x === k) : field(doc, k as string) !== undefined || doc === k;
