@@ -444,3 +444,21 @@ test('a field that gains a logical type in a later version reads older plain val
   await asV1.prepare!([fromV2]);
   assert.deepEqual(asV1.decode(fromV2), [1000n, 2]);
 });
+
+test('optional logical fields: a union of null and a logical type is that SQL type, nullable', async () => {
+  const subject = uniqueTopic('avro-optional-logical') + '-value';
+  const id = await register(subject, {
+    type: 'record',
+    name: 'O',
+    fields: [
+      { name: 'at', type: ['null', { type: 'long', logicalType: 'timestamp-micros' }], default: null },
+      { name: 'amount', type: [{ type: 'bytes', logicalType: 'decimal', precision: 4, scale: 1 }, 'null'] },
+    ],
+  });
+  const decoder = await decoderFor(subject, format(null));
+  assert.deepEqual(decoder.columns.map((c) => [c.type, c.typmod]), [[T.timestamptz, -1], [T.numeric, numericTypmod(4, 1)]]);
+  const [at, amount] = await decodeOne(decoder, await encode(id, { at: 5, amount: Buffer.from([0x7b]) }));
+  assert.equal(at, 5);
+  assert.equal(formatValue(T.numeric, amount!), '12.3');
+  assert.deepEqual(await decodeOne(decoder, await encode(id, { at: null, amount: null })), [null, null]);
+});
