@@ -94,8 +94,13 @@ export class Dataflow {
     return this.addInput(name, kind, createInputBuffer(kind));
   }
 
-  /** A node whose contents are fixed rows (VALUES, or a snapshot of a relation for a one-shot query). */
+  /**
+   * A node whose contents are fixed rows (VALUES, or a snapshot of a relation for a one-shot
+   * query). Snapshotting a relation whose computation failed raises that relation's error, so a
+   * read of a broken view reports why instead of showing it empty.
+   */
   constant(contents: Row[] | Arrangement, name = 'constant'): InputNode {
+    if (contents instanceof Arrangement && contents.error) throw contents.error;
     const batch = contents instanceof Arrangement ? contents.snapshot() : consolidate(contents.map((row) => ({ row, diff: 1 })));
     return this.addInput(name, 'general', new ConstantBuffer(batch));
   }

@@ -115,6 +115,7 @@ test('an operator error fails its view and everything downstream, while other vi
   t.insert([[5]]);
   flow.runCycle();
   assert.equal(good.count(), 3);
+  assert.throws(() => evaluateOnce((f) => f.constant(badView)), (err: unknown) => err instanceof SqlError && err.code === SQLSTATE.divisionByZero, 'reading a failed view raises its error');
 });
 
 test('remove drops a view and the operators only it used, and listeners see each cycle\'s changes', () => {
