@@ -10,9 +10,13 @@
  *   when a key has more than one row, and, for aggregates, the value an aggregate takes over no
  *   rows (count is 0, not NULL) for outer rows without a match.
  * A correlation by equalities groups the subquery's rows by its side of them; any other
- * correlation groups by the distinct outer values it reads (the domain), joined with the
- * subquery's rows under the correlated conditions.
- * Correlation is supported one level deep and only in the subquery's WHERE clause.
+ * correlation in the subquery's WHERE groups by the distinct outer values it reads, joined with
+ * the subquery's rows under the correlated conditions.
+ * Any other shape (outer references in the SELECT list or two levels up; GROUP BY, DISTINCT or
+ * LIMIT applying per outer row) is planned over the domain: the distinct values of the outer
+ * row, joined into the subquery's FROM so that outer references are plain columns, and carried
+ * through its grouping, DISTINCT and LIMIT; the outer row then finds its rows by a NULL-safe
+ * key of those values.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type Value } from '../types/types.js';
