@@ -10,9 +10,14 @@ import { coerce, commonType } from './bind-expr.js';
 import { FromScope, type ScopeColumn, type ScopeEntry } from './scope.js';
 import { getNode, joinNode, projectNode, seriesNode, valuesNode, type JoinKind, type LogicalPlan } from './logical.js';
 import { bindSeries } from './series.js';
-import { column } from './expr-utils.js';
+import { column, constBool } from './expr-utils.js';
+import { domainOf } from './domain.js';
+import { T } from '../types/types.js';
 import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
 import { requireBoolean, type CteEnv, type Domain, type Level, type QueryBinder } from './bind-query.js';
+
+/** The FROM of a SELECT without one: a single empty row. */
+const NO_FROM = (): FromItem => ({ plan: valuesNode([[]], []), entries: [] });
 
 /** What a FROM item contributes: its plan and the names it makes visible (indexes into the plan's row). */
 export interface FromItem {
@@ -30,11 +35,15 @@ export class FromClauseBinder {
   bindFromList(items: any[], ctes: CteEnv, domain?: Domain): FromItem & { domainEntries: ScopeEntry[] } {
     let acc: FromItem | null = null;
     for (const item of items) {
+      if (item.RangeSubselect?.lateral) {
+        acc = this.lateralJoin(acc ?? NO_FROM(), item.RangeSubselect, 'inner', null, ctes);
+        continue;
+      }
       const next = this.bindFromItem(item, ctes);
       acc = acc ? this.crossJoin(acc, next) : next;
     }
     if (acc) checkDuplicateAliases(acc.entries, items);
-    const from = acc ?? { plan: valuesNode([[]], []), entries: [] };
+    const from = acc ?? NO_FROM();
     if (!domain) return { ...from, domainEntries: [] };
     const joined = this.crossJoin({ plan: domain.plan, entries: [] }, from);
     return { ...joined, domainEntries: domain.entries };
@@ -55,7 +64,7 @@ export class FromClauseBinder {
       case 'RangeVar':
         return this.bindRangeVar(n, ctes);
       case 'RangeSubselect': {
-        if (n.lateral) throw unsupported('LATERAL', exprLocation(n.subquery));
+        if (n.lateral) throw unsupported('LATERAL on the left of a JOIN', exprLocation(n.subquery));
         const q = this.binder.bindQuery(n.subquery.SelectStmt, null, ctes);
         return relationItem(this.binder.asRelation(q), n.alias?.aliasname ?? null, n.alias);
       }
@@ -109,39 +118,89 @@ export class FromClauseBinder {
     const kind = kinds[n.jointype];
     if (!kind) throw unsupported(`join type ${n.jointype}`);
     const left = this.bindFromItem(n.larg, ctes);
+    let item: FromItem;
+    if (n.rarg.RangeSubselect?.lateral) {
+      if (n.isNatural || n.usingClause) throw unsupported('JOIN LATERAL with USING or NATURAL', exprLocation(n.rarg.RangeSubselect.subquery));
+      item = this.lateralJoin(left, n.rarg.RangeSubselect, kind, n.quals, ctes);
+      return n.alias ? this.aliasJoin(item, n.alias) : item;
+    }
     const right = this.bindFromItem(n.rarg, ctes);
     const leftWidth = left.plan.columns.length;
     const entries = [...left.entries, ...shiftEntries(right.entries, leftWidth)];
-    let item: FromItem;
     if (n.isNatural || n.usingClause) {
       const names = n.isNatural ? naturalColumns(left.entries, right.entries) : strings(n.usingClause);
       item = this.joinUsing(kind, left, right, entries, names);
     } else {
-      let residual: Expr | null = null;
-      if (n.quals) {
-        const scope = new FromScope(entries);
-        const level: Level = { plan: joinNode(kind, left.plan, right.plan, [], [], null), scope, aggregates: [], subqueryColumns: new Set(), ctes };
-        residual = requireBoolean(this.binder.bind(n.quals, level, 'JOIN conditions'), 'JOIN/ON', exprLocation(n.quals));
-        if (level.plan.columns.length !== leftWidth + right.plan.columns.length) {
-          throw unsupported('subqueries in JOIN conditions', exprLocation(n.quals));
-        }
-      }
+      const residual = n.quals ? this.bindOn(n.quals, entries, joinNode(kind, left.plan, right.plan, [], [], null), ctes) : null;
       item = { plan: joinNode(kind, left.plan, right.plan, [], [], residual), entries };
     }
-    if (n.alias) {
-      const scope = new FromScope(item.entries);
-      const visible = scope.star(null, -1);
-      const cols = visible.map((c) => c.name);
-      const names = strings(n.alias.colnames);
-      if (names.length > cols.length) {
-        throw new SqlError(SQLSTATE.invalidColumnReference, `join expression "${n.alias.aliasname}" has ${cols.length} columns available but ${names.length} columns specified`);
-      }
-      item = {
-        plan: item.plan,
-        entries: [{ alias: n.alias.aliasname, columns: visible.map((c, i) => ({ ...c, name: names[i] ?? c.name, merged: false })) }],
-      };
+    return n.alias ? this.aliasJoin(item, n.alias) : item;
+  }
+
+  /** `(a JOIN b ...) AS j (x, y)`: the join's columns under one name. */
+  private aliasJoin(item: FromItem, alias: any): FromItem {
+    const visible = new FromScope(item.entries).star(null, -1);
+    const names = strings(alias.colnames);
+    if (names.length > visible.length) {
+      throw new SqlError(SQLSTATE.invalidColumnReference, `join expression "${alias.aliasname}" has ${visible.length} columns available but ${names.length} columns specified`);
     }
-    return item;
+    return {
+      plan: item.plan,
+      entries: [{ alias: alias.aliasname, columns: visible.map((c, i) => ({ ...c, name: names[i] ?? c.name, merged: false })) }],
+    };
+  }
+
+  /** A join's ON condition over the joined row (`entries` name its columns). */
+  private bindOn(quals: any, entries: ScopeEntry[], joined: LogicalPlan, ctes: CteEnv): Expr {
+    const level: Level = { plan: joined, scope: new FromScope(entries), aggregates: [], subqueryColumns: new Set(), ctes };
+    const residual = requireBoolean(this.binder.bind(quals, level, 'JOIN conditions'), 'JOIN/ON', exprLocation(quals));
+    if (level.plan !== joined) throw unsupported('subqueries in JOIN conditions', exprLocation(quals));
+    return residual;
+  }
+
+  /**
+   * `left, LATERAL (subquery)` and `left [LEFT] JOIN LATERAL (subquery) ON ...`: the subquery is
+   * planned over the domain of `left`'s values (so it may read them, per left row) and joined
+   * back by their key.
+   */
+  private lateralJoin(left: FromItem, n: any, kind: JoinKind, quals: any, ctes: CteEnv): FromItem {
+    const location = exprLocation(n.subquery);
+    if (kind === 'right' || kind === 'full') throw unsupported('RIGHT or FULL JOIN LATERAL', location);
+    const dom = domainOf(left.plan, left.entries);
+    const q = this.binder.bindQuery(n.subquery.SelectStmt, null, ctes, false, dom);
+    const sub = this.binder.asRelation(q);
+    const d = dom.width;
+    const width = left.plan.columns.length;
+    const subColumns = sub.columns.slice(d);
+    const names = strings(n.alias?.colnames);
+    if (names.length > subColumns.length) {
+      throw new SqlError(SQLSTATE.invalidColumnReference, `table "${n.alias.aliasname}" has ${subColumns.length} columns available but ${names.length} columns specified`);
+    }
+    const entry = (index: (i: number) => number): ScopeEntry => ({
+      alias: n.alias?.aliasname ?? null,
+      columns: subColumns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type, typmod: c.typmod, index: index(i) })),
+    });
+    const trivialOn = !quals || quals.A_Const?.boolval?.boolval === true;
+    if (!q.globalAggregate) {
+      const entries = [...left.entries, entry((i) => width + d + i)];
+      const residual = trivialOn ? null : this.bindOn(quals, entries, joinNode(kind, left.plan, sub, [], [], null), ctes);
+      return { plan: joinNode(kind, left.plan, sub, [dom.outerKey], [dom.key], residual), entries };
+    }
+    // Aggregates without GROUP BY give every left row one row, matched or not.
+    const fill = q.globalEmpty;
+    if (!fill || !trivialOn) throw unsupported('a LATERAL subquery over an aggregate without GROUP BY, with an ON condition or reading more than its aggregates', location);
+    const marked = projectNode(sub, [...sub.columns.map((c, i) => column(i, c.type)), constBool(true)], [...sub.columns, { name: 'matched', type: T.bool, typmod: -1 }]);
+    const joined = joinNode('left', left.plan, marked, [dom.outerKey], [dom.key], null);
+    const marker = column(width + d + subColumns.length, T.bool);
+    const filled: Expr[] = subColumns.map((c, i) => ({
+      kind: 'case',
+      whens: [{ when: { kind: 'isnull', arg: marker, type: T.bool }, then: dom.toOuter(fill[i]!) }],
+      else: column(width + d + i, c.type),
+      type: c.type,
+    }));
+    const base = joined.columns.length;
+    const plan = projectNode(joined, [...joined.columns.map((c, i) => column(i, c.type)), ...filled], [...joined.columns, ...subColumns]);
+    return { plan, entries: [...left.entries, entry((i) => base + i)] };
   }
 
   /** JOIN ... USING (names) / NATURAL JOIN: equi-join keys, and one merged column per name. */

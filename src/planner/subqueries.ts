@@ -20,7 +20,6 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type Value } from '../types/types.js';
-import { rowKey } from '../types/compare.js';
 import type { Expr } from './expr-ir.js';
 import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
@@ -28,6 +27,7 @@ import { aggregateNode, distinctNode, filterNode, joinNode, projectNode, semiJoi
 import { column, columnsUsed, conjunction, constBool, equalityOperands, exprEquals, remapColumns, transformExpr } from './expr-utils.js';
 import { AGG_PLACEHOLDERS, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
 import { CorrelationUnsupported, unsupported } from './parse-nodes.js';
+import { domainOf, tupleKey } from './domain.js';
 
 /** A correlated subquery taken apart: its FROM + local WHERE, and the conjuncts linking it to the outer row. */
 interface Correlated {
@@ -329,22 +329,14 @@ export class SubqueryPlanner {
     link: any,
     emptyGroupsOk: boolean,
   ): { right: LogicalPlan; key: Expr; outerKey: Expr; d: number; query: BoundQuery; toOuter: (e: Expr) => Expr } {
-    const width = level.plan.columns.length;
-    const named = [...level.scope.entries, ...level.scope.domain];
-    const cols = [...new Set(named.flatMap((e) => e.columns.map((c) => c.index)))].filter((i) => i < width).sort((a, b) => a - b);
-    const refs = cols.map((i) => column(i, level.plan.columns[i]!.type));
-    const domain = distinctNode(projectNode(level.plan, refs, cols.map((i) => level.plan.columns[i]!)));
-    const entries = named.map((e) => ({ alias: e.alias, columns: e.columns.filter((c) => c.index < width).map((c) => ({ ...c, index: cols.indexOf(c.index) })) }));
-    const query = this.binder.bindQuery(stmt, level.scope.outer, level.ctes, false, { plan: domain, entries });
+    const dom = domainOf(level.plan, [...level.scope.entries, ...level.scope.domain]);
+    const query = this.binder.bindQuery(stmt, level.scope.outer, level.ctes, false, dom);
     if (query.globalAggregate && !(emptyGroupsOk && query.globalEmpty)) {
       throw unsupported('this correlated subquery over an aggregate without GROUP BY', link.location);
     }
-    const right = this.binder.asRelation(query);
-    const d = cols.length;
-    // What the subquery says about domain column i, the outer row says about column cols[i].
-    const toOuter = (e: Expr) => remapColumns(e, (i) => cols[i]!);
-    return { right, key: tupleKey(refs.map((r, i) => column(i, r.type))), outerKey: tupleKey(refs), d, query, toOuter };
+    return { right: this.binder.asRelation(query), key: dom.key, outerKey: dom.outerKey, d: dom.width, query, toOuter: dom.toOuter };
   }
+
 
   /**
    * The SELECT list of a correlated EXISTS / IN subquery, which must be a plain filter of its
@@ -663,9 +655,4 @@ function rowMayEqual(left: Expr[], right: Expr[], leftWidth: number): Expr {
       } as Expr;
     }),
   );
-}
-
-/** A NULL-safe single join key for a tuple: equal tuples (NULLs included) give equal text. */
-function tupleKey(args: Expr[]): Expr {
-  return { kind: 'call', name: 'row_key', args, type: T.text, strict: false, volatile: false, impl: (values) => rowKey(values) };
 }

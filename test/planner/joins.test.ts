@@ -137,3 +137,20 @@ test('subqueries in FROM, column aliases, and joins of three', () => {
   );
   assertSqlError(() => cat.plan('SELECT * FROM customers JOIN orders USING (nope)'), SQLSTATE.undefinedColumn, /USING/);
 });
+
+test('LATERAL subqueries read the row to their left', () => {
+  const { cat, orders } = shop();
+  const top = cat.maintain('SELECT c.name, o.oid FROM customers c, LATERAL (SELECT oid FROM orders WHERE orders.id = c.id ORDER BY amount DESC LIMIT 1) o');
+  const left = 'SELECT c.name, o.oid FROM customers c LEFT JOIN LATERAL (SELECT oid FROM orders WHERE orders.id = c.id ORDER BY amount DESC LIMIT 1) o ON true';
+  const counted = cat.maintain('SELECT c.name, s.n, s.total FROM customers c, LATERAL (SELECT count(*) AS n, sum(amount) AS total FROM orders o WHERE o.id = c.id) s');
+  cat.cycle();
+  assertSameRows(top.arrangement.rows(), [['ann', 11], ['bob', 12]]);
+  assertSameRows(cat.read(left), [['ann', 11], ['bob', 12], ['cy', null]]);
+  assertSameRows(counted.arrangement.rows(), [['ann', 2n, new Decimal(12)], ['bob', 1n, new Decimal(1)], ['cy', 0n, null]]);
+  orders.insert([[14, 3, 9n]]);
+  orders.push([{ row: [11, 1, 7n], diff: -1 }]);
+  cat.cycle();
+  assertSameRows(top.arrangement.rows(), [['ann', 10], ['bob', 12], ['cy', 14]]);
+  assertSameRows(counted.arrangement.rows(), [['ann', 1n, new Decimal(5)], ['bob', 1n, new Decimal(1)], ['cy', 1n, new Decimal(9)]]);
+  assertSqlError(() => cat.plan('SELECT * FROM customers c RIGHT JOIN LATERAL (SELECT 1) s ON true'), SQLSTATE.featureNotSupported);
+});

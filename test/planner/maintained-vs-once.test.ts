@@ -34,6 +34,8 @@ const QUERIES = [
   'SELECT k, v, (SELECT s.w FROM s WHERE s.k = r.k ORDER BY s.w DESC NULLS LAST LIMIT 1) AS top FROM r',
   'SELECT k, v, (SELECT count(*) + r.v FROM s WHERE s.k = r.k) FROM r',
   'SELECT k, v FROM r WHERE EXISTS (SELECT s.w FROM s WHERE s.k = r.k GROUP BY s.w HAVING count(*) > 1)',
+  'SELECT r.k, r.v, t.w FROM r, LATERAL (SELECT w FROM s WHERE s.k = r.k AND s.w > r.v ORDER BY w LIMIT 2) t',
+  'SELECT r.k, t.n FROM r LEFT JOIN LATERAL (SELECT count(*) AS n FROM s WHERE s.w < r.v) t ON true',
   'WITH t AS (SELECT k, sum(v) AS total FROM r GROUP BY k) SELECT t.k, total, w FROM t JOIN s ON t.k = s.k',
 ];
 
