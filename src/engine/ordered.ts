@@ -1,55 +1,130 @@
 /**
- * Small ordered containers the stateful operators share: a sorted array with binary search
- * (min/max multisets, ORDER BY inside string_agg, DISTINCT ON with ORDER BY, top-K), and an
- * arrival log that remembers in which order items arrived while allowing removals (first/last,
+ * Small ordered containers the stateful operators share: a sorted list (min/max multisets,
+ * ORDER BY inside string_agg, DISTINCT ON with ORDER BY, top-K, temporal filter schedules), and
+ * an arrival log that remembers in which order items arrived while allowing removals (first/last,
  * DISTINCT ON's latest arrived row, string_agg in arrival order).
- *
- * The sorted array inserts with splice: O(n) moves of pointers, which stays cheap for the group
- * sizes these operators see and keeps iteration and rank lookups trivial.
  */
 
+/** Items per chunk before a chunk splits in two. */
+const CHUNK = 512;
+
+function lowerBoundIn<T>(items: T[], x: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(items[mid], x) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A sorted list of items, unique under `compare`, kept as a sequence of sorted chunks of at most
+ * CHUNK items: insertion and removal cost a binary search plus a move within one chunk, so
+ * loading a million rows (hydrating max() or a top-K over a big table) stays O(n log n) instead
+ * of the O(n²) of one flat array.
+ */
 export class SortedArray<T> {
-  readonly items: T[] = [];
+  private chunks: T[][] = [];
+  /** The last item of each chunk, for the binary search over chunks. */
+  private maxes: T[] = [];
+  private count = 0;
+
   constructor(private readonly compare: (a: T, b: T) => number) {}
 
   get size(): number {
-    return this.items.length;
+    return this.count;
   }
 
-  /** The first index whose item is not less than x. */
-  lowerBound(x: T): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(this.items[mid], x) < 0) lo = mid + 1;
-      else hi = mid;
+  /** The item comparing equal to x, if any. */
+  find(x: T): T | undefined {
+    const c = lowerBoundIn(this.maxes, x, this.compare);
+    if (c === this.chunks.length) return undefined;
+    const chunk = this.chunks[c];
+    const item = chunk[lowerBoundIn(chunk, x, this.compare)];
+    return item !== undefined && this.compare(item, x) === 0 ? item : undefined;
+  }
+
+  insert(x: T): void {
+    this.count++;
+    if (this.chunks.length === 0) {
+      this.chunks.push([x]);
+      this.maxes.push(x);
+      return;
     }
-    return lo;
+    let c = lowerBoundIn(this.maxes, x, this.compare);
+    if (c === this.chunks.length) c--;
+    const chunk = this.chunks[c];
+    chunk.splice(lowerBoundIn(chunk, x, this.compare), 0, x);
+    this.maxes[c] = chunk[chunk.length - 1];
+    if (chunk.length > CHUNK) {
+      const upper = chunk.splice(chunk.length >>> 1);
+      this.chunks.splice(c + 1, 0, upper);
+      this.maxes.splice(c, 1, chunk[chunk.length - 1], upper[upper.length - 1]);
+    }
   }
 
-  /** The index of an item comparing equal to x, or -1. */
-  indexOf(x: T): number {
-    const i = this.lowerBound(x);
-    return i < this.items.length && this.compare(this.items[i], x) === 0 ? i : -1;
+  /** Removes the item comparing equal to x; returns whether there was one. */
+  remove(x: T): boolean {
+    const c = lowerBoundIn(this.maxes, x, this.compare);
+    if (c === this.chunks.length) return false;
+    const chunk = this.chunks[c];
+    const i = lowerBoundIn(chunk, x, this.compare);
+    if (i === chunk.length || this.compare(chunk[i], x) !== 0) return false;
+    chunk.splice(i, 1);
+    this.count--;
+    this.afterRemoval(c);
+    return true;
   }
 
-  insert(x: T): number {
-    const i = this.lowerBound(x);
-    this.items.splice(i, 0, x);
-    return i;
+  /** Removes and returns the smallest item. */
+  shift(): T | undefined {
+    if (this.chunks.length === 0) return undefined;
+    const item = this.chunks[0].shift();
+    this.count--;
+    this.afterRemoval(0);
+    return item;
   }
 
-  removeAt(i: number): T {
-    return this.items.splice(i, 1)[0];
+  /** Keeps only the first n items. */
+  truncate(n: number): void {
+    if (n >= this.count) return;
+    let kept = 0;
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c];
+      if (kept + chunk.length >= n) {
+        chunk.length = n - kept;
+        const keepChunks = chunk.length === 0 ? c : c + 1;
+        this.chunks.length = keepChunks;
+        this.maxes.length = keepChunks;
+        if (chunk.length > 0) this.maxes[c] = chunk[chunk.length - 1];
+        this.count = n;
+        return;
+      }
+      kept += chunk.length;
+    }
   }
 
   first(): T | undefined {
-    return this.items[0];
+    return this.chunks.length === 0 ? undefined : this.chunks[0][0];
   }
 
   last(): T | undefined {
-    return this.items[this.items.length - 1];
+    return this.maxes[this.maxes.length - 1];
+  }
+
+  /** The items in order. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (const chunk of this.chunks) yield* chunk;
+  }
+
+  private afterRemoval(c: number): void {
+    const chunk = this.chunks[c];
+    if (chunk.length === 0) {
+      this.chunks.splice(c, 1);
+      this.maxes.splice(c, 1);
+    } else this.maxes[c] = chunk[chunk.length - 1];
   }
 }
 
@@ -62,14 +137,13 @@ export class SortedCounts<T> {
 
   add(value: T, diff: number): void {
     const probe = { value, count: diff };
-    const i = this.sorted.indexOf(probe);
-    if (i < 0) {
+    const slot = this.sorted.find(probe);
+    if (slot === undefined) {
       if (diff !== 0) this.sorted.insert(probe);
       return;
     }
-    const slot = this.sorted.items[i];
     slot.count += diff;
-    if (slot.count === 0) this.sorted.removeAt(i);
+    if (slot.count === 0) this.sorted.remove(slot);
   }
 
   min(): T | undefined {

@@ -313,13 +313,13 @@ class OrderedStringAggAcc implements Accumulator {
       remaining -= take;
       if (piece.count === 0) {
         queue.shift();
-        this.pieces.removeAt(this.pieces.indexOf(piece));
+        this.pieces.remove(piece);
       }
     }
     if (queue && queue.length === 0) this.byId.delete(c.id);
   }
   result(): Value {
-    return concatPieces(this.pieces.items.map((p): [Piece, number] => [p, p.count]));
+    return concatPieces(Array.from(this.pieces, (p): [Piece, number] => [p, p.count]));
   }
 }
 

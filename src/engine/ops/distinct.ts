@@ -91,7 +91,7 @@ class OrderedRows implements KeyState {
       copies -= take;
       if (c.count === 0) {
         queue.shift();
-        this.sorted.removeAt(this.sorted.indexOf(c));
+        this.sorted.remove(c);
       }
     }
     if (queue && queue.length === 0) this.byRow.delete(rk);

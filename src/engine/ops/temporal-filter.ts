@@ -60,13 +60,13 @@ export class TemporalFilterOp implements Operator {
     const out = new BatchBuilder();
     // Time passed: rows whose moment came appear, then rows whose validity ended disappear.
     while (this.upcoming.size > 0 && this.upcoming.first()!.at <= now) {
-      const s = this.upcoming.removeAt(0);
+      const s = this.upcoming.shift()!;
       if (s.until !== null && s.until <= now) continue;
       out.addKeyed(s.key, s.row, s.count);
       if (s.until !== null) this.schedule(this.expiring, s.until, s.key, s.row, null, s.count);
     }
     while (this.expiring.size > 0 && this.expiring.first()!.at <= now) {
-      const s = this.expiring.removeAt(0);
+      const s = this.expiring.shift()!;
       out.addKeyed(s.key, s.row, -s.count);
     }
     for (const c of input) {
@@ -88,8 +88,8 @@ export class TemporalFilterOp implements Operator {
 
   private schedule(list: SortedArray<Scheduled>, at: number, key: string, row: Row, until: number | null, diff: number): void {
     const probe: Scheduled = { at, key, row, until, count: diff };
-    const i = list.indexOf(probe);
-    if (i < 0) list.insert(probe);
-    else if ((list.items[i].count += diff) === 0) list.removeAt(i);
+    const slot = list.find(probe);
+    if (slot === undefined) list.insert(probe);
+    else if ((slot.count += diff) === 0) list.remove(slot);
   }
 }

@@ -66,13 +66,9 @@ export class TopKOp implements Operator {
       }
       touched.set(gk, group);
       const probe: Ranked = { row, key: changeKey(c), count: diff };
-      const i = group.sorted.indexOf(probe);
-      if (i < 0) group.sorted.insert(probe);
-      else {
-        const slot = group.sorted.items[i];
-        slot.count += diff;
-        if (slot.count === 0) group.sorted.removeAt(i);
-      }
+      const slot = group.sorted.find(probe);
+      if (slot === undefined) group.sorted.insert(probe);
+      else if ((slot.count += diff) === 0) group.sorted.remove(slot);
     }
     const out = new BatchBuilder();
     for (const [gk, group] of touched) {
@@ -95,7 +91,7 @@ export class TopKOp implements Operator {
     const end = this.spec.limit === null ? Infinity : start + this.spec.limit;
     const win = new Map<string, { row: Row; count: number }>();
     let pos = 0;
-    for (const r of group.sorted.items) {
+    for (const r of group.sorted) {
       if (pos >= end) break;
       const from = Math.max(pos, start);
       const to = Math.min(pos + r.count, end);
@@ -110,13 +106,13 @@ export class TopKOp implements Operator {
     if (this.spec.limit === null) return;
     const end = this.spec.offset + this.spec.limit;
     let pos = 0;
-    const items = group.sorted.items;
-    for (let i = 0; i < items.length; i++) {
-      pos += items[i].count;
-      if (pos >= end) {
-        items.length = i + 1;
-        return;
-      }
+    let kept = 0;
+    for (const r of group.sorted) {
+      kept++;
+      pos += r.count;
+      if (pos >= end) break;
     }
+    group.sorted.truncate(kept);
   }
+
 }
