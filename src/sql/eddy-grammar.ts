@@ -74,7 +74,7 @@ function parseShow(sql: string, offset: number): EddyStatement | null {
   }
   if (words[1] === 'columns' && (words[2] === 'from' || words[2] === 'in') && tokens[3]) {
     end(4);
-    return { EddyShowColumns: { relation: tokens[3].ident, location: offset + tokens[3].offset } };
+    return { EddyShowColumns: { relation: tokens[3].ident, location: tokens[3].offset } };
   }
   if (words[1] === 'create') {
     const kindAt = words[2] === 'materialized' && words[3] === 'view' ? 4 : 3;
@@ -83,7 +83,7 @@ function parseShow(sql: string, offset: number): EddyStatement | null {
       const name = tokens[kindAt];
       if (!name) throw new SqlError(SQLSTATE.syntaxError, 'syntax error at end of input', { position: offset + sql.length + 1 });
       end(kindAt + 1);
-      return { EddyShowCreate: { kind, name: name.ident, location: offset + name.offset } };
+      return { EddyShowCreate: { kind, name: name.ident, location: name.offset } };
     }
   }
   return null;

@@ -30,7 +30,7 @@ export function planForView(session: Session, query: any, statement: Statement):
   const params = new ParamTypes([]);
   const planned = planSelect(session, query, params);
   if (params.resolved().length > 0) {
-    throw new SqlError(SQLSTATE.undefinedParameter, 'a view cannot have parameters', { position: statement.offset + 1 });
+    throw new SqlError(SQLSTATE.undefinedParameter, 'a view cannot have parameters', { position: 1 });
   }
   return {
     columns: planned.columns,

@@ -79,6 +79,11 @@ export type ExecResult =
       close(): void;
     };
 
+/**
+ * Error positions: errors thrown by `parse` carry positions in the whole query string; errors
+ * thrown by `prepare` and `execute` carry positions in the statement's own text, and the wire
+ * adds the statement's offset before reporting them.
+ */
 export interface SqlSession {
   /** Startup parameters have been accepted; these ParameterStatus pairs go to the client. */
   parameterStatuses(): [string, string][];

@@ -28,7 +28,7 @@ export const createTable: Handler = (session, statement) => {
   return simplePrepared(statement, null, () => {
     const db = session.db;
     const name: string = node.relation.relname;
-    if (skipExisting(session, name, !!node.if_not_exists, statement.offset + node.relation.location)) return commandResult('CREATE TABLE');
+    if (skipExisting(session, name, !!node.if_not_exists, node.relation.location)) return commandResult('CREATE TABLE');
     const columns: TableColumn[] = [];
     const primaryKeyNames: string[] = [];
     for (const elt of node.tableElts ?? []) {
@@ -102,7 +102,7 @@ export const createView: Handler = (session, statement) => {
     const db = session.db;
     const name: string = node.view.relname;
     if (node.replace) throw new SqlError(SQLSTATE.featureNotSupported, 'CREATE OR REPLACE VIEW is not supported; drop the view and create it again');
-    if (skipExisting(session, name, false, statement.offset + node.view.location)) return commandResult('CREATE VIEW');
+    if (skipExisting(session, name, false, node.view.location)) return commandResult('CREATE VIEW');
     const planned = planForView(session, node.query, statement);
     db.register({
       kind: 'view',
@@ -127,7 +127,7 @@ export const createTableAs: Handler = (session, statement) => {
   return simplePrepared(statement, null, () => {
     const db = session.db;
     const name: string = node.into.rel.relname;
-    if (skipExisting(session, name, !!node.if_not_exists, statement.offset + node.into.rel.location)) return commandResult('CREATE MATERIALIZED VIEW');
+    if (skipExisting(session, name, !!node.if_not_exists, node.into.rel.location)) return commandResult('CREATE MATERIALIZED VIEW');
     const planned = planForView(session, node.query, statement);
     const view = planned.materialize();
     db.register({

@@ -79,10 +79,10 @@ export const insert: Handler = (session, statement, paramOids) => {
   const node = statement.ast.InsertStmt;
   if (node.onConflictClause) throw new SqlError(SQLSTATE.featureNotSupported, 'INSERT ... ON CONFLICT is not supported');
   if (node.withClause) throw new SqlError(SQLSTATE.featureNotSupported, 'WITH on INSERT is not supported');
-  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const rel = session.db.table(node.relation.relname, node.relation.location);
   const params = new ParamTypes(paramOids);
   const targets: number[] = node.cols
-    ? node.cols.map((c: any) => columnIndex(rel, c.ResTarget.name, statement.offset + c.ResTarget.location))
+    ? node.cols.map((c: any) => columnIndex(rel, c.ResTarget.name, c.ResTarget.location))
     : rel.columns.map((_, i) => i);
   const defaultExprs = defaults(rel, params);
   const ret = returning(node.returningList, rel, params);
@@ -130,11 +130,11 @@ export const insert: Handler = (session, statement, paramOids) => {
 export const update: Handler = (session, statement, paramOids) => {
   const node = statement.ast.UpdateStmt;
   if (node.fromClause) throw new SqlError(SQLSTATE.featureNotSupported, 'UPDATE ... FROM is not supported');
-  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const rel = session.db.table(node.relation.relname, node.relation.location);
   const params = new ParamTypes(paramOids);
   const scope = tableScope(rel);
   const sets = node.targetList.map((t: any) => {
-    const col = columnIndex(rel, t.ResTarget.name, statement.offset + t.ResTarget.location);
+    const col = columnIndex(rel, t.ResTarget.name, t.ResTarget.location);
     const expr = t.ResTarget.val.SetToDefault ? defaults(rel, params)[col]! : bindForColumn(t.ResTarget.val, rel, col, scope, params);
     return { col, fn: compileExpr(expr) };
   });
@@ -159,7 +159,7 @@ export const update: Handler = (session, statement, paramOids) => {
 export const del: Handler = (session, statement, paramOids) => {
   const node = statement.ast.DeleteStmt;
   if (node.usingClause) throw new SqlError(SQLSTATE.featureNotSupported, 'DELETE ... USING is not supported');
-  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const rel = session.db.table(node.relation.relname, node.relation.location);
   const params = new ParamTypes(paramOids);
   const where = node.whereClause ? compilePredicate(bindExpr(node.whereClause, { scope: tableScope(rel), params })) : () => true;
   const ret = returning(node.returningList, rel, params);
@@ -173,7 +173,7 @@ export const del: Handler = (session, statement, paramOids) => {
 
 export const truncate: Handler = (session, statement) => {
   const node = statement.ast.TruncateStmt;
-  const rels = node.relations.map((r: any) => session.db.table(r.RangeVar.relname, statement.offset + r.RangeVar.location));
+  const rels = node.relations.map((r: any) => session.db.table(r.RangeVar.relname, r.RangeVar.location));
   return prepared(statement, new ParamTypes([]), null, () => {
     for (const rel of rels) {
       if (session.inTransactionBlock()) {
@@ -191,9 +191,9 @@ export const copy: Handler = (session, statement) => {
   if (!node.is_from || node.filename || !node.relation) {
     throw new SqlError(SQLSTATE.featureNotSupported, 'only COPY table FROM STDIN is supported');
   }
-  const rel = session.db.table(node.relation.relname, statement.offset + node.relation.location);
+  const rel = session.db.table(node.relation.relname, node.relation.location);
   const targets: number[] = node.attlist
-    ? node.attlist.map((a: any) => columnIndex(rel, a.String.sval, statement.offset))
+    ? node.attlist.map((a: any) => columnIndex(rel, a.String.sval, 0))
     : rel.columns.map((_, i) => i);
   const opts = copyOptions(node.options);
   const params = new ParamTypes([]);
