@@ -4,13 +4,17 @@
  */
 import { Database } from './sql/database.js';
 import { Session } from './sql/session.js';
-import { startWireServer } from './wire/server.js';
+import { startWireServer, type WireServerOptions } from './wire/server.js';
 
 export interface ServerOptions {
   host: string;
   port: number;
   dataDir: string;
   log?: (line: string) => void;
+  /** SCRAM-SHA-256 password authentication; absent: every client is trusted. */
+  auth?: WireServerOptions['auth'];
+  /** TLS for clients that ask for it (and, when required, only for them). */
+  tls?: WireServerOptions['tls'];
 }
 
 export interface RunningServer {
@@ -27,6 +31,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       host: opts.host,
       port: opts.port,
       log,
+      auth: opts.auth,
+      tls: opts.tls,
       sessionFactory: (startup) => new Session(database, startup),
     });
     return {
