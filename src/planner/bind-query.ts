@@ -343,7 +343,7 @@ export class QueryBinder {
     const aggregating = !!stmt.groupClause || !!stmt.havingClause || containsAggregate([stmt.targetList, stmt.sortClause, stmt.distinctClause]);
     if (aggregating) level.deferred = [];
     let targets = this.bindTargets(stmt, level);
-    const groupKey = this.bindGroupBy(stmt, level, targets);
+    const { keys: groupKey, sets } = this.bindGroupBy(stmt, level, targets);
     const having = stmt.havingClause
       ? requireBoolean(this.bind(stmt.havingClause, level, 'HAVING'), 'HAVING', exprLocation(stmt.havingClause))
       : null;
@@ -371,10 +371,18 @@ export class QueryBinder {
       globalAggregate = carry.length > 0 && groupKey.length === 0;
       if (globalAggregate && !having) globalEmpty = this.emptyGroupRow(targets.map((t) => t.expr), level);
       const keys = [...carry, ...groupKey.filter((g) => !carry.some((c) => exprEquals(c, g)))];
-      plan = aggregateNode(plan, keys, level.aggregates, [
+      const aggColumns = [
         ...keys.map((g) => ({ name: g.kind === 'column' ? (level.scope.columnAt(g.index)?.name ?? '?column?') : '?column?', type: g.type, typmod: -1 })),
         ...level.aggregates.map((a) => ({ name: a.name, type: a.type, typmod: -1 })),
-      ]);
+      ];
+      if (sets) {
+        // Positions in `keys`: the domain first in every set, then the set's own keys.
+        const at = (i: number) => keys.findIndex((k) => exprEquals(k, groupKey[i]!));
+        const carried = carry.map((_, i) => i);
+        plan = this.groupingSets(plan, keys, sets.map((set) => [...new Set([...carried, ...set.map(at)])]), level.aggregates, aggColumns);
+      } else {
+        plan = aggregateNode(plan, keys, level.aggregates, aggColumns);
+      }
       for (const right of level.deferred ?? []) plan = joinNode('left', plan, right, [], [], null);
       finalize = (e) => this.groupedExpr(e, keys, level);
       if (having) plan = filterNode(plan, finalize(having));
@@ -467,34 +475,85 @@ export class QueryBinder {
     return e.kind === 'column' && e.index >= AGG_BASE && e.index < SUBQUERY_BASE ? e.index - AGG_BASE : null;
   }
 
-  private bindGroupBy(stmt: any, level: Level, targets: Target[]): Expr[] {
+  /**
+   * GROUP BY: the distinct key expressions, and for GROUPING SETS / ROLLUP / CUBE the sets to
+   * aggregate by, as positions in `keys` (null for a plain GROUP BY: one set of all keys).
+   */
+  private bindGroupBy(stmt: any, level: Level, targets: Target[]): { keys: Expr[]; sets: number[][] | null } {
     const keys: Expr[] = [];
-    for (const item of stmt.groupClause ?? []) {
-      const tag = nodeTag(item);
-      let e: Expr;
-      if (tag === 'GroupingSet') {
-        if (item.GroupingSet.kind === 'GROUPING_SET_EMPTY') continue;
-        throw unsupported('GROUPING SETS, ROLLUP and CUBE', item.GroupingSet.location);
-      }
-      const position = positionOf(item);
-      if (position !== null) {
-        const t = targets[position - 1];
-        if (!t) {
-          throw new SqlError(SQLSTATE.invalidColumnReference, `GROUP BY position ${position} is not in select list`, { position: exprLocation(item) + 1 });
+    const keyOf = (item: any): number => {
+      const e = this.groupKey(item, level, targets);
+      const at = keys.findIndex((k) => exprEquals(k, e));
+      if (at >= 0) return at;
+      keys.push(e);
+      return keys.length - 1;
+    };
+    // A parenthesized list inside ROLLUP / CUBE / GROUPING SETS is one element of several keys.
+    const element = (node: any): number[] => (node.RowExpr ? node.RowExpr.args.map(keyOf) : [keyOf(node)]);
+    const expand = (gs: any): number[][] => {
+      const content: any[] = gs.content ?? [];
+      switch (gs.kind) {
+        case 'GROUPING_SET_EMPTY':
+          return [[]];
+        case 'GROUPING_SET_SIMPLE':
+          return [content.flatMap(element)];
+        case 'GROUPING_SET_ROLLUP': {
+          const parts = content.map(element);
+          return parts.map((_, n) => parts.slice(0, parts.length - n).flat()).concat([[]]);
         }
-        e = t.expr;
-      } else {
-        const name = bareName(item);
-        const target = name !== null && !level.scope.resolvesLocally([name]) ? targets.find((t) => t.name === name) : undefined;
-        e = target ? target.expr : this.bind(item, level, 'GROUP BY');
+        case 'GROUPING_SET_CUBE': {
+          const parts = content.map(element);
+          return Array.from({ length: 1 << parts.length }, (_, mask) => parts.filter((_, b) => mask & (1 << b)).flat());
+        }
+        default:
+          return content.flatMap((c) => (c.GroupingSet ? expand(c.GroupingSet) : [element(c)]));
       }
-      if (hasAggregateRef(e)) {
-        throw new SqlError(SQLSTATE.groupingError, 'aggregate functions are not allowed in GROUP BY', { position: exprLocation(item) + 1 });
-      }
-      if (!keys.some((k) => exprEquals(k, e))) keys.push(e);
+    };
+    let sets: number[][] = [[]];
+    let grouping = false;
+    for (const item of stmt.groupClause ?? []) {
+      if (item.GroupingSet) grouping = true;
+      const itemSets = item.GroupingSet ? expand(item.GroupingSet) : [[keyOf(item)]];
+      // Several items combine every set of one with every set of the others.
+      sets = sets.flatMap((a) => itemSets.map((b) => [...new Set([...a, ...b])]));
     }
-    return keys;
+    return { keys, sets: grouping && sets.length > 1 ? sets : null };
   }
+
+  /** One GROUP BY item: a select-list position, an output column name, or an expression. */
+  private groupKey(item: any, level: Level, targets: Target[]): Expr {
+    let e: Expr;
+    const position = positionOf(item);
+    if (position !== null) {
+      const t = targets[position - 1];
+      if (!t) {
+        throw new SqlError(SQLSTATE.invalidColumnReference, `GROUP BY position ${position} is not in select list`, { position: exprLocation(item) + 1 });
+      }
+      e = t.expr;
+    } else {
+      const name = bareName(item);
+      const target = name !== null && !level.scope.resolvesLocally([name]) ? targets.find((t) => t.name === name) : undefined;
+      e = target ? target.expr : this.bind(item, level, 'GROUP BY');
+    }
+    if (hasAggregateRef(e)) {
+      throw new SqlError(SQLSTATE.groupingError, 'aggregate functions are not allowed in GROUP BY', { position: exprLocation(item) + 1 });
+    }
+    return e;
+  }
+
+  /**
+   * GROUPING SETS: one aggregation per set, each widened to all keys (NULL where the set does
+   * not group by a key), added together.
+   */
+  private groupingSets(input: LogicalPlan, keys: Expr[], sets: number[][], aggregates: AggCall[], columns: PlanColumn[]): LogicalPlan {
+    const parts = sets.map((set) => {
+      const agg = aggregateNode(input, set.map((p) => keys[p]!), aggregates, [...set.map((p) => columns[p]!), ...columns.slice(keys.length)]);
+      const widened = keys.map((k, p): Expr => (set.includes(p) ? column(set.indexOf(p), k.type) : { kind: 'const', value: null, type: k.type }));
+      return projectNode(agg, [...widened, ...aggregates.map((a, j) => column(set.length + j, a.type))], columns);
+    });
+    return parts.reduce((acc, part) => setOpNode('union', true, acc, part, columns));
+  }
+
 
   /**
    * ORDER BY / DISTINCT ON item: an output column by position or by name (which win over input

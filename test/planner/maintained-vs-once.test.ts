@@ -14,6 +14,7 @@ const QUERIES = [
   'SELECT k, count(*), sum(v), min(v), max(v), avg(v) FROM r GROUP BY k',
   'SELECT k, count(DISTINCT v), string_agg(v::text, \'-\' ORDER BY v) FROM r GROUP BY k HAVING count(*) > 1',
   'SELECT count(*), sum(v) FROM r',
+  'SELECT k, v, count(*) FROM r GROUP BY ROLLUP (k, v)',
   'SELECT DISTINCT v FROM r',
   'SELECT DISTINCT ON (k) k, v FROM r ORDER BY k, v DESC',
   'SELECT k, v FROM r ORDER BY v DESC, k LIMIT 3',

@@ -181,7 +181,6 @@ test('name resolution errors', () => {
   assertSqlError(() => cat.plan('SELECT x.id FROM items'), SQLSTATE.undefinedTable, /missing FROM-clause entry/);
   assertSqlError(() => cat.plan('SELECT * FROM items i, other i'), SQLSTATE.duplicateAlias);
   assertSqlError(() => cat.plan('SELECT row_number() OVER () FROM items'), SQLSTATE.featureNotSupported, /window/);
-  assertSqlError(() => cat.plan('SELECT cat FROM items GROUP BY ROLLUP (cat)'), SQLSTATE.featureNotSupported);
   assertSqlError(() => cat.plan('WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r'), SQLSTATE.featureNotSupported);
   assertSqlError(() => cat.plan('SELECT * FROM items, LATERAL generate_series(1, items.id) s'), SQLSTATE.featureNotSupported);
 });
@@ -202,4 +201,43 @@ test('table types: filters keep them, aggregates over streams accumulate', () =>
   // Stream rows leave after their cycle; the aggregate keeps everything it saw.
   assertSameRows(arrangement.rows(), [['a', 3n]]);
   assert.match(cat.plan('SELECT k, sum(v) FROM events GROUP BY k').explain(), /over stream/);
+});
+
+test('GROUPING SETS, ROLLUP and CUBE', () => {
+  const { cat, node } = items();
+  node.insert([
+    [1, 'x', 10, 1n],
+    [2, 'x', 20, 2n],
+    [3, 'y', 5, 1n],
+  ]);
+  const rollup = cat.maintain('SELECT cat, qty, sum(price) FROM items GROUP BY ROLLUP (cat, qty)');
+  cat.cycle();
+  assertSameRows(rollup.arrangement.rows(), [
+    ['x', 1n, 10n],
+    ['x', 2n, 20n],
+    ['y', 1n, 5n],
+    ['x', null, 30n],
+    ['y', null, 5n],
+    [null, null, 35n],
+  ]);
+  assertSameRows(cat.read('SELECT cat, qty, count(*) FROM items GROUP BY CUBE (cat, qty) HAVING count(*) > 1'), [
+    ['x', null, 2n],
+    [null, 1n, 2n],
+    [null, null, 3n],
+  ]);
+  assertSameRows(cat.read('SELECT cat, qty, count(*) FROM items GROUP BY GROUPING SETS ((cat), (qty), ())'), [
+    ['x', null, 2n],
+    ['y', null, 1n],
+    [null, 1n, 2n],
+    [null, 2n, 1n],
+    [null, null, 3n],
+  ]);
+  node.push([{ row: [3, 'y', 5, 1n], diff: -1 }]);
+  cat.cycle();
+  assertSameRows(rollup.arrangement.rows(), [
+    ['x', 1n, 10n],
+    ['x', 2n, 20n],
+    ['x', null, 30n],
+    [null, null, 30n],
+  ]);
 });
