@@ -155,6 +155,53 @@ export class SortedCounts<T> {
   }
 }
 
+/** Something present in a number of copies. */
+export interface Counted {
+  count: number;
+}
+
+/**
+ * Counted items grouped by identity (a rowKey), each identity's in arrival order. Retracting n
+ * copies of an identity takes its earliest arrivals first, as a ring or stream evicts its oldest
+ * rows; the queues advance a head index, so this stays O(1) per item however many copies of one
+ * identity pile up.
+ */
+export class CopiesById<T extends Counted> {
+  private readonly queues = new Map<string, { items: T[]; head: number }>();
+
+  add(id: string, item: T): void {
+    const queue = this.queues.get(id);
+    if (queue === undefined) this.queues.set(id, { items: [item], head: 0 });
+    else queue.items.push(item);
+  }
+
+  /**
+   * Removes up to `copies` copies of id, earliest first, calling `exhausted` for every item whose
+   * count reaches zero; returns how many copies were removed.
+   */
+  remove(id: string, copies: number, exhausted: (item: T) => void): number {
+    const queue = this.queues.get(id);
+    if (queue === undefined) return 0;
+    let removed = 0;
+    while (queue.head < queue.items.length && removed < copies) {
+      const item = queue.items[queue.head];
+      const take = Math.min(item.count, copies - removed);
+      item.count -= take;
+      removed += take;
+      if (item.count === 0) {
+        queue.head++;
+        exhausted(item);
+      }
+    }
+    if (queue.head === queue.items.length) this.queues.delete(id);
+    else if (queue.head > 32 && queue.head * 2 > queue.items.length) {
+      queue.items = queue.items.slice(queue.head);
+      queue.head = 0;
+    }
+    return removed;
+  }
+}
+
 interface LogItem<T> {
   readonly seq: number;
   readonly value: T;
@@ -170,8 +217,11 @@ export class ArrivalLog<T> {
   private items: LogItem<T>[] = [];
   private head = 0;
   private dead = 0;
-  private readonly byId = new Map<string, LogItem<T>[]>();
+  private readonly byId = new CopiesById<LogItem<T>>();
   private alive = 0;
+  private readonly markDead = (): void => {
+    this.dead++;
+  };
 
   /** Copies present. */
   get size(): number {
@@ -181,27 +231,13 @@ export class ArrivalLog<T> {
   add(id: string, value: T, seq: number, copies = 1): void {
     const item: LogItem<T> = { seq, value, count: copies };
     this.items.push(item);
-    const queue = this.byId.get(id);
-    if (queue === undefined) this.byId.set(id, [item]);
-    else queue.push(item);
+    this.byId.add(id, item);
     this.alive += copies;
   }
 
   /** Removes up to `copies` copies of id, earliest first; returns how many were removed. */
   remove(id: string, copies = 1): number {
-    const queue = this.byId.get(id);
-    let removed = 0;
-    while (queue !== undefined && queue.length > 0 && removed < copies) {
-      const item = queue[0];
-      const take = Math.min(item.count, copies - removed);
-      item.count -= take;
-      removed += take;
-      if (item.count === 0) {
-        queue.shift();
-        this.dead++;
-      }
-    }
-    if (queue !== undefined && queue.length === 0) this.byId.delete(id);
+    const removed = this.byId.remove(id, copies, this.markDead);
     this.alive -= removed;
     if (this.dead > 32 && this.dead * 2 > this.items.length - this.head) this.compact();
     return removed;

@@ -17,7 +17,7 @@ import { Interval, type Value } from '../../types/types.js';
 import { compareValues, singleKey } from '../../types/compare.js';
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
-import { ArrivalLog, SortedArray, SortedCounts } from '../ordered.js';
+import { ArrivalLog, CopiesById, SortedArray, SortedCounts } from '../ordered.js';
 
 export type AggregateFn =
   | 'count'
@@ -290,7 +290,10 @@ interface Piece {
 /** string_agg with ORDER BY: pieces sorted by the call's ORDER BY, ties in arrival order. */
 class OrderedStringAggAcc implements Accumulator {
   private readonly pieces: SortedArray<Piece>;
-  private readonly byId = new Map<string, Piece[]>();
+  private readonly byId = new CopiesById<Piece>();
+  private readonly drop = (piece: Piece): void => {
+    this.pieces.remove(piece);
+  };
   constructor(orderCompare: (a: Value[], b: Value[]) => number, private readonly retractable: boolean) {
     this.pieces = new SortedArray((a, b) => orderCompare(a.order, b.order) || a.seq - b.seq);
   }
@@ -298,25 +301,10 @@ class OrderedStringAggAcc implements Accumulator {
     if (diff > 0) {
       const piece: Piece = { value: c.value, delimiter: c.delimiter, order: c.order!, seq: c.seq, count: diff };
       this.pieces.insert(piece);
-      if (!this.retractable) return;
-      const queue = this.byId.get(c.id);
-      if (queue) queue.push(piece);
-      else this.byId.set(c.id, [piece]);
+      if (this.retractable) this.byId.add(c.id, piece);
       return;
     }
-    let remaining = -diff;
-    const queue = this.byId.get(c.id);
-    while (queue && queue.length > 0 && remaining > 0) {
-      const piece = queue[0];
-      const take = Math.min(piece.count, remaining);
-      piece.count -= take;
-      remaining -= take;
-      if (piece.count === 0) {
-        queue.shift();
-        this.pieces.remove(piece);
-      }
-    }
-    if (queue && queue.length === 0) this.byId.delete(c.id);
+    this.byId.remove(c.id, -diff, this.drop);
   }
   result(): Value {
     return concatPieces(Array.from(this.pieces, (p): [Piece, number] => [p, p.count]));

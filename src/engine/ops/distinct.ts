@@ -9,7 +9,7 @@ import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
 import { rowKey, rowsEqual } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
-import { ArrivalLog, SortedArray } from '../ordered.js';
+import { ArrivalLog, CopiesById, SortedArray } from '../ordered.js';
 
 /** Drops what a non-general input cannot retract: stream removals are ignored, append ones are a bug. */
 function acceptsChange(kind: InputKind, diff: number, op: string): boolean {
@@ -71,30 +71,20 @@ interface KeyState {
 class OrderedRows implements KeyState {
   shown: Row | null = null;
   private readonly sorted: SortedArray<Candidate>;
-  private readonly byRow = new Map<string, Candidate[]>();
+  private readonly byRow = new CopiesById<Candidate>();
+  private readonly drop = (c: Candidate): void => {
+    this.sorted.remove(c);
+  };
   constructor(order: (a: Row, b: Row) => number) {
     this.sorted = new SortedArray((a, b) => order(a.row, b.row) || a.seq - b.seq);
   }
   add(row: Row, rk: string, seq: number, diff: number): void {
     const c: Candidate = { row, seq, count: diff };
     this.sorted.insert(c);
-    const queue = this.byRow.get(rk);
-    if (queue) queue.push(c);
-    else this.byRow.set(rk, [c]);
+    this.byRow.add(rk, c);
   }
   remove(rk: string, copies: number): void {
-    const queue = this.byRow.get(rk);
-    while (queue && queue.length > 0 && copies > 0) {
-      const c = queue[0];
-      const take = Math.min(c.count, copies);
-      c.count -= take;
-      copies -= take;
-      if (c.count === 0) {
-        queue.shift();
-        this.sorted.remove(c);
-      }
-    }
-    if (queue && queue.length === 0) this.byRow.delete(rk);
+    this.byRow.remove(rk, copies, this.drop);
   }
   chosen(): Row | undefined {
     return this.sorted.first()?.row;
