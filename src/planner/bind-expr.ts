@@ -12,6 +12,7 @@ import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
+import { compileExpr } from './compile-expr.js';
 import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
 
 export interface Scope {
@@ -246,13 +247,58 @@ function requireBool(e: Expr, what: string): Expr {
 
 // ---- calls ------------------------------------------------------------------------------------
 
+/** Whether an expression reads nothing but constants and immutable functions. */
+function isConstantTree(e: Expr): boolean {
+  switch (e.kind) {
+    case 'const':
+      return true;
+    case 'column':
+    case 'param':
+      return false;
+    case 'call':
+      return !e.volatile && e.args.every(isConstantTree);
+    case 'cast':
+      return castIsImmutable(e.arg.type, e.type) && isConstantTree(e.arg);
+    case 'and':
+    case 'or':
+    case 'coalesce':
+    case 'greatest':
+    case 'least':
+      return e.args.every(isConstantTree);
+    case 'not':
+    case 'isnull':
+    case 'isnotnull':
+    case 'booltest':
+      return isConstantTree(e.arg);
+    case 'distinct':
+    case 'nullif':
+      return isConstantTree(e.left) && isConstantTree(e.right);
+    case 'case':
+      return e.whens.every((w) => isConstantTree(w.when) && isConstantTree(w.then)) && (e.else === null || isConstantTree(e.else));
+    case 'inlist':
+      return isConstantTree(e.arg) && e.list.every(isConstantTree);
+  }
+}
+
+function constantThatFails(e: Expr): boolean {
+  if (e.kind === 'const' || !isConstantTree(e)) return false;
+  try {
+    compileExpr(e)([], BIND_ENV);
+    return false;
+  } catch (err) {
+    if (err instanceof SqlError) return true;
+    throw err;
+  }
+}
+
 function makeCall(def: FunctionDef, args: Expr[], targets: SqlType[]): Expr {
   const coerced = args.map((a, i) => coerce(a, targets[i]!));
   const types = coerced.map((a) => a.type);
   const strict = def.strict ?? true;
-  // a strict function of a NULL constant is NULL, whatever the other arguments (PostgreSQL
-  // simplifies it so too), and nothing downstream should ever call the function with it
-  if (strict && coerced.some((a) => a.kind === 'const' && a.value === null)) {
+  // a strict function of a NULL constant is NULL, as PostgreSQL's planner simplifies it, and
+  // nothing downstream should ever call the function with it. Only a constant argument that
+  // raises an error keeps the call: PostgreSQL would have raised it while folding that argument.
+  if (strict && coerced.some((a) => a.kind === 'const' && a.value === null) && !coerced.some(constantThatFails)) {
     return { kind: 'const', value: null, type: returnTypeFor(def, types) };
   }
   return {

@@ -129,9 +129,8 @@ export function compileExpr(e: Expr): CompiledExpr {
       const right = compileExpr(e.right);
       return (row, env) => {
         const a = left(row, env);
-        if (a === null) return null;
-        const b = right(row, env);
-        return b !== null && equal(a, b) ? null : a;
+        const b = right(row, env); // evaluated even after a NULL, as PostgreSQL does
+        return a !== null && b !== null && equal(a, b) ? null : a;
       };
     }
     case 'greatest':
@@ -153,10 +152,11 @@ export function compileExpr(e: Expr): CompiledExpr {
       const negate = e.negate;
       return (row, env) => {
         const v = arg(row, env);
+        // every item is evaluated, as PostgreSQL builds the whole list before comparing
+        const items = list.map((item) => item(row, env));
         if (v === null) return null;
         let sawNull = false;
-        for (const item of list) {
-          const x = item(row, env);
+        for (const x of items) {
           if (x === null) sawNull = true;
           else if (equal(v, x)) return !negate;
         }
@@ -192,21 +192,17 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): CompiledExpr {
     case 2: {
       const [a, b] = args as [CompiledExpr, CompiledExpr];
       return (row, env) => {
+        // both arguments run even when the first is NULL, so an error in the second surfaces
+        // as it does in PostgreSQL, which evaluates all arguments before the strictness check
         const x = a(row, env);
-        if (x === null) return null;
         const y = b(row, env);
-        return y === null ? null : impl([x, y], env);
+        return x === null || y === null ? null : impl([x, y], env);
       };
     }
     default:
       return (row, env) => {
-        const values: Value[] = [];
-        for (const a of args) {
-          const v = a(row, env);
-          if (v === null) return null;
-          values.push(v);
-        }
-        return impl(values, env);
+        const values = args.map((a) => a(row, env));
+        return values.includes(null) ? null : impl(values, env);
       };
   }
 }

@@ -51,14 +51,15 @@ function rint(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+// Integers have no -0, which rounding a negative float to zero produces in JS.
 function toSmallInt(n: number): number {
   if (!(n >= -32768 && n <= 32767)) throw outOfRange('smallint');
-  return n;
+  return n === 0 ? 0 : n;
 }
 
 function toInteger(n: number): number {
   if (!(n >= -2147483648 && n <= 2147483647)) throw outOfRange('integer');
-  return n;
+  return n === 0 ? 0 : n;
 }
 
 function toBigInt(n: bigint): bigint {

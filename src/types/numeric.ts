@@ -36,7 +36,8 @@ const scales = new WeakMap<Decimal, number>();
 /** Attaches a display scale to a numeric value (rounding it to that scale) and returns it. */
 export function withScale(value: Decimal, scale: number): Decimal {
   // rounding allocates a new Decimal: skip it when the value already fits (sums, products)
-  const rounded = value.isFinite() && value.decimalPlaces() > scale ? value.toDecimalPlaces(scale) : value;
+  let rounded = value.isFinite() && value.decimalPlaces() > scale ? value.toDecimalPlaces(scale) : value;
+  if (rounded.isZero() && rounded.isNegative()) rounded = rounded.abs(); // numeric has no -0 (ceil(-0.25))
   scales.set(rounded, scale);
   return rounded;
 }
@@ -147,12 +148,13 @@ function divScale(a: Decimal, b: Decimal): number {
   return Math.min(rscale, NUMERIC_MAX_DISPLAY_SCALE);
 }
 
-function checkDivisor(b: Decimal): void {
-  if (b.isZero()) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
+/** NaN divides to NaN even by zero; anything else by zero is 22012. */
+function checkDivisor(a: Decimal, b: Decimal): void {
+  if (b.isZero() && !a.isNaN()) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
 }
 
 export function numericDiv(a: Decimal, b: Decimal): Decimal {
-  checkDivisor(b);
+  checkDivisor(a, b);
   if (!a.isFinite() || !b.isFinite()) return a.div(b);
   const scale = divScale(a, b);
   // digits before the point (the quotient's decimal exponent) + the scale + a guard digit
@@ -161,12 +163,16 @@ export function numericDiv(a: Decimal, b: Decimal): Decimal {
 
 /** Integer division (div()): truncates toward zero. */
 export function numericDivTrunc(a: Decimal, b: Decimal): Decimal {
-  checkDivisor(b);
+  checkDivisor(a, b);
+  if (!a.isFinite() || !b.isFinite()) return a.div(b).trunc();
   return withScale(withPrecision(Math.max(a.e - b.e + 2, 1) + 2, () => a.div(b)).trunc(), 0);
 }
 
 export function numericMod(a: Decimal, b: Decimal): Decimal {
-  checkDivisor(b);
+  checkDivisor(a, b);
+  // PostgreSQL: NaN or an infinite dividend give NaN; an infinite divisor leaves the dividend
+  if (a.isNaN() || b.isNaN() || !a.isFinite()) return new Decimal(NaN);
+  if (!b.isFinite()) return a;
   // decimal.js's modulo follows the sign of the dividend with ROUND_DOWN mode, as PostgreSQL does
   const mod = a.minus(withPrecision(Math.max(a.e - b.e + 2, 1) + 2, () => a.div(b)).trunc().times(b));
   return withScale(mod, Math.max(scaleOf(a), scaleOf(b)));

@@ -94,7 +94,8 @@ const groups: Record<string, string[]> = {
     'round(1234.5, -2)', 'round(1.5::float8)', 'trunc(1.99)', 'trunc(-1.99, 1)', 'trunc(1.99::float8)', 'sqrt(16)', 'sqrt(2)',
     'sqrt(2::numeric)', 'sqrt(-1)', 'sqrt(100.0)', 'power(2, 10)', 'power(2.0, 10)', 'power(2, -1)', 'power(0, -1)', 'power(-8, 1.0/3)',
     'exp(1)', 'exp(1.0)', 'ln(10)', 'ln(10.0)', 'ln(0)', 'ln(-1)', 'log(100)', 'log(100.0)', 'log(2, 8)', 'log10(1000)', 'mod(10, 3)',
-    'mod(-10, 3)', 'mod(10.5, 3)', 'mod(10, 0)', 'div(10.5, 3)', 'sign(-3)', 'sign(0.0)', 'sign(2.5::float8)', 'pi()', 'degrees(pi())',
+    'mod(-10, 3)', 'mod(10.5, 3)', 'mod(10, 0)', "'NaN'::numeric % 0", "'Infinity'::numeric % 2", "5 % 'Infinity'::numeric",
+    "div('Infinity'::numeric, 2)", "div(5, 'Infinity'::numeric)", "'NaN'::numeric / 0", "1::numeric / 'Infinity'", "'Infinity'::numeric / 0", 'ceil(-0.25)', 'div(10.5, 3)', 'sign(-3)', 'sign(0.0)', 'sign(2.5::float8)', 'pi()', 'degrees(pi())',
     'radians(180)', 'sin(0)', 'cos(0)', 'atan2(1, 1)', 'gcd(12, 18)', 'exp(1000)', '2.0 ^ 3', '(-2) ^ 2', 'random() < 1',
   ],
   datetime: [

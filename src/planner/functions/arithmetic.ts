@@ -29,7 +29,7 @@ function unary(name: string, type: SqlType, impl: (a: any) => Value): FunctionDe
 for (const { type, min, max, name } of INT_LIMITS) {
   const check = (n: number) => {
     if (n < min || n > max) throw new SqlError(SQLSTATE.numericValueOutOfRange, `${name} out of range`);
-    return n;
+    return n === 0 ? 0 : n; // JS arithmetic makes -0 (0 * -5, -1 / 5), which integers do not have
   };
   register(
     binary('+', type, (a: number, b: number) => check(a + b)),

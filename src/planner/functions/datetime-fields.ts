@@ -257,20 +257,26 @@ function intervalField(unit: string, span: Interval): FieldValue {
   }
 }
 
-function fieldOf(type: SqlType, unit: string, v: Value, env: EvalEnv): FieldValue {
+/** Fields an infinite date or timestamp has: infinite ones; every other field is NULL (PostgreSQL 15). */
+const INFINITE_FIELDS = new Set(['epoch', 'julian', 'year', 'isoyear', 'decade', 'century', 'millennium']);
+
+function fieldOf(type: SqlType, unit: string, v: Value, env: EvalEnv): FieldValue | null {
   if (type === iv) return intervalField(unit, v as Interval);
+  if (!Number.isFinite(v as number)) {
+    // still refuse units the type does not know
+    fieldOf(type, unit, 0, env);
+    return INFINITE_FIELDS.has(normalizeUnit(unit)) ? { value: new Decimal(v as number), scale: 0 } : null;
+  }
   if (type === T.date) {
     const days = v as number;
     const u = normalizeUnit(unit);
     if (['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'timezone', 'timezone_hour', 'timezone_minute'].includes(u)) {
       throw new SqlError(SQLSTATE.featureNotSupported, `unit "${unit}" not supported for type date`);
     }
-    if (!Number.isFinite(days)) return { value: new Decimal(days), scale: 0 };
     const field = timestampField(unit, days * USECS_PER_DAY, days * USECS_PER_DAY, T.date, 0);
     return u === 'epoch' ? { value: field.value, scale: 0 } : field;
   }
   const t = v as number;
-  if (!Number.isFinite(t)) return { value: new Decimal(t), scale: 0 };
   if (type === tstz) {
     const zone = zoneOf(env);
     const offset = zone.offsetAt(t);
@@ -279,7 +285,7 @@ function fieldOf(type: SqlType, unit: string, v: Value, env: EvalEnv): FieldValu
   return timestampField(unit, t, t, ts, 0);
 }
 
-const extractNumeric = (f: FieldValue): Decimal => (f.scale < 0 ? f.value : withScale(f.value, f.scale));
+const extractNumeric = (f: FieldValue | null): Decimal | null => (f === null ? null : f.scale < 0 ? f.value : withScale(f.value, f.scale));
 
 function dateBin(stride: Interval, source: number, origin: number): number {
   if (stride.months !== 0) throw new SqlError('0A000', 'timestamps cannot be binned into intervals containing months or years');
@@ -313,7 +319,7 @@ register(
   fn('date_trunc', [T.text, iv], iv, ([u, span]) => truncateInterval(u, span)),
   // date_part gives double precision; extract (PostgreSQL 14+) numeric, and also reads dates
   ...[ts, tstz, iv].map((type) =>
-    fn('date_part', [T.text, type], T.float8, ([u, v], env) => fieldOf(type, u, v, env).value.toNumber(), { volatile: type === tstz }),
+    fn('date_part', [T.text, type], T.float8, ([u, v], env) => fieldOf(type, u, v, env)?.value.toNumber() ?? null, { volatile: type === tstz }),
   ),
   ...[ts, tstz, iv, T.date].map((type) =>
     fn('extract', [T.text, type], T.numeric, ([u, v], env) => extractNumeric(fieldOf(type, u, v, env)), { volatile: type === tstz }),

@@ -16,7 +16,8 @@ const num = T.numeric;
 function rint(x: number): number {
   if (!Number.isFinite(x)) return x;
   const r = Math.round(x);
-  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) || (x < 0 ? -0 : 0);
+  // Math.round already keeps the sign of a zero result (-0.4 → -0), as rint does
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 const invalidArgument = (message: string) => new SqlError('2201F', message);
