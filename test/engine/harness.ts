@@ -134,7 +134,8 @@ export interface PropertyCase {
 
 /** Runs the randomized comparison; the seed of a failing run is in the assertion message. */
 export function checkProperty(c: PropertyCase): void {
-  const runs = c.runs ?? 30;
+  // EDDY_PROPERTY_SCALE=10 runs ten times as many random cases (a soak run); seeds stay fixed.
+  const runs = (c.runs ?? 30) * Number(process.env.EDDY_PROPERTY_SCALE ?? 1);
   const steps = c.steps ?? 25;
   for (let run = 0; run < runs; run++) {
     const seed = 1000 + run;
