@@ -28,12 +28,13 @@ import {
   type SetOpKind,
   type SortKey,
 } from './logical.js';
-import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './expr-utils.js';
+import { column, columnsUsed, conjunction, exprEquals } from './expr-utils.js';
 import { figureColumnName } from './column-names.js';
 import { aggregateName, aggregateSignature } from './aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
 import { FromClauseBinder } from './from-clause.js';
-import { CorrelationUnsupported, exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
+import { GroupByBinder } from './grouping.js';
+import { bareName, CorrelationUnsupported, exprLocation, nodeTag, positionOf, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
 
 export interface QueryContext {
@@ -95,7 +96,7 @@ export interface Level {
 
 
 
-interface Target {
+export interface Target {
   expr: Expr;
   name: string;
   typmod: number;
@@ -104,10 +105,11 @@ interface Target {
 
 export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }>;
 
-/** Column indexes from here up to SUBQUERY_BASE are aggregate results awaiting grouping. */
-const AGG_BASE = 1 << 22;
-/** Indexes below this are real columns of the row (the rest are placeholders). */
-export const AGG_PLACEHOLDERS = AGG_BASE;
+/**
+ * Column indexes from here up to SUBQUERY_BASE are aggregate results awaiting grouping; indexes
+ * below it are real columns of the row.
+ */
+export const AGG_BASE = 1 << 22;
 /** Column indexes from here up to OUTER_BASE are deferred subquery values of an aggregate query. */
 export const SUBQUERY_BASE = 1 << 23;
 
@@ -144,18 +146,15 @@ export function requireBoolean(e: Expr, clause: string, location: number): Expr 
 
 
 
-function hasAggregateRef(e: Expr): boolean {
-  for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < SUBQUERY_BASE) return true;
-  return false;
-}
-
 export class QueryBinder {
   readonly subqueries: SubqueryPlanner;
   private readonly from: FromClauseBinder;
+  private readonly grouping: GroupByBinder;
 
   constructor(readonly ctx: QueryContext) {
     this.subqueries = new SubqueryPlanner(this);
     this.from = new FromClauseBinder(this);
+    this.grouping = new GroupByBinder(this);
   }
 
   /**
@@ -343,7 +342,7 @@ export class QueryBinder {
     const aggregating = !!stmt.groupClause || !!stmt.havingClause || containsAggregate([stmt.targetList, stmt.sortClause, stmt.distinctClause]);
     if (aggregating) level.deferred = [];
     let targets = this.bindTargets(stmt, level);
-    const { keys: groupKey, sets } = this.bindGroupBy(stmt, level, targets);
+    const { keys: groupKey, sets } = this.grouping.bindGroupBy(stmt, level, targets);
     const having = stmt.havingClause
       ? requireBoolean(this.bind(stmt.havingClause, level, 'HAVING'), 'HAVING', exprLocation(stmt.havingClause))
       : null;
@@ -369,7 +368,7 @@ export class QueryBinder {
     let globalAggregate = false;
     if (groupKey.length > 0 || level.aggregates.length > 0 || having || stmt.groupClause) {
       globalAggregate = carry.length > 0 && groupKey.length === 0;
-      if (globalAggregate && !having) globalEmpty = this.emptyGroupRow(targets.map((t) => t.expr), level);
+      if (globalAggregate && !having) globalEmpty = this.grouping.emptyGroupRow(targets.map((t) => t.expr), level);
       const keys = [...carry, ...groupKey.filter((g) => !carry.some((c) => exprEquals(c, g)))];
       const aggColumns = [
         ...keys.map((g) => ({ name: g.kind === 'column' ? (level.scope.columnAt(g.index)?.name ?? '?column?') : '?column?', type: g.type, typmod: -1 })),
@@ -379,12 +378,12 @@ export class QueryBinder {
         // Positions in `keys`: the domain first in every set, then the set's own keys.
         const at = (i: number) => keys.findIndex((k) => exprEquals(k, groupKey[i]!));
         const carried = carry.map((_, i) => i);
-        plan = this.groupingSets(plan, keys, sets.map((set) => [...new Set([...carried, ...set.map(at)])]), level.aggregates, aggColumns);
+        plan = this.grouping.groupingSets(plan, keys, sets.map((set) => [...new Set([...carried, ...set.map(at)])]), level.aggregates, aggColumns);
       } else {
         plan = aggregateNode(plan, keys, level.aggregates, aggColumns);
       }
       for (const right of level.deferred ?? []) plan = joinNode('left', plan, right, [], [], null);
-      finalize = (e) => this.groupedExpr(e, keys, level);
+      finalize = (e) => this.grouping.groupedExpr(e, keys, level);
       if (having) plan = filterNode(plan, finalize(having));
       targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
     }
@@ -432,126 +431,9 @@ export class QueryBinder {
     return { plan, columns, order, ...this.limits(stmt), carried: carry.length, globalEmpty, globalAggregate };
   }
 
-  /**
-   * A global aggregate's result row over no input rows (count is 0, the others NULL), or
-   * undefined when a result reads more than its aggregates and the domain values.
-   */
-  private emptyGroupRow(targets: Expr[], level: Level): Expr[] | undefined {
-    const row = targets.map((t) =>
-      transformExpr(t, (x) => {
-        const a = this.aggregateIndex(x);
-        if (a === null) return undefined;
-        return { kind: 'const', value: level.aggregates[a]!.name === 'count' ? 0n : null, type: x.type };
-      }),
-    );
-    const carried = level.carried ?? 0;
-    return row.every((e) => [...columnsUsed(e)].every((i) => i < carried)) ? row : undefined;
-  }
-
-  /**
-   * Rewrites an expression bound over the FROM row into the aggregate's output row: GROUP BY
-   * expressions become group columns, aggregate calls their result columns; any other column
-   * reference is an error (42803), as in PostgreSQL.
-   */
-  groupedExpr(e: Expr, groupKey: Expr[], level: Level): Expr {
-    return transformExpr(e, (x) => {
-      const g = groupKey.findIndex((k) => exprEquals(k, x));
-      if (g >= 0) return column(g, x.type);
-      if (x.kind !== 'column') return undefined;
-      if (x.index >= AGG_BASE && x.index < SUBQUERY_BASE) return column(groupKey.length + x.index - AGG_BASE, x.type);
-      if (x.index >= SUBQUERY_BASE && x.index < OUTER_BASE) {
-        return column(groupKey.length + level.aggregates.length + x.index - SUBQUERY_BASE, x.type);
-      }
-      if (level.subqueryColumns.has(x.index)) throw unsupported('subqueries in the select list of an aggregate query');
-      const c = level.scope.columnAt(x.index);
-      const alias = level.scope.entries.find((en) => en.columns.includes(c!))?.alias;
-      const name = c ? (alias ? `${alias}.${c.name}` : c.name) : `#${x.index}`;
-      throw new SqlError(SQLSTATE.groupingError, `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`);
-    });
-  }
-
   /** The aggregate call an expression stands for (a placeholder column), or null. */
   aggregateIndex(e: Expr): number | null {
     return e.kind === 'column' && e.index >= AGG_BASE && e.index < SUBQUERY_BASE ? e.index - AGG_BASE : null;
-  }
-
-  /**
-   * GROUP BY: the distinct key expressions, and for GROUPING SETS / ROLLUP / CUBE the sets to
-   * aggregate by, as positions in `keys` (null for a plain GROUP BY: one set of all keys).
-   */
-  private bindGroupBy(stmt: any, level: Level, targets: Target[]): { keys: Expr[]; sets: number[][] | null } {
-    const keys: Expr[] = [];
-    const keyOf = (item: any): number => {
-      const e = this.groupKey(item, level, targets);
-      const at = keys.findIndex((k) => exprEquals(k, e));
-      if (at >= 0) return at;
-      keys.push(e);
-      return keys.length - 1;
-    };
-    // A parenthesized list inside ROLLUP / CUBE / GROUPING SETS is one element of several keys.
-    const element = (node: any): number[] => (node.RowExpr ? node.RowExpr.args.map(keyOf) : [keyOf(node)]);
-    const expand = (gs: any): number[][] => {
-      const content: any[] = gs.content ?? [];
-      switch (gs.kind) {
-        case 'GROUPING_SET_EMPTY':
-          return [[]];
-        case 'GROUPING_SET_SIMPLE':
-          return [content.flatMap(element)];
-        case 'GROUPING_SET_ROLLUP': {
-          const parts = content.map(element);
-          return parts.map((_, n) => parts.slice(0, parts.length - n).flat()).concat([[]]);
-        }
-        case 'GROUPING_SET_CUBE': {
-          const parts = content.map(element);
-          return Array.from({ length: 1 << parts.length }, (_, mask) => parts.filter((_, b) => mask & (1 << b)).flat());
-        }
-        default:
-          return content.flatMap((c) => (c.GroupingSet ? expand(c.GroupingSet) : [element(c)]));
-      }
-    };
-    let sets: number[][] = [[]];
-    let grouping = false;
-    for (const item of stmt.groupClause ?? []) {
-      if (item.GroupingSet) grouping = true;
-      const itemSets = item.GroupingSet ? expand(item.GroupingSet) : [[keyOf(item)]];
-      // Several items combine every set of one with every set of the others.
-      sets = sets.flatMap((a) => itemSets.map((b) => [...new Set([...a, ...b])]));
-    }
-    return { keys, sets: grouping && sets.length > 1 ? sets : null };
-  }
-
-  /** One GROUP BY item: a select-list position, an output column name, or an expression. */
-  private groupKey(item: any, level: Level, targets: Target[]): Expr {
-    let e: Expr;
-    const position = positionOf(item);
-    if (position !== null) {
-      const t = targets[position - 1];
-      if (!t) {
-        throw new SqlError(SQLSTATE.invalidColumnReference, `GROUP BY position ${position} is not in select list`, { position: exprLocation(item) + 1 });
-      }
-      e = t.expr;
-    } else {
-      const name = bareName(item);
-      const target = name !== null && !level.scope.resolvesLocally([name]) ? targets.find((t) => t.name === name) : undefined;
-      e = target ? target.expr : this.bind(item, level, 'GROUP BY');
-    }
-    if (hasAggregateRef(e)) {
-      throw new SqlError(SQLSTATE.groupingError, 'aggregate functions are not allowed in GROUP BY', { position: exprLocation(item) + 1 });
-    }
-    return e;
-  }
-
-  /**
-   * GROUPING SETS: one aggregation per set, each widened to all keys (NULL where the set does
-   * not group by a key), added together.
-   */
-  private groupingSets(input: LogicalPlan, keys: Expr[], sets: number[][], aggregates: AggCall[], columns: PlanColumn[]): LogicalPlan {
-    const parts = sets.map((set) => {
-      const agg = aggregateNode(input, set.map((p) => keys[p]!), aggregates, [...set.map((p) => columns[p]!), ...columns.slice(keys.length)]);
-      const widened = keys.map((k, p): Expr => (set.includes(p) ? column(set.indexOf(p), k.type) : { kind: 'const', value: null, type: k.type }));
-      return projectNode(agg, [...widened, ...aggregates.map((a, j) => column(set.length + j, a.type))], columns);
-    });
-    return parts.reduce((acc, part) => setOpNode('union', true, acc, part, columns));
   }
 
 
@@ -669,17 +551,6 @@ function flattenAnd(node: any): any[] {
   return [node];
 }
 
-/** `ORDER BY 2` / `GROUP BY 1`: the 1-based position, or null if the item is not an integer literal. */
-function positionOf(node: any): number | null {
-  const c = node.A_Const;
-  if (!c || !c.ival) return null;
-  return c.ival.ival ?? 0;
-}
-
-function bareName(node: any): string | null {
-  const f = node.ColumnRef?.fields;
-  return f && f.length === 1 && f[0].String ? f[0].String.sval : null;
-}
 
 
 

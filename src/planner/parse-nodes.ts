@@ -30,3 +30,16 @@ export function exprLocation(node: any): number {
   const inner = node?.[nodeTag(node)];
   return typeof inner?.location === 'number' ? inner.location : -1;
 }
+
+/** `ORDER BY 2` / `GROUP BY 1`: the 1-based position, or null if the item is not an integer literal. */
+export function positionOf(node: any): number | null {
+  const c = node.A_Const;
+  if (!c || !c.ival) return null;
+  return c.ival.ival ?? 0;
+}
+
+/** A bare (unqualified) column name, or null. */
+export function bareName(node: any): string | null {
+  const f = node.ColumnRef?.fields;
+  return f && f.length === 1 && f[0].String ? f[0].String.sval : null;
+}

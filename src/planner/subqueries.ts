@@ -25,7 +25,7 @@ import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
 import { aggregateNode, distinctNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
 import { column, columnsUsed, conjunction, constBool, equalityOperands, exprEquals, remapColumns, transformExpr } from './expr-utils.js';
-import { AGG_PLACEHOLDERS, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+import { AGG_BASE, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
 import { CorrelationUnsupported, unsupported } from './parse-nodes.js';
 import { domainOf, tupleKey } from './domain.js';
 
@@ -518,7 +518,7 @@ export class SubqueryPlanner {
     const rows = joinNode('inner', domain, corr.inner.plan, [], [], condition);
     const domainKey = tupleKey(refs.map((r, i) => column(i, r.type)));
     // The inner row sits after the domain columns; aggregate placeholders stay as they are.
-    const remap = (e: Expr) => transformExpr(e, (x) => (x.kind === 'column' && x.index < AGG_PLACEHOLDERS ? column(x.index + d, x.type) : undefined));
+    const remap = (e: Expr) => transformExpr(e, (x) => (x.kind === 'column' && x.index < AGG_BASE ? column(x.index + d, x.type) : undefined));
     return { rows, groupKey: [domainKey], outerKey: [tupleKey(refs)], remap };
   }
 
