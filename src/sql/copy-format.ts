@@ -117,3 +117,31 @@ function parseCsv(input: string, opts: CopyOptions): (string | null)[][] {
   if (fields.length > 0) rows.push([...fields, opts.null === '' ? null : '']);
   return rows;
 }
+
+/** One row in COPY's text or CSV format, with its line end. Fields are already text, or null. */
+export function formatCopyRow(fields: (string | null)[], opts: CopyOptions): string {
+  if (opts.format === 'text') {
+    return fields.map((f) => (f === null ? opts.null : escapeText(f, opts.delimiter))).join(opts.delimiter) + '\n';
+  }
+  return fields.map((f) => (f === null ? opts.null : quoteCsv(f, opts))).join(opts.delimiter) + '\n';
+}
+
+function escapeText(field: string, delimiter: string): string {
+  let out = '';
+  for (const c of field) {
+    if (c === '\\') out += '\\\\';
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c === delimiter) out += '\\' + c;
+    else out += c;
+  }
+  return out;
+}
+
+/** CSV quotes a field when it could be misread: delimiter, quote, line breaks, or the NULL string. */
+function quoteCsv(field: string, opts: CopyOptions): string {
+  const needs = field === opts.null || field.includes(opts.delimiter) || field.includes(opts.quote) || /[\r\n]/.test(field) || field === '\\.';
+  if (!needs) return field;
+  return opts.quote + field.split(opts.quote).join(opts.escape + opts.quote) + opts.quote;
+}

@@ -132,6 +132,12 @@ test('COPY FROM STDIN in text and CSV formats, through psql', async () => {
   ]);
   await assert.rejects(psql('\\copy imported FROM STDIN', 'x\ty\t1\t2024-01-01\n'), /invalid input syntax for type integer/);
   assert.deepEqual(await rows('SELECT count(*) FROM imported'), [['6']]);
+
+  // And back out: COPY TO STDOUT of a table's columns, and of a query as CSV.
+  const text = await psql('COPY imported (id, name) TO STDOUT', '');
+  assert.equal(text, '1\tann\n2\t\\N\n3\ttab\\there\n4\tquoted, with comma\n5\tsay "hi"\n6\t\\N\n');
+  const csv = await psql('COPY (SELECT id, name, score FROM imported WHERE id >= 4 ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)', '');
+  assert.equal(csv, 'id,name,score\n4,"quoted, with comma",2.25\n5,"say ""hi""",\n6,,7\n');
 });
 
 test('DROP refuses while others depend, naming them; CASCADE drops them too', async () => {

@@ -10,11 +10,12 @@ import type { CompiledExpr, EvalEnv, Expr } from '../../planner/expr-ir.js';
 import { FromScope } from '../../planner/scope.js';
 import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
 import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
-import { parseValue } from '../../types/text-io.js';
+import { formatValue, parseValue } from '../../types/text-io.js';
 import { column, commandResult, rowsResult, type Handler, type Prepared } from '../prepared.js';
 import type { TableRelation } from '../database.js';
 import type { Statement } from '../parse.js';
-import { copyOptions, parseCopyRows } from '../copy-format.js';
+import { copyOptions, formatCopyRow, parseCopyRows } from '../copy-format.js';
+import type { Session } from '../session.js';
 import { planAdHoc } from '../query.js';
 import type { ColumnDesc, ExecResult } from '../../wire/session-api.js';
 
@@ -188,9 +189,12 @@ export const truncate: Handler = (session, statement) => {
 
 export const copy: Handler = (session, statement) => {
   const node = statement.ast.CopyStmt;
-  if (!node.is_from || node.filename || !node.relation) {
-    throw new SqlError(SQLSTATE.featureNotSupported, 'only COPY table FROM STDIN is supported');
-  }
+  if (node.filename) throw new SqlError(SQLSTATE.featureNotSupported, 'COPY to or from a server file is not supported; use STDIN / STDOUT');
+  return node.is_from ? copyFrom(session, statement, node) : copyTo(session, statement, node);
+};
+
+function copyFrom(session: Session, statement: Statement, node: any): Prepared {
+  if (!node.relation) throw new SqlError(SQLSTATE.syntaxError, 'COPY FROM needs a table');
   const rel = session.db.table(node.relation.relname, node.relation.location);
   const targets: number[] = node.attlist
     ? node.attlist.map((a: any) => columnIndex(rel, a.String.sval, 0))
@@ -211,7 +215,7 @@ export const copy: Handler = (session, statement) => {
         const lines = parseCopyRows(Buffer.concat(chunks).toString('utf8'), opts);
         const rows = lines.map((fields, lineNo) => {
           if (fields.length !== targets.length) {
-            throw new SqlError('22P04', `${fields.length < targets.length ? 'missing data for column' : 'extra data after last expected column'}`, {
+            throw new SqlError('22P04', fields.length < targets.length ? 'missing data for column' : 'extra data after last expected column', {
               detail: `COPY ${rel.name}, line ${lineNo + 1}`,
             });
           }
@@ -227,4 +231,44 @@ export const copy: Handler = (session, statement) => {
       },
     };
   });
-};
+}
+
+/** `COPY t [(cols)] TO STDOUT` reads the relation as `SELECT cols FROM t`; `COPY (query) TO STDOUT` runs the query. */
+function copyTo(session: Session, statement: Statement, node: any): Prepared {
+  const query = node.query ?? {
+    SelectStmt: {
+      targetList: (node.attlist ?? [{ A_Star: {} }]).map((a: any) => ({
+        ResTarget: { val: { ColumnRef: { fields: [a.A_Star ? a : { String: { sval: a.String.sval } }], location: -1 } }, location: -1 },
+      })),
+      fromClause: [{ RangeVar: { relname: node.relation.relname, inh: true, relpersistence: 'p', location: node.relation.location } }],
+      limitOption: 'LIMIT_OPTION_DEFAULT',
+      op: 'SETOP_NONE',
+    },
+  };
+  if (!query.SelectStmt) throw new SqlError(SQLSTATE.featureNotSupported, 'COPY (query) TO STDOUT supports SELECT queries only');
+  const opts = copyOptions(node.options);
+  const params = new ParamTypes([]);
+  const planned = planAdHoc(session, query, params);
+  return prepared(statement, params, null, () => {
+    const timeZone = session.settings.get('timezone');
+    const rows = planned.read(session.evalEnv([]));
+    const format = (row: Row) =>
+      Buffer.from(formatCopyRow(row.map((v, i) => (v === null ? null : formatValue(planned.columns[i]!.type, v, { timeZone }))), opts));
+    let stopped = false;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      if (opts.header) yield Buffer.from(formatCopyRow(planned.columns.map((c) => c.name), opts));
+      for (const row of rows) {
+        if (stopped) return;
+        yield format(row);
+      }
+    }
+    return {
+      kind: 'copy-out',
+      format: 'text',
+      columnCount: planned.columns.length,
+      chunks: chunks(),
+      tag: () => `COPY ${rows.length}`,
+      close: () => (stopped = true),
+    };
+  });
+}
