@@ -16,6 +16,7 @@ import type { Batch, Row } from '../../src/engine/batch.js';
 import { SqlError, SQLSTATE } from '../../src/errors.js';
 import { compareNullable, rowKey } from '../../src/types/compare.js';
 import { randomBatch, rng, smallInt } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const sorted = (a: Arrangement): string[] => a.rows().map((r) => rowKey(r)).sort();
 const keys = (rows: Row[]): string[] => rows.map((r) => rowKey(r)).sort();
@@ -144,12 +145,7 @@ test('the scheduler runs a cycle soon after a push, coalescing pushes', async ()
   const scheduler = new Scheduler(flow);
   try {
     for (let i = 0; i < 100; i++) t.insert([[i]]);
-    const deadline = Date.now() + 5000;
-    while (count.rows()[0]?.[0] !== 100n) {
-      assert.ok(Date.now() < deadline, 'the view did not catch up in time');
-      await scheduler.idle();
-      await new Promise((r) => setImmediate(r));
-    }
+    await waitFor(() => count.rows()[0]?.[0] === 100n, { timeoutMs: 5000, intervalMs: 1, message: 'the view to count 100 rows' });
     assert.ok(flow.cycleNumber <= 3, `100 pushes coalesced into few cycles, got ${flow.cycleNumber}`);
   } finally {
     scheduler.stop();

@@ -6,6 +6,7 @@ import { TemporalFilterOp } from '../../src/engine/ops/temporal-filter.js';
 import type { Row } from '../../src/engine/batch.js';
 import { rowKey } from '../../src/types/compare.js';
 import { Multiset, randomBatch, rng } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const listing = (rows: Row[]) => Multiset.of(rows).listing();
 
@@ -84,15 +85,8 @@ test('the scheduler wakes up by itself when a temporal filter\'s row expires', a
   const scheduler = new Scheduler(flow);
   try {
     events.insert([[start + 150]]);
-    const deadline = Date.now() + 5000;
-    while (visible.count() === 0) {
-      assert.ok(Date.now() < deadline, 'row never appeared');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    while (visible.count() > 0) {
-      assert.ok(Date.now() < deadline, 'row never expired');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await waitFor(() => visible.count() === 1, { timeoutMs: 5000, intervalMs: 5, message: 'the row to appear' });
+    await waitFor(() => visible.count() === 0, { timeoutMs: 5000, intervalMs: 5, message: 'the row to expire without new input' });
     assert.ok(Date.now() >= start + 150, 'it expired no earlier than its until time');
   } finally {
     scheduler.stop();
