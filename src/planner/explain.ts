@@ -14,6 +14,7 @@ function typeLabel(t: TableType): string {
 
 function literal(e: Extract<Expr, { kind: 'const' }>): string {
   if (e.value === null) return 'NULL';
+  if (typeof e.value === 'boolean') return e.value ? 'true' : 'false';
   const text = formatValue(e.type, e.value);
   return e.type.category === 'N' || e.type.category === 'B' ? text : `'${text.replace(/'/g, "''")}'`;
 }
