@@ -7,7 +7,7 @@ import { FilterOp, MapOp, NegateOp, UnionAllOp } from '../../src/engine/ops/basi
 import type { Row } from '../../src/engine/batch.js';
 import type { InputKind } from '../../src/engine/operator.js';
 import { compareNullable, rowKey } from '../../src/types/compare.js';
-import { checkProperty, smallInt } from './harness.js';
+import { checkProperty, Multiset, rng, smallInt } from './harness.js';
 
 const row2 = (rand: () => number): Row => [smallInt(rand, 3, 0.1), smallInt(rand, 4, 0.1)];
 const byKey = (rows: Row[], key: (r: Row) => Row): Map<string, Row[]> => {
@@ -123,4 +123,18 @@ test('filter, map, union all and negate', () => {
     reference: ([a, b]) => [...a, ...b],
   });
   assert.deepEqual(new NegateOp().step([[{ row: [1], diff: 2 }]]), [{ row: [1], diff: -2 }]);
+});
+
+test('top-K over an append input keeps its window right through batches far larger than the window', () => {
+  const rand = rng(5);
+  const op = new TopKOp({ compare: (a, b) => (a[0] as number) - (b[0] as number), limit: 5, offset: 3, input: 'append' });
+  const all: Row[] = [];
+  const output = new Multiset();
+  for (let step = 0; step < 4; step++) {
+    const rows = Array.from({ length: 3000 }, (_, i) => [Math.floor(rand() * 100_000), step * 3000 + i]);
+    all.push(...rows);
+    output.apply(op.step([rows.map((row) => ({ row, diff: 1 }))]));
+    const expected = all.slice().sort((a, b) => (a[0] as number) - (b[0] as number) || (rowKey(a) < rowKey(b) ? -1 : 1)).slice(3, 8);
+    assert.deepEqual(output.listing(), Multiset.of(expected).listing(), `step ${step}`);
+  }
 });

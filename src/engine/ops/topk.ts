@@ -34,6 +34,8 @@ interface Ranked {
 
 interface GroupState {
   readonly sorted: SortedArray<Ranked>;
+  /** Rows in `sorted`, counting multiplicities. */
+  total: number;
   /** The window last emitted: rowKey → row and copies. */
   window: Map<string, { row: Row; count: number }>;
 }
@@ -43,7 +45,13 @@ export class TopKOp implements Operator {
   private readonly groups = new Map<string, GroupState>();
   private readonly order: (a: Ranked, b: Ranked) => number;
 
+  private readonly append: boolean;
+  /** offset + limit: rows ranked at or past it are outside the window. */
+  private readonly end: number;
+
   constructor(private readonly spec: TopKSpec) {
+    this.append = spec.input === 'append';
+    this.end = spec.limit === null ? Infinity : spec.offset + spec.limit;
     const compare = spec.compare;
     this.order = (a, b) => compare(a.row, b.row) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   }
@@ -61,14 +69,18 @@ export class TopKOp implements Operator {
       const gk = this.spec.groupKey ? rowKey(this.spec.groupKey(row)) : '';
       let group = this.groups.get(gk);
       if (group === undefined) {
-        group = { sorted: new SortedArray(this.order), window: new Map() };
+        group = { sorted: new SortedArray(this.order), total: 0, window: new Map() };
         this.groups.set(gk, group);
       }
       touched.set(gk, group);
       const probe: Ranked = { row, key: changeKey(c), count: diff };
+      if (this.append && this.beyondReach(group, probe)) continue;
+      group.total += diff;
       const slot = group.sorted.find(probe);
       if (slot === undefined) group.sorted.insert(probe);
       else if ((slot.count += diff) === 0) group.sorted.remove(slot);
+      // Keep an append-only group near its window even within one big batch (hydration).
+      if (this.append && group.sorted.size > 2 * this.end + 64) this.trim(group);
     }
     const out = new BatchBuilder();
     for (const [gk, group] of touched) {
@@ -79,7 +91,7 @@ export class TopKOp implements Operator {
       }
       for (const [k, cur] of next) if (!group.window.has(k)) out.addKeyed(k, cur.row, cur.count);
       group.window = next;
-      if (this.spec.input === 'append') this.trim(group);
+      if (this.append) this.trim(group);
       if (group.sorted.size === 0) this.groups.delete(gk);
     }
     return out.finish();
@@ -88,7 +100,7 @@ export class TopKOp implements Operator {
   /** The rows at positions [offset, offset + limit) of the group, counting multiplicities. */
   private window(group: GroupState): Map<string, { row: Row; count: number }> {
     const start = this.spec.offset;
-    const end = this.spec.limit === null ? Infinity : start + this.spec.limit;
+    const end = this.end;
     const win = new Map<string, { row: Row; count: number }>();
     let pos = 0;
     for (const r of group.sorted) {
@@ -103,16 +115,27 @@ export class TopKOp implements Operator {
 
   /** Drops rows past offset + limit, which an append-only input can never bring back into the window. */
   private trim(group: GroupState): void {
-    if (this.spec.limit === null) return;
-    const end = this.spec.offset + this.spec.limit;
+    if (this.end === Infinity) return;
     let pos = 0;
     let kept = 0;
     for (const r of group.sorted) {
       kept++;
       pos += r.count;
-      if (pos >= end) break;
+      if (pos >= this.end) break;
     }
     group.sorted.truncate(kept);
+    group.total = pos;
   }
+
+  /**
+   * Over an append input: a row ranked after every kept row lands at position `total`, so once
+   * the kept rows reach the window's end it can never enter the window.
+   */
+  private beyondReach(group: GroupState, probe: Ranked): boolean {
+    if (group.total < this.end) return false;
+    const last = group.sorted.last();
+    return last !== undefined && this.order(probe, last) > 0;
+  }
+
 
 }
