@@ -337,7 +337,6 @@ export class SubqueryPlanner {
     return { right: this.binder.asRelation(query), key: dom.key, outerKey: dom.outerKey, d: dom.width, query, toOuter: dom.toOuter };
   }
 
-
   /**
    * The SELECT list of a correlated EXISTS / IN subquery, which must be a plain filter of its
    * FROM (no aggregates, grouping, DISTINCT or LIMIT: they would apply per outer row).
@@ -368,9 +367,9 @@ export class SubqueryPlanner {
   }
 
   /**
-   * Binds a subquery against the outer level: a subquery whose WHERE does not reference the
-   * outer query is planned on its own; otherwise its FROM + local WHERE and the correlated
-   * conjuncts come back apart.
+   * Binds a subquery against the outer level: a subquery that does not reference the outer
+   * query is planned on its own; one that references it only in its WHERE comes back as its
+   * FROM + local WHERE and the correlated conjuncts; any other needs the domain.
    */
   private analyze(stmt: any, level: Level): Analyzed {
     try {
