@@ -12,7 +12,7 @@ import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
-import { compileExpr } from './compile-expr.js';
+import { compileExpr, isConstantTree } from './compile-expr.js';
 import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
 
 export interface Scope {
@@ -246,39 +246,6 @@ function requireBool(e: Expr, what: string): Expr {
 }
 
 // ---- calls ------------------------------------------------------------------------------------
-
-/** Whether an expression reads nothing but constants and immutable functions. */
-function isConstantTree(e: Expr): boolean {
-  switch (e.kind) {
-    case 'const':
-      return true;
-    case 'column':
-    case 'param':
-      return false;
-    case 'call':
-      return !e.volatile && e.args.every(isConstantTree);
-    case 'cast':
-      return castIsImmutable(e.arg.type, e.type) && isConstantTree(e.arg);
-    case 'and':
-    case 'or':
-    case 'coalesce':
-    case 'greatest':
-    case 'least':
-      return e.args.every(isConstantTree);
-    case 'not':
-    case 'isnull':
-    case 'isnotnull':
-    case 'booltest':
-      return isConstantTree(e.arg);
-    case 'distinct':
-    case 'nullif':
-      return isConstantTree(e.left) && isConstantTree(e.right);
-    case 'case':
-      return e.whens.every((w) => isConstantTree(w.when) && isConstantTree(w.then)) && (e.else === null || isConstantTree(e.else));
-    case 'inlist':
-      return isConstantTree(e.arg) && e.list.every(isConstantTree);
-  }
-}
 
 function constantThatFails(e: Expr): boolean {
   if (e.kind === 'const' || !isConstantTree(e)) return false;

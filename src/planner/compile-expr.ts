@@ -23,6 +23,39 @@ function castFor(from: SqlType, to: SqlType): CastFn {
   return fn;
 }
 
+/** Whether an expression reads nothing but constants and immutable functions. */
+export function isConstantTree(e: Expr): boolean {
+  switch (e.kind) {
+    case 'const':
+      return true;
+    case 'column':
+    case 'param':
+      return false;
+    case 'call':
+      return !e.volatile && e.args.every(isConstantTree);
+    case 'cast':
+      return castIsImmutable(e.arg.type, e.type) && isConstantTree(e.arg);
+    case 'and':
+    case 'or':
+    case 'coalesce':
+    case 'greatest':
+    case 'least':
+      return e.args.every(isConstantTree);
+    case 'not':
+    case 'isnull':
+    case 'isnotnull':
+    case 'booltest':
+      return isConstantTree(e.arg);
+    case 'distinct':
+    case 'nullif':
+      return isConstantTree(e.left) && isConstantTree(e.right);
+    case 'case':
+      return e.whens.every((w) => isConstantTree(w.when) && isConstantTree(w.then)) && (e.else === null || isConstantTree(e.else));
+    case 'inlist':
+      return isConstantTree(e.arg) && e.list.every(isConstantTree);
+  }
+}
+
 /** SQL equality of two non-null values of one type. */
 const equal = (a: Value, b: Value) => compareValues(a, b) === 0;
 
@@ -146,24 +179,41 @@ export function compileExpr(e: Expr): CompiledExpr {
         return best;
       };
     }
-    case 'inlist': {
-      const arg = compileExpr(e.arg);
-      const list = e.list.map(compileExpr);
-      const negate = e.negate;
-      return (row, env) => {
-        const v = arg(row, env);
-        // every item is evaluated, as PostgreSQL builds the whole list before comparing
-        const items = list.map((item) => item(row, env));
-        if (v === null) return null;
-        let sawNull = false;
-        for (const x of items) {
-          if (x === null) sawNull = true;
-          else if (equal(v, x)) return !negate;
-        }
-        return sawNull ? null : negate;
-      };
-    }
+    case 'inlist':
+      return compileInList(e);
   }
+}
+
+/**
+ * x [NOT] IN (...) evaluated as PostgreSQL plans it: items that read no row form one array,
+ * compared first when there are several; the others are compared one by one, in order, stopping
+ * at the first match (IN) or mismatch (NOT IN). So an error in a later item only surfaces when
+ * the earlier ones did not decide.
+ */
+function compileInList(e: Extract<Expr, { kind: 'inlist' }>): CompiledExpr {
+  const arg = compileExpr(e.arg);
+  const constant = e.list.filter(isConstantTree);
+  const groups: CompiledExpr[][] =
+    constant.length > 1
+      ? [constant.map(compileExpr), ...e.list.filter((x) => !isConstantTree(x)).map((x) => [compileExpr(x)])]
+      : e.list.map((x) => [compileExpr(x)]);
+  const negate = e.negate;
+  return (row, env) => {
+    const v = arg(row, env);
+    let sawNull = false;
+    for (const group of groups) {
+      const items = group.map((item) => item(row, env));
+      if (v === null) {
+        sawNull = true;
+        continue;
+      }
+      for (const x of items) {
+        if (x === null) sawNull = true;
+        else if (equal(v, x)) return !negate;
+      }
+    }
+    return sawNull ? null : negate;
+  };
 }
 
 const BOOL_TESTS: Record<Extract<Expr, { kind: 'booltest' }>['test'], (v: boolean | null) => boolean> = {

@@ -75,13 +75,24 @@ function timestampDiff(a: number, b: number): Interval {
   return checkInterval(0, days, diff - days * USECS_PER_DAY);
 }
 
-const tsRound = (x: number) => Math.round(x * 1e6) / 1e6;
+/** C's rint(): half to even. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
-/** interval * factor as PostgreSQL's interval_mul spills fractions of months and days downwards. */
-function intervalMul(span: Interval, factor: number): Interval {
+/** PostgreSQL's TSROUND: to the microsecond. */
+const tsRound = (x: number) => rint(x * 1e6) / 1e6;
+
+/**
+ * interval * factor and interval / factor (PostgreSQL's interval_mul and interval_div, which
+ * divide rather than multiply by the reciprocal: the floating-point results differ).
+ */
+function intervalScale(span: Interval, factor: number, op: 'mul' | 'div'): Interval {
   if (Number.isNaN(factor)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
-  const monthsD = span.months * factor;
-  const daysD = span.days * factor;
+  const scale = op === 'mul' ? (x: number) => x * factor : (x: number) => x / factor;
+  const monthsD = scale(span.months);
+  const daysD = scale(span.days);
   if (!Number.isFinite(monthsD) || Math.abs(monthsD) > INT32_MAX || Math.abs(daysD) > INT32_MAX) throw intervalOverflow();
   const months = Math.trunc(monthsD);
   let days = Math.trunc(daysD);
@@ -92,7 +103,7 @@ function intervalMul(span: Interval, factor: number): Interval {
     secRemainder -= Math.trunc(secRemainder / 86400) * 86400;
   }
   days += Math.trunc(monthRemainderDays);
-  const micros = Math.round(span.micros * factor + secRemainder * USECS_PER_SEC);
+  const micros = rint(scale(span.micros) + secRemainder * USECS_PER_SEC);
   return checkInterval(months, days, micros);
 }
 
@@ -150,11 +161,11 @@ register(
   fn('-', [iv, iv], iv, ([a, b]) => checkInterval(a.months - b.months, a.days - b.days, a.micros - b.micros)),
   fn('-', [iv], iv, ([a]) => checkInterval(-a.months, -a.days, -a.micros)),
   fn('+', [iv], iv, ([a]) => a),
-  fn('*', [iv, T.float8], iv, ([a, f]) => intervalMul(a, f)),
-  fn('*', [T.float8, iv], iv, ([f, a]) => intervalMul(a, f)),
+  fn('*', [iv, T.float8], iv, ([a, f]) => intervalScale(a, f, 'mul')),
+  fn('*', [T.float8, iv], iv, ([f, a]) => intervalScale(a, f, 'mul')),
   fn('/', [iv, T.float8], iv, ([a, f]) => {
     if (f === 0) throw divisionByZero();
-    return intervalMul(a, 1 / f);
+    return intervalScale(a, f, 'div');
   }),
   fn('justify_hours', [iv], iv, ([a]) => justifyHours(a)),
   fn('justify_days', [iv], iv, ([a]) => justifyDays(a)),

@@ -34,7 +34,18 @@ function floatPower(a: number, b: number): number {
   if (a === 0 && b < 0) throw invalidArgument('zero raised to a negative power is undefined');
   if (a < 0 && !Number.isInteger(b) && Number.isFinite(b)) throw invalidArgument('a negative number raised to a non-integer power yields a complex result');
   if (a === 1 || b === 0) return 1;
-  return checkFloat(Math.pow(a, b), a, b, a === 0 || !Number.isFinite(b) || Math.abs(a) < 1 || b < 0);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) {
+    // C's pow for infinities (JS gives NaN for (-1) ** ±Infinity where C gives 1); no range errors
+    return a === -1 && !Number.isNaN(b) ? 1 : Math.pow(a, b);
+  }
+  const approx = Math.pow(a, b);
+  // V8's pow can be off by an ulp where C's is correctly rounded: refine finite results in decimal
+  const exact =
+    Number.isFinite(approx) && approx !== 0
+      ? withPrecision(40, () => new Decimal(a.toPrecision(40)).pow(new Decimal(b.toPrecision(40))).toNumber())
+      : approx;
+  // as PostgreSQL's float8_pow: a zero result from a non-zero base underflows
+  return checkFloat(exact, a, b, a === 0);
 }
 
 // ---- numeric helpers --------------------------------------------------------------------------
