@@ -195,3 +195,10 @@ test('a numeric sum\'s display scale follows the values still present', () => {
   // PostgreSQL: sum over the remaining 2 is 2, not 2.000.
   assert.equal(formatNumeric(out.find((c) => c.diff === 1)!.row[0] as Decimal), '2');
 });
+
+test('float sums without retractions are the plain left-to-right sum PostgreSQL computes', () => {
+  const op = new AggregateOp({ groupKey: () => [], global: true, input: 'append', aggregates: [one('sum', 'float'), one('avg', 'float')] });
+  // PostgreSQL 15: select sum(x), avg(x) from (values (0.1::float8), ... ten times) gives 0.9999999999999999, 0.09999999999999999
+  const out = op.step([[{ row: [0.1], diff: 10 }]]);
+  assert.deepEqual(out.find((c) => c.diff === 1)!.row, [0.9999999999999999, 0.09999999999999999]);
+});

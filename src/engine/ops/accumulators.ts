@@ -98,11 +98,15 @@ class IntSum {
 }
 
 /**
- * Float sum with infinities and NaNs counted apart, so retracting them restores a finite sum, and
- * with Neumaier's compensation, so adding and later retracting a large value does not wipe out
- * the small ones (1e20 + 1 - 1e20 stays 1).
+ * Float sum with infinities and NaNs counted apart, so retracting them restores a finite sum.
+ * Until the first retraction the result is the plain left-to-right sum, which is exactly what
+ * PostgreSQL computes over the same rows in arrival order; after one, a Neumaier-compensated sum
+ * takes over, so that adding and later retracting a large value does not wipe out the small ones
+ * (1e20 + 1 - 1e20 stays 1).
  */
 class FloatSum {
+  private plain = 0;
+  private retracted = false;
   private sum = 0;
   private compensation = 0;
   private posInf = 0;
@@ -110,6 +114,12 @@ class FloatSum {
   private nan = 0;
   add(v: number, times: number): void {
     if (Number.isFinite(v)) {
+      if (times < 0) this.retracted = true;
+      else if (!this.retracted) {
+        // Copies one at a time, as PostgreSQL adds duplicate rows (bounded for huge counts).
+        if (times <= 64) for (let i = 0; i < times; i++) this.plain += v;
+        else this.plain += v * times;
+      }
       const x = v * times;
       const t = this.sum + x;
       this.compensation += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
@@ -122,7 +132,7 @@ class FloatSum {
     if (this.nan > 0 || (this.posInf > 0 && this.negInf > 0)) return NaN;
     if (this.posInf > 0) return Infinity;
     if (this.negInf > 0) return -Infinity;
-    return this.sum + this.compensation;
+    return this.retracted ? this.sum + this.compensation : this.plain;
   }
 }
 
