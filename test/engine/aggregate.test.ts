@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
 import { AggregateOp, type AggregateSpec } from '../../src/engine/ops/aggregate.js';
 import type { Row } from '../../src/engine/batch.js';
+import { SqlError } from '../../src/errors.js';
 import type { InputKind } from '../../src/engine/operator.js';
 import { Interval, type Value } from '../../src/types/types.js';
 import { compareNullable, rowKey } from '../../src/types/compare.js';
@@ -201,4 +202,12 @@ test('float sums without retractions are the plain left-to-right sum PostgreSQL 
   // PostgreSQL 15: select sum(x), avg(x) from (values (0.1::float8), ... ten times) gives 0.9999999999999999, 0.09999999999999999
   const out = op.step([[{ row: [0.1], diff: 10 }]]);
   assert.deepEqual(out.find((c) => c.diff === 1)!.row, [0.9999999999999999, 0.09999999999999999]);
+});
+
+test('sum over int4 beyond the bigint range fails the way PostgreSQL does (22003)', () => {
+  const op = new AggregateOp({ groupKey: () => [], global: true, input: 'append', aggregates: [one('sum', 'int')] });
+  assert.throws(
+    () => op.step([[{ row: [2 ** 31 - 1], diff: 2 ** 32 + 10 }, { row: [2 ** 31 - 2], diff: 2 ** 32 + 10 }]]),
+    (err: unknown) => err instanceof SqlError && err.code === '22003',
+  );
 });

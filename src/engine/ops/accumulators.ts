@@ -14,6 +14,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { Interval, type Value } from '../../types/types.js';
+import { SqlError, SQLSTATE } from '../../errors.js';
 import { compareValues, singleKey } from '../../types/compare.js';
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
@@ -92,10 +93,18 @@ class IntSum {
       this.small = 0;
     }
   }
+  /** The sum as bigint (sum(int2/int4)'s type), which PostgreSQL refuses to let overflow. */
   value(): bigint {
-    return this.big + BigInt(this.small);
+    const total = this.big + BigInt(this.small);
+    if (this.big !== 0n && (total > INT8_MAX || total < INT8_MIN)) {
+      throw new SqlError(SQLSTATE.numericValueOutOfRange, 'bigint out of range');
+    }
+    return total;
   }
 }
+
+const INT8_MAX = 2n ** 63n - 1n;
+const INT8_MIN = -(2n ** 63n);
 
 /**
  * Float sum with infinities and NaNs counted apart, so retracting them restores a finite sum.
