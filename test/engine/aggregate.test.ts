@@ -211,3 +211,8 @@ test('sum over int4 beyond the bigint range fails the way PostgreSQL does (22003
     (err: unknown) => err instanceof SqlError && err.code === '22003',
   );
 });
+
+test('a float sum of finite values that overflows fails like PostgreSQL\'s (22003)', () => {
+  const op = new AggregateOp({ groupKey: () => [], global: true, input: 'append', aggregates: [one('sum', 'float')] });
+  assert.throws(() => op.step([[{ row: [1e308], diff: 1 }, { row: [1.5e308], diff: 1 }]]), (err: unknown) => err instanceof SqlError && err.code === '22003');
+});

@@ -141,7 +141,10 @@ class FloatSum {
     if (this.nan > 0 || (this.posInf > 0 && this.negInf > 0)) return NaN;
     if (this.posInf > 0) return Infinity;
     if (this.negInf > 0) return -Infinity;
-    return this.retracted ? this.sum + this.compensation : this.plain;
+    const total = this.retracted ? this.sum + this.compensation : this.plain;
+    // Finite values that add up past the double range: PostgreSQL's float8pl refuses.
+    if (!Number.isFinite(total)) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value out of range: overflow');
+    return total;
   }
 }
 
