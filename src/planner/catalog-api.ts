@@ -52,3 +52,15 @@ export interface RelationResolver {
 export interface PlannerSettings {
   get(name: string): string | undefined;
 }
+
+/**
+ * What catalog functions (pg_get_viewdef, pg_get_indexdef, pg_table_is_visible ...) look up by
+ * object id; src/catalog/system implements it. Absent where no database is at hand.
+ */
+export interface CatalogInfo {
+  /** A relation's (or primary key index's) schema and name. */
+  relationPlace(oid: number): { schema: string; name: string } | null;
+  viewDefinition(oid: number): string | null;
+  indexDefinition(oid: number): string | null;
+  constraintDefinition(oid: number): string | null;
+}

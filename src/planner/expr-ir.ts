@@ -6,6 +6,7 @@
  * Columns are referenced by position in the input row the expression is evaluated against.
  */
 import type { SqlType, Value } from '../types/types.js';
+import type { CatalogInfo } from './catalog-api.js';
 
 export type Expr =
   | { kind: 'column'; index: number; type: SqlType }
@@ -35,6 +36,8 @@ export interface EvalEnv {
   setting(name: string): string | undefined;
   /** The statement's (or update cycle's) timestamp, microseconds since epoch: now() is stable within it. */
   now: number;
+  /** The catalog, for catalog functions (pg_get_viewdef ...); absent outside a database session. */
+  catalog?: CatalogInfo;
 }
 
 export type CompiledExpr = (row: Value[], env: EvalEnv) => Value;

@@ -37,6 +37,9 @@ const TYPES_BY_NAME = new Map<string, SqlType>([
   ['numeric', T.numeric],
   ['decimal', T.numeric],
   ['jsonb', T.jsonb],
+  // Object identifier aliases (catalog queries cast oids to them): read as plain oids, so they
+  // compare and join like PostgreSQL's, but print as numbers and do not look up names.
+  ...['regclass', 'regtype', 'regproc', 'regprocedure', 'regnamespace', 'regrole', 'regoper', 'regconfig'].map((n): [string, SqlType] => [n, T.oid]),
 ]);
 
 export interface ResolvedType {

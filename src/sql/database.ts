@@ -11,6 +11,7 @@ import type { RelationColumn, RelationResolver, ResolvedRelation, TableType } fr
 import { Dataflow, type InputNode } from '../engine/dataflow.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
+import { SystemCatalog } from '../catalog/system/system-catalog.js';
 import { SOURCE_ERROR_COLUMNS, SOURCE_ERRORS_RELATION, SourceErrorLog } from '../kafka/source-errors.js';
 
 interface RelationBase {
@@ -82,6 +83,8 @@ export class Database {
   replaying = false;
   /** The messages sources could not decode (the system relation eddy_source_errors). */
   readonly sourceErrors: SourceErrorLog;
+  /** pg_catalog and information_schema, kept up to date on every DDL. */
+  readonly system: SystemCatalog;
 
   private constructor(
     readonly store: CatalogStore,
@@ -93,6 +96,13 @@ export class Database {
     this.sourceErrors = new SourceErrorLog(this.dataflow);
     const system: SystemRelation = { kind: 'system', id: 0, name: SOURCE_ERRORS_RELATION, sql: '', columns: SOURCE_ERROR_COLUMNS, dependsOn: [], node: this.sourceErrors.node };
     this.relations.set(system.name, system);
+    this.system = new SystemCatalog(this.dataflow);
+    this.catalogChanged();
+  }
+
+  /** Brings pg_catalog and information_schema up to date after DDL, before the statement completes. */
+  private catalogChanged(): void {
+    if (this.system.refresh(this.relations.values())) this.dataflow.runCycle();
   }
 
   static async open(dataDir: string, log: (line: string) => void): Promise<Database> {
@@ -133,6 +143,7 @@ export class Database {
   register(rel: Relation): void {
     if (!this.replaying) this.store.addObject({ id: rel.id, kind: rel.kind as ObjectKind, name: rel.name, sql: rel.sql });
     this.relations.set(rel.name, rel);
+    this.catalogChanged();
   }
 
   /** The id a new relation gets: the stored one during replay, else the next free one. */
@@ -178,11 +189,18 @@ export class Database {
     };
   }
 
+  /**
+   * Resolves [schema.]name as PostgreSQL's default search path does: pg_catalog first, then
+   * public (user relations); information_schema only when named. Eddy's own system relations
+   * (eddy_source_errors) live in pg_catalog but resolve as public too, as they always have.
+   */
   getQualified(schema: string | null, name: string, location: number): Relation {
-    if (schema !== null && schema !== 'public') {
-      throw new SqlError(SQLSTATE.undefinedTable, `relation "${schema}.${name}" does not exist`, { position: location + 1 });
-    }
-    return this.get(name, location);
+    if (schema === null) return this.system.relation('pg_catalog', name) ?? this.get(name, location);
+    if (schema === 'public') return this.get(name, location);
+    const own = schema === 'pg_catalog' ? this.relations.get(name) : undefined;
+    const rel = this.system.relation(schema, name) ?? (own?.kind === 'system' ? own : undefined);
+    if (!rel) throw new SqlError(SQLSTATE.undefinedTable, `relation "${schema}.${name}" does not exist`, { position: location + 1 });
+    return rel;
   }
 
   resolved(rel: Relation, node: unknown = rel.kind === 'view' ? undefined : rel.node): ResolvedRelation {
@@ -256,6 +274,7 @@ export class Database {
     if (rel.kind !== 'view') this.dataflow.remove(rel.node);
     this.store.removeObject(rel.id);
     this.relations.delete(name);
+    this.catalogChanged();
     dropped.push(name);
     return dropped;
   }

@@ -105,6 +105,7 @@ export class Session implements SqlSession {
       // The database name is the connection's, not a setting: exposed under Eddy's own prefix.
       setting: (name) => (name === 'eddy.database' ? this.databaseName : settings.get(name)),
       now: Date.now() * 1000,
+      catalog: this.db.system,
     };
   }
 

@@ -1,0 +1,44 @@
+/**
+ * Pieces of a relation's creating statement as text, for pg_get_viewdef, pg_attrdef and
+ * information_schema: Eddy stores definitions as the statements that created them, so the text
+ * the user wrote is the most faithful definition there is (PostgreSQL deparses its own tree,
+ * which normalizes spelling; we show the user's).
+ */
+import { parseSync } from 'libpg-query';
+
+/** The query of CREATE [MATERIALIZED] VIEW name [(cols)] AS query: everything after that AS. */
+export function viewQueryText(createSql: string): string {
+  const match = /\bAS\s+(?=[(]|SELECT\b|WITH\b|VALUES\b|TABLE\b)/i.exec(createSql);
+  const query = match ? createSql.slice(match.index + match[0].length) : createSql;
+  return query.trim().replace(/;\s*$/, '');
+}
+
+/** Drops trailing commas, a statement's ';' and closing parentheses that the text does not open. */
+function trimDefault(text: string): string {
+  let s = text.trim().replace(/[;,\s]+$/, '');
+  const depth = (t: string) => [...t].reduce((d, ch) => d + (ch === '(' ? 1 : ch === ')' ? -1 : 0), 0);
+  while (s.endsWith(')') && depth(s) < 0) s = s.slice(0, -1).trimEnd().replace(/,$/, '').trimEnd();
+  return s;
+}
+
+/** Each column's DEFAULT expression as written in CREATE TABLE, by column name. */
+export function columnDefaultTexts(createSql: string): Map<string, string> {
+  const defaults = new Map<string, string>();
+  const stmt = parseSync(createSql).stmts[0]?.stmt?.CreateStmt;
+  if (!stmt) return defaults;
+  const elements: any[] = stmt.tableElts ?? [];
+  const elementStart = (e: any): number => e.ColumnDef?.location ?? e.Constraint?.location ?? createSql.length;
+  elements.forEach((elt, i) => {
+    const def = elt.ColumnDef;
+    if (!def) return;
+    const constraints: any[] = (def.constraints ?? []).map((c: any) => c.Constraint);
+    const next = elements[i + 1];
+    constraints.forEach((con, j) => {
+      if (con.contype !== 'CONSTR_DEFAULT') return;
+      const start = con.location + 'DEFAULT'.length;
+      const end = constraints[j + 1]?.location ?? (next ? elementStart(next) : createSql.length);
+      defaults.set(def.colname, trimDefault(createSql.slice(start, end)));
+    });
+  });
+  return defaults;
+}

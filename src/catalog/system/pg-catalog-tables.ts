@@ -1,0 +1,182 @@
+/**
+ * The pg_catalog tables, with the columns psql's \d family, pgjdbc and BI tools read. Tables
+ * whose subject Eddy does not have (inheritance, extensions, policies, publications, rules,
+ * triggers, comments) exist and are empty, so the queries that join them run. Columns of array
+ * type in PostgreSQL (ACLs, options) are left out: Eddy has no array values.
+ */
+import type { Row } from '../../engine/batch.js';
+import { T, type SqlType } from '../../types/types.js';
+import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
+import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, DATABASE_NAME, DATABASE_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
+import { columns, type CatalogContents, type SystemTable } from './system-table.js';
+import { typeAlign, typeByValue, typeCollation, typeStorage } from './type-properties.js';
+
+/** The types pg_type lists: every type Eddy has. */
+export const CATALOG_TYPES: readonly SqlType[] = Object.values(T);
+
+const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind === 'm' ? ACCESS_METHOD.heap : 0);
+
+/** pg_class rows: the relations, and each primary key's index. */
+function classRows({ relations }: CatalogContents): Row[] {
+  const rows: Row[] = [];
+  const row = (oid: number, name: string, nsp: number, kind: string, am: number, natts: number, hasIndex: boolean): Row => [
+    oid, name, nsp, 0, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true, 'd', false, null,
+  ];
+  for (const r of relations) {
+    const hasKey = r.primaryKey.length > 0;
+    rows.push(row(r.oid, r.name, namespaceOid(r), r.relkind, relam(r), r.columns.length, hasKey));
+    if (hasKey) rows.push(row(primaryKeyOid(r), primaryKeyName(r), namespaceOid(r), 'i', ACCESS_METHOD.btree, r.primaryKey.length, false));
+  }
+  return rows;
+}
+
+function attributeRows({ relations }: CatalogContents): Row[] {
+  const rows: Row[] = [];
+  const row = (relid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDefault: boolean): Row => [
+    relid, name, type.oid, -1, type.typlen, num, 0, typmod, typeByValue(type), typeAlign(type), typeStorage(type), '', notNull, hasDefault, false, '', '', false, true, 0, typeCollation(type),
+  ];
+  for (const r of relations) {
+    r.columns.forEach((c, i) => rows.push(row(r.oid, c.name, c.type, c.typmod, i + 1, c.notNull ?? false, r.defaults.has(c.name))));
+    r.primaryKey.forEach((pos, i) => {
+      const c = r.columns[pos]!;
+      rows.push(row(primaryKeyOid(r), c.name, c.type, c.typmod, i + 1, false, false));
+    });
+  }
+  return rows;
+}
+
+function attrdefRows({ relations }: CatalogContents): Row[] {
+  const rows: Row[] = [];
+  for (const r of relations) {
+    r.columns.forEach((c, i) => {
+      const text = r.defaults.get(c.name);
+      // adbin holds the expression's text: pg_get_expr returns it as it is
+      if (text !== undefined) rows.push([r.oid * 1000 + i + 1, r.oid, i + 1, text]);
+    });
+  }
+  return rows;
+}
+
+function indexRows({ relations }: CatalogContents): Row[] {
+  return relations
+    .filter((r) => r.primaryKey.length > 0)
+    .map((r) => [primaryKeyOid(r), r.oid, r.primaryKey.length, r.primaryKey.length, true, false, true, false, true, false, true, false, true, true, false, r.primaryKey.map((p) => p + 1).join(' '), null, null]);
+}
+
+function constraintRows({ relations }: CatalogContents): Row[] {
+  return relations
+    .filter((r) => r.primaryKey.length > 0)
+    .map((r) => [primaryKeyOid(r), primaryKeyName(r), namespaceOid(r), 'p', false, false, true, r.oid, 0, primaryKeyOid(r), 0, 0, ' ', ' ', ' ', true, 0, true]);
+}
+
+function typeRows(): Row[] {
+  return CATALOG_TYPES.map((t) => [
+    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, 0, t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
+  ]);
+}
+
+const settingRows = ({ settings }: CatalogContents): Row[] =>
+  settings.map(([name, value]) => [name, value, null, 'Eddy', '', null, 'user', 'string', 'default', null, null, value, value, null, null, false]);
+
+const empty = (): Row[] => [];
+
+const table = (name: string, oid: number, spec: string, rows: SystemTable['rows']): SystemTable => ({
+  schema: 'pg_catalog', name, oid, columns: columns(spec), rows,
+});
+
+export const PG_CATALOG_TABLES: readonly SystemTable[] = [
+  table('pg_namespace', 2615, 'oid:oid nspname:name nspowner:oid', () =>
+    Object.entries(NAMESPACE).map(([name, oid]) => [oid, name, OWNER_OID])),
+  table(
+    'pg_class', 1259,
+    'oid:oid relname:name relnamespace:oid reltype:oid reloftype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
+      'relpages:int4 reltuples:float4 relallvisible:int4 reltoastrelid:oid relhasindex:bool relisshared:bool relpersistence:char ' +
+      'relkind:char relnatts:int2 relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
+      'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relpartbound:text',
+    classRows,
+  ),
+  table(
+    'pg_attribute', 1249,
+    'attrelid:oid attname:name atttypid:oid attstattarget:int4 attlen:int2 attnum:int2 attndims:int4 atttypmod:int4 attbyval:bool ' +
+      'attalign:char attstorage:char attcompression:char attnotnull:bool atthasdef:bool atthasmissing:bool attidentity:char ' +
+      'attgenerated:char attisdropped:bool attislocal:bool attinhcount:int4 attcollation:oid',
+    attributeRows,
+  ),
+  table('pg_attrdef', 2604, 'oid:oid adrelid:oid adnum:int2 adbin:text', attrdefRows),
+  table(
+    'pg_type', 1247,
+    'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char typispreferred:bool ' +
+      'typisdefined:bool typdelim:char typrelid:oid typelem:oid typarray:oid typbasetype:oid typtypmod:int4 typndims:int4 ' +
+      'typcollation:oid typnotnull:bool typdefault:text typalign:char typstorage:char',
+    typeRows,
+  ),
+  table(
+    'pg_index', 2610,
+    'indexrelid:oid indrelid:oid indnatts:int2 indnkeyatts:int2 indisunique:bool indnullsnotdistinct:bool indisprimary:bool ' +
+      'indisexclusion:bool indimmediate:bool indisclustered:bool indisvalid:bool indcheckxmin:bool indisready:bool indislive:bool ' +
+      'indisreplident:bool indkey:text indexprs:text indpred:text',
+    indexRows,
+  ),
+  table(
+    'pg_constraint', 2606,
+    'oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool convalidated:bool conrelid:oid ' +
+      'contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char confdeltype:char confmatchtype:char conislocal:bool ' +
+      'coninhcount:int4 connoinherit:bool',
+    constraintRows,
+  ),
+  table(
+    'pg_proc', 1255,
+    'oid:oid proname:name pronamespace:oid proowner:oid prolang:oid prokind:char prosecdef:bool proretset:bool provolatile:char ' +
+      'pronargs:int2 prorettype:oid proargtypes:text prosrc:text',
+    empty,
+  ),
+  table(
+    'pg_database', 1262,
+    'oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool datconnlimit:int4 ' +
+      'dattablespace:oid datcollate:text datctype:text daticulocale:text datcollversion:text',
+    () => [[DATABASE_OID, DATABASE_NAME, OWNER_OID, UTF8_ENCODING, 'c', false, true, -1, 1663, 'C', 'C', null, null]],
+  ),
+  table(
+    'pg_roles', FIRST_EDDY_SYSTEM_OID + 1,
+    'oid:oid rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool rolreplication:bool ' +
+      'rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz rolbypassrls:bool',
+    () => [[OWNER_OID, OWNER_NAME, true, true, true, true, true, true, -1, '********', null, true]],
+  ),
+  table(
+    'pg_user', FIRST_EDDY_SYSTEM_OID + 2,
+    'usename:name usesysid:oid usecreatedb:bool usesuper:bool userepl:bool usebypassrls:bool passwd:text valuntil:timestamptz',
+    () => [[OWNER_NAME, OWNER_OID, true, true, true, true, '********', null]],
+  ),
+  table(
+    'pg_settings', FIRST_EDDY_SYSTEM_OID + 3,
+    'name:text setting:text unit:text category:text short_desc:text extra_desc:text context:text vartype:text source:text ' +
+      'min_val:text max_val:text boot_val:text reset_val:text sourcefile:text sourceline:int4 pending_restart:bool',
+    settingRows,
+  ),
+  table('pg_description', 2609, 'objoid:oid classoid:oid objsubid:int4 description:text', empty),
+  table('pg_shdescription', 2396, 'objoid:oid classoid:oid description:text', empty),
+  table('pg_am', 2601, 'oid:oid amname:name amhandler:text amtype:char', () => [
+    [ACCESS_METHOD.heap, 'heap', 'heap_tableam_handler', 't'],
+    [ACCESS_METHOD.btree, 'btree', 'bthandler', 'i'],
+  ]),
+  table('pg_inherits', 2611, 'inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool', empty),
+  table('pg_extension', 3079, 'oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text', empty),
+  table(
+    'pg_collation', 3456,
+    'oid:oid collname:name collnamespace:oid collowner:oid collprovider:char collisdeterministic:bool collencoding:int4 collcollate:text collctype:text',
+    () => [
+      [COLLATION.default, 'default', NAMESPACE.pg_catalog, OWNER_OID, 'd', true, -1, null, null],
+      [COLLATION.C, 'C', NAMESPACE.pg_catalog, OWNER_OID, 'c', true, -1, 'C', 'C'],
+      [COLLATION.POSIX, 'POSIX', NAMESPACE.pg_catalog, OWNER_OID, 'c', true, -1, 'POSIX', 'POSIX'],
+    ],
+  ),
+  table('pg_tablespace', 1213, 'oid:oid spcname:name spcowner:oid', () => [[1663, 'pg_default', OWNER_OID], [1664, 'pg_global', OWNER_OID]]),
+  table('pg_rewrite', 2618, 'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool', empty),
+  table('pg_trigger', 2620, 'oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool', empty),
+  table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations }) =>
+    relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, false, true, r.viewQuery])),
+  table('pg_views', FIRST_EDDY_SYSTEM_OID + 5, 'schemaname:name viewname:name viewowner:name definition:text', ({ relations }) =>
+    relations.filter((r) => r.relkind === 'v').map((r) => [r.schema, r.name, OWNER_NAME, r.viewQuery])),
+  table('pg_tables', FIRST_EDDY_SYSTEM_OID + 6, 'schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool', ({ relations }) =>
+    relations.filter((r) => r.relkind === 'r').map((r) => [r.schema, r.name, OWNER_NAME, null, r.primaryKey.length > 0, false, false, false])),
+];

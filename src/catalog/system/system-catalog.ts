@@ -1,0 +1,133 @@
+/**
+ * pg_catalog and information_schema as relations of the shared dataflow: one general input node
+ * per system table, whose rows are recomputed from the database's relations whenever DDL changes
+ * them, pushing only the difference. Reading a system table is then like reading any relation,
+ * and a materialized view over pg_catalog stays correct as tables come and go.
+ *
+ * It also answers the lookups catalog functions need (pg_get_viewdef, pg_get_indexdef ...)
+ * from the same description of the relations.
+ */
+import type { Dataflow, InputNode } from '../../engine/dataflow.js';
+import type { Change, Row } from '../../engine/batch.js';
+import type { CatalogInfo } from '../../planner/catalog-api.js';
+import type { Relation, SystemRelation } from '../../sql/database.js';
+import { Settings } from '../../sql/settings.js';
+import { rowKey } from '../../types/compare.js';
+import { describeRelation, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
+import { INFORMATION_SCHEMA_TABLES } from './information-schema-tables.js';
+import { PG_CATALOG_TABLES } from './pg-catalog-tables.js';
+import type { SchemaName } from './oids.js';
+import type { CatalogContents, SystemTable } from './system-table.js';
+
+/** The system tables that are views in PostgreSQL (pg_class shows them with relkind 'v'). */
+const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables']);
+
+interface LiveTable {
+  table: SystemTable;
+  relation: SystemRelation;
+  /** The rows last pushed, by row key. */
+  rows: Map<string, Row>;
+}
+
+const quoteIdent = (name: string): string => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+
+export class SystemCatalog implements CatalogInfo {
+  private readonly tables = new Map<string, LiveTable>();
+  /** The system tables described as relations: fixed, so described once. */
+  private readonly ownRelations: CatalogRelation[];
+  /** Described user relations, cached per relation object (a definition never changes in place). */
+  private readonly described = new WeakMap<Relation, CatalogRelation>();
+  private current: CatalogRelation[] = [];
+  private readonly settings = new Settings({}).all();
+
+  constructor(dataflow: Dataflow) {
+    for (const table of [...PG_CATALOG_TABLES, ...INFORMATION_SCHEMA_TABLES]) {
+      const node: InputNode = dataflow.input(`${table.schema}.${table.name}`, 'general');
+      const relation: SystemRelation = { kind: 'system', id: table.oid, name: table.name, sql: '', columns: table.columns, dependsOn: [], node };
+      this.tables.set(`${table.schema}.${table.name}`, { table, relation, rows: new Map() });
+    }
+    this.ownRelations = [...this.tables.values()].map(({ table }) => ({
+      oid: table.oid,
+      name: table.name,
+      schema: table.schema,
+      relkind: table.schema === 'information_schema' || POSTGRES_VIEWS.has(table.name) ? 'v' : 'r',
+      columns: table.columns,
+      defaults: new Map(),
+      primaryKey: [],
+      viewQuery: null,
+    }));
+  }
+
+  /** The system table `schema.name`, if there is one. */
+  relation(schema: string, name: string): SystemRelation | undefined {
+    return this.tables.get(`${schema}.${name}`)?.relation;
+  }
+
+  /**
+   * Recomputes every system table from the database's relations and pushes the differences.
+   * Returns whether anything changed (the caller then runs an update cycle).
+   */
+  refresh(relations: Iterable<Relation>): boolean {
+    let systemIndex = 0;
+    const user = [...relations].map((rel) => {
+      const index = rel.kind === 'system' ? systemIndex++ : 0;
+      const cached = this.described.get(rel);
+      if (cached) return cached;
+      const described = describeRelation(rel, index);
+      this.described.set(rel, described);
+      return described;
+    });
+    this.current = [...user, ...this.ownRelations];
+    const contents: CatalogContents = { relations: this.current, settings: this.settings };
+    let changed = false;
+    for (const live of this.tables.values()) {
+      const next = new Map<string, Row>();
+      for (const row of live.table.rows(contents)) next.set(rowKey(row), row);
+      const changes: Change[] = [];
+      for (const [key, row] of live.rows) if (!next.has(key)) changes.push({ row, diff: -1 });
+      for (const [key, row] of next) if (!live.rows.has(key)) changes.push({ row, diff: 1 });
+      live.rows = next;
+      if (changes.length > 0) {
+        live.relation.node.push(changes);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private byOid(oid: number): CatalogRelation | undefined {
+    return this.current.find((r) => r.oid === oid);
+  }
+
+  private byPrimaryKeyOid(oid: number): CatalogRelation | undefined {
+    return this.current.find((r) => r.primaryKey.length > 0 && primaryKeyOid(r) === oid);
+  }
+
+  relationPlace(oid: number): { schema: SchemaName; name: string } | null {
+    const rel = this.byOid(oid);
+    if (rel) return { schema: rel.schema, name: rel.name };
+    const keyed = this.byPrimaryKeyOid(oid);
+    return keyed ? { schema: keyed.schema, name: primaryKeyName(keyed) } : null;
+  }
+
+  /** pg_get_viewdef: the view's query as PostgreSQL prints it (leading space, closing semicolon). */
+  viewDefinition(oid: number): string | null {
+    const query = this.byOid(oid)?.viewQuery;
+    return query == null ? null : ` ${query};`;
+  }
+
+  private keyColumns(rel: CatalogRelation): string {
+    return rel.primaryKey.map((p) => quoteIdent(rel.columns[p]!.name)).join(', ');
+  }
+
+  indexDefinition(oid: number): string | null {
+    const rel = this.byPrimaryKeyOid(oid);
+    if (!rel) return null;
+    return `CREATE UNIQUE INDEX ${quoteIdent(primaryKeyName(rel))} ON ${rel.schema}.${quoteIdent(rel.name)} USING btree (${this.keyColumns(rel)})`;
+  }
+
+  constraintDefinition(oid: number): string | null {
+    const rel = this.byPrimaryKeyOid(oid);
+    return rel ? `PRIMARY KEY (${this.keyColumns(rel)})` : null;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * A system table: its place (schema, name, pg_class oid), its columns, and how its rows follow
+ * from what the database holds. The SystemCatalog recomputes rows on DDL and pushes the difference.
+ */
+import type { Row } from '../../engine/batch.js';
+import type { RelationColumn } from '../../planner/catalog-api.js';
+import { T, type SqlType } from '../../types/types.js';
+import type { CatalogRelation } from './catalog-relation.js';
+
+export interface CatalogContents {
+  /** Every relation: user relations, Eddy's system relations and the system tables themselves. */
+  relations: readonly CatalogRelation[];
+  /** Default settings (name, value) for pg_settings. */
+  settings: readonly (readonly [string, string])[];
+}
+
+export interface SystemTable {
+  schema: 'pg_catalog' | 'information_schema';
+  name: string;
+  oid: number;
+  columns: RelationColumn[];
+  rows(contents: CatalogContents): Row[];
+}
+
+const SHORT_TYPES: Record<string, SqlType> = {
+  oid: T.oid, name: T.name, text: T.text, bool: T.bool, char: T.char, int2: T.int2, int4: T.int4,
+  int8: T.int8, float4: T.float4, timestamptz: T.timestamptz, varchar: T.varchar,
+};
+
+/** Columns from a compact 'name:type name:type ...' spec (types by pg_type name). */
+export function columns(spec: string): RelationColumn[] {
+  return spec.trim().split(/\s+/).map((item) => {
+    const [name, typname] = item.split(':') as [string, string];
+    const type = SHORT_TYPES[typname];
+    if (!type) throw new Error(`system table column ${name}: unknown type ${typname}`);
+    return { name, type, typmod: -1 };
+  });
+}

@@ -1,0 +1,22 @@
+/** Storage properties of Eddy's types as pg_type and pg_attribute report them (as PostgreSQL has them). */
+import { T, type SqlType } from '../../types/types.js';
+import { COLLATION } from './oids.js';
+
+/** Passed by value: fixed-size types up to 8 bytes (PostgreSQL on 64-bit platforms). */
+export const typeByValue = (t: SqlType): boolean => t.typlen > 0 && t.typlen <= 8 && t.oid !== T.name.oid;
+
+export function typeAlign(t: SqlType): string {
+  if (t.typlen === 1 || t.oid === T.name.oid) return 'c';
+  if (t.typlen === 2) return 's';
+  if (t.typlen === 8 || t.oid === T.interval.oid) return 'd';
+  return 'i';
+}
+
+/** p plain, m main (numeric), x extended (other variable-length types). */
+export function typeStorage(t: SqlType): string {
+  if (t.typlen !== -1) return 'p';
+  return t.oid === T.numeric.oid ? 'm' : 'x';
+}
+
+const COLLATABLE = new Set<number>([T.text.oid, T.varchar.oid, T.bpchar.oid, T.name.oid]);
+export const typeCollation = (t: SqlType): number => (COLLATABLE.has(t.oid) ? (t.oid === T.name.oid ? COLLATION.C : COLLATION.default) : 0);

@@ -1,0 +1,72 @@
+/**
+ * Catalog information functions psql's \d family and drivers call: visibility, type and owner
+ * names, object definitions (looked up in the session's catalog), comments (Eddy keeps none),
+ * privileges (one superuser: always granted) and sizes (state lives in memory: 0 bytes on disk).
+ */
+import { T, typeByOid } from '../../types/types.js';
+import { formatTypeName } from '../../types/type-format.js';
+import type { EvalEnv } from '../expr-ir.js';
+import { fn, fnEnv, register } from './registry.js';
+
+const { oid, text, int4, bool, name } = T;
+
+/** The bootstrap superuser's OID, the only role (pg_roles). */
+const OWNER = { oid: 10, name: 'eddy' } as const;
+/** Schemas on the search path: a relation there is visible unqualified. */
+const SEARCH_PATH = new Set(['pg_catalog', 'public']);
+
+const catalog = (env: EvalEnv) => env.catalog;
+
+register(
+  fnEnv('pg_table_is_visible', [oid], bool, ([o], env) => {
+    const place = catalog(env)?.relationPlace(o);
+    return place ? SEARCH_PATH.has(place.schema) : null;
+  }),
+  // every type and function lives in pg_catalog, which is always on the search path
+  fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
+  fn('pg_function_is_visible', [oid], bool, () => true),
+  {
+    name: 'format_type',
+    args: [oid, int4],
+    returns: text,
+    // format_type(type, NULL) is the type without modifier, so NULL is not passed through
+    strict: false,
+    impl: ([o, typmod]) => {
+      if (o === null) return null;
+      const type = typeByOid(o as number);
+      return type ? formatTypeName(type, typmod === null ? -1 : (typmod as number)) : '???';
+    },
+  },
+  fn('pg_get_userbyid', [oid], name, (o: number) => (o === OWNER.oid ? OWNER.name : `unknown (OID=${o})`)),
+  fn('pg_encoding_to_char', [int4], name, (e: number) => (e === 6 ? 'UTF8' : '')),
+  // comments: Eddy has no COMMENT ON
+  fn('obj_description', [oid], text, () => null),
+  fn('obj_description', [oid, name], text, () => null),
+  fn('col_description', [oid, int4], text, () => null),
+  fn('shobj_description', [oid, name], text, () => null),
+  // pg_attrdef.adbin holds the default's text (Eddy has no node trees), so it is its own rendering
+  fn('pg_get_expr', [text, oid], text, (expr: string) => expr),
+  fn('pg_get_expr', [text, oid, bool], text, (expr: string) => expr),
+  fnEnv('pg_get_viewdef', [oid], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null),
+  fnEnv('pg_get_viewdef', [oid, bool], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null),
+  fnEnv('pg_get_indexdef', [oid], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null),
+  fnEnv('pg_get_indexdef', [oid, int4, bool], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null),
+  fnEnv('pg_get_constraintdef', [oid], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null),
+  fnEnv('pg_get_constraintdef', [oid, bool], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null),
+  // objects Eddy does not have (functions beyond the built-ins, rules, extended statistics, publications)
+  fn('pg_get_function_result', [oid], text, () => null),
+  fn('pg_get_function_arguments', [oid], text, () => null),
+  fn('pg_get_function_identity_arguments', [oid], text, () => null),
+  fn('pg_get_ruledef', [oid, bool], text, () => null),
+  fn('pg_get_statisticsobjdef_columns', [oid], text, () => null),
+  fn('pg_relation_is_publishable', [oid], bool, () => false),
+  // one superuser: every privilege is granted
+  ...(['has_table_privilege', 'has_schema_privilege', 'has_database_privilege', 'has_column_privilege', 'has_any_column_privilege'] as const).flatMap((f) => [
+    fn(f, [text, text], bool, () => true),
+    fn(f, [oid, text], bool, () => true),
+    fn(f, [name, text, text], bool, () => true),
+    fn(f, [name, oid, text], bool, () => true),
+  ]),
+  // relations live in memory (and tables' rows in SQLite): no per-relation disk size to report
+  ...['pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size'].map((f) => fn(f, [oid], T.int8, () => 0n)),
+);
