@@ -8,11 +8,8 @@
  *   npx tsx bench/table-views.ts [rows] [batch]
  */
 import pg from 'pg';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer } from '../src/server.js';
 import { startPostgres } from '../test/support/postgres.js';
+import { startEddyProcess } from './eddy-process.js';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 1_000);
@@ -45,10 +42,9 @@ async function setup(client: pg.Client): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-'));
-  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir });
+  const server = await startEddyProcess();
   const postgres = await startPostgres();
-  const eddy = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'eddy', database: 'eddy' });
+  const eddy = new pg.Client({ connectionString: server.url });
   const oracle = new pg.Client({ connectionString: postgres.url });
   await eddy.connect();
   await oracle.connect();
@@ -81,7 +77,7 @@ async function main(): Promise<void> {
     const pgJoin = Math.min(await timeQuery(JOIN_QUERY), await timeQuery(JOIN_QUERY));
 
     const check = await eddy.query('SELECT sum(n) AS n FROM by_group');
-    const rss = process.memoryUsage().rss / 2 ** 20;
+    const rss = server.rssMiB();
     console.log(`rows inserted:                 ${TOTAL} in batches of ${BATCH} (check: by_group counts ${check.rows[0].n})`);
     console.log(`Eddy ingest with 2 views:      ${Math.round(TOTAL / seconds)} rows/s`);
     console.log(`Eddy per-batch latency:        p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`);
@@ -93,9 +89,8 @@ async function main(): Promise<void> {
   } finally {
     await eddy.end();
     await oracle.end();
-    await server.close();
+    await server.stop();
     await postgres.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

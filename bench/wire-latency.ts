@@ -6,11 +6,8 @@
  *
  *   npx tsx bench/wire-latency.ts [seconds-per-run]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startServer } from '../src/server.js';
+import { startEddyProcess } from './eddy-process.js';
 import { startPostgres } from '../test/support/postgres.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -56,11 +53,10 @@ async function measure(url: string, connections: number): Promise<Figures> {
   }
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-'));
-const eddy = await startServer({ host: '127.0.0.1', port: 0, dataDir });
+const eddy = await startEddyProcess();
 const postgres = await startPostgres();
 try {
-  const eddyUrl = `postgresql://eddy@127.0.0.1:${eddy.port}/eddy`;
+  const eddyUrl = eddy.url;
   const fmt = (n: number, digits = 3) => n.toFixed(digits).padStart(9);
   console.log(`SELECT $1::int + 1 through node pg, ${SECONDS} s per run`);
   console.log('conns | server     |  p50 ms |  p99 ms |   queries/s');
@@ -75,7 +71,6 @@ try {
     );
   }
 } finally {
-  await eddy.close();
+  await eddy.stop();
   await postgres.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }

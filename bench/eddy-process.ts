@@ -1,0 +1,51 @@
+/**
+ * Runs Eddy as its own process for benchmarks, as users run it: a server sharing the
+ * benchmark's event loop with its client would measure the client's work as the server's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface EddyProcess {
+  port: number;
+  url: string;
+  /** The server's resident memory in MiB (from /proc), for memory figures. */
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+export async function startEddyProcess(): Promise<EddyProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /eddy listening on [^:]+:(\d+)/.exec(log);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`eddy exited (${code}) before listening:\n${log}`)));
+  });
+  return {
+    port,
+    url: `postgresql://eddy@127.0.0.1:${port}/eddy`,
+    rssMiB: () => residentMiB(child.pid!),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function residentMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
