@@ -283,3 +283,22 @@ test('set operations, DISTINCT ON with ORDER BY and ORDER BY ... LIMIT OFFSET ag
     }
   }
 });
+
+test('sum(real) rounds to single precision at every step and avg(real) does not, as in PostgreSQL', async () => {
+  const rand = rng(41);
+  const texts = Array.from({ length: 40 }, () => String(Math.round((rand() - 0.3) * 1e6) / 1e3));
+  const op = new AggregateOp({
+    groupKey: () => [],
+    global: true,
+    input: 'append',
+    aggregates: [
+      { fn: 'sum', args: [(r) => r[0]], distinct: false, argKind: 'float4' },
+      { fn: 'avg', args: [(r) => r[0]], distinct: false, argKind: 'float4' },
+    ],
+  });
+  // One change per value, in order: duplicates are added one by one as PostgreSQL does.
+  let row: Row = [];
+  for (const t of texts) row = op.step([[{ row: [parseValue(T.float4, t)], diff: 1 }]]).find((c) => c.diff === 1)?.row ?? row;
+  const expected = await postgresListing(`SELECT sum(x), avg(x) FROM (VALUES ${texts.map((t) => `('${t}'::real)`).join(', ')}) v(x)`);
+  assert.deepEqual([`${formatValue(T.float4, row[0])},${formatValue(T.float8, row[1])}`], expected);
+});

@@ -33,8 +33,12 @@ export type AggregateFn =
   | 'first'
   | 'last';
 
-/** The SQL type family of the aggregate's (first) argument, which decides sum's and avg's arithmetic. */
-export type ArgKind = 'int' | 'bigint' | 'numeric' | 'float' | 'other';
+/**
+ * The SQL type family of the aggregate's (first) argument, which decides sum's and avg's
+ * arithmetic: 'int' for int2/int4, 'bigint' for int8, 'float' for float8, 'float4' for real
+ * (whose sum PostgreSQL keeps in single precision; 'float' also works for it, in double).
+ */
+export type ArgKind = 'int' | 'bigint' | 'numeric' | 'float' | 'float4' | 'other';
 
 /**
  * One input row's contribution to an aggregate. The operator fills one scratch object per call
@@ -114,6 +118,8 @@ const INT8_MIN = -(2n ** 63n);
  * (1e20 + 1 - 1e20 stays 1).
  */
 class FloatSum {
+  /** sum(real): every step rounds to single precision, as float4pl does. */
+  constructor(private readonly single: boolean) {}
   private plain = 0;
   private retracted = false;
   private sum = 0;
@@ -126,7 +132,8 @@ class FloatSum {
       if (times < 0) this.retracted = true;
       else if (!this.retracted) {
         // Copies one at a time, as PostgreSQL adds duplicate rows (bounded for huge counts).
-        if (times <= 64) for (let i = 0; i < times; i++) this.plain += v;
+        if (this.single) for (let i = 0; i < times; i++) this.plain = Math.fround(this.plain + v);
+        else if (times <= 64) for (let i = 0; i < times; i++) this.plain += v;
         else this.plain += v * times;
       }
       const x = v * times;
@@ -141,7 +148,8 @@ class FloatSum {
     if (this.nan > 0 || (this.posInf > 0 && this.negInf > 0)) return NaN;
     if (this.posInf > 0) return Infinity;
     if (this.negInf > 0) return -Infinity;
-    const total = this.retracted ? this.sum + this.compensation : this.plain;
+    const exact = this.retracted ? this.sum + this.compensation : this.plain;
+    const total = this.single ? Math.fround(exact) : exact;
     // Finite values that add up past the double range: PostgreSQL's float8pl refuses.
     if (!Number.isFinite(total)) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value out of range: overflow');
     return total;
@@ -176,9 +184,10 @@ class SumAcc implements Accumulator {
   private readonly float?: FloatSum;
   private readonly dec?: DecimalSum;
   private big = 0n;
-  constructor(private readonly kind: ArgKind, private readonly average: boolean) {
+  constructor(kind: ArgKind, private readonly average: boolean) {
     if (kind === 'int') this.int = new IntSum();
-    else if (kind === 'float') this.float = new FloatSum();
+    // avg(real) accumulates in double precision in PostgreSQL; only sum(real) stays single.
+    else if (kind === 'float' || kind === 'float4') this.float = new FloatSum(kind === 'float4' && !average);
     else if (kind === 'numeric') this.dec = new DecimalSum();
   }
   update(c: Contribution, diff: number): void {
