@@ -23,12 +23,13 @@ import {
   topKNode,
   valuesNode,
   type AggCall,
+  type AggName,
   type LogicalPlan,
   type PlanColumn,
   type SetOpKind,
   type SortKey,
 } from './logical.js';
-import { column, columnsUsed, conjunction, exprEquals } from './expr-utils.js';
+import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './expr-utils.js';
 import { figureColumnName } from './column-names.js';
 import { aggregateName, aggregateSignature } from './aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
@@ -36,6 +37,7 @@ import { FromClauseBinder } from './from-clause.js';
 import { GroupByBinder } from './grouping.js';
 import { bareName, CorrelationUnsupported, exprLocation, nodeTag, positionOf, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
+import { planWindows, type WindowCall } from './windows.js';
 
 export interface QueryContext {
   relations: RelationResolver;
@@ -87,6 +89,8 @@ export interface Level {
   ctes: CteEnv;
   /** Leading columns of `plan` that are a domain of outer values (see BoundQuery.carried). */
   carried?: number;
+  /** Window function calls, referenced as columns WINDOW_BASE + i until they are planned. */
+  windows?: WindowCall[];
   /**
    * In an aggregate query's SELECT list, HAVING and ORDER BY: uncorrelated scalar subqueries,
    * joined after the aggregation and referenced as columns SUBQUERY_BASE + i until then.
@@ -110,8 +114,10 @@ export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }
  * below it are real columns of the row.
  */
 export const AGG_BASE = 1 << 22;
-/** Column indexes from here up to OUTER_BASE are deferred subquery values of an aggregate query. */
+/** Column indexes from here up to WINDOW_BASE are deferred subquery values of an aggregate query. */
 export const SUBQUERY_BASE = 1 << 23;
+/** Column indexes from here up to OUTER_BASE are window function results awaiting planning. */
+const WINDOW_BASE = SUBQUERY_BASE + (1 << 22);
 
 /** The clause being bound, named as PostgreSQL names it in "aggregate functions are not allowed in ...". */
 export type Clause =
@@ -219,7 +225,7 @@ export class QueryBinder {
   fromAndWhere(stmt: any, outer: FromScope | null, ctes: CteEnv, domain?: Domain): { level: Level; correlated: Expr[] } {
     if (stmt.intoClause) throw unsupported('SELECT INTO');
     if (stmt.lockingClause) throw unsupported('SELECT ... FOR UPDATE/SHARE');
-    if (stmt.windowClause) throw unsupported('window functions');
+    if (stmt.windowClause) throw unsupported('named windows (WINDOW clause)');
     const from = this.from.bindFromList(stmt.fromClause ?? [], ctes, domain);
     const level: Level = {
       plan: from.plan,
@@ -270,7 +276,7 @@ export class QueryBinder {
   private aggregateCall(n: any, level: Level, clause: Clause): Expr | undefined {
     const funcname = strings(n.funcname);
     const name = aggregateName(funcname, n.location);
-    if (n.over) throw unsupported('window functions', n.location);
+    if (n.over) return this.windowCall(n, funcname, name, level, clause);
     if (!name) {
       if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter) {
         throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')} is not an aggregate function`, { position: n.location + 1 });
@@ -283,6 +289,12 @@ export class QueryBinder {
     if (!AGGREGATES_ALLOWED.has(clause)) {
       throw new SqlError(SQLSTATE.groupingError, `aggregate functions are not allowed in ${clause}`, { position: n.location + 1 });
     }
+    level.aggregates.push(this.aggCall(n, funcname, name, level));
+    return column(AGG_BASE + level.aggregates.length - 1, level.aggregates[level.aggregates.length - 1]!.type);
+  }
+
+  /** An aggregate call's arguments, FILTER and ORDER BY, bound and typed. */
+  private aggCall(n: any, funcname: string[], name: AggName, level: Level): AggCall {
     if (n.agg_within_group) throw unsupported('WITHIN GROUP', n.location);
     if (n.agg_star && name !== 'count') {
       throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')}(*) must be used to call a parameterless aggregate function`, { position: n.location + 1 });
@@ -295,8 +307,38 @@ export class QueryBinder {
     const args = bound.map((b: Expr, i: number) => coerce(b, sig.argTypes[i]!));
     const filter = n.agg_filter ? requireBoolean(this.bind(n.agg_filter, level, 'FILTER'), 'FILTER', exprLocation(n.agg_filter)) : null;
     const orderBy = (n.agg_order ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
-    level.aggregates.push({ name, args, distinct: !!n.agg_distinct, filter, orderBy, type: sig.result });
-    return column(AGG_BASE + level.aggregates.length - 1, sig.result);
+    return { name, args, distinct: !!n.agg_distinct, filter, orderBy, type: sig.result };
+  }
+
+  /**
+   * A window function call (aggregates, rank, dense_rank; PARTITION BY and ORDER BY with the
+   * default frame), referenced as a placeholder column until the SELECT is planned.
+   */
+  private windowCall(n: any, funcname: string[], name: AggName | undefined, level: Level, clause: Clause): Expr {
+    if (clause !== 'select' && clause !== 'ORDER BY') {
+      throw new SqlError('42P20', `window functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
+    }
+    if (level.deferred) throw unsupported('window functions in a query with GROUP BY or aggregates', n.location);
+    const over = n.over;
+    if (over.name || over.refname) throw unsupported('named windows', over.location);
+    // 1058: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW, the frame when none is given.
+    if (over.frameOptions !== 1058) throw unsupported('window frames', over.location);
+    const partition: Expr[] = (over.partitionClause ?? []).map((p: any) => this.bind(p, level, 'aggregate'));
+    const order: SortKey[] = (over.orderClause ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
+    const fname = funcname[funcname.length - 1]!;
+    let call: WindowCall;
+    if (name) {
+      if (n.agg_distinct || n.agg_order) throw unsupported('DISTINCT or ORDER BY inside a window function', n.location);
+      const agg = this.aggCall(n, funcname, name, level);
+      call = { kind: 'aggregate', call: agg, partition, order, type: agg.type };
+    } else if ((fname === 'rank' || fname === 'dense_rank') && !(n.args ?? []).length) {
+      call = { kind: fname, call: null, partition, order, type: T.int8 };
+    } else {
+      throw unsupported(`window function ${fname}`, n.location);
+    }
+    level.windows ??= [];
+    level.windows.push(call);
+    return column(WINDOW_BASE + level.windows.length - 1, call.type);
   }
 
   private sortKey(sortBy: any, expr: Expr): SortKey {
@@ -388,6 +430,12 @@ export class QueryBinder {
       targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
     }
 
+    if (level.windows) {
+      const windows = planWindows(plan, level.windows);
+      plan = windows.plan;
+      finalize = (e) => transformExpr(e, (x) => (x.kind === 'column' && x.index >= WINDOW_BASE && x.index < OUTER_BASE ? windows.values[x.index - WINDOW_BASE] : undefined));
+      targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
+    }
     if (!setOperand) {
       // An untyped literal in the result is text: SELECT 'x' has a text column.
       targets = targets.map((t) => (t.expr.type.oid === T.unknown.oid ? { ...t, expr: coerce(t.expr, T.text) } : t));

@@ -15,6 +15,7 @@ const QUERIES = [
   'SELECT k, count(DISTINCT v), string_agg(v::text, \'-\' ORDER BY v) FROM r GROUP BY k HAVING count(*) > 1',
   'SELECT count(*), sum(v) FROM r',
   'SELECT k, v, count(*) FROM r GROUP BY ROLLUP (k, v)',
+  'SELECT k, v, sum(v) OVER (PARTITION BY k), rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST), count(*) OVER (ORDER BY v) FROM r',
   'SELECT DISTINCT v FROM r',
   'SELECT DISTINCT ON (k) k, v FROM r ORDER BY k, v DESC',
   'SELECT k, v FROM r ORDER BY v DESC, k LIMIT 3',

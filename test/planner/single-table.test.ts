@@ -180,7 +180,7 @@ test('name resolution errors', () => {
   assertSqlError(() => cat.plan('SELECT id FROM items, other'), SQLSTATE.ambiguousColumn);
   assertSqlError(() => cat.plan('SELECT x.id FROM items'), SQLSTATE.undefinedTable, /missing FROM-clause entry/);
   assertSqlError(() => cat.plan('SELECT * FROM items i, other i'), SQLSTATE.duplicateAlias);
-  assertSqlError(() => cat.plan('SELECT row_number() OVER () FROM items'), SQLSTATE.featureNotSupported, /window/);
+
   assertSqlError(() => cat.plan('WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r'), SQLSTATE.featureNotSupported);
   assertSqlError(() => cat.plan('SELECT * FROM items, LATERAL generate_series(1, items.id) s'), SQLSTATE.featureNotSupported);
 });
@@ -240,4 +240,46 @@ test('GROUPING SETS, ROLLUP and CUBE', () => {
     ['x', null, 30n],
     [null, null, 30n],
   ]);
+});
+
+test('window functions: aggregates over partitions, running totals, rank and dense_rank', () => {
+  const { cat, node } = items();
+  node.insert([
+    [1, 'x', 10, 1n],
+    [2, 'x', 20, 2n],
+    [3, 'x', 20, 3n],
+    [4, 'y', 5, 1n],
+    [5, null as any, 7, 1n],
+  ]);
+  const totals = cat.maintain('SELECT id, sum(price) OVER (PARTITION BY cat) AS total, count(*) OVER () AS n FROM items');
+  const ranked = cat.maintain(
+    'SELECT id, rank() OVER (PARTITION BY cat ORDER BY price DESC) AS r, dense_rank() OVER (ORDER BY price) AS d, sum(price) OVER (PARTITION BY cat ORDER BY price) AS running FROM items',
+  );
+  cat.cycle();
+  assertSameRows(totals.arrangement.rows(), [
+    [1, 50n, 5n],
+    [2, 50n, 5n],
+    [3, 50n, 5n],
+    [4, 5n, 5n],
+    [5, 7n, 5n],
+  ]);
+  // Peers (equal ORDER BY values) share their rank and their running total.
+  assertSameRows(ranked.arrangement.rows(), [
+    [1, 3n, 3n, 10n],
+    [2, 1n, 4n, 50n],
+    [3, 1n, 4n, 50n],
+    [4, 1n, 1n, 5n],
+    [5, 1n, 2n, 7n],
+  ]);
+  node.push([{ row: [2, 'x', 20, 2n], diff: -1 }]);
+  cat.cycle();
+  assertSameRows(ranked.arrangement.rows(), [
+    [1, 2n, 3n, 10n],
+    [3, 1n, 4n, 30n],
+    [4, 1n, 1n, 5n],
+    [5, 1n, 2n, 7n],
+  ]);
+  assertSqlError(() => cat.plan('SELECT row_number() OVER () FROM items'), SQLSTATE.featureNotSupported, /row_number/);
+  assertSqlError(() => cat.plan('SELECT id FROM items WHERE rank() OVER () > 1'), '42P20');
+  assertSqlError(() => cat.plan('SELECT sum(price) OVER (ORDER BY id ROWS 1 PRECEDING) FROM items'), SQLSTATE.featureNotSupported);
 });
