@@ -160,9 +160,13 @@ function parseDateTime(text: string, typeName: string, opts: DateTimeInputOption
     }
   }
   const m = DATETIME.exec(s);
-  // a bare one- or two-digit number is read as a day of the month: past 31 it is out of range,
-  // otherwise the date is merely incomplete
-  if (!m && /^\d{1,2}$/.test(s) && Number(s) > 31) throw fieldOverflow(text);
+  // a bare two-digit number is taken for a field PostgreSQL cannot place (out of range); six
+  // digits are YYMMDD, which may be out of range too; other bare numbers are incomplete dates
+  if (!m && /^\d{2}$/.test(s)) throw fieldOverflow(text);
+  if (!m && /^\d{6}$/.test(s)) {
+    const yy = Number(s.slice(0, 2));
+    return parseDateTime(`${yy < 70 ? 2000 + yy : 1900 + yy}-${s.slice(2, 4)}-${s.slice(4, 6)}`, typeName, opts);
+  }
   if (!m) return parseFreeDateTime(s, text, typeName);
   let year = Number(m[1] ?? m[4]);
   const month = Number(m[2] ?? m[5]);
@@ -496,13 +500,14 @@ export function parseInterval(text: string, typmod = -1): Interval {
       continue;
     }
     // a number glued to its unit ("5min") or followed by it ("5 min"); a lone number is seconds
-    const glued = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([a-z]+)$/.exec(tok);
+    // numbers in interval input have no exponent: '1e3' is a syntax error, as in PostgreSQL
+    const glued = /^([+-]?(?:\d+\.?\d*|\.\d+))([a-z]+)$/.exec(tok);
     let numText: string;
     let unitText: string | undefined;
     if (glued) {
       numText = glued[1]!;
       unitText = glued[2];
-    } else if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(tok)) {
+    } else if (/^[+-]?(?:\d+\.?\d*|\.\d+)$/.test(tok)) {
       numText = tok;
       const next = tokens[i + 1];
       if (next !== undefined && UNITS.has(next)) {

@@ -39,7 +39,7 @@ const cases: [sqlType: string, type: SqlType, typmod: number, inputs: string[]][
     '2024-01-02', '1999-12-31', '2024-02-29', '2023-02-29', '2024-13-01', '0001-01-01 BC', '0044-03-15 BC', 'infinity', '-infinity',
     '20240102', '2024-01-02 10:11:12', 'garbage', '10000-01-01', 'epoch',
     '2024/01/05', '01/05/2024', '5-Jan-2024', 'Jan 5 2024', 'January 5, 2024', 'Jan 5 2024 BC', '2024.01.05', '05.01.2024', 'Feb 30 2024',
-    'Tue, 05 Mar 2024', 'Jan Feb 2024', '5 5',
+    'Tue, 05 Mar 2024', 'Jan Feb 2024', '5 5', '20', '9', '100', '2024', '123456', '240305', '12345abc',
   ]],
   ['timestamp', T.timestamp, -1, [
     '2024-01-02 03:04:05', '2024-01-02T03:04:05.123456', '2024-01-02 03:04:05.1234567', '2024-01-02 03:04:05.5', '2024-01-02',
@@ -56,7 +56,7 @@ const cases: [sqlType: string, type: SqlType, typmod: number, inputs: string[]][
     '1 year 2 mons 3 days 04:05:06.5', '5 minutes', '1 day', '-1 day', '1.5 days', '1.5 months', '1.5 years', '100 milliseconds', '1 week',
     '2 weeks 3 days', '04:05', '-04:05:06', '1 day -01:00:00', '-1 day 01:00:00', '@ 1 hour ago', '1 hour ago', 'P1Y2M3DT4H5M6S', 'PT0.5S',
     '0', '10', '3 days 4 hours', '-1 years -2 mons', '1 mon -1 days', 'garbage', '1 fortnight', '1 12:00:00', '36 hours', '1.5 weeks',
-    '13 months', '-13 months', '1 microsecond', '999 us', '1 decade', '1 century',
+    '13 months', '-13 months', '1 microsecond', '999 us', '1 decade', '1 century', '1e3', '1.5e2 seconds',
   ]],
   ['json', T.json, -1, ['{"b": 1,  "a": 2}', ' [1, 2] ', '"\\u0000"', '{"a":']],
   ['jsonb', T.jsonb, -1, [

@@ -15,7 +15,9 @@ function field(doc: Doc, key: string): Doc | undefined {
   return Object.prototype.hasOwnProperty.call(doc, key) ? (doc as Record<string, Doc>)[key] : undefined;
 }
 
-function element(doc: Doc, index: number): Doc | undefined {
+/** An array element by index (negative from the end); jsonb holds a scalar as a one-element array. */
+function element(doc: Doc, index: number, binary: boolean): Doc | undefined {
+  if (binary && typeofJson(doc) !== 'object' && !Array.isArray(doc)) return index === 0 || index === -1 ? doc : undefined;
   if (!Array.isArray(doc)) return undefined;
   const i = index < 0 ? doc.length + index : index;
   return doc[i];
@@ -36,7 +38,7 @@ function walk(doc: Doc, path: string[]): Doc | undefined {
   let cur: Doc | undefined = doc;
   for (const step of path) {
     if (cur === undefined) return undefined;
-    cur = Array.isArray(cur) ? (/^-?\d+$/.test(step) ? element(cur, Number(step)) : undefined) : field(cur, step);
+    cur = Array.isArray(cur) ? (/^-?\d+$/.test(step) ? element(cur, Number(step), false) : undefined) : field(cur, step);
   }
   return cur;
 }
@@ -125,9 +127,9 @@ for (const [type, binary] of jsonTypes) {
   const prefix = binary ? 'jsonb' : 'json';
   register(
     { name: '->', args: [type, T.text], returns: type, impl: ([d, k]) => wrap(field((d as Json).value, k as string)) },
-    { name: '->', args: [type, T.int4], returns: type, impl: ([d, i]) => wrap(element((d as Json).value, i as number)) },
+    { name: '->', args: [type, T.int4], returns: type, impl: ([d, i]) => wrap(element((d as Json).value, i as number, binary)) },
     { name: '->>', args: [type, T.text], returns: T.text, impl: ([d, k]) => asText(field((d as Json).value, k as string), binary) },
-    { name: '->>', args: [type, T.int4], returns: T.text, impl: ([d, i]) => asText(element((d as Json).value, i as number), binary) },
+    { name: '->>', args: [type, T.int4], returns: T.text, impl: ([d, i]) => asText(element((d as Json).value, i as number, binary), binary) },
     { name: '#>', args: [type, T.text], returns: type, impl: ([d, p]) => wrap(walk((d as Json).value, parsePath(p as string))) },
     { name: '#>>', args: [type, T.text], returns: T.text, impl: ([d, p]) => asText(walk((d as Json).value, parsePath(p as string)), binary) },
     { name: `${prefix}_typeof`, args: [type], returns: T.text, impl: ([d]) => typeofJson((d as Json).value) },

@@ -3,11 +3,11 @@
  * (YYYY-MM-DD HH24:MI:SS, FMMonth, 9G999D99, ...). The common template patterns are covered;
  * unknown letters are copied as they are, as PostgreSQL does.
  */
-import type { Decimal } from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { Interval, T, type SqlType, type Value } from '../../types/types.js';
 import { USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, civilFromDays, daysFromCivil, sessionZone, splitTimestamp } from '../../types/datetime.js';
 import { formatOffset } from '../../types/datetime-text.js';
-import { numericFromFloat, numericFromInteger } from '../../types/numeric.js';
+import { numericFromInteger } from '../../types/numeric.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { register } from './registry.js';
 
@@ -198,6 +198,18 @@ function formatDateTemplate(f: DateFields, template: string): string {
 
 // ---- numbers ----------------------------------------------------------------------------------
 
+/**
+ * A float shows at most its type's reliable digits (15 for double precision, 6 for real), as
+ * PostgreSQL's float8_to_char: fraction positions beyond them are dropped from the template.
+ */
+function floatTokens(tokens: string[], value: Decimal, digits: number | undefined): string[] {
+  if (digits === undefined || !value.isFinite()) return tokens;
+  const intLength = value.abs().toFixed(0, Decimal.ROUND_HALF_EVEN).length;
+  let keep = intLength >= digits ? 0 : digits - intLength;
+  const point = tokens.findIndex((t) => t === '.' || t === 'D');
+  return tokens.filter((t, i) => i <= point || point < 0 || (t !== '9' && t !== '0') || keep-- > 0);
+}
+
 /** One output character of a number template; blanks are padding that FM removes. */
 interface Cell {
   ch: string;
@@ -211,17 +223,20 @@ const NUMBER_TOKENS = /FM|fm|MI|mi|PL|pl|SG|sg|[90.D,GS]|./gs;
  * (no padding, no trailing fraction zeros). Without an explicit sign, one position before the
  * first digit holds '-' or a blank. Too many digits turn every digit position into '#'.
  */
-function formatNumberTemplate(value: Decimal, template: string): string {
-  const tokens = template.match(NUMBER_TOKENS) ?? [];
-  const fm = tokens.some((t) => t.toUpperCase() === 'FM');
+function formatNumberTemplate(value: Decimal, template: string, float?: { digits: number; negativeZero: boolean }): string {
+  const allTokens = floatTokens(template.match(NUMBER_TOKENS) ?? [], value, float?.digits);
+  const fm = allTokens.some((t) => t.toUpperCase() === 'FM');
+  const point = allTokens.findIndex((t) => t === '.' || t === 'D');
+  // NaN takes the integer digit positions as the letters N a N, and drops the fraction altogether
+  const tokens = value.isNaN() && point >= 0 ? allTokens.slice(0, point) : allTokens;
   const pointAt = tokens.findIndex((t) => t === '.' || t === 'D');
   const isDigit = (t: string) => t === '9' || t === '0';
   const intTokens = pointAt < 0 ? tokens : tokens.slice(0, pointAt);
   const intDigits = intTokens.filter(isDigit).length;
   const fracDigits = pointAt < 0 ? 0 : tokens.slice(pointAt + 1).filter(isDigit).length;
   const explicitSign = tokens.some((t) => ['S', 'MI', 'PL', 'SG'].includes(t.toUpperCase()));
-  const negative = value.isNegative() && !value.isZero();
-  const [whole, frac = ''] = value.abs().toFixed(fracDigits).split('.') as [string, string?];
+  const negative = (value.isNegative() && !value.isZero()) || (float?.negativeZero ?? false);
+  const [whole, frac = ''] = value.isNaN() ? ['NaN'] : (value.abs().toFixed(fracDigits, float ? Decimal.ROUND_HALF_EVEN : Decimal.ROUND_HALF_UP).split('.') as [string, string?]);
   const significant = whole.replace(/^0+/, '');
   const overflow = significant.length > intDigits;
   const firstZero = intTokens.indexOf('0');
@@ -290,6 +305,15 @@ function formatNumberTemplate(value: Decimal, template: string): string {
   return out;
 }
 
+/**
+ * A float's exact binary value (to 40 digits), formatted with the float rules of to_char; ties
+ * round to even, as C's printf rounds the exact value.
+ */
+function formatFloat(n: number, template: string, digits: number): string {
+  const value = Number.isFinite(n) ? new Decimal(n.toPrecision(40)) : new Decimal(n);
+  return formatNumberTemplate(value, template, { digits, negativeZero: Object.is(n, -0) });
+}
+
 function toCharTimestamp(type: SqlType) {
   return (args: Value[], env: EvalEnv): Value => {
     const [v, template] = args as [number, string];
@@ -322,5 +346,6 @@ register(
   { name: 'to_char', args: [T.numeric, T.text], returns: T.text, impl: ([n, t]) => formatNumberTemplate(n as Decimal, t as string) },
   { name: 'to_char', args: [T.int4, T.text], returns: T.text, impl: ([n, t]) => formatNumberTemplate(numericFromInteger(n as number), t as string) },
   { name: 'to_char', args: [T.int8, T.text], returns: T.text, impl: ([n, t]) => formatNumberTemplate(numericFromInteger(n as bigint), t as string) },
-  { name: 'to_char', args: [T.float8, T.text], returns: T.text, impl: ([n, t]) => formatNumberTemplate(numericFromFloat(n as number, 17), t as string) },
+  { name: 'to_char', args: [T.float8, T.text], returns: T.text, impl: ([n, t]) => formatFloat(n as number, t as string, 15) },
+  { name: 'to_char', args: [T.float4, T.text], returns: T.text, impl: ([n, t]) => formatFloat(n as number, t as string, 6) },
 );
