@@ -10,9 +10,12 @@ import { ParamTypes } from '../planner/bind-expr.js';
 import type { Arrangement, Node } from '../engine/index.js';
 import type { Session } from './session.js';
 import type { Statement } from './parse.js';
+import { withoutCatalogArrays } from '../catalog/system/catalog-arrays.js';
 
 export function planSelect(session: Session, query: any, params: ParamTypes): PlannedQuery {
-  return planQuery(query, { relations: session.db.resolver(), params, settings: session.settings });
+  const db = session.db;
+  const planned = withoutCatalogArrays(query, (schema, name) => db.system.isSystemTable(schema, name));
+  return planQuery(planned, { relations: db.resolver(), params, settings: session.settings });
 }
 
 /** An ad-hoc query: planned once at prepare, read at each execution. */

@@ -2,7 +2,8 @@
  * The pg_catalog tables, with the columns psql's \d family, pgjdbc and BI tools read. Tables
  * whose subject Eddy does not have (inheritance, extensions, policies, publications, rules,
  * triggers, comments) exist and are empty, so the queries that join them run. Columns of array
- * type in PostgreSQL (ACLs, options) are left out: Eddy has no array values.
+ * type in PostgreSQL that clients read (ACLs, options, policy roles ...) are text and always NULL:
+ * Eddy has no array values (see catalog-arrays.ts).
  */
 import type { Row } from '../../engine/batch.js';
 import { T, type SqlType } from '../../types/types.js';
@@ -20,7 +21,7 @@ const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind ==
 function classRows({ relations }: CatalogContents): Row[] {
   const rows: Row[] = [];
   const row = (oid: number, name: string, nsp: number, kind: string, am: number, natts: number, hasIndex: boolean): Row => [
-    oid, name, nsp, 0, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true, 'd', false, null,
+    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true, 'd', false, null,
   ];
   for (const r of relations) {
     const hasKey = r.primaryKey.length > 0;
@@ -85,11 +86,11 @@ const table = (name: string, oid: number, spec: string, rows: SystemTable['rows'
 });
 
 export const PG_CATALOG_TABLES: readonly SystemTable[] = [
-  table('pg_namespace', 2615, 'oid:oid nspname:name nspowner:oid', () =>
-    Object.entries(NAMESPACE).map(([name, oid]) => [oid, name, OWNER_OID])),
+  table('pg_namespace', 2615, 'oid:oid nspname:name nspowner:oid nspacl:text', () =>
+    Object.entries(NAMESPACE).map(([name, oid]) => [oid, name, OWNER_OID, null])),
   table(
     'pg_class', 1259,
-    'oid:oid relname:name relnamespace:oid reltype:oid reloftype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
+    'oid:oid relname:name relnamespace:oid reltype:oid relacl:text reloptions:text reloftype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
       'relpages:int4 reltuples:float4 relallvisible:int4 reltoastrelid:oid relhasindex:bool relisshared:bool relpersistence:char ' +
       'relkind:char relnatts:int2 relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
       'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relpartbound:text',
@@ -133,8 +134,8 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table(
     'pg_database', 1262,
     'oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool datconnlimit:int4 ' +
-      'dattablespace:oid datcollate:text datctype:text daticulocale:text datcollversion:text',
-    () => [[DATABASE_OID, DATABASE_NAME, OWNER_OID, UTF8_ENCODING, 'c', false, true, -1, 1663, 'C', 'C', null, null]],
+      'dattablespace:oid datcollate:text datctype:text daticulocale:text datcollversion:text datacl:text',
+    () => [[DATABASE_OID, DATABASE_NAME, OWNER_OID, UTF8_ENCODING, 'c', false, true, -1, 1663, 'C', 'C', null, null, null]],
   ),
   table(
     'pg_roles', FIRST_EDDY_SYSTEM_OID + 1,
@@ -173,6 +174,11 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_tablespace', 1213, 'oid:oid spcname:name spcowner:oid', () => [[1663, 'pg_default', OWNER_OID], [1664, 'pg_global', OWNER_OID]]),
   table('pg_rewrite', 2618, 'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool', empty),
   table('pg_trigger', 2620, 'oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool', empty),
+  table('pg_policy', 3256, 'oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:text polqual:text polwithcheck:text', empty),
+  table('pg_statistic_ext', 3381, 'oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:int4 stxkeys:text stxkind:text', empty),
+  table('pg_publication', 6104, 'oid:oid pubname:name pubowner:oid puballtables:bool pubinsert:bool pubupdate:bool pubdelete:bool pubtruncate:bool pubviaroot:bool', empty),
+  table('pg_publication_rel', 6106, 'oid:oid prpubid:oid prrelid:oid prqual:text prattrs:text', empty),
+  table('pg_publication_namespace', 6237, 'oid:oid pnpubid:oid pnnspid:oid', empty),
   table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations }) =>
     relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, false, true, r.viewQuery])),
   table('pg_views', FIRST_EDDY_SYSTEM_OID + 5, 'schemaname:name viewname:name viewowner:name definition:text', ({ relations }) =>

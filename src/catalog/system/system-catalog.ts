@@ -58,6 +58,11 @@ export class SystemCatalog implements CatalogInfo {
     }));
   }
 
+  /** Does [schema.]name name a system table (unqualified: one in pg_catalog, as the search path resolves)? */
+  isSystemTable(schema: string | null, name: string): boolean {
+    return this.tables.has(`${schema ?? 'pg_catalog'}.${name}`);
+  }
+
   /** The system table `schema.name`, if there is one. */
   relation(schema: string, name: string): SystemRelation | undefined {
     return this.tables.get(`${schema}.${name}`)?.relation;

@@ -16,12 +16,14 @@ const OWNER = { oid: 10, name: 'eddy' } as const;
 const SEARCH_PATH = new Set(['pg_catalog', 'public']);
 
 const catalog = (env: EvalEnv) => env.catalog;
+/** Reads the catalog, which DDL changes: never constant-folded. */
+const readsCatalog = { volatile: true } as const;
 
 register(
   fnEnv('pg_table_is_visible', [oid], bool, ([o], env) => {
     const place = catalog(env)?.relationPlace(o);
     return place ? SEARCH_PATH.has(place.schema) : null;
-  }),
+  }, readsCatalog),
   // every type and function lives in pg_catalog, which is always on the search path
   fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
   fn('pg_function_is_visible', [oid], bool, () => true),
@@ -47,12 +49,12 @@ register(
   // pg_attrdef.adbin holds the default's text (Eddy has no node trees), so it is its own rendering
   fn('pg_get_expr', [text, oid], text, (expr: string) => expr),
   fn('pg_get_expr', [text, oid, bool], text, (expr: string) => expr),
-  fnEnv('pg_get_viewdef', [oid], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null),
-  fnEnv('pg_get_viewdef', [oid, bool], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null),
-  fnEnv('pg_get_indexdef', [oid], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null),
-  fnEnv('pg_get_indexdef', [oid, int4, bool], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null),
-  fnEnv('pg_get_constraintdef', [oid], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null),
-  fnEnv('pg_get_constraintdef', [oid, bool], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null),
+  fnEnv('pg_get_viewdef', [oid], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null, readsCatalog),
+  fnEnv('pg_get_viewdef', [oid, bool], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null, readsCatalog),
+  fnEnv('pg_get_indexdef', [oid], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null, readsCatalog),
+  fnEnv('pg_get_indexdef', [oid, int4, bool], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null, readsCatalog),
+  fnEnv('pg_get_constraintdef', [oid], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null, readsCatalog),
+  fnEnv('pg_get_constraintdef', [oid, bool], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null, readsCatalog),
   // objects Eddy does not have (functions beyond the built-ins, rules, extended statistics, publications)
   fn('pg_get_function_result', [oid], text, () => null),
   fn('pg_get_function_arguments', [oid], text, () => null),

@@ -1,0 +1,83 @@
+/**
+ * Eddy has no array values, but the catalog queries clients send are full of them: psql's \d
+ * reads array_to_string(c.reloptions || ARRAY(SELECT ... unnest(tc.reloptions))), 'd' =
+ * ANY(stxkind), ARRAY(SELECT rolname ... WHERE oid = ANY(polroles)), prattrs[s]; \l reads
+ * array_to_string(d.datacl, ...). In Eddy's catalog every such column is NULL (no ACLs, no
+ * options, no policies, statistics or publications), and so is every array expression built from
+ * them. This rewrite states exactly that before binding: in a query that reads the system
+ * catalog, each array-valued construct becomes a typed NULL. Queries that read no catalog
+ * relation are left alone (they get Eddy's ordinary "not supported" errors).
+ */
+
+type IsCatalogRelation = (schema: string | null, name: string) => boolean;
+
+/** Functions over arrays and the type of their (here always NULL) result. */
+const ARRAY_FUNCTIONS: Record<string, string> = {
+  array_to_string: 'text',
+  array_upper: 'int4',
+  array_lower: 'int4',
+  array_length: 'int4',
+  array_ndims: 'int4',
+  cardinality: 'int4',
+};
+
+const typedNull = (type: string | null): any => {
+  const nul = { A_Const: { isnull: true, location: -1 } };
+  if (type === null) return nul;
+  return { TypeCast: { arg: nul, typeName: { names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: type } }], typemod: -1, location: -1 }, location: -1 } };
+};
+
+/** The typed NULL an array construct stands for, or undefined when the node is not one. */
+function arrayConstructNull(node: any): any | undefined {
+  const kind = Object.keys(node)[0];
+  const n = node[kind!];
+  switch (kind) {
+    case 'FuncCall': {
+      const name: string = n.funcname?.at(-1)?.String?.sval ?? '';
+      return name in ARRAY_FUNCTIONS ? typedNull(ARRAY_FUNCTIONS[name]!) : undefined;
+    }
+    case 'A_Expr':
+      return (n.kind === 'AEXPR_OP_ANY' || n.kind === 'AEXPR_OP_ALL') && !n.rexpr?.A_ArrayExpr ? typedNull('bool') : undefined;
+    case 'SubLink':
+      return n.subLinkType === 'ARRAY_SUBLINK' ? typedNull(null) : undefined;
+    case 'A_Indirection':
+      return (n.indirection ?? []).some((i: any) => i.A_Indices) ? typedNull(null) : undefined;
+    case 'TypeCast':
+      return n.typeName?.arrayBounds?.length ? typedNull(null) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function readsCatalog(node: any, isCatalog: IsCatalogRelation): boolean {
+  if (Array.isArray(node)) return node.some((n) => readsCatalog(n, isCatalog));
+  if (node === null || typeof node !== 'object') return false;
+  const rv = node.RangeVar;
+  if (rv && isCatalog(rv.schemaname ?? null, rv.relname)) return true;
+  return Object.values(node).some((v) => readsCatalog(v, isCatalog));
+}
+
+/** A copy with array constructs replaced; unchanged subtrees are shared. */
+function rewrite(node: any): any {
+  if (Array.isArray(node)) {
+    const items = node.map(rewrite);
+    return items.some((x, i) => x !== node[i]) ? items : node;
+  }
+  if (node === null || typeof node !== 'object') return node;
+  const replaced = arrayConstructNull(node);
+  if (replaced !== undefined) return replaced;
+  let copy: any = node;
+  for (const [key, value] of Object.entries(node)) {
+    const next = rewrite(value);
+    if (next !== value) {
+      if (copy === node) copy = { ...node };
+      copy[key] = next;
+    }
+  }
+  return copy;
+}
+
+/** The query with catalog array constructs as NULLs when it reads the system catalog, else the query itself. */
+export function withoutCatalogArrays(query: any, isCatalog: IsCatalogRelation): any {
+  return readsCatalog(query, isCatalog) ? rewrite(query) : query;
+}
