@@ -140,7 +140,7 @@ const groups: Record<string, string[]> = {
     "to_char('NaN'::numeric, '999D99')", "to_char('NaN'::float8, '0000.0')", "to_char('NaN'::numeric, 'FM9999')", "to_char('NaN'::float8, '9G999')",
     "to_char('Infinity'::float8, '999D99')", "to_char('-Infinity'::float8, '999')", "to_char(1e150::float8, '999D99')",
     "to_char(123456789012.345::float8, '999999999999D99999')", "to_char(1234567.891::float8, '9999999D0000000000')",
-    "to_char(0.1::float8, '9D99999999999999999')", "to_char(1.5::real, '9D9999999')", "to_char(12345.5::real, '99999D99')", "to_char(2.5::float8, '9')", "to_char(12.5, '00000.000')", "to_char(-12.5, '99999.999')",
+    "to_char(0.1::float8, '9D99999999999999999')", "to_char(1.5::real, '9D9999999')", "to_char(12345.5::real, '99999D99')", "to_char(2.5::float8, '9')", "to_char(-0.25, '9G999')", "to_char(-0.25::float8, '9G999')", "to_char(12.5, '00000.000')", "to_char(-12.5, '99999.999')",
     "to_char(timestamp '2024-03-05 14:07:09.123456', 'YYYY-MM-DD HH24:MI:SS.MS US')", "to_char(timestamp '2024-03-05 14:07:09', 'Day Mon FMDay FMMonth DDth')",
     "to_char(timestamp '2024-03-05 14:07:09', 'Q IW WW D J am HH12 TZ')", "to_char(timestamptz '2024-03-05 14:07:09+00', 'YYYY TZ OF TZH:TZM')",
     "to_char(interval '1 day 3 hours', 'HH24:MI DD')", "to_char(date '2024-12-30', 'IYYY-IW-ID')", "to_char(timestamp '2024-01-01 00:00', 'HH12:MI AM')",

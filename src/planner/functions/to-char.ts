@@ -235,9 +235,12 @@ function formatNumberTemplate(value: Decimal, template: string, float?: { digits
   const intDigits = intTokens.filter(isDigit).length;
   const fracDigits = pointAt < 0 ? 0 : tokens.slice(pointAt + 1).filter(isDigit).length;
   const explicitSign = tokens.some((t) => ['S', 'MI', 'PL', 'SG'].includes(t.toUpperCase()));
-  const negative = (value.isNegative() && !value.isZero()) || (float?.negativeZero ?? false);
   const [whole, frac = ''] = value.isNaN() ? ['NaN'] : (value.abs().toFixed(fracDigits, float ? Decimal.ROUND_HALF_EVEN : Decimal.ROUND_HALF_UP).split('.') as [string, string?]);
   const significant = whole.replace(/^0+/, '');
+  // a numeric that rounds to zero loses its sign; a float keeps it, as C's printf writes -0
+  const negative = float
+    ? value.isNegative() || float.negativeZero
+    : value.isNegative() && (significant !== '' || /[1-9]/.test(frac));
   const overflow = significant.length > intDigits;
   const firstZero = intTokens.indexOf('0');
 
