@@ -16,7 +16,10 @@ export interface CycleInfo {
   readonly time: number;
   /** The change of every arrangement that changed in this cycle. */
   readonly changes: ReadonlyMap<Arrangement, Batch>;
-  /** Arrangements whose computation failed in this cycle (SUBSCRIBE and sinks end with the error). */
+  /**
+   * Arrangements that went into error in this cycle: a permanent failure, or a row error (see
+   * Operator.currentError) appearing upstream. SUBSCRIBE and sinks end with the error.
+   */
   readonly failed: ReadonlyMap<Arrangement, SqlError>;
 }
 
@@ -47,8 +50,9 @@ export class Arrangement {
   private readonly listeners = new Set<ChangeListener>();
   private total = 0;
   /**
-   * Set when computing this relation failed (e.g. division by zero in a view's expression): the
-   * relation stops updating and reads should raise this error.
+   * Set while the relation is in error: for good when computing it failed, or while a row whose
+   * expression raises (division by zero in a view's projection) is present upstream. Reads should
+   * raise it.
    */
   error: SqlError | null = null;
 

@@ -11,9 +11,11 @@
  * older one, it receives that node's whole current contents (from its arrangement) instead of
  * just the cycle's change, so a view created over existing tables starts complete.
  *
- * An exception thrown by an operator (a user error such as division by zero in a view) fails that
- * node and everything downstream of it: they stop updating and their arrangements carry the error,
- * while the rest of the graph goes on.
+ * Errors come in two kinds. A row whose expression raises a SqlError in a filter or projection
+ * (division by zero) is left out while it is present and the relations downstream read as that
+ * error until it is retracted, as in Materialize. Any other exception thrown by an operator fails
+ * that node and everything downstream for good: they stop updating and their arrangements carry
+ * the error, while the rest of the graph goes on.
  */
 import type { Batch, Row } from './batch.js';
 import type { Operator, StepContext } from './operator.js';
@@ -35,7 +37,10 @@ export class Node {
   output: Batch = EMPTY;
   /** The cycle in which the node first ran; 0 until then (it is hydrated in its first cycle). */
   firstCycle = 0;
+  /** A permanent failure: the node no longer runs. */
   failed: SqlError | null = null;
+  /** A row error present in this node or upstream of it (see Operator.currentError). */
+  rowError: SqlError | null = null;
 
   constructor(
     readonly id: number,
@@ -232,6 +237,7 @@ export class Dataflow {
         if (node.arrangement) failed.set(node.arrangement, error);
         continue;
       }
+      this.trackRowError(node, failed);
       if (node.firstCycle === 0) node.firstCycle = ctx.cycle;
       if (node.output.length === 0) continue;
       anything = true;
@@ -271,6 +277,16 @@ export class Dataflow {
     });
     if (!changed && !(op.hasPendingWork?.(ctx) ?? false)) return EMPTY;
     return op.step(batches, ctx);
+  }
+
+  /** Carries row errors downstream; an arrangement reads as one while it is present anywhere upstream. */
+  private trackRowError(node: Node, newlyFailed: Map<Arrangement, SqlError>): void {
+    let error = node.op?.currentError?.() ?? null;
+    for (const input of node.inputs) if (error === null) error = input.rowError;
+    node.rowError = error;
+    if (node.arrangement === null) return;
+    if (error !== null && node.arrangement.error === null) newlyFailed.set(node.arrangement, error);
+    node.arrangement.error = error;
   }
 
   private fail(node: Node, error: SqlError): void {

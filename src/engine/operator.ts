@@ -5,6 +5,7 @@
  */
 import type { Batch, Row } from './batch.js';
 import type { Value } from '../types/types.js';
+import type { SqlError } from '../errors.js';
 
 /**
  * How rows of a relation behave over time, as the planner tracks it per relation:
@@ -38,6 +39,12 @@ export interface Operator {
   hasPendingWork?(ctx: StepContext): boolean;
   /** The earliest time (microseconds since the epoch) at which the operator will have pending work, if any. */
   nextWakeup?(): number | null;
+  /**
+   * An error some input row currently present raises (division by zero in a projection...). Such
+   * rows are left out of the output while present, and the relation reads as this error until
+   * they are retracted; null when there is none.
+   */
+  currentError?(): SqlError | null;
 }
 
 /** A compiled expression over one row. */

@@ -92,7 +92,7 @@ test('operators added to a running graph start from the current contents of what
   assert.throws(() => flow.add(new FilterOp(() => true), [unmaterialized]), /arrangement/);
 });
 
-test('an operator error fails its view and everything downstream, while other views go on', () => {
+test('an expression error puts its view and everything downstream in error, while other views go on', () => {
   const flow = new Dataflow();
   const t = flow.input('t', 'general');
   const bad = flow.add(new MapOp((r) => {
@@ -286,4 +286,42 @@ test('explain lists each operator over its inputs, indented', () => {
   const join = flow.add(new JoinOp({ kind: 'left', leftKey: (x) => [x[0]], rightKey: (x) => [x[0]], leftWidth: 1, rightWidth: 1 }), [t, u]);
   const agg = flow.add(new AggregateOp({ groupKey: (x) => [x[0]], global: false, input: 'general', aggregates: [countStar] }), [join]);
   assert.deepEqual(flow.explain(agg), ['HashAggregate count_star', '  HashJoin left', '    Input t (ring 5)', '    Input u (append)']);
+});
+
+test('a row whose expression raises puts views in error while present, and only then', () => {
+  const flow = new Dataflow();
+  const t = flow.input('t', 'general');
+  const inverse = flow.add(new MapOp((r) => {
+    if (r[0] === 0) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
+    return [1 / (r[0] as number)];
+  }), [t]);
+  const view = flow.materialize(inverse);
+  const total = flow.materialize(flow.add(new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [countStar] }), [inverse]));
+  t.insert([[1], [0], [2]]);
+  flow.runCycle();
+  assert.equal(view.error?.code, SQLSTATE.divisionByZero);
+  assert.equal(total.error?.code, SQLSTATE.divisionByZero, 'downstream reads as the error too');
+  assert.throws(() => evaluateOnce((f) => f.constant(view)), /division by zero/);
+  t.push([{ row: [0], diff: -1 }]);
+  flow.runCycle();
+  assert.equal(view.error, null, 'the error went with its row');
+  assert.equal(total.error, null);
+  assert.deepEqual(sorted(view), keys([[1], [0.5]]));
+  assert.deepEqual(total.rows(), [[2n]]);
+  t.insert([[3]]);
+  flow.runCycle();
+  assert.deepEqual(total.rows(), [[3n]], 'and the views keep updating');
+});
+
+test('an error inside a stateful operator fails the view for good', () => {
+  const flow = new Dataflow();
+  const t = flow.input('t', 'general');
+  const sum = flow.materialize(flow.add(new AggregateOp({ groupKey: () => [], global: true, input: 'general', aggregates: [{ fn: 'sum', args: [(r) => r[0]], distinct: false, argKind: 'float' }] }), [t]));
+  t.insert([[1e308], [1.5e308]]);
+  flow.runCycle();
+  assert.equal(sum.error?.code, '22003');
+  t.push([{ row: [1.5e308], diff: -1 }]);
+  flow.runCycle();
+  assert.equal(sum.error?.code, '22003', 'still failed: its state is gone');
+  assert.equal(sum.count(), 0);
 });
