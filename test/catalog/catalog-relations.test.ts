@@ -1,0 +1,125 @@
+/**
+ * pg_catalog and information_schema read through the wire with node pg: they describe what the
+ * database holds, follow DDL as it happens (also inside materialized views over them), resolve
+ * as PostgreSQL's search path does, and survive a restart.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type pg from 'pg';
+import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
+
+let eddy: EddyHandle;
+let c: pg.Client;
+
+before(async () => {
+  eddy = await startEddy();
+  c = await eddy.client();
+  await c.query('CREATE TABLE people (id int8 PRIMARY KEY, name varchar(40) NOT NULL, born date, score numeric(6,2), active bool DEFAULT true)');
+  await c.query('CREATE TABLE events (at timestamptz, payload jsonb)');
+  await c.query('CREATE VIEW adults AS SELECT id, name FROM people WHERE born < DATE \'2006-01-01\'');
+  await c.query('CREATE MATERIALIZED VIEW scores AS SELECT active, avg(score) AS mean FROM people GROUP BY active');
+});
+
+after(async () => {
+  await eddy?.stop();
+});
+
+test('information_schema.columns lists every column of the tables and views, in order, with its type', async () => {
+  const { rows } = await c.query(
+    "SELECT table_name, column_name, ordinal_position, data_type, is_nullable, character_maximum_length, numeric_precision, numeric_scale, column_default " +
+      "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+  );
+  // what the tables say about themselves, through an ordinary SELECT *
+  for (const table of ['people', 'events', 'adults']) {
+    const described = rows.filter((r) => r.table_name === table);
+    const probe = await c.query(`SELECT * FROM ${table} LIMIT 0`);
+    assert.deepEqual(described.map((r) => r.column_name), probe.fields.map((f) => f.name), table);
+    assert.deepEqual(described.map((r) => r.ordinal_position), probe.fields.map((_, i) => i + 1));
+  }
+  const column = (t: string, n: string) => rows.find((r) => r.table_name === t && r.column_name === n);
+  assert.deepEqual(
+    { ...column('people', 'name') },
+    { table_name: 'people', column_name: 'name', ordinal_position: 2, data_type: 'character varying', is_nullable: 'NO', character_maximum_length: 40, numeric_precision: null, numeric_scale: null, column_default: null },
+  );
+  assert.equal(column('people', 'id').is_nullable, 'NO');
+  assert.equal(column('people', 'id').data_type, 'bigint');
+  assert.equal(column('people', 'score').numeric_precision, 6);
+  assert.equal(column('people', 'score').numeric_scale, 2);
+  assert.equal(column('people', 'active').column_default, 'true');
+  assert.equal(column('events', 'at').data_type, 'timestamp with time zone');
+  // PostgreSQL leaves materialized views out of information_schema
+  assert.equal(rows.some((r) => r.table_name === 'scores'), false);
+});
+
+test('information_schema.tables and pg_class agree on what exists and its kind', async () => {
+  const tables = await c.query("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
+  assert.deepEqual(tables.rows, [
+    { table_name: 'adults', table_type: 'VIEW' },
+    { table_name: 'events', table_type: 'BASE TABLE' },
+    { table_name: 'people', table_type: 'BASE TABLE' },
+  ]);
+  const classes = await c.query(
+    "SELECT c.relname, c.relkind, c.relnatts FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1",
+  );
+  assert.deepEqual(classes.rows, [
+    { relname: 'adults', relkind: 'v', relnatts: 2 },
+    { relname: 'events', relkind: 'r', relnatts: 2 },
+    { relname: 'people', relkind: 'r', relnatts: 5 },
+    { relname: 'people_pkey', relkind: 'i', relnatts: 1 },
+    { relname: 'scores', relkind: 'm', relnatts: 2 },
+  ]);
+  const attrs = await c.query(
+    "SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull FROM pg_attribute a WHERE a.attrelid = (SELECT oid FROM pg_class WHERE relname = 'people') ORDER BY a.attnum",
+  );
+  assert.deepEqual(attrs.rows.map((r) => `${r.attname} ${r.type}${r.attnotnull ? ' not null' : ''}`), [
+    'id bigint not null',
+    'name character varying(40) not null',
+    'born date',
+    'score numeric(6,2)',
+    'active boolean',
+  ]);
+});
+
+test('a materialized view over information_schema.tables follows CREATE and DROP', async () => {
+  await c.query("CREATE MATERIALIZED VIEW public_tables AS SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+  const names = async () => (await c.query('SELECT table_name FROM public_tables ORDER BY 1')).rows.map((r) => r.table_name);
+  assert.deepEqual(await names(), ['events', 'people']);
+  await c.query('CREATE TABLE arrivals (x int)');
+  await waitFor(async () => (await names()).includes('arrivals'), { message: 'arrivals in the view' });
+  assert.deepEqual(await names(), ['arrivals', 'events', 'people']);
+  await c.query('DROP TABLE arrivals');
+  await waitFor(async () => !(await names()).includes('arrivals'), { message: 'arrivals gone from the view' });
+  await c.query('DROP MATERIALIZED VIEW public_tables');
+});
+
+test('names resolve as on PostgreSQL\'s search path: pg_catalog first, information_schema only qualified', async () => {
+  const unqualified = await c.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('pg_catalog', 'public', 'information_schema')");
+  assert.equal(unqualified.rows[0].n, 3);
+  const qualified = await c.query("SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = 11");
+  assert.deepEqual(qualified.rows, [{ nspname: 'pg_catalog' }]);
+  assert.equal((await c.query('SELECT count(*)::int AS n FROM public.people')).rows[0].n, 0);
+  await assert.rejects(c.query('SELECT * FROM tables'), (err: any) => err.code === '42P01');
+  await assert.rejects(c.query('SELECT * FROM pg_catalog.people'), (err: any) => err.code === '42P01' && /pg_catalog\.people/.test(err.message));
+  await assert.rejects(c.query('SELECT * FROM nowhere.pg_class'), (err: any) => err.code === '42P01');
+});
+
+test('catalog functions: visibility, definitions, owners, privileges', async () => {
+  const { rows } = await c.query(
+    "SELECT pg_table_is_visible(c.oid) AS visible, pg_get_viewdef(c.oid) AS def, pg_get_userbyid(c.relowner) AS owner, " +
+      "has_table_privilege(c.oid, 'SELECT') AS can_select FROM pg_class c WHERE c.relname = 'adults'",
+  );
+  assert.deepEqual(rows, [{ visible: true, def: " SELECT id, name FROM people WHERE born < DATE '2006-01-01';", owner: 'eddy', can_select: true }]);
+  const index = await c.query("SELECT pg_get_indexdef(i.indexrelid) AS def, pg_get_constraintdef(k.oid) AS con FROM pg_index i JOIN pg_constraint k ON k.conindid = i.indexrelid WHERE i.indrelid = (SELECT oid FROM pg_class WHERE relname = 'people')");
+  assert.deepEqual(index.rows, [{ def: 'CREATE UNIQUE INDEX people_pkey ON public.people USING btree (id)', con: 'PRIMARY KEY (id)' }]);
+  const infoVisible = await c.query("SELECT pg_table_is_visible(c.oid) AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'information_schema' AND c.relname = 'tables'");
+  assert.deepEqual(infoVisible.rows, [{ v: false }]);
+  const types = await c.query("SELECT format_type(oid, NULL) AS t FROM pg_type WHERE typname IN ('int4', 'timestamptz', 'varchar') ORDER BY 1");
+  assert.deepEqual(types.rows.map((r) => r.t), ['character varying', 'integer', 'timestamp with time zone']);
+});
+
+test('after a restart the catalog describes the replayed relations', async () => {
+  await eddy.restart();
+  c = await eddy.client();
+  const { rows } = await c.query("SELECT relname, relkind FROM pg_class WHERE relnamespace = 2200 ORDER BY 1");
+  assert.deepEqual(rows.map((r) => `${r.relname}:${r.relkind}`), ['adults:v', 'events:r', 'people:r', 'people_pkey:i', 'scores:m']);
+});

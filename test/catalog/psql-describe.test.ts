@@ -1,0 +1,101 @@
+/**
+ * psql's \d family against Eddy, through the wire: the queries psql sends (pg_class,
+ * pg_attribute, pg_index, pg_policy, ... with OPERATOR(pg_catalog.~), COLLATE, ::regclass and
+ * catalog functions) run, and their answers describe the relations. A table's \d and \d+ are
+ * compared with a real PostgreSQL's, character for character.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEddy, type EddyHandle } from '../support/eddy.js';
+import { startPostgres, type PostgresHandle } from '../support/postgres.js';
+import { psql } from './psql-run.js';
+import pg from 'pg';
+
+let eddy: EddyHandle;
+let postgres: PostgresHandle;
+
+const TABLE_DDL = "CREATE TABLE catalog_orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2) DEFAULT 0, note varchar(20), placed timestamptz)";
+
+before(async () => {
+  [eddy, postgres] = await Promise.all([startEddy(), startPostgres()]);
+  const c = await eddy.client();
+  await c.query(TABLE_DDL);
+  await c.query('CREATE TABLE plain (x int8, y float8)');
+  await c.query('CREATE VIEW big_orders AS SELECT id, amount FROM catalog_orders WHERE amount > 100');
+  await c.query('CREATE MATERIALIZED VIEW totals AS SELECT customer, sum(amount) AS total FROM catalog_orders GROUP BY customer');
+});
+
+after(async () => {
+  await eddy?.stop();
+  await postgres?.stop();
+});
+
+const eddyPsql = (...commands: string[]) => psql(eddy.port, 'eddy', 'eddy', ...commands);
+
+/** The values in a psql listing's Name column, in order. */
+function listedNames(output: string): string[] {
+  const lines = output.split('\n').filter((line) => line.includes('|'));
+  const column = lines[0]!.split('|').findIndex((h) => h.trim() === 'Name');
+  return lines.slice(1).map((line) => line.split('|')[column]!.trim());
+}
+
+test('\\dt lists the tables, \\dv the views, \\dm the materialized views, \\d all of them', async () => {
+  assert.deepEqual(listedNames(await eddyPsql('\\dt')), ['catalog_orders', 'plain']);
+  assert.deepEqual(listedNames(await eddyPsql('\\dv')), ['big_orders']);
+  assert.deepEqual(listedNames(await eddyPsql('\\dm')), ['totals']);
+  const all = await eddyPsql('\\d');
+  assert.deepEqual(listedNames(all), ['big_orders', 'catalog_orders', 'plain', 'totals']);
+  assert.match(all, /totals\s*\|\s*materialized view/);
+});
+
+test('\\d and \\d+ of a table print exactly what PostgreSQL prints', async () => {
+  const pgClient = new pg.Client({ connectionString: postgres.url });
+  await pgClient.connect();
+  try {
+    await pgClient.query('DROP TABLE IF EXISTS catalog_orders');
+    await pgClient.query(TABLE_DDL);
+    const user = new URL(postgres.url).username || 'postgres';
+    const database = new URL(postgres.url).pathname.slice(1) || 'postgres';
+    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders']) {
+      const expected = await psql(postgres.port, user, database, command);
+      assert.equal(await eddyPsql(command), expected, command);
+    }
+  } finally {
+    await pgClient.query('DROP TABLE IF EXISTS catalog_orders');
+    await pgClient.end();
+  }
+});
+
+test('\\d of a table shows types, NOT NULL, the default and the primary key', async () => {
+  const out = await eddyPsql('\\d catalog_orders');
+  assert.match(out, /Table "public\.catalog_orders"/);
+  assert.match(out, /id\s+\|\s+integer\s+\|\s+\|\s+not null\s+\|/);
+  assert.match(out, /customer\s+\|\s+text\s+\|\s+\|\s+not null/);
+  assert.match(out, /amount\s+\|\s+numeric\(10,2\)\s+\|\s+\|\s+\|\s+0/);
+  assert.match(out, /note\s+\|\s+character varying\(20\)/);
+  assert.match(out, /"catalog_orders_pkey" PRIMARY KEY, btree \(id\)/);
+});
+
+test('\\d+ of views and materialized views shows their definition', async () => {
+  const view = await eddyPsql('\\d+ big_orders');
+  assert.match(view, /View "public\.big_orders"/);
+  assert.match(view, /View definition:\n SELECT id, amount FROM catalog_orders WHERE amount > 100;/);
+  const mv = await eddyPsql('\\d+ totals');
+  assert.match(mv, /Materialized view "public\.totals"/);
+  assert.match(mv, /total\s+\|\s+numeric/);
+  assert.match(mv, /View definition:\n SELECT customer, sum\(amount\) AS total FROM catalog_orders GROUP BY customer;/);
+});
+
+test('\\dn lists public, \\l the database, \\df runs (Eddy has no user functions)', async () => {
+  assert.deepEqual(listedNames(await eddyPsql('\\dn')), ['public']);
+  assert.match(await eddyPsql('\\l'), /eddy\s+\|\s+eddy\s+\|\s+UTF8/);
+  assert.match(await eddyPsql('\\df'), /\(0 rows\)/);
+});
+
+test('\\d follows DDL: a dropped table is gone, a new one is there', async () => {
+  const c = await eddy.client();
+  await c.query('CREATE TABLE later (k text PRIMARY KEY)');
+  assert.match(await eddyPsql('\\d later'), /"later_pkey" PRIMARY KEY, btree \(k\)/);
+  await c.query('DROP TABLE later');
+  await assert.rejects(eddyPsql('\\d later'), /Did not find any relation named "later"/);
+});
