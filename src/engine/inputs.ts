@@ -63,12 +63,22 @@ class StreamBuffer implements InputBuffer {
     onlyAdditions(batch, 'a stream');
     for (const c of batch) this.pending.push(c);
   }
+  /**
+   * Last cycle's rows leave in a cycle of their own, before new ones arrive. In one batch a row
+   * arriving again would cancel its own retraction (here, or after a projection downstream), and
+   * aggregations over the stream, which ignore removals, would miss the new arrival. The rows
+   * still pending keep hasBuffered true, so the next cycle follows at once.
+   */
   drain(): Batch {
+    if (this.live.length > 0) {
+      const out = negate(this.live);
+      this.live = [];
+      return out;
+    }
     const added = consolidate(this.pending);
-    const out = this.live.length === 0 ? added : consolidate(negate(this.live), added);
     this.live = added;
     this.pending = [];
-    return out;
+    return added;
   }
 }
 
