@@ -66,7 +66,9 @@ function nextFloat4(value: number, direction: 1 | -1): number {
   return buf.getFloat32(0);
 }
 
-export function formatFloat4(value: number): string {
+export function formatFloat4(input: number): string {
+  // a real computed in double precision (a decoder, an aggregate) prints as the real it stores
+  const value = Math.fround(input);
   if (!Number.isFinite(value) || value === 0) return formatFloat(value, '', 6);
   // PostgreSQL's shortest-digits search (Ryu) does not take a decimal lying exactly halfway
   // to a neighbouring float, although reading it back would round to this one
