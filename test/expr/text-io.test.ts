@@ -100,3 +100,8 @@ test('timestamptz input and output follow the session time zone', async () => {
     await oracle.value(`SELECT set_config('TimeZone', 'UTC', false)`);
   }
 });
+
+test('a real that was computed in double precision prints as the real it stores', () => {
+  assert.equal(formatValue(T.float4, 0.1), '0.1');
+  assert.equal(formatValue(T.float4, 1 / 3), '0.33333334');
+});
