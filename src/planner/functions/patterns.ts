@@ -55,10 +55,64 @@ function likeEscape(pattern: string, escape: string): string {
   return out;
 }
 
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: '\\p{L}',
+  digit: '0-9',
+  alnum: '\\p{L}\\p{N}',
+  upper: '\\p{Lu}',
+  lower: '\\p{Ll}',
+  space: '\\s',
+  blank: ' \\t',
+  punct: '\\p{P}',
+  xdigit: '0-9A-Fa-f',
+  word: '\\w',
+  cntrl: '\\p{Cc}',
+};
+
+/**
+ * A PostgreSQL (ARE) regular expression in JavaScript's dialect: POSIX bracket classes
+ * ([[:digit:]]), the word-boundary escapes \y \Y \m \M, \A and \Z, and escaped punctuation
+ * that JavaScript's unicode mode refuses (\-, \").
+ */
+function toJsRegex(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (inClass && pattern.startsWith('[:', i)) {
+      const end = pattern.indexOf(':]', i + 2);
+      const cls = end < 0 ? undefined : POSIX_CLASSES[pattern.slice(i + 2, end)];
+      if (cls !== undefined) {
+        out += cls;
+        i = end + 1;
+        continue;
+      }
+    }
+    if (c === '\\' && i + 1 < pattern.length) {
+      const e = pattern[++i]!;
+      const word: Record<string, string> = { y: '\\b', Y: '\\B', m: '\\b(?=\\w)', M: '\\b(?<=\\w)', A: '^', Z: '$' };
+      if (!inClass && e in word) out += word[e];
+      else if (/[A-Za-z0-9]/.test(e) || '^$\\.*+?()[]{}|/'.includes(e) || (inClass && e === '-')) out += '\\' + e;
+      else out += e;
+      continue;
+    }
+    if (c === '[' && !inClass) {
+      inClass = true;
+      out += c;
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') out += '\\' + pattern[++i]; // a leading ] is literal in POSIX
+      continue;
+    }
+    if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
+}
+
 function posixRegExp(pattern: string, flags: string): RegExp {
   return cached(`r${flags}:${pattern}`, () => {
     try {
-      return new RegExp(pattern, flags + 'u');
+      return new RegExp(toJsRegex(pattern), flags + 'u');
     } catch (err) {
       throw new SqlError(SQLSTATE.invalidRegularExpression, `invalid regular expression: ${(err as Error).message}`);
     }
