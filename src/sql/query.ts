@@ -10,12 +10,10 @@ import { ParamTypes } from '../planner/bind-expr.js';
 import type { Arrangement, Node } from '../engine/index.js';
 import type { Session } from './session.js';
 import type { Statement } from './parse.js';
-import { withoutCatalogArrays } from '../catalog/system/catalog-arrays.js';
+import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
 
 export function planSelect(session: Session, query: any, params: ParamTypes): PlannedQuery {
-  const db = session.db;
-  const planned = withoutCatalogArrays(query, (schema, name) => db.system.isSystemTable(schema, name));
-  return planQuery(planned, { relations: db.resolver(), params, settings: session.settings });
+  return planQuery(rewriteForCatalog(query, session.db.system), { relations: session.db.resolver(), params, settings: session.settings });
 }
 
 /** An ad-hoc query: planned once at prepare, read at each execution. */

@@ -4,12 +4,12 @@
  * ANY(stxkind), ARRAY(SELECT rolname ... WHERE oid = ANY(polroles)), prattrs[s]; \l reads
  * array_to_string(d.datacl, ...). In Eddy's catalog every such column is NULL (no ACLs, no
  * options, no policies, statistics or publications), and so is every array expression built from
- * them. This rewrite states exactly that before binding: in a query that reads the system
+ * them. query-rewrite.ts states exactly that before binding: in a query that reads the system
  * catalog, each array-valued construct becomes a typed NULL. Queries that read no catalog
  * relation are left alone (they get Eddy's ordinary "not supported" errors).
  */
 
-type IsCatalogRelation = (schema: string | null, name: string) => boolean;
+export type IsCatalogRelation = (schema: string | null, name: string) => boolean;
 
 /** Functions over arrays and the type of their (here always NULL) result. */
 const ARRAY_FUNCTIONS: Record<string, string> = {
@@ -28,7 +28,7 @@ const typedNull = (type: string | null): any => {
 };
 
 /** The typed NULL an array construct stands for, or undefined when the node is not one. */
-function arrayConstructNull(node: any): any | undefined {
+export function arrayConstructNull(node: any): any | undefined {
   const kind = Object.keys(node)[0];
   const n = node[kind!];
   switch (kind) {
@@ -49,35 +49,10 @@ function arrayConstructNull(node: any): any | undefined {
   }
 }
 
-function readsCatalog(node: any, isCatalog: IsCatalogRelation): boolean {
+export function readsCatalog(node: any, isCatalog: IsCatalogRelation): boolean {
   if (Array.isArray(node)) return node.some((n) => readsCatalog(n, isCatalog));
   if (node === null || typeof node !== 'object') return false;
   const rv = node.RangeVar;
   if (rv && isCatalog(rv.schemaname ?? null, rv.relname)) return true;
   return Object.values(node).some((v) => readsCatalog(v, isCatalog));
-}
-
-/** A copy with array constructs replaced; unchanged subtrees are shared. */
-function rewrite(node: any): any {
-  if (Array.isArray(node)) {
-    const items = node.map(rewrite);
-    return items.some((x, i) => x !== node[i]) ? items : node;
-  }
-  if (node === null || typeof node !== 'object') return node;
-  const replaced = arrayConstructNull(node);
-  if (replaced !== undefined) return replaced;
-  let copy: any = node;
-  for (const [key, value] of Object.entries(node)) {
-    const next = rewrite(value);
-    if (next !== value) {
-      if (copy === node) copy = { ...node };
-      copy[key] = next;
-    }
-  }
-  return copy;
-}
-
-/** The query with catalog array constructs as NULLs when it reads the system catalog, else the query itself. */
-export function withoutCatalogArrays(query: any, isCatalog: IsCatalogRelation): any {
-  return readsCatalog(query, isCatalog) ? rewrite(query) : query;
 }

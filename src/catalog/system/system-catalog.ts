@@ -63,6 +63,16 @@ export class SystemCatalog implements CatalogInfo {
     return this.tables.has(`${schema ?? 'pg_catalog'}.${name}`);
   }
 
+  /** The oid of [schema.]name: unqualified names look in pg_catalog first, then public. */
+  relationOid(schema: string | null, name: string): number | null {
+    const schemas = schema === null ? ['pg_catalog', 'public'] : [schema];
+    for (const s of schemas) {
+      const rel = this.current.find((r) => r.schema === s && r.name === name);
+      if (rel) return rel.oid;
+    }
+    return null;
+  }
+
   /** The system table `schema.name`, if there is one. */
   relation(schema: string, name: string): SystemRelation | undefined {
     return this.tables.get(`${schema}.${name}`)?.relation;

@@ -1,0 +1,66 @@
+/**
+ * 'pg_class'::regclass, 'public.t'::regclass, 'int4'::regtype, 'public'::regnamespace: drivers
+ * name catalog objects by literals cast to an object identifier type (pgjdbc's getTables joins
+ * pg_description on classoid = 'pg_class'::regclass). Eddy reads the reg* types as plain oids, so
+ * such a literal is resolved to its object's oid here, before binding, as PostgreSQL resolves it
+ * when the constant is evaluated; an unknown name fails as it does there.
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import { CATALOG_TYPES } from './pg-catalog-tables.js';
+import { NAMESPACE } from './oids.js';
+
+export interface ObjectNames {
+  /** The oid of the relation [schema.]name, resolved along the search path when unqualified. */
+  relationOid(schema: string | null, name: string): number | null;
+}
+
+/** Splits a possibly qualified, possibly quoted name as PostgreSQL's parser reads identifiers. */
+function qualifiedName(text: string): string[] {
+  const parts: string[] = [];
+  const re = /\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(\.|$)/gy;
+  let m: RegExpExecArray | null;
+  while (re.lastIndex < text.length && (m = re.exec(text)) !== null) {
+    parts.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase());
+    if (m[3] === '') break;
+  }
+  return parts;
+}
+
+const TYPE_OIDS = new Map<string, number>(CATALOG_TYPES.flatMap((t) => [[t.typname, t.oid], [t.name, t.oid]]));
+
+function resolve(kind: string, text: string, names: ObjectNames, location: number): number | undefined {
+  const position = location >= 0 ? location + 1 : undefined;
+  const parts = qualifiedName(text);
+  const name = parts.at(-1) ?? '';
+  const schema = parts.length > 1 ? parts.at(-2)! : null;
+  switch (kind) {
+    case 'regclass': {
+      const oid = names.relationOid(schema, name);
+      if (oid === null) throw new SqlError(SQLSTATE.undefinedTable, `relation "${text}" does not exist`, { position });
+      return oid;
+    }
+    case 'regtype': {
+      const oid = schema === null || schema === 'pg_catalog' ? TYPE_OIDS.get(text.trim().toLowerCase().replace(/^pg_catalog\./, '')) : undefined;
+      if (oid === undefined) throw new SqlError(SQLSTATE.undefinedObject, `type "${text}" does not exist`, { position });
+      return oid;
+    }
+    case 'regnamespace': {
+      const oid = NAMESPACE[name as keyof typeof NAMESPACE];
+      if (oid === undefined) throw new SqlError('3F000', `schema "${text}" does not exist`, { position });
+      return oid;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The TypeCast node as an oid constant when it casts a string literal to regclass/regtype/regnamespace. */
+export function objectNameLiteral(node: any, names: ObjectNames): any | undefined {
+  const cast = node.TypeCast;
+  const text = cast?.arg?.A_Const?.sval?.sval;
+  if (typeof text !== 'string' || cast.typeName?.arrayBounds?.length) return undefined;
+  const kind: string = cast.typeName?.names?.at(-1)?.String?.sval ?? '';
+  const oid = resolve(kind, text, names, cast.arg.A_Const.location ?? -1);
+  if (oid === undefined) return undefined;
+  return { TypeCast: { arg: { A_Const: { ival: { ival: oid }, location: cast.arg.A_Const.location } }, typeName: cast.typeName, location: cast.location } };
+}
