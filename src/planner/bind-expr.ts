@@ -514,6 +514,8 @@ function bindFuncCall(node: any, ctx: BindContext): Expr {
   if (names.length > 1 && names[0] !== 'pg_catalog') {
     throw new SqlError(SQLSTATE.undefinedFunction, `function ${shown} does not exist`, { position: position(n.location) });
   }
+  const named = (n.args ?? []).find((a: any) => a.NamedArgExpr);
+  if (named) throw unsupported('named function arguments', named.NamedArgExpr.location);
   const args = (n.args ?? []).map((a: any) => bindExpr(a, ctx));
   return bindFunction(name, args, n.location);
 }

@@ -133,7 +133,19 @@ function justifyDays(span: Interval): Interval {
   return checkInterval(months, days, span.micros);
 }
 
+/** make_interval(years, months, weeks, days, hours, mins, secs), each defaulting to zero. */
+function makeInterval(args: number[]): Interval {
+  const [years = 0, months = 0, weeks = 0, days = 0, hours = 0, mins = 0, secs = 0] = args;
+  if (!Number.isFinite(secs)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
+  const micros = hours * 3_600_000_000 + mins * 60_000_000 + rint(secs * USECS_PER_SEC);
+  return checkInterval(years * 12 + months, weeks * 7 + days, micros);
+}
+
+const MAKE_INTERVAL_ARGS = [T.int4, T.int4, T.int4, T.int4, T.int4, T.int4, T.float8];
+
 register(
+  ...MAKE_INTERVAL_ARGS.map((_, n) => fn('make_interval', MAKE_INTERVAL_ARGS.slice(0, n + 1), iv, (args) => makeInterval(args))),
+  fn('make_interval', [], iv, () => makeInterval([])),
   // date arithmetic
   fn('+', [T.date, T.int4], T.date, ([d, n]) => checkDate(d + n)),
   fn('+', [T.int4, T.date], T.date, ([n, d]) => checkDate(d + n)),
