@@ -346,3 +346,25 @@ test('an error inside a stateful operator fails the view for good', () => {
   assert.equal(sum.error?.code, '22003', 'still failed: its state is gone');
   assert.equal(sum.count(), 0);
 });
+
+test('an aggregate argument that raises leaves its row out while present, without touching any group', () => {
+  const flow = new Dataflow();
+  const t = flow.input('t', 'general');
+  const ratio = (r: Row) => {
+    if (r[2] === 0) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
+    return (r[1] as number) / (r[2] as number);
+  };
+  const agg = flow.materialize(flow.add(new AggregateOp({
+    groupKey: (r) => [r[0]],
+    global: false,
+    input: 'general',
+    aggregates: [countStar, { fn: 'sum', args: [(r) => r[1]], distinct: false, argKind: 'int' }, { fn: 'max', args: [ratio], distinct: false, argKind: 'float' }],
+  }), [t]));
+  t.insert([['a', 4, 2], ['a', 1, 0], ['b', 3, 0]]);
+  flow.runCycle();
+  assert.equal(agg.error?.code, SQLSTATE.divisionByZero);
+  t.push([{ row: ['a', 1, 0], diff: -1 }, { row: ['b', 3, 0], diff: -1 }]);
+  flow.runCycle();
+  assert.equal(agg.error, null);
+  assert.deepEqual(agg.rows(), [['a', 1n, 4n, 2]], 'only the good row ever counted; group b never appeared');
+});

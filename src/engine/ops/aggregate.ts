@@ -9,6 +9,8 @@
  */
 import type { Batch, Row } from '../batch.js';
 import { BatchBuilder, changeKey } from '../batch-builder.js';
+import { RowErrors } from '../row-errors.js';
+import type { SqlError } from '../../errors.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
 import { rowKey, rowsEqual } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
@@ -68,12 +70,22 @@ export class AggregateOp implements Operator {
   private readonly scratch: Contribution = { value: null, delimiter: null, order: null, id: '', seq: 0 };
   /** Per aggregate call: whether NULL arguments are skipped. */
   private readonly skipNull: boolean[];
+  /** Per aggregate call, for the row being added: whether it contributes, and its evaluated inputs. */
+  private readonly included: boolean[];
+  private readonly values: Value[];
+  private readonly delimiters: Value[];
+  private readonly orders: (Value[] | null)[];
+  private readonly errors = new RowErrors();
   private seq = 0;
   private started = false;
 
   constructor(private readonly spec: AggregateOpSpec) {
     this.trackIdentity = needsRowIdentity(spec);
     this.skipNull = spec.aggregates.map((a) => skipsNulls(a.fn));
+    this.included = spec.aggregates.map(() => false);
+    this.values = spec.aggregates.map(() => null);
+    this.delimiters = spec.aggregates.map(() => null);
+    this.orders = spec.aggregates.map(() => null);
     if (spec.global) this.groups.set('', this.newGroup([], ''));
   }
 
@@ -97,9 +109,18 @@ export class AggregateOp implements Operator {
         if (kind === 'stream') continue;
         if (kind === 'append') throw new Error('aggregate over an append-only input received a retraction');
       }
-      const group = this.groupFor(row, touched);
+      let group: Group;
+      try {
+        group = this.groupFor(row, touched);
+        this.evaluate(row);
+      } catch (err) {
+        // Everything that can raise is evaluated before any state changes, so a failing row is
+        // simply left out (and reported) while it is present.
+        this.errors.record(c, err);
+        continue;
+      }
       group.rows += diff;
-      this.contribute(group, row, this.trackIdentity ? changeKey(c) : '', diff);
+      this.contribute(group, this.trackIdentity ? changeKey(c) : '', diff);
     }
     for (const group of touched) {
       const next = group.rows > 0 || this.spec.global ? this.resultRow(group) : null;
@@ -136,20 +157,38 @@ export class AggregateOp implements Operator {
     return group;
   }
 
-  private contribute(group: Group, row: Row, id: string, diff: number): void {
-    const c = this.scratch;
-    c.id = id;
-    if (diff > 0) c.seq = this.seq++;
+  /** Evaluates every call's FILTER and arguments for a row into the per-call scratch arrays. */
+  private evaluate(row: Row): void {
     const aggs = this.spec.aggregates;
     for (let i = 0; i < aggs.length; i++) {
       const a = aggs[i];
+      this.included[i] = false;
       if (a.filter !== undefined && a.filter(row) !== true) continue;
-      c.value = a.args.length > 0 ? a.args[0](row) : null;
-      if (c.value === null && this.skipNull[i]) continue;
-      c.delimiter = a.args.length > 1 ? a.args[1](row) : null;
-      c.order = a.orderBy ? a.orderBy.keys(row) : null;
+      const value = a.args.length > 0 ? a.args[0](row) : null;
+      if (value === null && this.skipNull[i]) continue;
+      this.values[i] = value;
+      this.delimiters[i] = a.args.length > 1 ? a.args[1](row) : null;
+      this.orders[i] = a.orderBy ? a.orderBy.keys(row) : null;
+      this.included[i] = true;
+    }
+  }
+
+  /** Adds the evaluated row (diff copies) to the group's accumulators. */
+  private contribute(group: Group, id: string, diff: number): void {
+    const c = this.scratch;
+    c.id = id;
+    if (diff > 0) c.seq = this.seq++;
+    for (let i = 0; i < this.included.length; i++) {
+      if (!this.included[i]) continue;
+      c.value = this.values[i];
+      c.delimiter = this.delimiters[i];
+      c.order = this.orders[i];
       group.accs[i].update(c, diff);
     }
+  }
+
+  currentError(): SqlError | null {
+    return this.errors.current();
   }
 
   private resultRow(group: Group): Row {

@@ -1,35 +1,12 @@
 /**
  * Stateless operators: they transform each change on its own, so they keep nothing between cycles
- * (apart from the rows whose expression raises an error, see RowErrors).
+ * (apart from the rows whose expression raises an error, see row-errors.ts).
  */
-import type { Batch, Change, Row } from '../batch.js';
-import { BatchBuilder, changeKey, consolidate, negate } from '../batch-builder.js';
+import type { Batch, Row } from '../batch.js';
+import { BatchBuilder, consolidate, negate } from '../batch-builder.js';
 import type { Operator, RowFn } from '../operator.js';
-import { SqlError } from '../../errors.js';
-
-/**
- * Input rows whose expression raised a SqlError (division by zero, a bad cast). They are left out
- * of the output and counted while present; the operator reports the error until the last of them
- * is retracted (whose retraction raises the same error, so it is left out too and the output stays
- * consistent). Anything that is not a SqlError is a bug and propagates.
- */
-class RowErrors {
-  private readonly rows = new Map<string, { count: number; error: SqlError }>();
-
-  record(c: Change, err: unknown): void {
-    if (!(err instanceof SqlError)) throw err;
-    const k = changeKey(c);
-    const slot = this.rows.get(k) ?? { count: 0, error: err };
-    slot.count += c.diff;
-    if (slot.count === 0) this.rows.delete(k);
-    else this.rows.set(k, slot);
-  }
-
-  current(): SqlError | null {
-    for (const { error } of this.rows.values()) return error;
-    return null;
-  }
-}
+import type { SqlError } from '../../errors.js';
+import { RowErrors } from '../row-errors.js';
 
 /** WHERE / HAVING: keeps the changes whose row satisfies the predicate (NULL counts as false). */
 export class FilterOp implements Operator {
