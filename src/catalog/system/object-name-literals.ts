@@ -8,6 +8,7 @@
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { CATALOG_TYPES } from './pg-catalog-tables.js';
 import { NAMESPACE } from './oids.js';
+import { T } from '../../types/types.js';
 
 export interface ObjectNames {
   /** The oid of the relation [schema.]name, resolved along the search path when unqualified. */
@@ -26,7 +27,17 @@ function qualifiedName(text: string): string[] {
   return parts;
 }
 
-const TYPE_OIDS = new Map<string, number>(CATALOG_TYPES.flatMap((t) => [[t.typname, t.oid], [t.name, t.oid]]));
+/**
+ * Type names as regtype input reads them: pg_type names, format_type spellings, and the grammar's
+ * aliases (as in SQL, plain char is character(1), while "char" is the one-byte type).
+ */
+const TYPE_OIDS = new Map<string, number>([
+  ...CATALOG_TYPES.flatMap((t): [string, number][] => [[t.typname, t.oid], [t.name, t.oid]]),
+  ['char', T.bpchar.oid],
+  ['int', T.int4.oid],
+  ['decimal', T.numeric.oid],
+  ['float', T.float8.oid],
+]);
 
 function resolve(kind: string, text: string, names: ObjectNames, location: number): number | undefined {
   const position = location >= 0 ? location + 1 : undefined;

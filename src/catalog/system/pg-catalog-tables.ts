@@ -20,8 +20,10 @@ const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind ==
 /** pg_class rows: the relations, and each primary key's index. */
 function classRows({ relations }: CatalogContents): Row[] {
   const rows: Row[] = [];
+  // replica identity: PostgreSQL's system tables have none ('n'), user tables the default ('d')
   const row = (oid: number, name: string, nsp: number, kind: string, am: number, natts: number, hasIndex: boolean): Row => [
-    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true, 'd', false, null,
+    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true,
+    nsp === NAMESPACE.pg_catalog ? 'n' : 'd', false, null,
   ];
   for (const r of relations) {
     const hasKey = r.primaryKey.length > 0;
@@ -179,6 +181,9 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_publication', 6104, 'oid:oid pubname:name pubowner:oid puballtables:bool pubinsert:bool pubupdate:bool pubdelete:bool pubtruncate:bool pubviaroot:bool', empty),
   table('pg_publication_rel', 6106, 'oid:oid prpubid:oid prrelid:oid prqual:text prattrs:text', empty),
   table('pg_publication_namespace', 6237, 'oid:oid pnpubid:oid pnnspid:oid', empty),
+  table('pg_cast', 2605, 'oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char castmethod:char', empty),
+  table('pg_operator', 2617, 'oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcode:text', empty),
+  table('pg_sequence', 2224, 'seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool', empty),
   table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations }) =>
     relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, false, true, r.viewQuery])),
   table('pg_views', FIRST_EDDY_SYSTEM_OID + 5, 'schemaname:name viewname:name viewowner:name definition:text', ({ relations }) =>

@@ -16,6 +16,23 @@ const OWNER = { oid: 10, name: 'eddy' } as const;
 const SEARCH_PATH = new Set(['pg_catalog', 'public']);
 
 const catalog = (env: EvalEnv) => env.catalog;
+
+/**
+ * pg_size_pretty as PostgreSQL 15 computes it: bytes below 10 kB, then the largest unit (kB .. PB)
+ * that keeps the number below 20480 halves, rounded half away from zero.
+ */
+function sizePretty(bytes: bigint): string {
+  const abs = (x: bigint) => (x < 0n ? -x : x);
+  const halfRounded = (x: bigint) => (x + (x < 0n ? -1n : 1n)) / 2n;
+  if (abs(bytes) < 10240n) return `${bytes} bytes`;
+  // division, not shifts, so that negative sizes round like positive ones (toward zero)
+  let size = bytes / 512n; // one extra bit for rounding
+  for (const unit of ['kB', 'MB', 'GB', 'TB']) {
+    if (abs(size) < 20479n) return `${halfRounded(size)} ${unit}`;
+    size /= 1024n;
+  }
+  return `${halfRounded(size)} PB`;
+}
 /** Reads the catalog, which DDL changes: never constant-folded. */
 const readsCatalog = { volatile: true } as const;
 
@@ -27,6 +44,7 @@ register(
   // every type and function lives in pg_catalog, which is always on the search path
   fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
   fn('pg_function_is_visible', [oid], bool, () => true),
+  fn('pg_operator_is_visible', [oid], bool, () => true),
   {
     name: 'format_type',
     args: [oid, int4],
@@ -71,4 +89,6 @@ register(
   ]),
   // relations live in memory (and tables' rows in SQLite): no per-relation disk size to report
   ...['pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size'].map((f) => fn(f, [oid], T.int8, () => 0n)),
+  fn('pg_size_pretty', [T.int8], text, sizePretty),
+  fn('pg_tablespace_location', [oid], text, () => ''),
 );

@@ -1,0 +1,57 @@
+/**
+ * Catalog functions whose answers PostgreSQL defines precisely, checked against a real
+ * PostgreSQL: pg_size_pretty's units and rounding, format_type's spelling of every type Eddy
+ * has, with and without modifiers.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { startEddy, type EddyHandle } from '../support/eddy.js';
+import { startPostgres, type PostgresHandle } from '../support/postgres.js';
+
+let eddy: EddyHandle;
+let postgres: PostgresHandle;
+let e: pg.Client;
+let p: pg.Client;
+
+before(async () => {
+  [eddy, postgres] = await Promise.all([startEddy(), startPostgres()]);
+  e = await eddy.client();
+  p = new pg.Client({ connectionString: postgres.url });
+  await p.connect();
+});
+
+after(async () => {
+  await p?.end();
+  await eddy?.stop();
+  await postgres?.stop();
+});
+
+async function both(sql: string): Promise<[unknown[], unknown[]]> {
+  const [a, b] = await Promise.all([e.query(sql), p.query(sql)]);
+  return [a.rows, b.rows];
+}
+
+test('pg_size_pretty agrees with PostgreSQL across units, boundaries and signs', async () => {
+  const sizes = [0n, 1n, 10239n, 10240n, 10751n, 10752n, 20479n * 512n, 20479n * 512n + 1n, 1n << 20n, 123456789n, 10n << 30n, 5n << 40n, 3n << 50n, 9_000_000_000_000_000_000n];
+  const values = [...sizes, ...sizes.map((s) => -s)].map((s) => `(${s}::int8)`).join(', ');
+  const [eddyRows, pgRows] = await both(`SELECT v, pg_size_pretty(v) AS pretty FROM (VALUES ${values}) AS t(v) ORDER BY v`);
+  assert.deepEqual(eddyRows, pgRows);
+});
+
+test('format_type spells each type as PostgreSQL does', async () => {
+  const cases = [
+    "'int4'", "'int8'", "'int2'", "'float4'", "'float8'", "'bool'", "'text'", "'bytea'", "'date'", "'interval'", "'json'", "'jsonb'",
+    "'name'", "'oid'", "'char'",
+  ].map((t) => `format_type(${t}::regtype, NULL)`);
+  const withModifiers = [
+    "format_type('numeric'::regtype, 655366)", // numeric(10,2)
+    "format_type('varchar'::regtype, 24)", // character varying(20)
+    "format_type('bpchar'::regtype, 9)", // character(5)
+    "format_type('timestamptz'::regtype, 3)",
+    "format_type('timestamp'::regtype, -1)",
+    "format_type('numeric'::regtype, -1)",
+  ];
+  const [eddyRows, pgRows] = await both(`SELECT ${[...cases, ...withModifiers].map((c, i) => `${c} AS c${i}`).join(', ')}`);
+  assert.deepEqual(eddyRows, pgRows);
+});
