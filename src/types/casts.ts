@@ -200,7 +200,7 @@ function toText(from: SqlType, to: SqlType, v: Value, env: CastEnv): string {
 }
 
 /** The context of the cast from one type to another, undefined when there is none. */
-export function castContext(from: SqlType, to: SqlType): CoercionContext | undefined {
+function castContext(from: SqlType, to: SqlType): CoercionContext | undefined {
   if (from.oid === to.oid) return 'implicit';
   const found = casts.get(key(from, to));
   if (found) return found.context;

@@ -82,7 +82,7 @@ export function numericTypmod(precision: number, scale: number): number {
   return ((precision << 16) | (scale & 0xffff)) + 4;
 }
 
-export function numericTypmodParts(typmod: number): { precision: number; scale: number } {
+function numericTypmodParts(typmod: number): { precision: number; scale: number } {
   const t = typmod - 4;
   const scale = t & 0xffff;
   // scale is stored as 16 bits and may be negative in PostgreSQL 15

@@ -52,7 +52,7 @@ function formatFloat(value: number, shortestExponential: string, maxFixedExponen
   return negative ? `-${text}` : text;
 }
 
-export function formatFloat8(value: number): string {
+function formatFloat8(value: number): string {
   return formatFloat(value, value.toExponential(), 15);
 }
 
@@ -189,7 +189,7 @@ const BOOL_WORDS: [string, boolean, number][] = [
   ['0', false, 1],
 ];
 
-export function parseBool(text: string): boolean {
+function parseBool(text: string): boolean {
   const s = text.trim().toLowerCase();
   for (const [word, value, minLength] of BOOL_WORDS) {
     if (s.length >= minLength && word.startsWith(s)) return value;
@@ -197,7 +197,7 @@ export function parseBool(text: string): boolean {
   throw invalidSyntax('boolean', text);
 }
 
-export function parseBytea(text: string): Uint8Array {
+function parseBytea(text: string): Uint8Array {
   if (text.startsWith('\\x')) {
     const hex = text.slice(2).replace(/\s+/g, '');
     const bad = /[^0-9a-fA-F]/.exec(hex);
