@@ -174,6 +174,27 @@ export function compareValues(a: Value, b: Value): number {
   throw new Error(`compareValues: unsupported value ${String(a)}`);
 }
 
+function compareBigint(a: Value, b: Value): number {
+  return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
+}
+
+/**
+ * compareValues specialized to the type of `sample` (all values of a column share it): skips
+ * the type dispatch in hot sorted structures.
+ */
+export function comparatorFor(sample: Value): (a: Value, b: Value) => number {
+  switch (typeof sample) {
+    case 'number':
+      return compareFloat as (a: Value, b: Value) => number;
+    case 'string':
+      return compareText as (a: Value, b: Value) => number;
+    case 'bigint':
+      return compareBigint;
+    default:
+      return compareValues;
+  }
+}
+
 /** Orders values that may be NULL; NULLs go first or last as ORDER BY's NULLS FIRST/LAST says. */
 export function compareNullable(a: Value, b: Value, nullsFirst: boolean): number {
   if (a === null) return b === null ? 0 : nullsFirst ? -1 : 1;

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
-import { compareNullable, compareValues, rowKey, valuesEqual } from '../../src/types/compare.js';
+import { comparatorFor, compareNullable, compareValues, rowKey, valuesEqual } from '../../src/types/compare.js';
 import { Interval, Json, type Value } from '../../src/types/types.js';
-import { rng } from './harness.js';
+import { pick, rng } from './harness.js';
 
 test('floats: NaN above everything and equal to itself, -0 equals 0', () => {
   assert.equal(compareValues(NaN, Infinity), 1);
@@ -86,5 +86,22 @@ test('rowKey is injective: distinct random rows of mixed types never share a key
         assert.ok(valuesEqual(v, row[j]), k);
       });
     } else seen.set(k, row);
+  }
+});
+
+test('comparatorFor agrees with compareValues for each type it specializes', () => {
+  const rand = rng(8);
+  const samples: (() => Value)[] = [
+    () => pick(rand, [NaN, -0, 0, 1.5, -Infinity, Infinity, 3]),
+    () => pick(rand, ['', 'a', 'B', '\u{1F600}', '\uFFFD']),
+    () => BigInt(Math.floor(rand() * 7) - 3),
+    () => new Decimal(Math.floor(rand() * 7) - 3),
+  ];
+  for (const gen of samples) {
+    for (let i = 0; i < 300; i++) {
+      const a = gen();
+      const b = gen();
+      assert.equal(Math.sign(comparatorFor(a)(a, b)), Math.sign(compareValues(a, b)), `${String(a)} vs ${String(b)}`);
+    }
   }
 });

@@ -15,7 +15,7 @@
 import { Decimal } from 'decimal.js';
 import { Interval, type Value } from '../../types/types.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
-import { compareValues, singleKey } from '../../types/compare.js';
+import { comparatorFor, compareValues, singleKey } from '../../types/compare.js';
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
 import { ArrivalLog, CopiesById, SortedArray, SortedCounts } from '../ordered.js';
@@ -244,12 +244,15 @@ class BoolAcc implements Accumulator {
 }
 
 class MinMaxAcc implements Accumulator {
-  private readonly values = new SortedCounts<Value>(compareValues);
+  /** Created at the first value, with a comparator specialized to its type. */
+  private values: SortedCounts<Value> | null = null;
   constructor(private readonly max: boolean) {}
   update(c: Contribution, diff: number): void {
+    if (this.values === null) this.values = new SortedCounts<Value>(comparatorFor(c.value));
     this.values.add(c.value, diff);
   }
   result(): Value {
+    if (this.values === null) return null;
     return (this.max ? this.values.max() : this.values.min()) ?? null;
   }
 }
