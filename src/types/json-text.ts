@@ -9,8 +9,10 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import { formatNumeric, parseNumericText } from './numeric.js';
 import { Json } from './types.js';
 
-// json (unlike jsonb) keeps its input text verbatim; the text travels beside the value.
+// json (unlike jsonb) keeps its input text verbatim; the text travels beside the value, and
+// beside each object and array parsed from json text.
 const jsonTexts = new WeakMap<Json, string>();
+const rawTexts = new WeakMap<object, string>();
 
 /** A json value that prints as the given text. */
 export function jsonWithText(doc: unknown, text: string): Json {
@@ -42,6 +44,13 @@ export function parseJsonText(text: string, typeName: 'json' | 'jsonb'): unknown
   };
   const value = (): unknown => {
     ws();
+    const start = pos;
+    const v = bareValue();
+    // json keeps its text: remember each object's and array's own, for -> and #> to return
+    if (typeName === 'json' && typeof v === 'object' && v !== null && !(v instanceof Decimal)) rawTexts.set(v, text.slice(start, pos));
+    return v;
+  };
+  const bareValue = (): unknown => {
     const c = text[pos];
     if (c === '{') {
       pos++;
@@ -226,9 +235,13 @@ export function formatJsonb(doc: unknown): string {
   return `{${keys.map((k) => `${quoteJsonString(k)}: ${formatJsonb(obj[k])}`).join(', ')}}`;
 }
 
-/** json text: compact, keys in their original order (PostgreSQL keeps json's input text verbatim). */
+/** json text: the input text of what was parsed, else compact with keys in their original order. */
 export function formatJson(doc: unknown): string {
   if (doc === null || doc === undefined) return 'null';
+  if (typeof doc === 'object') {
+    const raw = rawTexts.get(doc);
+    if (raw !== undefined) return raw;
+  }
   if (typeof doc === 'boolean') return doc ? 'true' : 'false';
   if (typeof doc === 'number' || doc instanceof Decimal) return formatJsonNumber(doc);
   if (typeof doc === 'bigint') return doc.toString();

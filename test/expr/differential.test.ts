@@ -164,6 +164,8 @@ const groups: Record<string, string[]> = {
     "jsonb_build_object('b', 1, 'a', 'x', 'c', NULL)", "jsonb_build_array(1, 'a', NULL, 2.5)", "'{\"a\":1}'::jsonb @> '{\"a\":1}'",
     "'{\"a\":1,\"b\":2}'::jsonb @> '{\"b\":3}'", "'{\"a\":1}'::jsonb ? 'a'", "'[\"a\",\"b\"]'::jsonb ? 'b'", "'{\"a\":1}'::jsonb || '{\"b\":2}'",
     "'\"str\"'::jsonb -> 0", "'\"str\"'::jsonb ->> -1", "'\"str\"'::json -> 0", "'5'::jsonb -> 1",
+    "'{\"a\": [1,  2], \"b\": {\"c\" : 1.50}}'::json -> 'a'", "'{\"a\": [1,  2], \"b\": {\"c\" : 1.50}}'::json -> 'b'",
+    "'{\"a\": [1,  2]}'::json ->> 'a'", "'{\"a\": {\"b\":  [ 3 ]}}'::json #> '{a,b}'", "'{\"a\": [1,  2]}'::jsonb -> 'a'",
     "'{\"a\":1}'::json -> 'a'", "'{\"a\":\"x\"}'::json ->> 'a'", "jsonb_array_length('[1,2,3]')", "'{\"a\":1.0}'::jsonb = '{\"a\":1}'::jsonb",
     "'{\"a\":[1,2]}'::jsonb -> 'a' -> 0", "jsonb_extract_path_text('{\"a\":{\"b\":\"c\"}}', 'a', 'b')", "'not json'::jsonb",
     "json_build_object('a',1,'b','x','c',null,'d',json_build_array(1,'y',2.50))", "json_build_array()", "json_build_object()", "jsonb_build_object()",
