@@ -1,10 +1,12 @@
 /**
  * What a query's parse tree needs before binding so that clients' catalog queries run on Eddy:
  * object-name literals ('pg_class'::regclass) become oids, and in queries that read the system
- * catalog, array constructs over its (always NULL) array columns become typed NULLs. The tree is
+ * catalog, array constructs over its (always NULL) array columns become typed NULLs and pgjdbc's
+ * numbering of columns by a window function becomes the attnum it equals. The tree is
  * copied where it changes (parsed statements are reused by prepared statements).
  */
 import { arrayConstructNull, readsCatalog, type IsCatalogRelation } from './catalog-arrays.js';
+import { attributeNumbering } from './attribute-numbering.js';
 import { objectNameLiteral, type ObjectNames } from './object-name-literals.js';
 
 export interface CatalogNames extends ObjectNames {
@@ -12,14 +14,14 @@ export interface CatalogNames extends ObjectNames {
 }
 
 export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
-  const arraysToNull = readsCatalog(query, (schema, name) => catalog.isSystemTable(schema, name));
+  const readsCatalogTables = readsCatalog(query, (schema, name) => catalog.isSystemTable(schema, name));
   const rewrite = (node: any): any => {
     if (Array.isArray(node)) {
       const items = node.map(rewrite);
       return items.some((x, i) => x !== node[i]) ? items : node;
     }
     if (node === null || typeof node !== 'object') return node;
-    const replaced = (arraysToNull ? arrayConstructNull(node) : undefined) ?? objectNameLiteral(node, catalog);
+    const replaced = (readsCatalogTables ? (arrayConstructNull(node) ?? attributeNumbering(node)) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
     let copy: any = node;
     for (const [key, value] of Object.entries(node)) {

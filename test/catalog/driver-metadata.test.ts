@@ -1,0 +1,103 @@
+/**
+ * The catalog queries pgjdbc's DatabaseMetaData sends (getTables, getColumns, getSchemas, as
+ * pgjdbc 42.x writes them), run on Eddy and on a real PostgreSQL holding the same relations:
+ * the answers must be the same rows.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { startEddy, type EddyHandle } from '../support/eddy.js';
+import { startPostgres, type PostgresHandle } from '../support/postgres.js';
+
+let eddy: EddyHandle;
+let postgres: PostgresHandle;
+let e: pg.Client;
+let p: pg.Client;
+
+const DDL = [
+  'CREATE TABLE jdbc_accounts (id int8 PRIMARY KEY, owner varchar(30) NOT NULL, balance numeric(12,2) DEFAULT 0, opened date)',
+  'CREATE TABLE jdbc_log (at timestamptz, line text)',
+  'CREATE VIEW jdbc_rich AS SELECT id, owner FROM jdbc_accounts WHERE balance > 1000',
+  'CREATE MATERIALIZED VIEW jdbc_by_owner AS SELECT owner, count(*) AS n FROM jdbc_accounts GROUP BY owner',
+];
+const CLEANUP = ['DROP MATERIALIZED VIEW IF EXISTS jdbc_by_owner', 'DROP VIEW IF EXISTS jdbc_rich', 'DROP TABLE IF EXISTS jdbc_log', 'DROP TABLE IF EXISTS jdbc_accounts'];
+
+before(async () => {
+  [eddy, postgres] = await Promise.all([startEddy(), startPostgres()]);
+  e = await eddy.client();
+  p = new pg.Client({ connectionString: postgres.url });
+  await p.connect();
+  for (const sql of [...CLEANUP, ...DDL]) await p.query(sql);
+  for (const sql of DDL) await e.query(sql);
+});
+
+after(async () => {
+  if (p) for (const sql of CLEANUP) await p.query(sql).catch(() => {});
+  await p?.end();
+  await eddy?.stop();
+  await postgres?.stop();
+});
+
+async function sameRows(sql: string, params: unknown[] = []): Promise<unknown[]> {
+  const [a, b] = await Promise.all([e.query(sql, params), p.query(sql, params)]);
+  assert.deepEqual(a.rows, b.rows);
+  assert.deepEqual(a.fields.map((f) => f.name), b.fields.map((f) => f.name));
+  return a.rows;
+}
+
+const GET_TABLES = `SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, c.relname AS TABLE_NAME,
+  CASE n.nspname ~ '^pg_' OR n.nspname = 'information_schema'
+  WHEN true THEN CASE WHEN n.nspname = 'pg_catalog' OR n.nspname = 'information_schema' THEN CASE c.relkind
+      WHEN 'r' THEN 'SYSTEM TABLE' WHEN 'v' THEN 'SYSTEM VIEW' WHEN 'i' THEN 'SYSTEM INDEX' ELSE NULL END
+    WHEN n.nspname = 'pg_toast' THEN CASE c.relkind WHEN 'r' THEN 'SYSTEM TOAST TABLE' WHEN 'i' THEN 'SYSTEM TOAST INDEX' ELSE NULL END
+    ELSE CASE c.relkind WHEN 'r' THEN 'TEMPORARY TABLE' WHEN 'p' THEN 'TEMPORARY TABLE' WHEN 'i' THEN 'TEMPORARY INDEX'
+      WHEN 'S' THEN 'TEMPORARY SEQUENCE' WHEN 'v' THEN 'TEMPORARY VIEW' ELSE NULL END END
+  WHEN false THEN CASE c.relkind WHEN 'r' THEN 'TABLE' WHEN 'p' THEN 'PARTITIONED TABLE' WHEN 'i' THEN 'INDEX'
+    WHEN 'P' then 'PARTITIONED INDEX' WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'c' THEN 'TYPE'
+    WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE NULL END
+  ELSE NULL END AS TABLE_TYPE, d.description AS REMARKS, '' as TYPE_CAT, '' as TYPE_SCHEM, '' as TYPE_NAME,
+  '' AS SELF_REFERENCING_COL_NAME, '' AS REF_GENERATION
+ FROM pg_catalog.pg_namespace n, pg_catalog.pg_class c
+ LEFT JOIN pg_catalog.pg_description d ON (c.oid = d.objoid AND d.objsubid = 0 and d.classoid = 'pg_class'::regclass)
+ WHERE c.relnamespace = n.oid AND c.relname LIKE $1 AND (false
+   OR ( c.relkind IN ('r','p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' )
+   OR ( c.relkind = 'v' AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' )
+   OR ( c.relkind = 'i' AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' )
+   OR ( c.relkind = 'm' ) )
+ ORDER BY TABLE_TYPE,TABLE_SCHEM,TABLE_NAME`;
+
+const GET_COLUMNS = `SELECT * FROM (SELECT n.nspname,c.relname,a.attname,a.atttypid,a.attnotnull OR (t.typtype = 'd' AND t.typnotnull) AS attnotnull,
+  a.atttypmod,a.attlen,t.typtypmod,row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) AS attnum,
+  nullif(a.attidentity, '') as attidentity,nullif(a.attgenerated, '') as attgenerated,
+  pg_catalog.pg_get_expr(def.adbin, def.adrelid) AS adsrc,dsc.description,t.typbasetype,t.typtype
+ FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON (c.relnamespace = n.oid)
+ JOIN pg_catalog.pg_attribute a ON (a.attrelid=c.oid) JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid)
+ LEFT JOIN pg_catalog.pg_attrdef def ON (a.attrelid=def.adrelid AND a.attnum = def.adnum)
+ LEFT JOIN pg_catalog.pg_description dsc ON (c.oid=dsc.objoid AND a.attnum = dsc.objsubid)
+ LEFT JOIN pg_catalog.pg_class dc ON (dc.oid=dsc.classoid AND dc.relname='pg_class')
+ LEFT JOIN pg_catalog.pg_namespace dn ON (dc.relnamespace=dn.oid AND dn.nspname='pg_catalog')
+ WHERE c.relkind in ('r','p','v','f','m') and a.attnum > 0 AND NOT a.attisdropped AND n.nspname LIKE $1 AND c.relname LIKE $2) c
+ WHERE true AND attname LIKE $3 ORDER BY nspname,c.relname,attnum`;
+
+const GET_SCHEMAS = `SELECT nspname AS TABLE_SCHEM, NULL AS TABLE_CATALOG FROM pg_catalog.pg_namespace
+ WHERE nspname <> 'pg_toast' AND (nspname !~ '^pg_temp_' OR nspname = (pg_catalog.current_schemas(true))[1])
+ AND (nspname !~ '^pg_toast_temp_' OR nspname = replace((pg_catalog.current_schemas(true))[1], 'pg_temp_', 'pg_toast_temp_'))
+ ORDER BY TABLE_SCHEM`;
+
+test('getTables: tables, views, materialized views and the primary key index, as PostgreSQL lists them', async () => {
+  const rows = await sameRows(GET_TABLES, ['jdbc\\_%']);
+  assert.equal(rows.length, 5);
+});
+
+test('getColumns: names, types, modifiers, NOT NULL, defaults and numbering, as PostgreSQL gives them', async () => {
+  const rows = await sameRows(GET_COLUMNS, ['public', 'jdbc\\_%', '%']);
+  assert.equal(rows.length, 4 + 2 + 2 + 2);
+  await sameRows(GET_COLUMNS, ['public', 'jdbc_accounts', 'o%']);
+});
+
+test('getSchemas lists the same schemas', async () => {
+  assert.deepEqual(
+    (await sameRows(GET_SCHEMAS)).map((r: any) => r.table_schem),
+    ['information_schema', 'pg_catalog', 'public'],
+  );
+});
