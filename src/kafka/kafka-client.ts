@@ -225,12 +225,19 @@ export async function startPartitionReader(
   handlers: ReaderHandlers,
 ): Promise<PartitionReader & { commit(offsets: Map<number, bigint>): Promise<void> }> {
   const mapped = mapClientProperties(connection.properties).consumer;
-  const consumer: Consumer = client(connection, { retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8 } }).consumer({
+  // Short retries: a lost broker soon shows as a crash (and in SHOW SOURCES), after which the
+  // consumer restarts itself, rejoining (which seeks again), for as long as it lives.
+  const retry = { initialRetryTime: 200, maxRetryTime: 2000, retries: 5 };
+  const consumer: Consumer = client(connection, { retry }).consumer({
     groupId,
     partitionAssigners: [explicitAssigner(topic, partitions)],
     maxWaitTimeInMs: 500,
-    // A failed consumer restarts itself (rejoining, which seeks again) for as long as it lives.
-    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8, restartOnFailure: async () => true },
+    // A member that vanished with its broker (or a server that stopped while the broker was
+    // down) holds up the next join until its session expires: keep that short (the broker's
+    // default minimum); 'session.timeout.ms' overrides it.
+    sessionTimeout: 6000,
+    heartbeatInterval: 1000,
+    retry: { ...retry, restartOnFailure: async () => true },
     ...mapped,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

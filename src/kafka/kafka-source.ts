@@ -216,6 +216,8 @@ export class KafkaSourceRuntime implements SourceRuntime {
     })();
     await Promise.race([lastCommit, new Promise((r) => setTimeout(r, 1500).unref())]);
     this.reader = null;
-    await reader.stop().catch((err) => this.options.log(`source ${this.options.spec.name}: disconnecting: ${String(err)}`));
+    // Bounded too: with the broker gone, leaving the group waits on retries; it ends by itself.
+    const disconnect = reader.stop().catch((err) => this.options.log(`source ${this.options.spec.name}: disconnecting: ${String(err)}`));
+    await Promise.race([disconnect, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Broker loss, on a broker of this test's own (the shared one stays up for the other tests): the
+ * broker stops while a source reads it, comes back with its data, and the source resumes from its
+ * next unapplied offset: every message exactly once. A server started while the broker is down
+ * starts anyway and catches up once the broker is back.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
+import { createTopic, produce, startPrivateKafka, uniqueTopic, type PrivateKafka } from '../support/kafka.js';
+
+let kafka: PrivateKafka;
+let eddy: EddyHandle;
+before(async () => {
+  kafka = await startPrivateKafka();
+  eddy = await startEddy();
+});
+after(async () => {
+  await eddy?.stop();
+  await kafka?.destroy();
+});
+
+const messages = (from: number, to: number, partitions: number) =>
+  Array.from({ length: to - from }, (_, i) => ({ value: String(from + i), partition: (from + i) % partitions }));
+
+async function counts(client: Awaited<ReturnType<EddyHandle['client']>>) {
+  const { rows } = await client.query('SELECT count(*)::int AS n, count(DISTINCT v)::int AS distinct_n, sum(v)::int AS total FROM lossy');
+  return rows[0] as { n: number; distinct_n: number; total: number };
+}
+
+test('a source survives its broker going away and coming back: no message lost or repeated', { timeout: 240_000 }, async () => {
+  const topic = uniqueTopic('loss');
+  await createTopic(topic, 2, kafka);
+  let client = await eddy.client();
+  await client.query(`CREATE SOURCE lossy FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST)
+    KEY FORMAT IGNORE VALUE FORMAT TEXT AS v integer TABLE TYPE APPEND`);
+  await produce(topic, messages(0, 100, 2), kafka);
+  await waitFor(async () => (await counts(client)).n === 100, { timeoutMs: 30_000, message: 'the first 100 messages' });
+
+  await kafka.stop();
+  await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && /^reconnecting/.test(r.status)), {
+    timeoutMs: 60_000,
+    message: 'SHOW SOURCES to report the lost broker',
+  });
+  await kafka.start();
+  await produce(topic, messages(100, 200, 2), kafka);
+  await waitFor(async () => (await counts(client)).n >= 200, { timeoutMs: 90_000, message: 'all 200 messages after the broker came back' });
+  const expectedTotal = (199 * 200) / 2;
+  assert.deepEqual(await counts(client), { n: 200, distinct_n: 200, total: expectedTotal });
+  await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && r.status === 'running'), {
+    message: 'the source to be running again',
+  });
+
+  // A restart while the broker is down: the server starts, the source waits for the broker.
+  await kafka.stop();
+  await eddy.restart();
+  client = await eddy.client();
+  const during = (await client.query('SHOW SOURCES')).rows.find((r) => r.name === 'lossy');
+  assert.ok(during, 'the source is back in the catalog');
+  await kafka.start();
+  await produce(topic, messages(200, 210, 2), kafka);
+  await waitFor(async () => (await counts(client)).n >= 210, { timeoutMs: 90_000, message: 'all 210 messages after restart and broker return' });
+  assert.deepEqual(await counts(client), { n: 210, distinct_n: 210, total: (209 * 210) / 2 });
+});
