@@ -184,6 +184,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_cast', 2605, 'oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char castmethod:char', empty),
   table('pg_operator', 2617, 'oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcode:text', empty),
   table('pg_sequence', 2224, 'seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool', empty),
+  table('pg_depend', 2608, 'classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid refobjsubid:int4 deptype:char', empty),
   table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations }) =>
     relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, false, true, r.viewQuery])),
   table('pg_views', FIRST_EDDY_SYSTEM_OID + 5, 'schemaname:name viewname:name viewowner:name definition:text', ({ relations }) =>

@@ -78,6 +78,7 @@ register(
   fn('pg_get_function_arguments', [oid], text, () => null),
   fn('pg_get_function_identity_arguments', [oid], text, () => null),
   fn('pg_get_ruledef', [oid, bool], text, () => null),
+  fn('pg_get_partkeydef', [oid], text, () => null),
   fn('pg_get_statisticsobjdef_columns', [oid], text, () => null),
   fn('pg_relation_is_publishable', [oid], bool, () => false),
   // one superuser: every privilege is granted
