@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything, in one command. Brings up the services the tests need (one PostgreSQL
-# shared by every test file; Kafka to follow), runs every test/**/*.test.ts with node's test
+# shared by every test file; the Kafka broker and schema registry), runs every test/**/*.test.ts with node's test
 # runner, tears the services down, and exits with the runner's status. CI reads the runner's
 # closing summary (# pass N / # fail N), so it is printed as is.
 set -euo pipefail
@@ -11,8 +11,12 @@ if [ ! -d node_modules ]; then
 fi
 
 own_pg_dir=""
+own_kafka=""
 cleanup() {
-  # --- Kafka: stop it here once this script starts one (before PostgreSQL, reverse start order). ---
+  # Kafka: stopped only if this run started it (before PostgreSQL, reverse start order).
+  if [ -n "$own_kafka" ]; then
+    npx tsx scripts/kafka/kafka.ts stop || true
+  fi
   if [ -n "$own_pg_dir" ]; then
     npx tsx scripts/postgres.ts stop "$own_pg_dir" || true
   fi
@@ -29,7 +33,18 @@ if [ -z "${EDDY_TEST_PG_URL:-}" ]; then
 fi
 echo "PostgreSQL for tests: $EDDY_TEST_PG_URL"
 
-# --- Kafka: start it here and export its broker address (EDDY_TEST_KAFKA_BROKERS). ---
+# Kafka and its schema registry: an outside broker given by the caller (EDDY_TEST_KAFKA_BROKERS,
+# EDDY_TEST_SCHEMA_REGISTRY_URL) is used as is; otherwise the local one (scripts/kafka: Java 17
+# and Maven fetch its jars once), left running afterwards if it already was.
+if [ -z "${EDDY_TEST_KAFKA_BROKERS:-}" ]; then
+  if ! npx tsx scripts/kafka/kafka.ts status >/dev/null 2>&1; then
+    own_kafka=1
+    npx tsx scripts/kafka/kafka.ts start
+  fi
+  echo "Kafka for tests: local instance (npm run kafka -- status)"
+else
+  echo "Kafka for tests: $EDDY_TEST_KAFKA_BROKERS"
+fi
 
 # Node 20's --test takes no globs, so the files are listed here; sorted for a stable order.
 mapfile -t test_files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
