@@ -126,7 +126,29 @@ interface ParsedDateTime {
 
 const DATE_PART = String.raw`(\d{1,7})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})`;
 const TIME_PART = String.raw`(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?`;
-const ZONE_PART = String.raw`z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[a-z_]+/[a-z_/+-]+`;
+/** Common entries of PostgreSQL's 'Default' time zone abbreviations (seconds east of UTC). */
+const ZONE_ABBREVIATIONS: Record<string, number> = {
+  est: -5 * 3600, edt: -4 * 3600, cst: -6 * 3600, cdt: -5 * 3600, mst: -7 * 3600, mdt: -6 * 3600, pst: -8 * 3600, pdt: -7 * 3600,
+  akst: -9 * 3600, akdt: -8 * 3600, hst: -10 * 3600, wet: 0, west: 3600, bst: 3600, cet: 3600, cest: 2 * 3600, eet: 2 * 3600,
+  eest: 3 * 3600, msk: 3 * 3600, ist: 2 * 3600, jst: 9 * 3600, kst: 9 * 3600, aest: 10 * 3600, aedt: 11 * 3600, nzst: 12 * 3600,
+  nzdt: 13 * 3600,
+};
+
+const ZONE_PART = String.raw`z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[a-z_]+/[a-z_/+-]+|${Object.keys(ZONE_ABBREVIATIONS).join('|')}`;
+
+/** A zone written inside a date/time value: an ISO offset (east positive), an abbreviation, or a name. */
+function zoneInValue(word: string): TimeZone {
+  const offset = /^([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(word);
+  if (offset) {
+    const seconds = Number(offset[2]) * 3600 + Number(offset[3] ?? 0) * 60 + Number(offset[4] ?? 0);
+    return fixedOffsetZone(offset[1] === '-' ? -seconds : seconds);
+  }
+  const abbreviation = ZONE_ABBREVIATIONS[word.toLowerCase()];
+  if (abbreviation !== undefined) return fixedOffsetZone(abbreviation);
+  const zone = resolveTimeZone(word);
+  if (!zone) throw new SqlError(SQLSTATE.invalidParameterValue, `time zone "${word}" not recognized`);
+  return zone;
+}
 const DATETIME = new RegExp(`^(?:${DATE_PART})(?:(?:[ t]+|(?=\\d))(?:${TIME_PART}))?\\s*(${ZONE_PART})?(?:\\s+(bc|ad))?$`, 'i');
 
 /** Converts fractional-second digits to microseconds, rounding half up at the 7th digit. */
@@ -187,18 +209,7 @@ function parseDateTime(text: string, typeName: string, opts: DateTimeInputOption
     if (h > 24 || mi > 59 || sec > 60 || (h === 24 && (mi > 0 || sec > 0 || micros > 0))) throw fieldOverflow(text);
     timeOfDay = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + micros;
   }
-  let zone: TimeZone | undefined;
-  const offset = m[11] === undefined ? null : /^([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(m[11]);
-  if (offset) {
-    // an offset written in a date/time value is ISO 8601's: east of Greenwich is positive
-    const seconds = Number(offset[2]) * 3600 + Number(offset[3] ?? 0) * 60 + Number(offset[4] ?? 0);
-    zone = fixedOffsetZone(offset[1] === '-' ? -seconds : seconds);
-  } else if (m[11] !== undefined) {
-    zone = resolveTimeZone(m[11]);
-    if (!zone) {
-      throw new SqlError(SQLSTATE.invalidParameterValue, `time zone "${m[11]}" not recognized`);
-    }
-  }
+  const zone = m[11] === undefined ? undefined : zoneInValue(m[11]);
   return { days: daysFromCivil(year, month, day), timeOfDay, zone, hasTime };
 }
 
@@ -259,12 +270,8 @@ function parseFreeDateTime(s: string, text: string, typeName: string): ParsedDat
         year = n;
       } else if (day === undefined) day = n;
       else throw bad();
-    } else if (/^(z|utc|gmt|[+-]\d{1,2}(?::?\d{2})?)$/.test(tok)) {
-      const off = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(tok);
-      zone = off ? fixedOffsetZone((off[1] === '-' ? -1 : 1) * (Number(off[2]) * 3600 + Number(off[3] ?? 0) * 60)) : fixedOffsetZone(0);
-    } else if (tok.includes('/')) {
-      zone = resolveTimeZone(raw);
-      if (!zone) throw new SqlError(SQLSTATE.invalidParameterValue, `time zone "${raw}" not recognized`);
+    } else if (/^(z|utc|gmt|[+-]\d{1,2}(?::?\d{2})?)$/.test(tok) || tok in ZONE_ABBREVIATIONS || tok.includes('/')) {
+      zone = zoneInValue(raw);
     } else throw bad();
   }
   if (year === undefined || month === undefined || day === undefined) throw bad();

@@ -50,7 +50,9 @@ const cases: [sqlType: string, type: SqlType, typmod: number, inputs: string[]][
   ['timestamp with time zone', T.timestamptz, -1, [
     '2024-01-02 03:04:05', '2024-01-02 03:04:05+02', '2024-01-02 03:04:05-05:30', '2024-01-02T03:04:05Z', '2024-06-01 12:00:00 America/New_York',
     '2024-01-02 03:04:05.25 +01:00', '-infinity', '2024-01-02 03:04:05 UTC',
-    'Tue, 05 Mar 2024 14:07:09 GMT', 'Mar 5 2024 14:07:09 +0530', '5 Mar 2024 2:07 pm America/New_York',
+    'Tue, 05 Mar 2024 14:07:09 GMT', 'Mar 5 2024 14:07:09 +0530', '5 Mar 2024 2:07 pm America/New_York', '2024-01-02 03:04:05 EST',
+    '2024-07-02 03:04:05 PDT', 'Jan 5 2024 10:00 CET', '2024-01-02 03:04 IST', '2024-01-02 03:04 JST', '2024-01-02 03:04 AEST', '2024-01-02 03:04 bst',
+    '2024-01-02 03:04 Nowhere/Zone',
   ]],
   ['interval', T.interval, -1, [
     '1 year 2 mons 3 days 04:05:06.5', '5 minutes', '1 day', '-1 day', '1.5 days', '1.5 months', '1.5 years', '100 milliseconds', '1 week',
