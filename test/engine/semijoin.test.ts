@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SemiJoinOp } from '../../src/engine/ops/semijoin.js';
 import type { Row } from '../../src/engine/batch.js';
+import { SqlError, SQLSTATE } from '../../src/errors.js';
 import { checkProperty, smallInt, plain } from './harness.js';
 
 const row2 = (rand: () => number): Row => [smallInt(rand, 4, 0.15), smallInt(rand, 3, 0)];
@@ -56,4 +57,17 @@ test('NOT IN: a NULL on the right blocks every row; a NULL on the left passes on
   assert.deepEqual(plain(afterNull), [{ row: [1], diff: -1 }], '1 NOT IN (2, NULL) is unknown');
   const cleared = op.step([[], [{ row: [null], diff: -1 }, { row: [2], diff: -1 }]]);
   assert.equal(cleared.length, 2, 'both pass again once the subquery is empty');
+});
+
+test('a key expression that raises makes the row a row error instead of failing the operator', () => {
+  const key = (r: Row) => {
+    if (r[1] === 0) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
+    return [(r[0] as number) / (r[1] as number)];
+  };
+  const op = new SemiJoinOp({ anti: false, leftKey: key, rightKey: (r) => [r[0]] });
+  const out = plain(op.step([[{ row: [4, 2], diff: 1 }, { row: [1, 0], diff: 1 }], [{ row: [2], diff: 1 }]]));
+  assert.deepEqual(out, [{ row: [4, 2], diff: 1 }]);
+  assert.equal(op.currentError()?.code, SQLSTATE.divisionByZero);
+  op.step([[{ row: [1, 0], diff: -1 }], []]);
+  assert.equal(op.currentError(), null);
 });

@@ -10,7 +10,9 @@
 import type { Batch, Change, Row } from '../batch.js';
 import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { KeyFn, Operator } from '../operator.js';
-import { joinKey, KeyedIndex } from './keyed-index.js';
+import { changeJoinKey, KeyedIndex } from './keyed-index.js';
+import { RowErrors } from '../row-errors.js';
+import type { SqlError } from '../../errors.js';
 
 /** Where output changes go: a consolidating BatchBuilder, or straight into a batch. */
 interface Emitter {
@@ -55,6 +57,7 @@ export class JoinOp implements Operator {
   private readonly left: SideView;
   private readonly right: SideView;
   private readonly leftNulls: Row;
+  private readonly errors = new RowErrors();
   private readonly rightNulls: Row;
 
   constructor(private readonly spec: JoinSpec) {
@@ -77,6 +80,10 @@ export class JoinOp implements Operator {
     return out.finish();
   }
 
+  currentError(): SqlError | null {
+    return this.errors.current();
+  }
+
   describe(): string {
     return `HashJoin ${this.spec.kind}${this.spec.residual ? ' with residual' : ''}`;
   }
@@ -94,7 +101,8 @@ export class JoinOp implements Operator {
     const residual = this.spec.residual;
     for (const c of changes) {
       const { row, diff } = c;
-      const key = joinKey(self.key(row));
+      const key = changeJoinKey(self.key, c, this.errors);
+      if (key === undefined) continue;
       if (key === null) {
         if (self.outer) out.add(this.nullExtended(self, row), diff);
         continue;

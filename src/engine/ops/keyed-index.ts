@@ -3,7 +3,9 @@
  * Rows are identified by rowKey; each entry carries a count (its multiplicity) and a `matches`
  * counter that outer and semi joins use for "how many rows of the other side match this one".
  */
-import type { Row } from '../batch.js';
+import type { Change, Row } from '../batch.js';
+import type { KeyFn } from '../operator.js';
+import type { RowErrors } from '../row-errors.js';
 import { rowKey } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
 
@@ -24,6 +26,19 @@ export function joinKey(key: Value[] | null): string | null {
   if (key === null) return null;
   for (let i = 0; i < key.length; i++) if (key[i] === null) return null;
   return rowKey(key);
+}
+
+/**
+ * The join key of a change's row, or undefined when computing it raised a SqlError: the row is
+ * then recorded as a row error and left out (keys are computed before any state changes).
+ */
+export function changeJoinKey(keyFn: KeyFn, c: Change, errors: RowErrors): string | null | undefined {
+  try {
+    return joinKey(keyFn(c.row));
+  } catch (err) {
+    errors.record(c, err);
+    return undefined;
+  }
 }
 
 export class KeyedIndex {

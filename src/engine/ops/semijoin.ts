@@ -15,7 +15,9 @@
 import type { Batch, Row } from '../batch.js';
 import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { KeyFn, Operator } from '../operator.js';
-import { type IndexEntry, joinKey, KeyedIndex } from './keyed-index.js';
+import { changeJoinKey, type IndexEntry, KeyedIndex } from './keyed-index.js';
+import { RowErrors } from '../row-errors.js';
+import type { SqlError } from '../../errors.js';
 
 export interface SemiJoinSpec {
   /** false: EXISTS / IN; true: NOT EXISTS / NOT IN. */
@@ -51,6 +53,7 @@ export class SemiJoinOp implements Operator {
   private readonly right = new KeyedIndex();
   /** Right rows with a NULL key, and the right side's total row count (null-aware only). */
   private rightNullCount = 0;
+  private readonly errors = new RowErrors();
   private rightTotal = 0;
 
   constructor(private readonly spec: SemiJoinSpec) {
@@ -65,12 +68,21 @@ export class SemiJoinOp implements Operator {
 
   step([leftChanges, rightChanges]: Batch[]): Batch {
     const out = new BatchBuilder();
-    for (const c of leftChanges) this.applyLeft(c.row, changeKey(c), c.diff, out);
-    if (rightChanges.length > 0) {
-      if (this.spec.residual) for (const c of rightChanges) this.applyRightResidual(c.row, changeKey(c), c.diff, out);
-      else for (const c of rightChanges) this.applyRightPlain(c.row, changeKey(c), c.diff, out);
+    for (const c of leftChanges) {
+      const key = changeJoinKey(this.spec.leftKey, c, this.errors);
+      if (key !== undefined) this.applyLeft(c.row, changeKey(c), key, c.diff, out);
+    }
+    for (const c of rightChanges) {
+      const key = changeJoinKey(this.spec.rightKey, c, this.errors);
+      if (key === undefined) continue;
+      if (this.spec.residual) this.applyRightResidual(c.row, changeKey(c), key, c.diff, out);
+      else this.applyRightPlain(c.row, changeKey(c), key, c.diff, out);
     }
     return out.finish();
+  }
+
+  currentError(): SqlError | null {
+    return this.errors.current();
   }
 
   /** The verdict for a left row from its match counts. */
@@ -108,8 +120,7 @@ export class SemiJoinOp implements Operator {
     return c;
   }
 
-  private applyLeft(row: Row, rk: string, diff: number, out: BatchBuilder): void {
-    const key = joinKey(this.spec.leftKey(row));
+  private applyLeft(row: Row, rk: string, key: string | null, diff: number, out: BatchBuilder): void {
     const e = this.left.entry(key ?? NULL_KEY, row, rk) as LeftEntry;
     if (e.count === 0 || this.spec.residual === undefined) e.counters = this.countFor(row, key);
     if (this.passes(key === null, e.counters)) out.addKeyed(rk, row, diff);
@@ -117,8 +128,7 @@ export class SemiJoinOp implements Operator {
   }
 
   /** Without a residual a right change can only flip whole left buckets, and only when a total crosses zero. */
-  private applyRightPlain(row: Row, rk: string, diff: number, out: BatchBuilder): void {
-    const key = joinKey(this.spec.rightKey(row));
+  private applyRightPlain(row: Row, rk: string, key: string | null, diff: number, out: BatchBuilder): void {
     if (key === null && !this.nullAware) return; // a NULL key never matches anything
     const bucketKey = key ?? NULL_KEY;
     const before = this.right.bucket(bucketKey)?.total ?? 0;
@@ -154,8 +164,7 @@ export class SemiJoinOp implements Operator {
   }
 
   /** With a residual every left row that the right row correlates with updates its own counters. */
-  private applyRightResidual(row: Row, rk: string, diff: number, out: BatchBuilder): void {
-    const key = joinKey(this.spec.rightKey(row));
+  private applyRightResidual(row: Row, rk: string, key: string | null, diff: number, out: BatchBuilder): void {
     if (key === null && !this.nullAware) return;
     const bucketKey = key ?? NULL_KEY;
     this.right.adjust(bucketKey, rk, this.right.entry(bucketKey, row, rk), diff);
