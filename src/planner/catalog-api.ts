@@ -60,6 +60,8 @@ export interface PlannerSettings {
 export interface CatalogInfo {
   /** A relation's (or primary key index's) schema and name. */
   relationPlace(oid: number): { schema: string; name: string } | null;
+  /** The oid of the relation [schema.]name (unqualified: along the search path), or null. */
+  relationOid(schema: string | null, name: string): number | null;
   viewDefinition(oid: number): string | null;
   indexDefinition(oid: number): string | null;
   constraintDefinition(oid: number): string | null;

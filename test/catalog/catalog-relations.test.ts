@@ -123,3 +123,30 @@ test('after a restart the catalog describes the replayed relations', async () =>
   const { rows } = await c.query("SELECT relname, relkind FROM pg_class WHERE relnamespace = 2200 ORDER BY 1");
   assert.deepEqual(rows.map((r) => `${r.relname}:${r.relkind}`), ['adults:v', 'events:r', 'people:r', 'people_pkey:i', 'scores:m']);
 });
+
+test('object-name literals and to_regclass name relations, types and schemas by oid', async () => {
+  const { rows } = await c.query(
+    "SELECT 'people'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'people') AS people, " +
+      "'public.\"people\"'::regclass::oid AS quoted, 'pg_catalog.pg_class'::regclass::oid AS pg_class, " +
+      "'integer'::regtype::oid AS int4, 'character varying'::regtype::oid AS varchar, 'information_schema'::regnamespace::oid AS info, " +
+      "to_regclass('people') IS NOT NULL AS found, to_regclass('nobody') AS missing",
+  );
+  const peopleOid = (await c.query("SELECT oid FROM pg_class WHERE relname = 'people'")).rows[0].oid;
+  assert.deepEqual(rows, [{ people: true, quoted: peopleOid, pg_class: 1259, int4: 23, varchar: 1043, info: 13183, found: true, missing: null }]);
+  await assert.rejects(c.query("SELECT 'nobody'::regclass"), (err: any) => err.code === '42P01' && err.position === '8');
+  await assert.rejects(c.query("SELECT 'nosuchtype'::regtype"), (err: any) => err.code === '42704');
+  await assert.rejects(c.query("SELECT 'nowhere'::regnamespace"), (err: any) => err.code === '3F000');
+});
+
+test('a source is described as a table', async () => {
+  await c.query("CREATE SOURCE clock FROM TIME TABLE (PERIOD '1 hour')");
+  const { rows } = await c.query(
+    "SELECT c.relkind, a.attname, format_type(a.atttypid, a.atttypmod) AS type FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relname = 'clock' ORDER BY a.attnum",
+  );
+  assert.deepEqual(rows, [
+    { relkind: 'r', attname: 'timestamp', type: 'timestamp with time zone' },
+    { relkind: 'r', attname: 'tick', type: 'bigint' },
+  ]);
+  await c.query('DROP SOURCE clock');
+  assert.equal((await c.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'clock'")).rows[0].n, 0);
+});

@@ -8,23 +8,12 @@
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { CATALOG_TYPES } from './pg-catalog-tables.js';
 import { NAMESPACE } from './oids.js';
+import { qualifiedName } from './qualified-name.js';
 import { T } from '../../types/types.js';
 
 export interface ObjectNames {
   /** The oid of the relation [schema.]name, resolved along the search path when unqualified. */
   relationOid(schema: string | null, name: string): number | null;
-}
-
-/** Splits a possibly qualified, possibly quoted name as PostgreSQL's parser reads identifiers. */
-function qualifiedName(text: string): string[] {
-  const parts: string[] = [];
-  const re = /\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(\.|$)/gy;
-  let m: RegExpExecArray | null;
-  while (re.lastIndex < text.length && (m = re.exec(text)) !== null) {
-    parts.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase());
-    if (m[3] === '') break;
-  }
-  return parts;
 }
 
 /**

@@ -7,6 +7,7 @@ import { T, typeByOid } from '../../types/types.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { fn, fnEnv, register } from './registry.js';
+import { qualifiedName } from '../../catalog/system/qualified-name.js';
 
 const { oid, text, int4, bool, name } = T;
 
@@ -40,6 +41,11 @@ register(
   fnEnv('pg_table_is_visible', [oid], bool, ([o], env) => {
     const place = catalog(env)?.relationPlace(o);
     return place ? SEARCH_PATH.has(place.schema) : null;
+  }, readsCatalog),
+  // to_regclass: the relation's oid, or NULL where ::regclass would fail (reg* types read as oid)
+  fnEnv('to_regclass', [text], oid, ([name], env) => {
+    const parts = qualifiedName(name);
+    return parts.length === 0 || parts.length > 2 ? null : (catalog(env)?.relationOid(parts.length === 2 ? parts[0]! : null, parts.at(-1)!) ?? null);
   }, readsCatalog),
   // every type and function lives in pg_catalog, which is always on the search path
   fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
@@ -78,6 +84,8 @@ register(
   fn('pg_get_function_arguments', [oid], text, () => null),
   fn('pg_get_function_identity_arguments', [oid], text, () => null),
   fn('pg_get_ruledef', [oid, bool], text, () => null),
+  // Eddy has no sequences (serial columns)
+  fn('pg_get_serial_sequence', [text, text], text, () => null),
   fn('pg_get_partkeydef', [oid], text, () => null),
   fn('pg_get_statisticsobjdef_columns', [oid], text, () => null),
   fn('pg_relation_is_publishable', [oid], bool, () => false),
