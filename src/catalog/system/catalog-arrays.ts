@@ -11,9 +11,16 @@
 
 export type IsCatalogRelation = (schema: string | null, name: string) => boolean;
 
-/** Functions over arrays and the type of their (here always NULL) result. */
+/**
+ * Functions over arrays and the type of their (here always NULL) result; those returning arrays
+ * give text, the type the catalog's array columns have in Eddy.
+ */
 const ARRAY_FUNCTIONS: Record<string, string> = {
   array_to_string: 'text',
+  array_remove: 'text',
+  array_append: 'text',
+  array_prepend: 'text',
+  array_cat: 'text',
   array_upper: 'int4',
   array_lower: 'int4',
   array_length: 'int4',
