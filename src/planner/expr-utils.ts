@@ -4,9 +4,9 @@
  * decorrelating a subquery), finding which columns an expression reads, comparing two bound
  * expressions (GROUP BY matching), and splitting / joining conjunctions.
  */
-import type { EvalEnv, Expr } from './expr-ir.js';
-import { T, type Value } from '../types/types.js';
-import { compileExpr } from './compile-expr.js';
+import type { Expr } from './expr-ir.js';
+import { T } from '../types/types.js';
+import { foldConstants as foldConstantExprs } from './compile-expr.js';
 
 /**
  * Rebuilds `e` top-down: where `f` returns an expression it replaces that subtree, where it
@@ -175,40 +175,13 @@ export function isConstTrue(e: Expr): boolean {
 }
 
 /**
- * Evaluates, once at plan time, calls of immutable functions whose arguments are all constants
- * (`2 + 3`, `1 = 1`), then folds the boolean connectives around them. Functions flagged volatile
- * (which includes those reading session settings) are left to run; so is a call that fails
- * (`1 / 0` raises when a row needs it, not when the query is planned).
+ * Evaluates, once at plan time, what depends only on constants (compile-expr's rules: immutable
+ * calls and casts, NULL in strict calls; a call that fails is left to fail when a row needs it),
+ * then folds the boolean connectives around the results.
  */
 export function foldConstants(e: Expr): Expr {
-  const folded = transformExpr(e, (x) => {
-    if (x.kind === 'cast') return foldCast({ ...x, arg: foldConstants(x.arg) });
-    if (x.kind !== 'call') return undefined;
-    const args = x.args.map(foldConstants);
-    const call = { ...x, args };
-    if (x.volatile || !args.every((a) => a.kind === 'const')) return call;
-    try {
-      const value = x.impl(args.map((a) => (a as { value: Value }).value), FOLD_ENV);
-      return { kind: 'const', value, type: x.type };
-    } catch {
-      return call;
-    }
-  });
-  return foldBooleans(folded);
+  return foldBooleans(foldConstantExprs(e));
 }
-
-/** Casts of a constant between numeric types (5::bigint) depend on nothing but the value. */
-function foldCast(c: Extract<Expr, { kind: 'cast' }>): Expr {
-  if (c.arg.kind !== 'const' || c.arg.type.category !== 'N' || c.type.category !== 'N') return c;
-  try {
-    return { kind: 'const', value: compileExpr(c)([], FOLD_ENV), type: c.type };
-  } catch {
-    return c;
-  }
-}
-
-/** Immutable functions read nothing from their environment. */
-const FOLD_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
 
 /**
  * Folds boolean connectives over constants (`WHERE true`, `ON 1 = 1 AND ...` once the binder
