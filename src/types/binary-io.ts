@@ -8,7 +8,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { SqlError } from '../errors.js';
-import { formatJson, formatJsonb, parseJsonText } from './json-text.js';
+import { formatJsonValue, formatJsonb, jsonWithText, parseJsonText } from './json-text.js';
 import { NUMERIC_MAX_DISPLAY_SCALE, scaleOf, withScale } from './numeric.js';
 import { Interval, Json, T, type SqlType, type Value } from './types.js';
 
@@ -96,7 +96,7 @@ export function encodeBinary(type: SqlType, value: Value): Buffer {
       return b;
     }
     case T.json.oid:
-      return Buffer.from(formatJson((value as Json).value), 'utf8');
+      return Buffer.from(formatJsonValue(value as Json), 'utf8');
     case T.jsonb.oid:
       return Buffer.concat([Buffer.from([JSONB_VERSION]), Buffer.from(formatJsonb((value as Json).value), 'utf8')]);
     case T.text.oid:
@@ -150,8 +150,11 @@ export function decodeBinary(type: SqlType, bytes: Buffer): Value {
     case T.interval.oid:
       expectLength(type, bytes, 16);
       return new Interval(bytes.readInt32BE(12), bytes.readInt32BE(8), Number(bytes.readBigInt64BE(0)));
-    case T.json.oid:
-      return new Json(parseJsonText(decodeUtf8(bytes), 'json'));
+    case T.json.oid: {
+      // json keeps its text as written (whitespace, key order, duplicate keys), as in PostgreSQL.
+      const text = decodeUtf8(bytes);
+      return jsonWithText(parseJsonText(text, 'json'), text);
+    }
     case T.jsonb.oid:
       if (bytes.length < 1 || bytes[0] !== JSONB_VERSION) {
         throw invalid(`unsupported jsonb version number ${bytes.length ? bytes[0] : 'missing'}`);
