@@ -8,23 +8,16 @@ import type { Batch, Row } from '../../src/engine/batch.js';
 import type { Operator } from '../../src/engine/operator.js';
 import { rowKey } from '../../src/types/compare.js';
 import type { Value } from '../../src/types/types.js';
+import { mulberry32 } from '../support/prng.js';
+
+/** The shared seeded PRNG, under the name these tests use. */
+export const rng = mulberry32;
 
 /** A batch without the optional row keys operators attach, for comparing changes. */
 export function plain(batch: Batch): { row: Row; diff: number }[] {
   return batch.map(({ row, diff }) => ({ row, diff }));
 }
 
-/** mulberry32: a small seeded PRNG so failures reproduce from the printed seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];

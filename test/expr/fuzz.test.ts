@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOracle, type Oracle } from './pg-oracle.js';
 import { evalSql } from './eval.js';
+import { mulberry32 as prng } from '../support/prng.js';
 
 let oracle: Oracle;
 before(async () => {
@@ -17,17 +18,6 @@ after(async () => {
 
 type Ty = 'int' | 'smallint' | 'bigint' | 'numeric' | 'float' | 'real' | 'text' | 'bool' | 'date' | 'timestamp' | 'timestamptz' | 'interval' | 'jsonb';
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LITERALS: Record<Ty, string[]> = {
   int: ['0', '1', '-3', '7', '100', '2147483647', '-2147483648', 'NULL::int'],

@@ -10,18 +10,8 @@ import { Decimal } from 'decimal.js';
 import { SqlError } from '../../src/errors.js';
 import { parseJsonMessage } from '../../src/kafka/decode/json-message.js';
 import { parseJsonText } from '../../src/types/json-text.js';
+import { mulberry32 as prng } from '../support/prng.js';
 
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NUMBERS = [
   '0', '-0', '1', '-17', '1.5', '1.50', '0.1', '100', '1e3', '1E3', '1e-7', '2.5e+10', '123456789012345678',

@@ -8,6 +8,7 @@ import { T } from '../../src/types/types.js';
 import type { Row } from '../../src/engine/batch.js';
 import { rowKey } from '../../src/types/compare.js';
 import { assertSameRows, TestCatalog } from './harness.js';
+import { mulberry32 as rng } from '../support/prng.js';
 
 const QUERIES = [
   'SELECT k, v FROM r WHERE v > 2',
@@ -41,16 +42,6 @@ const QUERIES = [
   'WITH t AS (SELECT k, sum(v) AS total FROM r GROUP BY k) SELECT t.k, total, w FROM t JOIN s ON t.k = s.k',
 ];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs every query as a view over r(k, v) and s(k, w) of the given table type through 40 cycles
