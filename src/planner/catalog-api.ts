@@ -63,6 +63,7 @@ export interface CatalogInfo {
   /** The oid of the relation [schema.]name (unqualified: along the search path), or null. */
   relationOid(schema: string | null, name: string): number | null;
   viewDefinition(oid: number): string | null;
+  roleName(oid: number): string | null;
   indexDefinition(oid: number): string | null;
   constraintDefinition(oid: number): string | null;
 }

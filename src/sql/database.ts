@@ -100,6 +100,11 @@ export class Database {
     this.catalogChanged();
   }
 
+  /** A session started: its user and database name appear in pg_roles and pg_database. */
+  sessionStarted(user: string, databaseName: string): void {
+    if (this.system.connected(user, databaseName)) this.catalogChanged();
+  }
+
   /** Brings pg_catalog and information_schema up to date after DDL, before the statement completes. */
   private catalogChanged(): void {
     if (this.system.refresh(this.relations.values())) this.dataflow.runCycle();

@@ -28,6 +28,7 @@ export class Session implements SqlSession {
     this.writes = new TableWrites(db);
     this.user = startup.user ?? 'eddy';
     this.databaseName = startup.database ?? this.user;
+    db.sessionStarted(this.user, this.databaseName);
   }
 
   parameterStatuses(): [string, string][] {

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import pg from 'pg';
 import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
 
 let eddy: EddyHandle;
@@ -149,4 +149,16 @@ test('a source is described as a table', async () => {
   ]);
   await c.query('DROP SOURCE clock');
   assert.equal((await c.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'clock'")).rows[0].n, 0);
+});
+
+test('the database and user a client connects with are in pg_database and pg_roles', async () => {
+  const other = new pg.Client({ host: '127.0.0.1', port: eddy.port, database: 'analytics', user: 'alice' });
+  await other.connect();
+  const { rows } = await other.query(
+    "SELECT d.datname, r.rolname, r.rolsuper, pg_get_userbyid(r.oid) AS by_id FROM pg_database d, pg_roles r WHERE d.datname = current_database() AND r.rolname = current_user",
+  );
+  assert.deepEqual(rows, [{ datname: 'analytics', rolname: 'alice', rolsuper: true, by_id: 'alice' }]);
+  const owners = await other.query("SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class");
+  assert.deepEqual(owners.rows, [{ owner: 'eddy' }]);
+  await other.end();
 });

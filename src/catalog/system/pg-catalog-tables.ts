@@ -8,7 +8,7 @@
 import type { Row } from '../../engine/batch.js';
 import { T, type SqlType } from '../../types/types.js';
 import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
-import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, DATABASE_NAME, DATABASE_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
+import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { columns, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeStorage } from './type-properties.js';
 
@@ -137,18 +137,19 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_database', 1262,
     'oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool datconnlimit:int4 ' +
       'dattablespace:oid datcollate:text datctype:text daticulocale:text datcollversion:text datacl:text',
-    () => [[DATABASE_OID, DATABASE_NAME, OWNER_OID, UTF8_ENCODING, 'c', false, true, -1, 1663, 'C', 'C', null, null, null]],
+    ({ databases }) => databases.map(({ oid, name }) => [oid, name, OWNER_OID, UTF8_ENCODING, 'c', false, true, -1, 1663, 'C', 'C', null, null, null]),
   ),
   table(
     'pg_roles', FIRST_EDDY_SYSTEM_OID + 1,
     'oid:oid rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool rolreplication:bool ' +
       'rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz rolbypassrls:bool',
-    () => [[OWNER_OID, OWNER_NAME, true, true, true, true, true, true, -1, '********', null, true]],
+    // Eddy has no privileges to grant: every role is a superuser
+    ({ roles }) => roles.map(({ oid, name }) => [oid, name, true, true, true, true, true, true, -1, '********', null, true]),
   ),
   table(
     'pg_user', FIRST_EDDY_SYSTEM_OID + 2,
     'usename:name usesysid:oid usecreatedb:bool usesuper:bool userepl:bool usebypassrls:bool passwd:text valuntil:timestamptz',
-    () => [[OWNER_NAME, OWNER_OID, true, true, true, true, '********', null]],
+    ({ roles }) => roles.map(({ oid, name }) => [name, oid, true, true, true, true, '********', null]),
   ),
   table(
     'pg_settings', FIRST_EDDY_SYSTEM_OID + 3,

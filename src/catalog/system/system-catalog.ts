@@ -16,7 +16,7 @@ import { rowKey } from '../../types/compare.js';
 import { describeRelation, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { INFORMATION_SCHEMA_TABLES } from './information-schema-tables.js';
 import { PG_CATALOG_TABLES } from './pg-catalog-tables.js';
-import type { SchemaName } from './oids.js';
+import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNER_OID, type SchemaName } from './oids.js';
 import type { CatalogContents, SystemTable } from './system-table.js';
 
 /** The system tables that are views in PostgreSQL (pg_class shows them with relkind 'v'). */
@@ -39,6 +39,9 @@ export class SystemCatalog implements CatalogInfo {
   private readonly described = new WeakMap<Relation, CatalogRelation>();
   private current: CatalogRelation[] = [];
   private readonly settings = new Settings({}).all();
+  private readonly databases = new Map<string, number>([[DATABASE_NAME, DATABASE_OID]]);
+  private readonly roles = new Map<string, number>([[OWNER_NAME, OWNER_OID]]);
+  private nextConnectedOid = FIRST_CONNECTED_NAME_OID;
 
   constructor(dataflow: Dataflow) {
     for (const table of [...PG_CATALOG_TABLES, ...INFORMATION_SCHEMA_TABLES]) {
@@ -56,6 +59,26 @@ export class SystemCatalog implements CatalogInfo {
       primaryKey: [],
       viewQuery: null,
     }));
+  }
+
+  /**
+   * Notes the user and database name a session connected with (pg_roles, pg_database list them,
+   * so that `datname = current_database()` finds the database); true when either is new.
+   */
+  connected(user: string, database: string): boolean {
+    let added = false;
+    for (const [names, name] of [[this.roles, user], [this.databases, database]] as const) {
+      if (!names.has(name)) {
+        names.set(name, this.nextConnectedOid++);
+        added = true;
+      }
+    }
+    return added;
+  }
+
+  roleName(oid: number): string | null {
+    for (const [name, roleOid] of this.roles) if (roleOid === oid) return name;
+    return null;
   }
 
   /** Does [schema.]name name a system table (unqualified: one in pg_catalog, as the search path resolves)? */
@@ -93,7 +116,8 @@ export class SystemCatalog implements CatalogInfo {
       return described;
     });
     this.current = [...user, ...this.ownRelations];
-    const contents: CatalogContents = { relations: this.current, settings: this.settings };
+    const named = (names: Map<string, number>) => [...names].map(([name, oid]) => ({ oid, name }));
+    const contents: CatalogContents = { relations: this.current, settings: this.settings, databases: named(this.databases), roles: named(this.roles) };
     let changed = false;
     for (const live of this.tables.values()) {
       const next = new Map<string, Row>();

@@ -12,6 +12,9 @@ export interface CatalogContents {
   relations: readonly CatalogRelation[];
   /** Default settings (name, value) for pg_settings. */
   settings: readonly (readonly [string, string])[];
+  /** The names clients have connected with: Eddy serves one database under any name, and any user. */
+  databases: readonly { oid: number; name: string }[];
+  roles: readonly { oid: number; name: string }[];
 }
 
 export interface SystemTable {

@@ -11,8 +11,6 @@ import { qualifiedName } from '../../catalog/system/qualified-name.js';
 
 const { oid, text, int4, bool, name } = T;
 
-/** The bootstrap superuser's OID, the only role (pg_roles). */
-const OWNER = { oid: 10, name: 'eddy' } as const;
 /** Schemas on the search path: a relation there is visible unqualified. */
 const SEARCH_PATH = new Set(['pg_catalog', 'public']);
 
@@ -63,7 +61,7 @@ register(
       return type ? formatTypeName(type, typmod === null ? -1 : (typmod as number)) : '???';
     },
   },
-  fn('pg_get_userbyid', [oid], name, (o: number) => (o === OWNER.oid ? OWNER.name : `unknown (OID=${o})`)),
+  fnEnv('pg_get_userbyid', [oid], name, ([o], env) => catalog(env)?.roleName(o) ?? `unknown (OID=${o})`, readsCatalog),
   fn('pg_encoding_to_char', [int4], name, (e: number) => (e === 6 ? 'UTF8' : '')),
   // comments: Eddy has no COMMENT ON
   fn('obj_description', [oid], text, () => null),
