@@ -29,7 +29,8 @@ const ts = T.timestamp;
 const tstz = T.timestamptz;
 const iv = T.interval;
 const volatile = { volatile: true };
-const zoneOf = (env: EvalEnv): TimeZone => sessionZone(env.setting('timezone'));
+/** The session's TimeZone, as every zone-dependent date/time function reads it. */
+export const zoneOf = (env: EvalEnv): TimeZone => sessionZone(env.setting('timezone'));
 
 export interface Fields {
   year: number;

@@ -4,7 +4,6 @@
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { Interval, T } from '../../types/types.js';
-import type { EvalEnv } from '../expr-ir.js';
 import {
   USECS_PER_DAY,
   USECS_PER_HOUR,
@@ -15,19 +14,16 @@ import {
   daysFromCivil,
   daysInMonth,
   localToUtc,
-  sessionZone,
   utcToLocal,
-  type TimeZone,
 } from '../../types/datetime.js';
 import { checkInterval } from './datetime-arith.js';
-import { fieldsOf, namedZone } from './datetime-fields.js';
+import { fieldsOf, namedZone, zoneOf } from './datetime-fields.js';
 import { fnEnv as fn, register } from './registry.js';
 
 const ts = T.timestamp;
 const tstz = T.timestamptz;
 const iv = T.interval;
 const volatile = { volatile: true };
-const zoneOf = (env: EvalEnv): TimeZone => sessionZone(env.setting('timezone'));
 
 /** age(a, b): the symbolic difference in years, months, days and time, borrowing as PostgreSQL does. */
 function age(a: number, b: number): Interval {
