@@ -84,6 +84,12 @@ test('every connection option, table type and ON ERROR', () => {
     assert.deepEqual(kafka(`CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't', START OFFSET ${words})`).connection.startOffset, { kind });
   }
   assert.deepEqual(kafka(`CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't') INCLUDE NONE TABLE TYPE APPEND`).include, []);
+  const aliases = kafka(`CREATE SOURCE s FROM KAFKA ('bootstrap.servers' = 'h:9', TOPIC 't', 'group.id' = 'g', 'schema.registry.url' = 'http://r:1', 'client.id' = 'c')`);
+  assert.deepEqual(aliases.connection.brokers, ['h:9']);
+  assert.equal(aliases.connection.groupId, 'g');
+  assert.equal(aliases.connection.schemaRegistry, 'http://r:1');
+  assert.deepEqual(aliases.connection.properties, [{ name: 'client.id', value: 'c' }]);
+  syntaxError(`CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't', 'bootstrap.servers' = 'b:2')`, '42601', "'bootstrap.servers'", /BROKER specified more than once/);
 });
 
 test('formats: the binary numbers, BYTES, JSON document, JSON columns with MAPPING, typed TEXT, AVRO', () => {

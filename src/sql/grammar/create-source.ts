@@ -157,11 +157,7 @@ function parseConnection(c: TokenCursor, sourceName: string): Pick<CreateSourceS
     const token = c.peek();
     if (c.acceptWords('broker')) {
       once.once('BROKER', token);
-      const s = c.string();
-      brokers = s.value.split(',').map((b) => b.trim()).filter((b) => b !== '');
-      if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
-        throw c.errorAt(s, SQLSTATE.invalidParameterValue, `BROKER must be a list of host:port separated by commas, not '${s.value}'`);
-      }
+      brokers = brokerList(c, c.string());
     } else if (c.acceptWords('topic')) {
       once.once('TOPIC', token);
       const s = c.string();
@@ -183,7 +179,17 @@ function parseConnection(c: TokenCursor, sourceName: string): Pick<CreateSourceS
     } else if (token.kind === 'string') {
       c.next();
       c.expectPunct('=');
-      properties.push({ name: token.value, value: c.string().value });
+      const value = c.string();
+      // The client properties that mean an option of ours (as Deephaven's consume() takes them).
+      const alias = PROPERTY_ALIASES[token.value];
+      if (alias) {
+        once.once(alias, token);
+        if (alias === 'BROKER') brokers = brokerList(c, value);
+        else if (alias === 'GROUP ID') groupId = value.value;
+        else schemaRegistry = value.value;
+      } else {
+        properties.push({ name: token.value, value: value.value });
+      }
     } else {
       c.fail('Options of FROM KAFKA are BROKER, TOPIC, PARTITIONS, START OFFSET, GROUP ID, SCHEMA REGISTRY and quoted client properties.');
     }
@@ -201,6 +207,21 @@ function parseConnection(c: TokenCursor, sourceName: string): Pick<CreateSourceS
     connection: { brokers, topic, partitions, startOffset, groupId: groupId ?? `eddy-${sourceName}`, schemaRegistry, properties },
     startOffsetText: startOffsetSpan ? { kind: 'replace', ...startOffsetSpan } : { kind: 'insert', at: close.offset },
   };
+}
+
+/** Quoted client properties that stand for an option (so each can be given only once either way). */
+const PROPERTY_ALIASES: Record<string, 'BROKER' | 'GROUP ID' | 'SCHEMA REGISTRY'> = {
+  'bootstrap.servers': 'BROKER',
+  'group.id': 'GROUP ID',
+  'schema.registry.url': 'SCHEMA REGISTRY',
+};
+
+function brokerList(c: TokenCursor, s: Token): string[] {
+  const brokers = s.value.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
+    throw c.errorAt(s, SQLSTATE.invalidParameterValue, `BROKER must be a list of host:port separated by commas, not '${s.value}'`);
+  }
+  return brokers;
 }
 
 const MAX_PARTITION = 2 ** 31 - 1;
