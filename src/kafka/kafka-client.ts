@@ -180,6 +180,8 @@ export interface ReaderHandlers {
   onBatch(batch: FetchedBatch): Promise<void> | void;
   /** Where each partition is to be read from now (called whenever partitions are (re)assigned). */
   nextOffsets(): Map<number, bigint>;
+  /** Joined the group with its partitions: reading (an idle topic gives no batches to say so). */
+  onJoined(): void;
   /** The connection failed; the client retries by itself. */
   onTrouble(error: Error): void;
 }
@@ -246,6 +248,7 @@ export async function startPartitionReader(
       const offset = next.get(partition);
       if (offset !== undefined) consumer.seek({ topic, partition, offset: offset.toString() });
     }
+    handlers.onJoined();
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onTrouble(payload.error));
   await consumer.connect();

@@ -81,6 +81,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
         const reader = await startPartitionReader(this.connection, spec.connection.topic, spec.connection.groupId, [...this.next.keys()], {
           onBatch: (batch) => this.onBatch(batch),
           nextOffsets: () => this.next,
+          onJoined: () => this.reading(),
           onTrouble: (error) => this.trouble(error),
         });
         if (this.halted) {
@@ -107,10 +108,15 @@ export class KafkaSourceRuntime implements SourceRuntime {
     this.options.log(`source ${this.options.spec.name}: Kafka connection trouble, retrying: ${this.problem}`);
   }
 
-  private async onBatch(batch: FetchedBatch): Promise<void> {
+  private reading(): void {
     if (this.halted) return;
     this.state = 'running';
     this.problem = null;
+  }
+
+  private async onBatch(batch: FetchedBatch): Promise<void> {
+    if (this.halted) return;
+    this.reading();
     const { partition, messages } = batch;
     this.high.set(partition, batch.highWatermark);
     let next = this.next.get(partition);

@@ -29,6 +29,10 @@ test('PARTITIONS reads only the named partitions; the default reads all', async 
   const topic = await h.topic('parts', 3);
   await h.client.query(`CREATE SOURCE parts_02 FROM KAFKA (${h.from(topic)}, PARTITIONS (0, 2)) KEY FORMAT IGNORE TABLE TYPE APPEND`);
   await h.client.query(`CREATE SOURCE parts_all FROM KAFKA (${h.from(topic)}) KEY FORMAT IGNORE TABLE TYPE APPEND`);
+  // Running as soon as it has joined, though nothing was produced yet; lag 0.
+  await waitFor(async () => (await h.rows('SHOW SOURCES')).find((r) => r[0] === 'parts_all' && r[4] === 'running' && r[7] === '0'), {
+    message: 'parts_all running on an idle topic',
+  });
   await produce(topic, [0, 1, 2, 0, 1, 2].map((partition, i) => ({ partition, value: `m${i}` })), h.kafka);
   await h.waitRows('SELECT kafkapartition, kafkaoffset, kafkavalue FROM parts_all', [
     ['0', '0', 'm0'], ['1', '0', 'm1'], ['2', '0', 'm2'], ['0', '1', 'm3'], ['1', '1', 'm4'], ['2', '1', 'm5'],
