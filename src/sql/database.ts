@@ -12,6 +12,7 @@ import { Dataflow, type InputNode } from '../engine/dataflow.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
 import { SystemCatalog } from '../catalog/system/system-catalog.js';
+import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
 import { SOURCE_ERROR_COLUMNS, SOURCE_ERRORS_RELATION, SourceErrorLog } from '../kafka/source-errors.js';
 
 interface RelationBase {
@@ -218,7 +219,8 @@ export class Database {
       case 'source':
         return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node };
       case 'view':
-        return { kind: 'view', name: rel.name, columns: rel.columns, query: rel.query };
+        // inlined into the reading query, so it gets the rewrite the reading query got
+        return { kind: 'view', name: rel.name, columns: rel.columns, query: rewriteForCatalog(rel.query, this.system) };
     }
   }
 

@@ -162,3 +162,9 @@ test('the database and user a client connects with are in pg_database and pg_rol
   assert.deepEqual(owners.rows, [{ owner: 'eddy' }]);
   await other.end();
 });
+
+test('a view over the catalog that uses its array columns reads like the query it stands for', async () => {
+  await c.query("CREATE VIEW acl_report AS SELECT relname, array_to_string(relacl, ',') AS acl FROM pg_class WHERE relname = 'people'");
+  assert.deepEqual((await c.query('SELECT * FROM acl_report')).rows, [{ relname: 'people', acl: null }]);
+  await c.query('DROP VIEW acl_report');
+});
