@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqlError } from '../../src/errors.js';
 import { T } from '../../src/types/types.js';
-import { parseCreateSource, rewriteStartOffset } from '../../src/sql/grammar/create-source.js';
-import { parseDropSource } from '../../src/sql/grammar/drop-source.js';
+import { isCreateSource, parseCreateSource, rewriteStartOffset } from '../../src/sql/grammar/create-source.js';
+import { isDropSource, parseDropSource } from '../../src/sql/grammar/drop-source.js';
 import type { KafkaSourceSpec, TimeTableSourceSpec } from '../../src/kafka/source-spec.js';
 
 function kafka(sql: string): KafkaSourceSpec {
@@ -184,4 +184,14 @@ test('DROP SOURCE parses into a DropStmt', () => {
     },
   });
   assert.throws(() => parseDropSource('DROP SOURCE', 0), (err: SqlError) => err.code === '42601' && err.extra.position === 12);
+});
+
+test('CREATE SOURCE and DROP SOURCE are recognised behind comments, and only they are', () => {
+  assert.ok(isCreateSource(`-- a source\n/* of quotes */ CREATE\n  Source q FROM KAFKA (BROKER 'b:1', TOPIC 't')`));
+  assert.ok(isDropSource('drop /* now */ source q'));
+  assert.ok(!isCreateSource('CREATE SOURCES'));
+  assert.ok(!isCreateSource('CREATE TABLE source (a int)'));
+  assert.ok(!isDropSource('DROP TABLE source'));
+  const { spec } = parseCreateSource(`-- a source\nCREATE SOURCE q FROM KAFKA (BROKER 'b:1', TOPIC 't')`, 0);
+  assert.equal(spec.name, 'q');
 });

@@ -31,7 +31,7 @@ import type {
   StartOffsetSpec,
   TimeTableSourceSpec,
 } from '../../kafka/source-spec.js';
-import { TokenCursor, type Token } from './tokens.js';
+import { leadingWords, TokenCursor, type Token } from './tokens.js';
 
 await loadModule();
 
@@ -60,9 +60,11 @@ export const DEFAULT_METADATA_COLUMNS: Record<MetadataKind, string> = {
 };
 const DEFAULT_INCLUDE: MetadataKind[] = ['partition', 'offset', 'timestamp'];
 
+const CREATE_SOURCE = leadingWords('create', 'source');
+
 /** True when the statement is a CREATE SOURCE (the dispatcher's cheap check). */
 export function isCreateSource(sql: string): boolean {
-  return /^\s*create\s+source\b/i.test(sql);
+  return CREATE_SOURCE.test(sql);
 }
 
 export function parseCreateSource(sql: string, offset: number): CreateSourceStatement {

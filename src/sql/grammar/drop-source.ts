@@ -3,10 +3,12 @@
  * know. It is parsed into the shape libpg-query gives other DROP statements (a DropStmt with
  * removeType OBJECT_SOURCE), so that one DROP handler serves every kind of relation.
  */
-import { TokenCursor } from './tokens.js';
+import { leadingWords, TokenCursor } from './tokens.js';
+
+const DROP_SOURCE = leadingWords('drop', 'source');
 
 export function isDropSource(sql: string): boolean {
-  return /^\s*drop\s+source\b/i.test(sql);
+  return DROP_SOURCE.test(sql);
 }
 
 export function parseDropSource(sql: string, offset: number): { DropStmt: Record<string, unknown> } {

@@ -21,6 +21,16 @@ export interface Token {
 
 const TOKEN = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|"((?:[^"]|"")*)"|'((?:[^']|'')*)'|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)|(\d+(?:\.\d+)?)|(.)/gy;
 
+const GAP = String.raw`(?:\s+|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)`;
+
+/**
+ * A cheap test of a statement's leading keywords (comments and whitespace allowed around them),
+ * so that dispatching never tokenizes a statement that is not ours, however long it is.
+ */
+export function leadingWords(...words: string[]): RegExp {
+  return new RegExp(`^${GAP}*${words.join(`${GAP}+`)}(?![A-Za-z0-9_$])`, 'i');
+}
+
 export function tokenize(sql: string, statementOffset: number): Token[] {
   const tokens: Token[] = [];
   TOKEN.lastIndex = 0;
