@@ -1,7 +1,7 @@
 /**
- * Catalog functions whose answers PostgreSQL defines precisely, checked against a real
- * PostgreSQL: pg_size_pretty's units and rounding, format_type's spelling of every type Eddy
- * has, with and without modifiers.
+ * Catalog answers PostgreSQL defines precisely, checked against a real PostgreSQL:
+ * pg_size_pretty's units and rounding, format_type's spelling of every type Eddy has (with and
+ * without modifiers), pg_type's rows for those types, pg_attribute's for a column of each.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,3 +55,34 @@ test('format_type spells each type as PostgreSQL does', async () => {
   const [eddyRows, pgRows] = await both(`SELECT ${[...cases, ...withModifiers].map((c, i) => `${c} AS c${i}`).join(', ')}`);
   assert.deepEqual(eddyRows, pgRows);
 });
+
+test('pg_type describes each of Eddy\'s types as PostgreSQL does', async () => {
+  const typnames = (await e.query('SELECT typname FROM pg_type ORDER BY oid')).rows.map((r) => r.typname);
+  assert.ok(typnames.length >= 20);
+  const sql =
+    'SELECT oid, typname, typnamespace, typlen, typbyval, typtype, typcategory, typdelim, typelem, typarray, typcollation, typalign, typstorage ' +
+    'FROM pg_catalog.pg_type WHERE typname = ANY ($1) ORDER BY oid';
+  // Eddy has no array parameters: it gets the same list as IN (...)
+  const [a, b] = await Promise.all([e.query(sql.replace('= ANY ($1)', `IN (${typnames.map((t) => `'${t}'`).join(', ')})`)), p.query(sql, [typnames])]);
+  assert.deepEqual(a.rows, b.rows);
+});
+
+test('pg_attribute stores columns of each type as PostgreSQL does', async () => {
+  const columns = 'a bool, b bytea, c "char", d name, e int8, f int2, g int4, h text, i oid, j json, k float4, l float8, m char(3), n varchar(5), o date, p timestamp, q timestamptz, r interval, s numeric(8,3), t jsonb';
+  await e.query(`CREATE TABLE every_type (${columns})`);
+  await p.query('DROP TABLE IF EXISTS every_type');
+  await p.query(`CREATE TABLE every_type (${columns})`);
+  try {
+    await sameCatalogRows(
+      "SELECT attname, atttypid, attlen, attnum, atttypmod, attbyval, attalign, attstorage, attnotnull, attcollation, format_type(atttypid, atttypmod) AS type " +
+        "FROM pg_attribute WHERE attrelid = (SELECT oid FROM pg_class WHERE relname = 'every_type') AND attnum > 0 ORDER BY attnum",
+    );
+  } finally {
+    await p.query('DROP TABLE IF EXISTS every_type');
+  }
+});
+
+async function sameCatalogRows(sql: string): Promise<void> {
+  const [a, b] = await both(sql);
+  assert.deepEqual(a, b);
+}

@@ -10,7 +10,7 @@ import { T, type SqlType } from '../../types/types.js';
 import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { columns, type CatalogContents, type SystemTable } from './system-table.js';
-import { typeAlign, typeByValue, typeCollation, typeStorage } from './type-properties.js';
+import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
 /** The types pg_type lists: every type Eddy has. */
 export const CATALOG_TYPES: readonly SqlType[] = Object.values(T);
@@ -74,7 +74,7 @@ function constraintRows({ relations }: CatalogContents): Row[] {
 
 function typeRows(): Row[] {
   return CATALOG_TYPES.map((t) => [
-    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, 0, t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
+    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
   ]);
 }
 

@@ -6,7 +6,8 @@ import { COLLATION } from './oids.js';
 export const typeByValue = (t: SqlType): boolean => t.typlen > 0 && t.typlen <= 8 && t.oid !== T.name.oid;
 
 export function typeAlign(t: SqlType): string {
-  if (t.typlen === 1 || t.oid === T.name.oid) return 'c';
+  // 1-byte types, name (a char array), and unknown (a C string, typlen -2) are byte-aligned
+  if (t.typlen === 1 || t.typlen === -2 || t.oid === T.name.oid) return 'c';
   if (t.typlen === 2) return 's';
   if (t.typlen === 8 || t.oid === T.interval.oid) return 'd';
   return 'i';
@@ -20,3 +21,6 @@ export function typeStorage(t: SqlType): string {
 
 const COLLATABLE = new Set<number>([T.text.oid, T.varchar.oid, T.bpchar.oid, T.name.oid]);
 export const typeCollation = (t: SqlType): number => (COLLATABLE.has(t.oid) ? (t.oid === T.name.oid ? COLLATION.C : COLLATION.default) : 0);
+
+/** pg_type.typelem: name is subscriptable as an array of "char"; Eddy's other types have no element. */
+export const typeElement = (t: SqlType): number => (t.oid === T.name.oid ? T.char.oid : 0);
