@@ -67,12 +67,17 @@ test('pg_type describes each of Eddy\'s types as PostgreSQL does', async () => {
   assert.deepEqual(a.rows, b.rows);
 });
 
-test('pg_attribute stores columns of each type as PostgreSQL does', async () => {
+test('pg_attribute and information_schema.columns describe a column of each type as PostgreSQL does', async () => {
   const columns = 'a bool, b bytea, c "char", d name, e int8, f int2, g int4, h text, i oid, j json, k float4, l float8, m char(3), n varchar(5), o date, p timestamp, q timestamptz, r interval, s numeric(8,3), t jsonb';
   await e.query(`CREATE TABLE every_type (${columns})`);
   await p.query('DROP TABLE IF EXISTS every_type');
   await p.query(`CREATE TABLE every_type (${columns})`);
   try {
+    await sameCatalogRows(
+      'SELECT column_name, ordinal_position, column_default, is_nullable, data_type, character_maximum_length, character_octet_length, ' +
+        'numeric_precision, numeric_precision_radix, numeric_scale, datetime_precision, interval_type, udt_schema, udt_name, is_identity, is_generated, is_updatable ' +
+        "FROM information_schema.columns WHERE table_name = 'every_type' ORDER BY ordinal_position",
+    );
     await sameCatalogRows(
       "SELECT attname, atttypid, attlen, attnum, atttypmod, attbyval, attalign, attstorage, attnotnull, attcollation, format_type(atttypid, atttypmod) AS type " +
         "FROM pg_attribute WHERE attrelid = (SELECT oid FROM pg_class WHERE relname = 'every_type') AND attnum > 0 ORDER BY attnum",

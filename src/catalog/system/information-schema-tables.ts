@@ -44,7 +44,7 @@ function columnRows(relations: readonly CatalogRelation[]): Row[] {
   for (const r of relations.filter(listed)) {
     r.columns.forEach((c, i) => {
       const length = characterLength(c);
-      const isText = c.type.category === 'S';
+      const isText = c.type.oid === T.text.oid || c.type.oid === T.varchar.oid || c.type.oid === T.bpchar.oid;
       rows.push([
         DATABASE_NAME, r.schema, r.name, c.name, i + 1, r.defaults.get(c.name) ?? null, yesNo(!c.notNull), c.type.name,
         length, isText ? (length !== null ? length * 4 : 1073741824) : null, ...numericFacts(c), datetimePrecision(c), null,
