@@ -124,6 +124,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
     const { key, value } = this.options;
     if (key?.prepare || value?.prepare) {
       await Promise.all([key?.prepare?.(messages.map((m) => m.key)), value?.prepare?.(messages.map((m) => m.value))]);
+      if (this.halted) return; // dropped while the registry answered
     }
     const rows: Row[] = [];
     const bad: SourceErrorRecord[] = [];
