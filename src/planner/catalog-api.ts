@@ -66,4 +66,6 @@ export interface CatalogInfo {
   roleName(oid: number): string | null;
   indexDefinition(oid: number): string | null;
   constraintDefinition(oid: number): string | null;
+  /** pg_get_function_result / pg_get_function_arguments of a function. */
+  functionSignature(oid: number): { result: string; arguments: string } | null;
 }

@@ -99,3 +99,10 @@ test('\\d follows DDL: a dropped table is gone, a new one is there', async () =>
   await c.query('DROP TABLE later');
   await assert.rejects(eddyPsql('\\d later'), /Did not find any relation named "later"/);
 });
+
+test('\\dfS lists the built-in functions with their signatures', async () => {
+  assert.match(await eddyPsql('\\dfS lower'), /pg_catalog \| lower \| text\s+\| text\s+\| func/);
+  const json = await eddyPsql('\\dfS json_build_object');
+  assert.match(json, /json_build_object \| json\s+\| VARIADIC "any"\s+\| func/);
+  assert.match(await eddyPsql('\\dfS json_extract_path'), /json, VARIADIC text\[\]/);
+});

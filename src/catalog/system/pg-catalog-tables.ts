@@ -9,11 +9,16 @@ import type { Row } from '../../engine/batch.js';
 import { T, type SqlType } from '../../types/types.js';
 import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
+import { ANY } from '../../planner/functions/index.js';
+import { builtinFunctions } from './builtin-functions.js';
 import { columns, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
-/** The types pg_type lists: every type Eddy has. */
-export const CATALOG_TYPES: readonly SqlType[] = Object.values(T);
+/** The types pg_type lists: every type Eddy has, and the pseudo-type "any" of polymorphic functions. */
+export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ANY];
+
+/** pg_language's "internal": functions implemented inside the server. */
+const INTERNAL_LANGUAGE = 12;
 
 const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind === 'm' ? ACCESS_METHOD.heap : 0);
 
@@ -74,7 +79,7 @@ function constraintRows({ relations }: CatalogContents): Row[] {
 
 function typeRows(): Row[] {
   return CATALOG_TYPES.map((t) => [
-    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
+    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.category === 'P' || t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
   ]);
 }
 
@@ -131,7 +136,11 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_proc', 1255,
     'oid:oid proname:name pronamespace:oid proowner:oid prolang:oid prokind:char prosecdef:bool proretset:bool provolatile:char ' +
       'pronargs:int2 prorettype:oid proargtypes:text prosrc:text',
-    empty,
+    () =>
+      builtinFunctions().map((f) => [
+        f.oid, f.name, NAMESPACE.pg_catalog, OWNER_OID, INTERNAL_LANGUAGE, 'f', false, false, f.volatile ? 'v' : 'i',
+        f.args.length, (f.returns ?? ANY).oid, f.args.map((a) => a.oid).join(' '), f.name,
+      ]),
   ),
   table(
     'pg_database', 1262,

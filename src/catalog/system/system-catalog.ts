@@ -14,6 +14,7 @@ import type { Relation, SystemRelation } from '../../sql/database.js';
 import { Settings } from '../../sql/settings.js';
 import { rowKey } from '../../types/compare.js';
 import { describeRelation, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
+import { functionSignature } from './builtin-functions.js';
 import { INFORMATION_SCHEMA_TABLES } from './information-schema-tables.js';
 import { PG_CATALOG_TABLES } from './pg-catalog-tables.js';
 import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNER_OID, type SchemaName } from './oids.js';
@@ -163,6 +164,10 @@ export class SystemCatalog implements CatalogInfo {
     const rel = this.byPrimaryKeyOid(oid);
     if (!rel) return null;
     return `CREATE UNIQUE INDEX ${quoteIdent(primaryKeyName(rel))} ON ${rel.schema}.${quoteIdent(rel.name)} USING btree (${this.keyColumns(rel)})`;
+  }
+
+  functionSignature(oid: number): { result: string; arguments: string } | null {
+    return functionSignature(oid);
   }
 
   constraintDefinition(oid: number): string | null {

@@ -6,7 +6,7 @@
 import { T, typeByOid } from '../../types/types.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
-import { fn, fnEnv, register } from './registry.js';
+import { ANY, fn, fnEnv, register } from './registry.js';
 import { qualifiedName } from '../../catalog/system/qualified-name.js';
 
 const { oid, text, int4, bool, name } = T;
@@ -57,7 +57,7 @@ register(
     strict: false,
     impl: ([o, typmod]) => {
       if (o === null) return null;
-      const type = typeByOid(o as number);
+      const type = typeByOid(o as number) ?? (o === ANY.oid ? ANY : undefined);
       return type ? formatTypeName(type, typmod === null ? -1 : (typmod as number)) : '???';
     },
   },
@@ -77,10 +77,10 @@ register(
   fnEnv('pg_get_indexdef', [oid, int4, bool], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_constraintdef', [oid], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_constraintdef', [oid, bool], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null, readsCatalog),
-  // objects Eddy does not have (functions beyond the built-ins, rules, extended statistics, publications)
-  fn('pg_get_function_result', [oid], text, () => null),
-  fn('pg_get_function_arguments', [oid], text, () => null),
-  fn('pg_get_function_identity_arguments', [oid], text, () => null),
+  fnEnv('pg_get_function_result', [oid], text, ([o], env) => catalog(env)?.functionSignature(o)?.result ?? null, readsCatalog),
+  fnEnv('pg_get_function_arguments', [oid], text, ([o], env) => catalog(env)?.functionSignature(o)?.arguments ?? null, readsCatalog),
+  fnEnv('pg_get_function_identity_arguments', [oid], text, ([o], env) => catalog(env)?.functionSignature(o)?.arguments ?? null, readsCatalog),
+  // objects Eddy does not have (rules, extended statistics, publications)
   fn('pg_get_ruledef', [oid, bool], text, () => null),
   // Eddy has no sequences (serial columns)
   fn('pg_get_serial_sequence', [text, text], text, () => null),

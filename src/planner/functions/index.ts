@@ -13,5 +13,5 @@ import './catalog-fns.js';
 import './to-char.js';
 import './to-timestamp.js';
 
-export { ANY, functionsNamed, implFor, returnTypeFor, type FunctionDef } from './registry.js';
+export { ANY, functionsNamed, registeredFunctions, implFor, returnTypeFor, type FunctionDef } from './registry.js';
 export { resolveOverload, isPreferred, type Resolution } from './resolve.js';

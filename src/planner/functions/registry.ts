@@ -50,6 +50,11 @@ export function register(...defs: FunctionDef[]): void {
   }
 }
 
+/** Every definition, in registration order (pg_proc lists them). */
+export function registeredFunctions(): FunctionDef[] {
+  return [...byName.values()].flat();
+}
+
 export function functionsNamed(name: string): readonly FunctionDef[] {
   return byName.get(name) ?? [];
 }
