@@ -22,6 +22,9 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# A signal ends the run through exit, so the EXIT trap still stops what was started.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # An outside server given by the caller is used as is; otherwise start our own for this run.
 if [ -z "${EDDY_TEST_PG_URL:-}" ]; then
@@ -53,6 +56,11 @@ if [ "${#test_files[@]}" -eq 0 ]; then
   exit 1
 fi
 
+# A hanging test must fail, not stall the run until CI's limit: under Node 20 --test-timeout
+# bounds each test file as a whole (EDDY_TEST_FILE_TIMEOUT_MS, default 20 minutes), and
+# --test-force-exit ends a file whose tests are done even if something it started still holds
+# the event loop open.
 status=0
-node --import tsx --test --test-concurrency=2 "${test_files[@]}" || status=$?
+node --import tsx --test --test-concurrency=2 --test-timeout="${EDDY_TEST_FILE_TIMEOUT_MS:-1200000}" --test-force-exit \
+  "${test_files[@]}" || status=$?
 exit "$status"
