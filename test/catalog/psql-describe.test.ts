@@ -106,3 +106,13 @@ test('\\dfS lists the built-in functions with their signatures', async () => {
   assert.match(json, /json_build_object \| json\s+\| VARIADIC "any"\s+\| func/);
   assert.match(await eddyPsql('\\dfS json_extract_path'), /json, VARIADIC text\[\]/);
 });
+
+test('the rest of the \\d family runs without error', async () => {
+  const commands = [
+    '\\d+', '\\dt+', '\\dv+', '\\dm+', '\\di', '\\di+', '\\ds', '\\dn+', '\\l+', '\\du', '\\du+', '\\dg', '\\dT', '\\dTS int*',
+    '\\dx', '\\dp', '\\dE', '\\db', '\\dC', '\\do', '\\dD', '\\dA', '\\dP', '\\dX', '\\da', '\\dRp', '\\dRs', '\\dc', '\\des',
+    '\\dew', '\\det', '\\deu', '\\drds', '\\dconfig', '\\sv big_orders', '\\d catalog_orders_pkey', '\\dS+ pg_class',
+    '\\d information_schema.columns', '\\dt pg_catalog.*',
+  ];
+  for (const command of commands) await eddyPsql(command);
+});

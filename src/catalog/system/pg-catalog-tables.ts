@@ -192,9 +192,21 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_publication_rel', 6106, 'oid:oid prpubid:oid prrelid:oid prqual:text prattrs:text', empty),
   table('pg_publication_namespace', 6237, 'oid:oid pnpubid:oid pnnspid:oid', empty),
   table('pg_cast', 2605, 'oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char castmethod:char', empty),
-  table('pg_operator', 2617, 'oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcode:text', empty),
+  table('pg_operator', 2617, 'oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcode:oid', empty),
   table('pg_sequence', 2224, 'seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool', empty),
   table('pg_depend', 2608, 'classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid refobjsubid:int4 deptype:char', empty),
+  table('pg_language', 2612, 'oid:oid lanname:name lanowner:oid lanispl:bool lanpltrusted:bool lanplcallfoid:oid laninline:oid lanvalidator:oid', () => [
+    [INTERNAL_LANGUAGE, 'internal', OWNER_OID, false, false, 0, 0, 0],
+    [13, 'c', OWNER_OID, false, false, 0, 0, 0],
+    [14, 'sql', OWNER_OID, false, true, 0, 0, 0],
+  ]),
+  table('pg_db_role_setting', 2964, 'setdatabase:oid setrole:oid setconfig:text', empty),
+  table('pg_subscription', 6100, 'oid:oid subdbid:oid subname:name subowner:oid subenabled:bool subpublications:text', empty),
+  table('pg_conversion', 2607, 'oid:oid conname:name connamespace:oid conowner:oid conforencoding:int4 contoencoding:int4 conproc:oid condefault:bool', empty),
+  table('pg_foreign_data_wrapper', 2328, 'oid:oid fdwname:name fdwowner:oid fdwhandler:oid fdwvalidator:oid', empty),
+  table('pg_foreign_server', 1417, 'oid:oid srvname:name srvowner:oid srvfdw:oid srvtype:text srvversion:text', empty),
+  table('pg_foreign_table', 3118, 'ftrelid:oid ftserver:oid', empty),
+  table('pg_user_mappings', FIRST_EDDY_SYSTEM_OID + 7, 'umid:oid srvid:oid srvname:name umuser:oid usename:name', empty),
   table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations }) =>
     relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, false, true, r.viewQuery])),
   table('pg_views', FIRST_EDDY_SYSTEM_OID + 5, 'schemaname:name viewname:name viewowner:name definition:text', ({ relations }) =>

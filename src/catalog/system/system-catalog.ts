@@ -21,7 +21,7 @@ import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNE
 import type { CatalogContents, SystemTable } from './system-table.js';
 
 /** The system tables that are views in PostgreSQL (pg_class shows them with relkind 'v'). */
-const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables']);
+const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables', 'pg_user_mappings']);
 
 interface LiveTable {
   table: SystemTable;

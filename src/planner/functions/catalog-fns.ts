@@ -49,6 +49,8 @@ register(
   fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
   fn('pg_function_is_visible', [oid], bool, () => true),
   fn('pg_operator_is_visible', [oid], bool, () => true),
+  fn('pg_conversion_is_visible', [oid], bool, () => true),
+  fn('pg_statistics_obj_is_visible', [oid], bool, () => true),
   {
     name: 'format_type',
     args: [oid, int4],
@@ -95,7 +97,8 @@ register(
     fn(f, [name, oid, text], bool, () => true),
   ]),
   // relations live in memory (and tables' rows in SQLite): no per-relation disk size to report
-  ...['pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size'].map((f) => fn(f, [oid], T.int8, () => 0n)),
+  ...['pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size', 'pg_database_size'].map((f) => fn(f, [oid], T.int8, () => 0n)),
+  fn('pg_database_size', [name], T.int8, () => 0n),
   fn('pg_size_pretty', [T.int8], text, sizePretty),
   fn('pg_tablespace_location', [oid], text, () => ''),
 );
