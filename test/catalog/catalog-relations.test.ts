@@ -117,11 +117,16 @@ test('catalog functions: visibility, definitions, owners, privileges', async () 
   assert.deepEqual(types.rows.map((r) => r.t), ['character varying', 'integer', 'timestamp with time zone']);
 });
 
-test('after a restart the catalog describes the replayed relations', async () => {
+test('after a restart the catalog describes the replayed relations, also inside a view over it', async () => {
+  await c.query("CREATE MATERIALIZED VIEW public_classes AS SELECT relname, relkind FROM pg_class WHERE relnamespace = 2200 AND relname <> 'public_classes'");
   await eddy.restart();
   c = await eddy.client();
-  const { rows } = await c.query("SELECT relname, relkind FROM pg_class WHERE relnamespace = 2200 ORDER BY 1");
-  assert.deepEqual(rows.map((r) => `${r.relname}:${r.relkind}`), ['adults:v', 'events:r', 'people:r', 'people_pkey:i', 'scores:m']);
+  const expected = ['adults:v', 'events:r', 'people:r', 'people_pkey:i', 'scores:m'];
+  const { rows } = await c.query("SELECT relname, relkind FROM pg_class WHERE relnamespace = 2200 AND relname <> 'public_classes' ORDER BY 1");
+  assert.deepEqual(rows.map((r) => `${r.relname}:${r.relkind}`), expected);
+  const viewed = await c.query('SELECT relname, relkind FROM public_classes ORDER BY 1');
+  assert.deepEqual(viewed.rows.map((r) => `${r.relname}:${r.relkind}`), expected);
+  await c.query('DROP MATERIALIZED VIEW public_classes');
 });
 
 test('object-name literals and to_regclass name relations, types and schemas by oid', async () => {
