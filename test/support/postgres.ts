@@ -73,8 +73,21 @@ export async function startPostgresCluster(opts: { stopOnExit: boolean }): Promi
   }
   const pgTool = (tool: string, args: string[]) => run(...pgArgv(tool, args));
   const stopOnExit = () => stopPostgresClusterSync(dir);
+  // Interrupted or timed out (the test runner sends SIGTERM), the process never reaches 'exit'
+  // handlers: stop the cluster, then die of the same signal as if nobody had listened.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    stopPostgresClusterSync(dir);
+    process.kill(process.pid, signal);
+  };
+  const listen = () => {
+    process.on('exit', stopOnExit);
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+  };
   const stop = async () => {
     process.removeListener('exit', stopOnExit);
+    process.removeListener('SIGINT', stopOnSignal);
+    process.removeListener('SIGTERM', stopOnSignal);
     await pgTool('pg_ctl', stopArgs(dir)).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   };
@@ -99,7 +112,7 @@ export async function startPostgresCluster(opts: { stopOnExit: boolean }): Promi
       ].join(' ');
       try {
         await pgTool('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', options]);
-        if (opts.stopOnExit) process.on('exit', stopOnExit);
+        if (opts.stopOnExit) listen();
         const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
         await waitUntilAccepting(url);
         return { url, port, dir, stop };
