@@ -39,6 +39,9 @@ export class SystemCatalog implements CatalogInfo {
   /** Described user relations, cached per relation object (a definition never changes in place). */
   private readonly described = new WeakMap<Relation, CatalogRelation>();
   private current: CatalogRelation[] = [];
+  /** The current relations (and primary key indexes) by oid: catalog functions look up per row. */
+  private byOidIndex = new Map<number, CatalogRelation>();
+  private byPrimaryKeyIndex = new Map<number, CatalogRelation>();
   private readonly settings = new Settings({}).all();
   private readonly databases = new Map<string, number>([[DATABASE_NAME, DATABASE_OID]]);
   private readonly roles = new Map<string, number>([[OWNER_NAME, OWNER_OID]]);
@@ -117,6 +120,8 @@ export class SystemCatalog implements CatalogInfo {
       return described;
     });
     this.current = [...user, ...this.ownRelations];
+    this.byOidIndex = new Map(this.current.map((r) => [r.oid, r]));
+    this.byPrimaryKeyIndex = new Map(this.current.filter((r) => r.primaryKey.length > 0).map((r) => [primaryKeyOid(r), r]));
     const named = (names: Map<string, number>) => [...names].map(([name, oid]) => ({ oid, name }));
     const contents: CatalogContents = { relations: this.current, settings: this.settings, databases: named(this.databases), roles: named(this.roles) };
     let changed = false;
@@ -136,11 +141,11 @@ export class SystemCatalog implements CatalogInfo {
   }
 
   private byOid(oid: number): CatalogRelation | undefined {
-    return this.current.find((r) => r.oid === oid);
+    return this.byOidIndex.get(oid);
   }
 
   private byPrimaryKeyOid(oid: number): CatalogRelation | undefined {
-    return this.current.find((r) => r.primaryKey.length > 0 && primaryKeyOid(r) === oid);
+    return this.byPrimaryKeyIndex.get(oid);
   }
 
   relationPlace(oid: number): { schema: SchemaName; name: string } | null {
