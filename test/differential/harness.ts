@@ -168,9 +168,10 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
     // Some rounds go as one multi-statement query string: several writes land in one update
     // cycle, and the statement splitter and implicit transaction are exercised.
     const batched = rng.chance(0.25);
-    const requests = batched ? [statements.map((s) => s.sql).join(';\n')] : statements.map((s) => s.params ?? s.sql);
-    for (const request of requests) {
-      const shown = typeof request === 'string' ? request : `${request.text} -- with ${JSON.stringify(request.values)}`;
+    const requests: DmlStatement[] = batched ? [{ sql: statements.map((s) => s.sql).join(';\n') }] : statements;
+    for (const statement of requests) {
+      const request = statement.params ?? statement.sql;
+      const shown = describeStatement(statement);
       const expected = await oracle.query(request).catch((err) => {
         throw new Error(`the suite generated DML that PostgreSQL refuses (seed ${opts.seed}, round ${round}): ${describeError(err)}\n${shown}`);
       });
