@@ -173,3 +173,13 @@ test('a view over the catalog that uses its array columns reads like the query i
   assert.deepEqual((await c.query('SELECT * FROM acl_report')).rows, [{ relname: 'people', acl: null }]);
   await c.query('DROP VIEW acl_report');
 });
+
+test('array constructs over data Eddy has are refused, not answered with NULL', async () => {
+  await assert.rejects(
+    c.query("SELECT array_to_string(ARRAY(SELECT relname FROM pg_class WHERE relnamespace = 2200), ',') AS names"),
+    (err: any) => err.code === '0A000' || err.code === '42883',
+  );
+  // over the catalog's array columns (NULL in Eddy: no ACLs) the same construct is NULL
+  const { rows } = await c.query("SELECT array_to_string(relacl, ',') AS acl FROM pg_class WHERE relname = 'people'");
+  assert.deepEqual(rows, [{ acl: null }]);
+});

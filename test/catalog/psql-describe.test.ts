@@ -110,7 +110,7 @@ test('\\dfS lists the built-in functions with their signatures', async () => {
 test('the rest of the \\d family runs without error', async () => {
   const commands = [
     '\\d+', '\\dt+', '\\dv+', '\\dm+', '\\di', '\\di+', '\\ds', '\\dn+', '\\l+', '\\du', '\\du+', '\\dg', '\\dT', '\\dTS int*',
-    '\\dx', '\\dp', '\\dE', '\\db', '\\dC', '\\do', '\\dD', '\\dA', '\\dP', '\\dX', '\\da', '\\dRp', '\\dRs', '\\dc', '\\des',
+    '\\dx', '\\dp', '\\dE', '\\db', '\\dC', '\\do', '\\dA', '\\dP', '\\dX', '\\da', '\\dRp', '\\dRs', '\\dc', '\\des',
     '\\dew', '\\det', '\\deu', '\\drds', '\\dconfig', '\\sv big_orders', '\\d catalog_orders_pkey', '\\dS+ pg_class',
     '\\d information_schema.columns', '\\dt pg_catalog.*',
   ];

@@ -5,11 +5,25 @@
  * array_to_string(d.datacl, ...). In Eddy's catalog every such column is NULL (no ACLs, no
  * options, no policies, statistics or publications), and so is every array expression built from
  * them. query-rewrite.ts states exactly that before binding: in a query that reads the system
- * catalog, each array-valued construct becomes a typed NULL. Queries that read no catalog
- * relation are left alone (they get Eddy's ordinary "not supported" errors).
+ * catalog, an array construct that draws on such a column (or on a catalog table that is always
+ * empty in Eddy, or on current_schemas()) becomes a typed NULL. Any other array construct is left
+ * alone and gets Eddy's ordinary "not supported" error: never a wrong answer for data Eddy has.
+ * (The one approximation: an ARRAY(SELECT ...) over an always-empty table is '{}' in PostgreSQL
+ * and NULL here.)
  */
 
 export type IsCatalogRelation = (schema: string | null, name: string) => boolean;
+
+/** Columns that are arrays in PostgreSQL's catalog: text and always NULL in Eddy's, or absent. */
+const CATALOG_ARRAY_COLUMNS = new Set([
+  'relacl', 'reloptions', 'nspacl', 'datacl', 'datconfig', 'attacl', 'attoptions', 'attfdwoptions', 'typacl', 'proacl',
+  'proconfig', 'proargnames', 'proallargtypes', 'proargmodes', 'lanacl', 'spcacl', 'spcoptions', 'rolconfig', 'setconfig',
+  'polroles', 'stxkind', 'prattrs', 'subpublications', 'fdwacl', 'fdwoptions', 'srvacl', 'srvoptions', 'ftoptions',
+  'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'conkey', 'confkey', 'conexclop',
+]);
+
+/** Catalog functions whose value is an array. */
+const ARRAY_VALUED_FUNCTIONS = new Set(['current_schemas']);
 
 /**
  * Functions over arrays and the type of their (here always NULL) result; those returning arrays
@@ -35,7 +49,7 @@ const typedNull = (type: string | null): any => {
 };
 
 /** The typed NULL an array construct stands for, or undefined when the node is not one. */
-export function arrayConstructNull(node: any): any | undefined {
+function arrayConstructReplacement(node: any): any | undefined {
   const kind = Object.keys(node)[0];
   const n = node[kind!];
   switch (kind) {
@@ -54,6 +68,25 @@ export function arrayConstructNull(node: any): any | undefined {
     default:
       return undefined;
   }
+}
+
+/** Does the subtree draw on a catalog array column, an array-valued catalog function or an always-empty catalog table? */
+function drawsOnCatalogArrays(node: any, isAlwaysEmpty: IsCatalogRelation): boolean {
+  if (Array.isArray(node)) return node.some((n) => drawsOnCatalogArrays(n, isAlwaysEmpty));
+  if (node === null || typeof node !== 'object') return false;
+  const column = node.ColumnRef?.fields?.at(-1)?.String?.sval;
+  if (column !== undefined && CATALOG_ARRAY_COLUMNS.has(column)) return true;
+  const fn = node.FuncCall?.funcname?.at(-1)?.String?.sval;
+  if (fn !== undefined && ARRAY_VALUED_FUNCTIONS.has(fn)) return true;
+  const rv = node.RangeVar;
+  if (rv && isAlwaysEmpty(rv.schemaname ?? null, rv.relname)) return true;
+  return Object.values(node).some((v) => drawsOnCatalogArrays(v, isAlwaysEmpty));
+}
+
+/** The typed NULL an array construct over the catalog's (NULL or empty) arrays stands for, else undefined. */
+export function arrayConstructNull(node: any, isAlwaysEmpty: IsCatalogRelation): any | undefined {
+  const replacement = arrayConstructReplacement(node);
+  return replacement !== undefined && drawsOnCatalogArrays(node, isAlwaysEmpty) ? replacement : undefined;
 }
 
 export function readsCatalog(node: any, isCatalog: IsCatalogRelation): boolean {

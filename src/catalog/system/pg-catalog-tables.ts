@@ -11,7 +11,7 @@ import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } fro
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { ANY } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
-import { columns, type CatalogContents, type SystemTable } from './system-table.js';
+import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
 /** The types pg_type lists: every type Eddy has, and the pseudo-type "any" of polymorphic functions. */
@@ -86,7 +86,7 @@ function typeRows(): Row[] {
 const settingRows = ({ settings }: CatalogContents): Row[] =>
   settings.map(([name, value]) => [name, value, null, 'Eddy', '', null, 'user', 'string', 'default', null, null, value, value, null, null, false]);
 
-const empty = (): Row[] => [];
+const empty = NO_ROWS;
 
 const table = (name: string, oid: number, spec: string, rows: SystemTable['rows']): SystemTable => ({
   schema: 'pg_catalog', name, oid, columns: columns(spec), rows,
@@ -200,6 +200,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     [13, 'c', OWNER_OID, false, false, 0, 0, 0],
     [14, 'sql', OWNER_OID, false, true, 0, 0, 0],
   ]),
+  table('pg_auth_members', 1261, 'roleid:oid member:oid grantor:oid admin_option:bool', empty),
   table('pg_db_role_setting', 2964, 'setdatabase:oid setrole:oid setconfig:text', empty),
   table('pg_subscription', 6100, 'oid:oid subdbid:oid subname:name subowner:oid subenabled:bool subpublications:text', empty),
   table('pg_conversion', 2607, 'oid:oid conname:name connamespace:oid conowner:oid conforencoding:int4 contoencoding:int4 conproc:oid condefault:bool', empty),

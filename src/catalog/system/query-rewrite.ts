@@ -1,7 +1,7 @@
 /**
  * What a query's parse tree needs before binding so that clients' catalog queries run on Eddy:
  * object-name literals ('pg_class'::regclass) become oids, and in queries that read the system
- * catalog, array constructs over its (always NULL) array columns become typed NULLs and pgjdbc's
+ * catalog, array constructs over its (NULL) array columns become typed NULLs and pgjdbc's
  * numbering of columns by a window function becomes the attnum it equals. The tree is
  * copied where it changes (parsed statements are reused by prepared statements).
  */
@@ -11,17 +11,20 @@ import { objectNameLiteral, type ObjectNames } from './object-name-literals.js';
 
 export interface CatalogNames extends ObjectNames {
   isSystemTable: IsCatalogRelation;
+  /** A system table whose rows are always empty in Eddy (pg_policy, pg_auth_members ...). */
+  isAlwaysEmptyTable: IsCatalogRelation;
 }
 
 export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
   const readsCatalogTables = readsCatalog(query, (schema, name) => catalog.isSystemTable(schema, name));
+  const isAlwaysEmpty: IsCatalogRelation = (schema, name) => catalog.isAlwaysEmptyTable(schema, name);
   const rewrite = (node: any): any => {
     if (Array.isArray(node)) {
       const items = node.map(rewrite);
       return items.some((x, i) => x !== node[i]) ? items : node;
     }
     if (node === null || typeof node !== 'object') return node;
-    const replaced = (readsCatalogTables ? (arrayConstructNull(node) ?? attributeNumbering(node)) : undefined) ?? objectNameLiteral(node, catalog);
+    const replaced = (readsCatalogTables ? (arrayConstructNull(node, isAlwaysEmpty) ?? attributeNumbering(node)) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
     let copy: any = node;
     for (const [key, value] of Object.entries(node)) {

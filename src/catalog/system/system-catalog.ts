@@ -18,7 +18,7 @@ import { functionSignature } from './builtin-functions.js';
 import { INFORMATION_SCHEMA_TABLES } from './information-schema-tables.js';
 import { PG_CATALOG_TABLES } from './pg-catalog-tables.js';
 import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNER_OID, type SchemaName } from './oids.js';
-import type { CatalogContents, SystemTable } from './system-table.js';
+import { NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 
 /** The system tables that are views in PostgreSQL (pg_class shows them with relkind 'v'). */
 const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables', 'pg_user_mappings']);
@@ -98,6 +98,10 @@ export class SystemCatalog implements CatalogInfo {
       if (rel) return rel.oid;
     }
     return null;
+  }
+
+  isAlwaysEmptyTable(schema: string | null, name: string): boolean {
+    return this.tables.get(`${schema ?? 'pg_catalog'}.${name}`)?.table.rows === NO_ROWS;
   }
 
   /** The system table `schema.name`, if there is one. */

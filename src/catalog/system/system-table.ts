@@ -39,3 +39,6 @@ export function columns(spec: string): RelationColumn[] {
     return { name, type, typmod: -1 };
   });
 }
+
+/** The rows of a table Eddy has nothing for (policies, publications, ...): always none. */
+export const NO_ROWS = (): Row[] => [];
