@@ -24,13 +24,15 @@ export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
       return items.some((x, i) => x !== node[i]) ? items : node;
     }
     if (node === null || typeof node !== 'object') return node;
-    const replaced = (readsCatalogTables ? (arrayConstructNull(node, isAlwaysEmpty) ?? attributeNumbering(node)) : undefined) ?? objectNameLiteral(node, catalog);
+    const replaced = (readsCatalogTables ? arrayConstructNull(node, isAlwaysEmpty) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
-    let copy: any = node;
-    for (const [key, value] of Object.entries(node)) {
+    // a SELECT may have its column numbering replaced; its parts are rewritten all the same
+    const source: any = (readsCatalogTables ? attributeNumbering(node) : undefined) ?? node;
+    let copy: any = source;
+    for (const [key, value] of Object.entries(source)) {
       const next = rewrite(value);
       if (next !== value) {
-        if (copy === node) copy = { ...node };
+        if (copy === source) copy = { ...source };
         copy[key] = next;
       }
     }
