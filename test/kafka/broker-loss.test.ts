@@ -11,14 +11,21 @@ import { createTopic, produce, startPrivateKafka, uniqueTopic, type PrivateKafka
 
 let kafka: PrivateKafka;
 let eddy: EddyHandle;
-before(async () => {
-  kafka = await startPrivateKafka();
-  eddy = await startEddy();
-});
-after(async () => {
-  await eddy?.stop();
-  await kafka?.destroy();
-});
+// Bounded, so that a broker that will not start on a busy machine fails the test instead of hanging it.
+before(
+  async () => {
+    kafka = await startPrivateKafka();
+    eddy = await startEddy();
+  },
+  { timeout: 200_000 },
+);
+after(
+  async () => {
+    await eddy?.stop();
+    await kafka?.destroy();
+  },
+  { timeout: 120_000 },
+);
 
 const messages = (from: number, to: number, partitions: number) =>
   Array.from({ length: to - from }, (_, i) => ({ value: String(from + i), partition: (from + i) % partitions }));
