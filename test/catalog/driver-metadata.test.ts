@@ -101,3 +101,22 @@ test('getSchemas lists the same schemas', async () => {
     ['information_schema', 'pg_catalog', 'public'],
   );
 });
+
+const TYPE_INFO = `SELECT typinput='pg_catalog.array_in'::regproc as is_array, typtype, typname, pg_type.oid FROM pg_catalog.pg_type
+  LEFT JOIN (select ns.oid as nspoid, ns.nspname, r.r from pg_namespace as ns
+    join ( select s.r, (current_schemas(false))[s.r] as nspname from generate_series(1, array_upper(current_schemas(false), 1)) as s(r) ) as r
+    using ( nspname ) ) as sp ON sp.nspoid = typnamespace`;
+
+test("pgjdbc's TypeInfoCache: a type's name, schema visibility and array-ness (by oid and by name)", async () => {
+  for (const oid of [3802, 1186, 23, 1043]) {
+    await sameRows(`${TYPE_INFO} WHERE pg_type.oid = $1 ORDER BY sp.r, pg_type.oid DESC`, [oid]);
+    await sameRows('SELECT n.nspname = ANY(current_schemas(true)), n.nspname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON t.typnamespace = n.oid WHERE t.oid = $1', [oid]);
+  }
+  const rows = await sameRows(`${TYPE_INFO} WHERE typname = $1 ORDER BY sp.r, pg_type.oid DESC LIMIT 1`, ['jsonb']);
+  assert.deepEqual(rows, [{ is_array: false, typtype: 'b', typname: 'jsonb', oid: 3802 }]);
+});
+
+test("Npgsql's look at a type's receive function, and the search path as pgjdbc reads it", async () => {
+  await sameRows('SELECT t.typname, p.proname, t.typelem FROM pg_type t LEFT JOIN pg_proc p ON p.oid = t.typreceive WHERE t.oid IN (16, 23, 25, 1700, 3802) ORDER BY t.oid');
+  await sameRows('SELECT s.r, (current_schemas(false))[s.r] AS nspname FROM generate_series(1, array_upper(current_schemas(false), 1)) AS s(r)');
+});

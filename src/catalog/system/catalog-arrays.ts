@@ -6,7 +6,7 @@
  * options, no policies, statistics or publications), and so is every array expression built from
  * them. query-rewrite.ts states exactly that before binding: in a query that reads the system
  * catalog, an array construct that draws on such a column (or on a catalog table that is always
- * empty in Eddy, or on current_schemas()) becomes a typed NULL. Any other array construct is left
+ * empty in Eddy) becomes a typed NULL. Any other array construct is left
  * alone and gets Eddy's ordinary "not supported" error: never a wrong answer for data Eddy has.
  * (The one approximation: an ARRAY(SELECT ...) over an always-empty table is '{}' in PostgreSQL
  * and NULL here.)
@@ -21,9 +21,6 @@ const CATALOG_ARRAY_COLUMNS = new Set([
   'polroles', 'stxkind', 'prattrs', 'subpublications', 'fdwacl', 'fdwoptions', 'srvacl', 'srvoptions', 'ftoptions',
   'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'conkey', 'confkey', 'conexclop',
 ]);
-
-/** Catalog functions whose value is an array. */
-const ARRAY_VALUED_FUNCTIONS = new Set(['current_schemas']);
 
 /**
  * Functions over arrays and the type of their (here always NULL) result; those returning arrays
@@ -70,14 +67,12 @@ function arrayConstructReplacement(node: any): any | undefined {
   }
 }
 
-/** Does the subtree draw on a catalog array column, an array-valued catalog function or an always-empty catalog table? */
+/** Does the subtree draw on a catalog array column or an always-empty catalog table? */
 function drawsOnCatalogArrays(node: any, isAlwaysEmpty: IsCatalogRelation): boolean {
   if (Array.isArray(node)) return node.some((n) => drawsOnCatalogArrays(n, isAlwaysEmpty));
   if (node === null || typeof node !== 'object') return false;
   const column = node.ColumnRef?.fields?.at(-1)?.String?.sval;
   if (column !== undefined && CATALOG_ARRAY_COLUMNS.has(column)) return true;
-  const fn = node.FuncCall?.funcname?.at(-1)?.String?.sval;
-  if (fn !== undefined && ARRAY_VALUED_FUNCTIONS.has(fn)) return true;
   const rv = node.RangeVar;
   if (rv && isAlwaysEmpty(rv.schemaname ?? null, rv.relname)) return true;
   return Object.values(node).some((v) => drawsOnCatalogArrays(v, isAlwaysEmpty));

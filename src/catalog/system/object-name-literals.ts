@@ -1,5 +1,6 @@
 /**
- * 'pg_class'::regclass, 'public.t'::regclass, 'int4'::regtype, 'public'::regnamespace: drivers
+ * 'pg_class'::regclass, 'public.t'::regclass, 'int4'::regtype, 'public'::regnamespace,
+ * 'array_in'::regproc: drivers
  * name catalog objects by literals cast to an object identifier type (pgjdbc's getTables joins
  * pg_description on classoid = 'pg_class'::regclass). Eddy reads the reg* types as plain oids, so
  * such a literal is resolved to its object's oid here, before binding, as PostgreSQL resolves it
@@ -14,6 +15,8 @@ import { T } from '../../types/types.js';
 export interface ObjectNames {
   /** The oid of the relation [schema.]name, resolved along the search path when unqualified. */
   relationOid(schema: string | null, name: string): number | null;
+  /** The oids of the functions named so (pg_proc). */
+  functionOids(name: string): readonly number[];
 }
 
 /**
@@ -44,6 +47,12 @@ function resolve(kind: string, text: string, names: ObjectNames, location: numbe
       if (oid === undefined) throw new SqlError(SQLSTATE.undefinedObject, `type "${text}" does not exist`, { position });
       return oid;
     }
+    case 'regproc': {
+      const oids = schema === null || schema === 'pg_catalog' ? names.functionOids(name) : [];
+      if (oids.length === 0) throw new SqlError(SQLSTATE.undefinedFunction, `function "${text}" does not exist`, { position });
+      if (oids.length > 1) throw new SqlError('42725', `more than one function named "${text}"`, { position });
+      return oids[0]!;
+    }
     case 'regnamespace': {
       const oid = NAMESPACE[name as keyof typeof NAMESPACE];
       if (oid === undefined) throw new SqlError('3F000', `schema "${text}" does not exist`, { position });
@@ -54,7 +63,7 @@ function resolve(kind: string, text: string, names: ObjectNames, location: numbe
   }
 }
 
-/** The TypeCast node as an oid constant when it casts a string literal to regclass/regtype/regnamespace. */
+/** The TypeCast node as an oid constant when it casts a string literal to regclass/regtype/regproc/regnamespace. */
 export function objectNameLiteral(node: any, names: ObjectNames): any | undefined {
   const cast = node.TypeCast;
   const text = cast?.arg?.A_Const?.sval?.sval;

@@ -11,6 +11,7 @@ import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } fro
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { ANY } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
+import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
 import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
@@ -80,6 +81,7 @@ function constraintRows({ relations }: CatalogContents): Row[] {
 function typeRows(): Row[] {
   return CATALOG_TYPES.map((t) => [
     t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.category === 'P' || t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
+    ...((io) => [io.input, io.output, io.receive, io.send])(typeIo(t.oid)),
   ]);
 }
 
@@ -115,7 +117,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_type', 1247,
     'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char typispreferred:bool ' +
       'typisdefined:bool typdelim:char typrelid:oid typelem:oid typarray:oid typbasetype:oid typtypmod:int4 typndims:int4 ' +
-      'typcollation:oid typnotnull:bool typdefault:text typalign:char typstorage:char',
+      'typcollation:oid typnotnull:bool typdefault:text typalign:char typstorage:char typinput:oid typoutput:oid typreceive:oid typsend:oid',
     typeRows,
   ),
   table(
@@ -136,11 +138,14 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_proc', 1255,
     'oid:oid proname:name pronamespace:oid proowner:oid prolang:oid prokind:char prosecdef:bool proretset:bool provolatile:char ' +
       'pronargs:int2 prorettype:oid proargtypes:text prosrc:text',
-    () =>
-      builtinFunctions().map((f) => [
+    () => [
+      ...builtinFunctions().map((f) => [
         f.oid, f.name, NAMESPACE.pg_catalog, OWNER_OID, INTERNAL_LANGUAGE, 'f', false, false, f.volatile ? 'v' : 'i',
         f.args.length, (f.returns ?? ANY).oid, f.args.map((a) => a.oid).join(' '), f.name,
       ]),
+      // the types' I/O functions: not callable from SQL, listed for the drivers that look them up
+      ...TYPE_IO_FUNCTIONS.map(({ oid, name }) => [oid, name, NAMESPACE.pg_catalog, OWNER_OID, INTERNAL_LANGUAGE, 'f', false, false, 'i', 1, 0, '', name]),
+    ],
   ),
   table(
     'pg_database', 1262,

@@ -2,11 +2,13 @@
  * What a query's parse tree needs before binding so that clients' catalog queries run on Eddy:
  * object-name literals ('pg_class'::regclass) become oids, and in queries that read the system
  * catalog, array constructs over its (NULL) array columns become typed NULLs and pgjdbc's
- * numbering of columns by a window function becomes the attnum it equals. The tree is
+ * numbering of columns by a window function becomes the attnum it equals; and in every query,
+ * the array-free forms of constructs over current_schemas() replace them. The tree is
  * copied where it changes (parsed statements are reused by prepared statements).
  */
 import { arrayConstructNull, readsCatalog, type IsCatalogRelation } from './catalog-arrays.js';
 import { attributeNumbering } from './attribute-numbering.js';
+import { currentSchemasConstruct } from './current-schemas.js';
 import { objectNameLiteral, type ObjectNames } from './object-name-literals.js';
 
 export interface CatalogNames extends ObjectNames {
@@ -24,6 +26,8 @@ export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
       return items.some((x, i) => x !== node[i]) ? items : node;
     }
     if (node === null || typeof node !== 'object') return node;
+    const schemasFree = currentSchemasConstruct(node);
+    if (schemasFree !== undefined) return rewrite(schemasFree);
     const replaced = (readsCatalogTables ? arrayConstructNull(node, isAlwaysEmpty) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
     // a SELECT may have its column numbering replaced; its parts are rewritten all the same

@@ -14,7 +14,8 @@ import type { Relation, SystemRelation } from '../../sql/database.js';
 import { Settings } from '../../sql/settings.js';
 import { rowKey } from '../../types/compare.js';
 import { describeRelation, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
-import { functionSignature } from './builtin-functions.js';
+import { builtinFunctions, functionSignature } from './builtin-functions.js';
+import { TYPE_IO_FUNCTIONS } from './type-io-functions.js';
 import { INFORMATION_SCHEMA_TABLES } from './information-schema-tables.js';
 import { PG_CATALOG_TABLES } from './pg-catalog-tables.js';
 import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNER_OID, type SchemaName } from './oids.js';
@@ -46,6 +47,8 @@ export class SystemCatalog implements CatalogInfo {
   private readonly databases = new Map<string, number>([[DATABASE_NAME, DATABASE_OID]]);
   private readonly roles = new Map<string, number>([[OWNER_NAME, OWNER_OID]]);
   private nextConnectedOid = FIRST_CONNECTED_NAME_OID;
+  /** pg_proc's functions by name (regproc literals), built on first use. */
+  private functionsByName: Map<string, number[]> | null = null;
 
   constructor(dataflow: Dataflow) {
     for (const table of [...PG_CATALOG_TABLES, ...INFORMATION_SCHEMA_TABLES]) {
@@ -102,6 +105,16 @@ export class SystemCatalog implements CatalogInfo {
 
   isAlwaysEmptyTable(schema: string | null, name: string): boolean {
     return this.tables.get(`${schema ?? 'pg_catalog'}.${name}`)?.table.rows === NO_ROWS;
+  }
+
+  functionOids(name: string): readonly number[] {
+    if (!this.functionsByName) {
+      this.functionsByName = new Map();
+      for (const f of [...builtinFunctions(), ...TYPE_IO_FUNCTIONS]) {
+        this.functionsByName.set(f.name, [...(this.functionsByName.get(f.name) ?? []), f.oid]);
+      }
+    }
+    return this.functionsByName.get(name) ?? [];
   }
 
   /** The system table `schema.name`, if there is one. */
