@@ -173,6 +173,8 @@ export interface FetchedBatch {
 export interface PartitionReader {
   /** Stops reading and leaves the group. */
   stop(): Promise<void>;
+  /** Writes the group's committed offsets (the next offset to read, per partition). */
+  commit(offsets: Map<number, bigint>): Promise<void>;
 }
 
 export interface ReaderHandlers {
@@ -225,7 +227,7 @@ export async function startPartitionReader(
   groupId: string,
   partitions: number[],
   handlers: ReaderHandlers,
-): Promise<PartitionReader & { commit(offsets: Map<number, bigint>): Promise<void> }> {
+): Promise<PartitionReader> {
   const mapped = mapClientProperties(connection.properties).consumer;
   // Short retries: a lost broker soon shows as a crash (and in SHOW SOURCES), after which the
   // consumer restarts itself, rejoining (which seeks again), for as long as it lives.

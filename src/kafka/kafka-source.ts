@@ -43,7 +43,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
   private readonly high: Map<number, bigint>;
   private readonly assemble: RowAssembler;
   private readonly connection: KafkaConnection;
-  private reader: (PartitionReader & { commit(offsets: Map<number, bigint>): Promise<void> }) | null = null;
+  private reader: PartitionReader | null = null;
   private state: State = 'starting';
   private problem: string | null = null;
   private messages = 0;
@@ -197,11 +197,6 @@ export class KafkaSourceRuntime implements SourceRuntime {
     }
     const status = this.problem === null ? this.state : `${this.state}: ${this.problem}`;
     return { type: 'kafka', topic: this.options.spec.connection.topic, status, messages: this.messages, errors: this.errorCount, lag };
-  }
-
-  /** The offsets each partition is to be read from next (for tests and diagnostics). */
-  nextOffsets(): PartitionOffset[] {
-    return [...this.next].map(([partition, offset]) => ({ partition, offset }));
   }
 
   async stop(): Promise<void> {
