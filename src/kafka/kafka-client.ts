@@ -255,7 +255,9 @@ export async function startPartitionReader(
   consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onTrouble(payload.error));
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [topic] });
+    // Offsets come from seeks; this only decides where an offset the log no longer holds
+    // (retention) resets to: the oldest message kept, not the end, so as little as possible is lost.
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
