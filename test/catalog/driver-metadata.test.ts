@@ -17,10 +17,11 @@ let p: pg.Client;
 const DDL = [
   'CREATE TABLE jdbc_accounts (id int8 PRIMARY KEY, owner varchar(30) NOT NULL, balance numeric(12,2) DEFAULT 0, opened date)',
   'CREATE TABLE jdbc_log (at timestamptz, line text)',
+  'CREATE TABLE jdbc_pairs (a int, b text, c int, PRIMARY KEY (c, a))',
   'CREATE VIEW jdbc_rich AS SELECT id, owner FROM jdbc_accounts WHERE balance > 1000',
   'CREATE MATERIALIZED VIEW jdbc_by_owner AS SELECT owner, count(*) AS n FROM jdbc_accounts GROUP BY owner',
 ];
-const CLEANUP = ['DROP MATERIALIZED VIEW IF EXISTS jdbc_by_owner', 'DROP VIEW IF EXISTS jdbc_rich', 'DROP TABLE IF EXISTS jdbc_log', 'DROP TABLE IF EXISTS jdbc_accounts'];
+const CLEANUP = ['DROP MATERIALIZED VIEW IF EXISTS jdbc_by_owner', 'DROP VIEW IF EXISTS jdbc_rich', 'DROP TABLE IF EXISTS jdbc_log', 'DROP TABLE IF EXISTS jdbc_pairs', 'DROP TABLE IF EXISTS jdbc_accounts'];
 
 before(async () => {
   [eddy, postgres] = await Promise.all([startEddy(), startPostgres()]);
@@ -86,12 +87,12 @@ const GET_SCHEMAS = `SELECT nspname AS TABLE_SCHEM, NULL AS TABLE_CATALOG FROM p
 
 test('getTables: tables, views, materialized views and the primary key index, as PostgreSQL lists them', async () => {
   const rows = await sameRows(GET_TABLES, ['jdbc\\_%']);
-  assert.equal(rows.length, 5);
+  assert.equal(rows.length, 7);
 });
 
 test('getColumns: names, types, modifiers, NOT NULL, defaults and numbering, as PostgreSQL gives them', async () => {
   const rows = await sameRows(GET_COLUMNS, ['public', 'jdbc\\_%', '%']);
-  assert.equal(rows.length, 4 + 2 + 2 + 2);
+  assert.equal(rows.length, 4 + 2 + 3 + 2 + 2);
   await sameRows(GET_COLUMNS, ['public', 'jdbc_accounts', 'o%']);
 });
 
@@ -119,4 +120,19 @@ test("pgjdbc's TypeInfoCache: a type's name, schema visibility and array-ness (b
 test("Npgsql's look at a type's receive function, and the search path as pgjdbc reads it", async () => {
   await sameRows('SELECT t.typname, p.proname, t.typelem FROM pg_type t LEFT JOIN pg_proc p ON p.oid = t.typreceive WHERE t.oid IN (16, 23, 25, 1700, 3802) ORDER BY t.oid');
   await sameRows('SELECT s.r, (current_schemas(false))[s.r] AS nspname FROM generate_series(1, array_upper(current_schemas(false), 1)) AS s(r)');
+});
+
+const GET_PRIMARY_KEYS = `SELECT result.TABLE_CAT, result.TABLE_SCHEM, result.TABLE_NAME, result.COLUMN_NAME, result.KEY_SEQ, result.PK_NAME
+ FROM (SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, ct.relname AS TABLE_NAME, a.attname AS COLUMN_NAME,
+   (information_schema._pg_expandarray(i.indkey)).n AS KEY_SEQ, ci.relname AS PK_NAME,
+   information_schema._pg_expandarray(i.indkey) AS KEYS, a.attnum AS A_ATTNUM
+  FROM pg_catalog.pg_class ct JOIN pg_catalog.pg_attribute a ON (ct.oid = a.attrelid)
+  JOIN pg_catalog.pg_namespace n ON (ct.relnamespace = n.oid) JOIN pg_catalog.pg_index i ON ( a.attrelid = i.indrelid)
+  JOIN pg_catalog.pg_class ci ON (ci.oid = i.indexrelid)
+  WHERE true AND n.nspname = E'public' AND ct.relname LIKE $1 AND i.indisprimary ) result
+ where result.A_ATTNUM = (result.KEYS).x ORDER BY result.table_name, result.pk_name, result.key_seq`;
+
+test('getPrimaryKeys: key columns in key order, as PostgreSQL gives them', async () => {
+  const rows = await sameRows(GET_PRIMARY_KEYS, ['jdbc\\_%']);
+  assert.deepEqual(rows.map((r: any) => `${r.table_name}.${r.column_name}:${r.key_seq}`), ['jdbc_accounts.id:1', 'jdbc_pairs.c:1', 'jdbc_pairs.a:2']);
 });

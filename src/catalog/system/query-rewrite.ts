@@ -2,13 +2,15 @@
  * What a query's parse tree needs before binding so that clients' catalog queries run on Eddy:
  * object-name literals ('pg_class'::regclass) become oids, and in queries that read the system
  * catalog, array constructs over its (NULL) array columns become typed NULLs and pgjdbc's
- * numbering of columns by a window function becomes the attnum it equals; and in every query,
+ * numbering of columns by a window function becomes the attnum it equals, and the expansion of
+ * index keys by information_schema._pg_expandarray becomes a join; and in every query,
  * the array-free forms of constructs over current_schemas() replace them. The tree is
  * copied where it changes (parsed statements are reused by prepared statements).
  */
 import { arrayConstructNull, readsCatalog, type IsCatalogRelation } from './catalog-arrays.js';
 import { attributeNumbering } from './attribute-numbering.js';
 import { currentSchemasConstruct } from './current-schemas.js';
+import { compositeColumns, compositeElement, expandArrays } from './expand-array.js';
 import { objectNameLiteral, type ObjectNames } from './object-name-literals.js';
 
 export interface CatalogNames extends ObjectNames {
@@ -20,6 +22,7 @@ export interface CatalogNames extends ObjectNames {
 export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
   const readsCatalogTables = readsCatalog(query, (schema, name) => catalog.isSystemTable(schema, name));
   const isAlwaysEmpty: IsCatalogRelation = (schema, name) => catalog.isAlwaysEmptyTable(schema, name);
+  const composites = readsCatalogTables ? compositeColumns(query) : new Set<string>();
   const rewrite = (node: any): any => {
     if (Array.isArray(node)) {
       const items = node.map(rewrite);
@@ -28,10 +31,11 @@ export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
     if (node === null || typeof node !== 'object') return node;
     const schemasFree = currentSchemasConstruct(node);
     if (schemasFree !== undefined) return rewrite(schemasFree);
-    const replaced = (readsCatalogTables ? arrayConstructNull(node, isAlwaysEmpty) : undefined) ?? objectNameLiteral(node, catalog);
+    const replaced =
+      (readsCatalogTables ? (compositeElement(node, composites) ?? arrayConstructNull(node, isAlwaysEmpty)) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
     // a SELECT may have its column numbering replaced; its parts are rewritten all the same
-    const source: any = (readsCatalogTables ? attributeNumbering(node) : undefined) ?? node;
+    const source: any = (readsCatalogTables ? (expandArrays(node) ?? attributeNumbering(node)) : undefined) ?? node;
     let copy: any = source;
     for (const [key, value] of Object.entries(source)) {
       const next = rewrite(value);
