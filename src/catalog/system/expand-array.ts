@@ -83,7 +83,8 @@ export function expandArrays(node: any): any | undefined {
     const expanded = selected?.field === 'n' ? column(alias, 'n') : cast(elementText(argument, alias), 'int2');
     return { ResTarget: { ...t.ResTarget, val: expanded } };
   });
-  if (series.size === 0) return undefined;
+  // expansions of different vectors run in lockstep in PostgreSQL, not as a product: not this form
+  if (series.size !== 1) return undefined;
   const fromClause = [...(select.fromClause ?? [])];
   const present: any[] = [];
   for (const { alias, argument } of series.values()) {
