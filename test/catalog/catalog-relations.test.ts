@@ -152,6 +152,12 @@ test('a source is described as a table', async () => {
     { relkind: 'r', attname: 'timestamp', type: 'timestamp with time zone' },
     { relkind: 'r', attname: 'tick', type: 'bigint' },
   ]);
+  // a table to read, not to write: information_schema says so
+  const info = await c.query("SELECT table_name, table_type, is_insertable_into FROM information_schema.tables WHERE table_name IN ('clock', 'people') ORDER BY 1");
+  assert.deepEqual(info.rows, [
+    { table_name: 'clock', table_type: 'BASE TABLE', is_insertable_into: 'NO' },
+    { table_name: 'people', table_type: 'BASE TABLE', is_insertable_into: 'YES' },
+  ]);
   await c.query('DROP SOURCE clock');
   assert.equal((await c.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'clock'")).rows[0].n, 0);
 });

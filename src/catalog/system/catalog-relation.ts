@@ -28,6 +28,8 @@ export interface CatalogRelation {
   primaryKey: readonly number[];
   /** A view's or materialized view's query text, else null. */
   viewQuery: string | null;
+  /** Takes INSERT/UPDATE/DELETE: tables do; sources, views and system relations do not. */
+  writable: boolean;
 }
 
 const RELKIND: Record<Relation['kind'], RelKind> = { table: 'r', source: 'r', system: 'r', view: 'v', 'materialized-view': 'm' };
@@ -47,6 +49,7 @@ export function describeRelation(rel: Relation, systemIndex: number): CatalogRel
     defaults: rel.kind === 'table' ? columnDefaultTexts(rel.sql) : new Map(),
     primaryKey: rel.kind === 'table' ? rel.data.primaryKey : [],
     viewQuery: isView ? viewQueryText(rel.sql) : null,
+    writable: rel.kind === 'table',
   };
 }
 

@@ -48,7 +48,7 @@ function columnRows(relations: readonly CatalogRelation[]): Row[] {
       rows.push([
         DATABASE_NAME, r.schema, r.name, c.name, i + 1, r.defaults.get(c.name) ?? null, yesNo(!c.notNull), c.type.name,
         length, isText ? (length !== null ? length * 4 : 1073741824) : null, ...numericFacts(c), datetimePrecision(c), null,
-        DATABASE_NAME, 'pg_catalog', c.type.typname, 'NO', 'NEVER', yesNo(r.relkind === 'r'),
+        DATABASE_NAME, 'pg_catalog', c.type.typname, 'NO', 'NEVER', yesNo(r.writable),
       ]);
     });
   }
@@ -74,7 +74,7 @@ export const INFORMATION_SCHEMA_TABLES: readonly SystemTable[] = [
     ({ relations }) =>
       relations.filter(listed).map((r) => {
         const isTable = r.relkind === 'r';
-        return [DATABASE_NAME, r.schema, r.name, isTable ? 'BASE TABLE' : 'VIEW', null, null, null, null, null, yesNo(isTable && r.schema === 'public'), 'NO', null];
+        return [DATABASE_NAME, r.schema, r.name, isTable ? 'BASE TABLE' : 'VIEW', null, null, null, null, null, yesNo(r.writable), 'NO', null];
       }),
   ),
   table(

@@ -65,6 +65,7 @@ export class SystemCatalog implements CatalogInfo {
       defaults: new Map(),
       primaryKey: [],
       viewQuery: null,
+      writable: false,
     }));
   }
 
