@@ -168,7 +168,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
     this.problem = `message at partition ${record.partition} offset ${record.offset} could not be decoded (${record.part}): ${record.error}`;
     this.options.log(`source ${this.options.spec.name} failed: ${this.problem}`);
     // Not awaited: disconnecting waits for the batch being handled, which is this one.
-    void this.shutdown();
+    void this.shutdown(true);
   }
 
   /** Commits the applied offsets to the group when they moved (one commit in flight at most). */
@@ -201,22 +201,26 @@ export class KafkaSourceRuntime implements SourceRuntime {
 
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
+    const connected = this.state === 'running';
     this.state = 'stopped';
-    await this.shutdown();
+    await this.shutdown(connected);
   }
 
-  private async shutdown(): Promise<void> {
+  /** Ends reading; `connected` says whether a last commit is worth trying. */
+  private async shutdown(connected: boolean): Promise<void> {
     if (this.commitTimer) clearInterval(this.commitTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.wakeRetry?.();
     const reader = this.reader;
     if (!reader) return;
     // A last commit, bounded: a broker that is gone must not hold up DROP or shutdown.
-    const lastCommit = (async () => {
-      await this.commitInFlight;
-      await this.commit();
-    })();
-    await Promise.race([lastCommit, new Promise((r) => setTimeout(r, 1500).unref())]);
+    if (connected) {
+      const lastCommit = (async () => {
+        await this.commitInFlight;
+        await this.commit();
+      })();
+      await Promise.race([lastCommit, new Promise((r) => setTimeout(r, 1500).unref())]);
+    }
     this.reader = null;
     // Bounded too: with the broker gone, leaving the group waits on retries; it ends by itself.
     const disconnect = reader.stop().catch((err) => this.options.log(`source ${this.options.spec.name}: disconnecting: ${String(err)}`));
