@@ -14,6 +14,8 @@ import pg from 'pg';
 let eddy: EddyHandle;
 let postgres: PostgresHandle;
 
+const VIEW_DDL = 'CREATE VIEW big_orders AS SELECT id, amount FROM catalog_orders WHERE amount > 100';
+const MATERIALIZED_VIEW_DDL = 'CREATE MATERIALIZED VIEW totals AS SELECT customer, sum(amount) AS total FROM catalog_orders GROUP BY customer';
 const TABLE_DDL = "CREATE TABLE catalog_orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2) DEFAULT 0, note varchar(20), placed timestamptz)";
 
 before(async () => {
@@ -21,8 +23,8 @@ before(async () => {
   const c = await eddy.client();
   await c.query(TABLE_DDL);
   await c.query('CREATE TABLE plain (x int8, y float8)');
-  await c.query('CREATE VIEW big_orders AS SELECT id, amount FROM catalog_orders WHERE amount > 100');
-  await c.query('CREATE MATERIALIZED VIEW totals AS SELECT customer, sum(amount) AS total FROM catalog_orders GROUP BY customer');
+  await c.query(VIEW_DDL);
+  await c.query(MATERIALIZED_VIEW_DDL);
 });
 
 after(async () => {
@@ -48,20 +50,21 @@ test('\\dt lists the tables, \\dv the views, \\dm the materialized views, \\d al
   assert.match(all, /totals\s*\|\s*materialized view/);
 });
 
-test('\\d and \\d+ of a table print exactly what PostgreSQL prints', async () => {
+test('\\d and \\d+ of a table, \\d of a view and a materialized view print exactly what PostgreSQL prints', async () => {
   const pgClient = new pg.Client({ connectionString: postgres.url });
   await pgClient.connect();
+  const cleanup = ['DROP MATERIALIZED VIEW IF EXISTS totals', 'DROP VIEW IF EXISTS big_orders', 'DROP TABLE IF EXISTS catalog_orders'];
   try {
-    await pgClient.query('DROP TABLE IF EXISTS catalog_orders');
-    await pgClient.query(TABLE_DDL);
+    for (const sql of [...cleanup, TABLE_DDL, VIEW_DDL, MATERIALIZED_VIEW_DDL]) await pgClient.query(sql);
     const user = new URL(postgres.url).username || 'postgres';
     const database = new URL(postgres.url).pathname.slice(1) || 'postgres';
-    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders']) {
+    // view definitions differ (PostgreSQL prints its deparsed query, Eddy the text as written): not \\d+ of views
+    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders', '\\d big_orders', '\\d totals']) {
       const expected = await psql(postgres.port, user, database, command);
       assert.equal(await eddyPsql(command), expected, command);
     }
   } finally {
-    await pgClient.query('DROP TABLE IF EXISTS catalog_orders');
+    for (const sql of cleanup) await pgClient.query(sql);
     await pgClient.end();
   }
 });
