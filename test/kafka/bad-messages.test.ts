@@ -147,6 +147,8 @@ test(`ON ERROR = 'fail' stops the source at the bad message and says why`, async
     message: 'the source to fail',
   });
   assert.match(row[4]!, /^failed: message at partition 0 offset 2 could not be decoded \(value\): .*invalid input syntax for type bigint: "three"/);
+  // Read 2 of 4 messages (the failing one stays unapplied): lag 2, one decode error.
+  assert.deepEqual([row[5], row[6], row[7]], ['3', '1', '2']);
   assert.deepEqual(await h.rows('SELECT n FROM fails ORDER BY n'), [['1'], ['2']]);
   assert.deepEqual(await h.rows(`SELECT kafkaoffset FROM eddy_source_errors WHERE source = 'fails'`), [['2']]);
   // Failed for good: later messages are not read.
