@@ -119,3 +119,27 @@ test('the rest of the \\d family runs without error', async () => {
   ];
   for (const command of commands) await eddyPsql(command);
 });
+
+test('\\dt, \\dv, \\dm, \\di and \\d list what PostgreSQL lists for the same objects of the same owner', async () => {
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  const database = 'eddy_catalog_listing';
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.query("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'eddy') THEN CREATE ROLE eddy LOGIN; END IF; END $$");
+    await admin.query(`CREATE DATABASE ${database} OWNER eddy`);
+    const owned = new pg.Client({ host: '127.0.0.1', port: postgres.port, user: 'eddy', database });
+    await owned.connect();
+    try {
+      for (const sql of [TABLE_DDL, 'CREATE TABLE plain (x int8, y float8)', VIEW_DDL, MATERIALIZED_VIEW_DDL]) await owned.query(sql);
+    } finally {
+      await owned.end();
+    }
+    for (const command of ['\\dt', '\\dv', '\\dm', '\\di', '\\d']) {
+      assert.equal(await eddyPsql(command), await psql(postgres.port, 'eddy', database, command), command);
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.end();
+  }
+});
