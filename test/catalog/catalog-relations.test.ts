@@ -208,3 +208,18 @@ test('a condition on a per-attribute relation, or a join that repeats attributes
   await assert.rejects(c.query(numbering + "JOIN pg_type t ON a.atttypid = t.oid WHERE t.typname = 'int8'"), (err: any) => err.code === '0A000');
   await assert.rejects(c.query(numbering + 'LEFT JOIN pg_attribute b ON b.attrelid = a.attrelid'), (err: any) => err.code === '0A000');
 });
+
+test('defaults are shown as written, whatever quotes and parentheses they hold', async () => {
+  await c.query(`CREATE TABLE "Odd" ("a b" int DEFAULT (1 + 2) NOT NULL, c text DEFAULT 'x, y)', d int DEFAULT 5, e text default (')'))`);
+  const { rows } = await c.query(
+    "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) AS def FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum " +
+      "WHERE a.attrelid = '\"Odd\"'::regclass ORDER BY a.attnum",
+  );
+  assert.deepEqual(rows, [
+    { attname: 'a b', def: '(1 + 2)' },
+    { attname: 'c', def: "'x, y)'" },
+    { attname: 'd', def: '5' },
+    { attname: 'e', def: "(')')" },
+  ]);
+  await c.query('DROP TABLE "Odd"');
+});

@@ -13,11 +13,24 @@ export function viewQueryText(createSql: string): string {
   return query.trim().replace(/;\s*$/, '');
 }
 
+/** Parentheses opened minus closed, outside quoted strings and identifiers. */
+function parenDepth(text: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null; // a doubled quote closes and reopens: the same count
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+  }
+  return depth;
+}
+
 /** Drops trailing commas, a statement's ';' and closing parentheses that the text does not open. */
 function trimDefault(text: string): string {
   let s = text.trim().replace(/[;,\s]+$/, '');
-  const depth = (t: string) => [...t].reduce((d, ch) => d + (ch === '(' ? 1 : ch === ')' ? -1 : 0), 0);
-  while (s.endsWith(')') && depth(s) < 0) s = s.slice(0, -1).trimEnd().replace(/,$/, '').trimEnd();
+  while (s.endsWith(')') && parenDepth(s) < 0) s = s.slice(0, -1).trimEnd().replace(/,$/, '').trimEnd();
   return s;
 }
 
