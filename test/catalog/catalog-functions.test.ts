@@ -91,3 +91,22 @@ async function sameCatalogRows(sql: string): Promise<void> {
   const [a, b] = await both(sql);
   assert.deepEqual(a, b);
 }
+
+test('array constructs over the catalog answer what PostgreSQL answers', async () => {
+  await e.query('CREATE TABLE arrays_probe (a int)');
+  await p.query('DROP TABLE IF EXISTS arrays_probe');
+  await p.query('CREATE TABLE arrays_probe (a int)');
+  try {
+    const [eddyRows, pgRows] = await both(
+      "SELECT array_to_string(c.relacl, ',') AS acl, array_to_string(c.reloptions || ARRAY(SELECT 'toast.' || x FROM unnest(c.reloptions) x), ', ') AS options, " +
+        "'fillfactor=50' = ANY(c.reloptions) AS has_option, c.reloptions[1] AS first_option, c.relacl IS NULL AS no_acl, " +
+        "array_to_string(ARRAY(SELECT polname FROM pg_policy WHERE polrelid = c.oid), ',') AS policies, cardinality(ARRAY(SELECT 1 FROM pg_policy)) AS n_policies, " +
+        "array_upper(ARRAY(SELECT rolname FROM pg_roles WHERE oid = ANY(c.reloptions::oid[])), 1) AS roles_upper " +
+        "FROM pg_class c WHERE c.relname = 'arrays_probe'",
+    );
+    assert.deepEqual(eddyRows, pgRows);
+    assert.deepEqual(eddyRows, [{ acl: null, options: '', has_option: null, first_option: null, no_acl: true, policies: '', n_policies: 0, roles_upper: null }]);
+  } finally {
+    await p.query('DROP TABLE IF EXISTS arrays_probe');
+  }
+});

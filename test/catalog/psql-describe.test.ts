@@ -120,7 +120,7 @@ test('the rest of the \\d family runs without error', async () => {
   for (const command of commands) await eddyPsql(command);
 });
 
-test('\\dt, \\dv, \\dm, \\di and \\d list what PostgreSQL lists for the same objects of the same owner', async () => {
+test('\\dt, \\dv, \\dm, \\di, \\d and \\dp list what PostgreSQL lists for the same objects of the same owner', async () => {
   const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
   const database = 'eddy_catalog_listing';
@@ -135,7 +135,7 @@ test('\\dt, \\dv, \\dm, \\di and \\d list what PostgreSQL lists for the same obj
     } finally {
       await owned.end();
     }
-    for (const command of ['\\dt', '\\dv', '\\dm', '\\di', '\\d']) {
+    for (const command of ['\\dt', '\\dv', '\\dm', '\\di', '\\d', '\\dp']) {
       assert.equal(await eddyPsql(command), await psql(postgres.port, 'eddy', database, command), command);
     }
   } finally {

@@ -2,14 +2,18 @@
  * Eddy has no array values, but the catalog queries clients send are full of them: psql's \d
  * reads array_to_string(c.reloptions || ARRAY(SELECT ... unnest(tc.reloptions))), 'd' =
  * ANY(stxkind), ARRAY(SELECT rolname ... WHERE oid = ANY(polroles)), prattrs[s]; \l reads
- * array_to_string(d.datacl, ...). In Eddy's catalog every such column is NULL (no ACLs, no
- * options, no policies, statistics or publications), and so is every array expression built from
- * them. query-rewrite.ts states exactly that before binding: in a query that reads the system
- * catalog, an array construct that draws on such a column (or on a catalog table that is always
- * empty in Eddy) becomes a typed NULL. Any other array construct is left
- * alone and gets Eddy's ordinary "not supported" error: never a wrong answer for data Eddy has.
- * (The one approximation: an ARRAY(SELECT ...) over an always-empty table is '{}' in PostgreSQL
- * and NULL here.)
+ * array_to_string(d.datacl, ...); \du ARRAY(SELECT ... FROM pg_auth_members ...).
+ *
+ * In Eddy's catalog every array column is NULL (no ACLs, options, policies, statistics or
+ * publications), and some catalog tables are always empty. From those two facts the value of
+ * many array expressions is known before the query runs: a column is NULL; ARRAY(SELECT ...) of a
+ * subquery that provably has no rows (it reads an always-empty table, unnests a NULL array, or
+ * filters by x = ANY(NULL)) is the empty array; NULL || a is a; and so on. The scalar results
+ * clients take from them follow exactly (array_to_string of NULL is NULL, of {} is ''; x =
+ * ANY(NULL) is NULL, x = ANY({}) false; NULL[i] is NULL ...). query-rewrite.ts replaces each such
+ * construct by its value before binding; an array that is still wanted as a value becomes text
+ * (NULL or '{}'), the type the catalog's array columns have in Eddy. A construct whose value is not
+ * known this way is left alone and gets Eddy's ordinary "not supported" error: never a wrong answer.
  */
 
 export type IsCatalogRelation = (schema: string | null, name: string) => boolean;
@@ -22,66 +26,136 @@ const CATALOG_ARRAY_COLUMNS = new Set([
   'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'conkey', 'confkey', 'conexclop',
 ]);
 
-/**
- * Functions over arrays and the type of their (here always NULL) result; those returning arrays
- * give text, the type the catalog's array columns have in Eddy.
- */
-const ARRAY_FUNCTIONS: Record<string, string> = {
-  array_to_string: 'text',
-  array_remove: 'text',
-  array_append: 'text',
-  array_prepend: 'text',
-  array_cat: 'text',
-  array_upper: 'int4',
-  array_lower: 'int4',
-  array_length: 'int4',
-  array_ndims: 'int4',
-  cardinality: 'int4',
-};
+/** Aggregates return a row even over no rows: a subquery using one is not empty for lack of input. */
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'string_agg', 'array_agg', 'bool_and', 'bool_or', 'every', 'json_agg', 'jsonb_agg']);
 
-const typedNull = (type: string | null): any => {
-  const nul = { A_Const: { isnull: true, location: -1 } };
-  if (type === null) return nul;
-  return { TypeCast: { arg: nul, typeName: { names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: type } }], typemod: -1, location: -1 }, location: -1 } };
-};
+/** A known array value: NULL or empty. */
+type ArrayValue = 'null' | 'empty';
 
-/** The typed NULL an array construct stands for, or undefined when the node is not one. */
-function arrayConstructReplacement(node: any): any | undefined {
-  const kind = Object.keys(node)[0];
-  const n = node[kind!];
-  switch (kind) {
-    case 'FuncCall': {
-      const name: string = n.funcname?.at(-1)?.String?.sval ?? '';
-      return name in ARRAY_FUNCTIONS ? typedNull(ARRAY_FUNCTIONS[name]!) : undefined;
+const NULL_CONST = { A_Const: { isnull: true, location: -1 } };
+const typed = (arg: any, type: string): any => ({
+  TypeCast: { arg, typeName: { names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: type } }], typemod: -1, location: -1 }, location: -1 },
+});
+const typedNull = (type: string) => typed(NULL_CONST, type);
+const text = (s: string) => typed({ A_Const: { sval: { sval: s }, location: -1 } }, 'text');
+const bool = (b: boolean) => ({ A_Const: { boolval: { boolval: b }, location: -1 } });
+const int = (i: number) => typed({ A_Const: { ival: { ival: i }, location: -1 } }, 'int4');
+
+const functionName = (node: any): string | undefined => node?.FuncCall?.funcname?.at(-1)?.String?.sval;
+
+const conjuncts = (node: any): any[] =>
+  node?.BoolExpr?.boolop === 'AND_EXPR' ? node.BoolExpr.args.flatMap(conjuncts) : node ? [node] : [];
+
+export class CatalogArrays {
+  constructor(private readonly isAlwaysEmpty: IsCatalogRelation) {}
+
+  /** The value of an array-valued expression, when the catalog's facts determine it. */
+  arrayValue(node: any): ArrayValue | undefined {
+    const column = node?.ColumnRef?.fields?.at(-1)?.String?.sval;
+    if (column !== undefined) return CATALOG_ARRAY_COLUMNS.has(column) ? 'null' : undefined;
+    if (node?.TypeCast?.typeName?.arrayBounds?.length) return this.arrayValue(node.TypeCast.arg);
+    if (node?.SubLink?.subLinkType === 'ARRAY_SUBLINK') return this.hasNoRows(node.SubLink.subselect) ? 'empty' : undefined;
+    const e = node?.A_Expr;
+    if (e?.kind === 'AEXPR_OP' && e.name?.[0]?.String?.sval === '||' && e.lexpr) return this.concatenation(e.lexpr, e.rexpr);
+    const args: any[] = node?.FuncCall?.args ?? [];
+    switch (functionName(node)) {
+      case 'array_cat':
+        return args.length === 2 ? this.concatenation(args[0], args[1]) : undefined;
+      case 'array_remove': // removing from NULL is NULL, from {} is {}
+        return args.length === 2 ? this.arrayValue(args[0]) : undefined;
+      default:
+        return undefined;
     }
-    case 'A_Expr':
-      return (n.kind === 'AEXPR_OP_ANY' || n.kind === 'AEXPR_OP_ALL') && !n.rexpr?.A_ArrayExpr ? typedNull('bool') : undefined;
-    case 'SubLink':
-      return n.subLinkType === 'ARRAY_SUBLINK' ? typedNull(null) : undefined;
-    case 'A_Indirection':
-      return (n.indirection ?? []).some((i: any) => i.A_Indices) ? typedNull(null) : undefined;
-    case 'TypeCast':
-      return n.typeName?.arrayBounds?.length ? typedNull(null) : undefined;
-    default:
-      return undefined;
   }
-}
 
-/** Does the subtree draw on a catalog array column or an always-empty catalog table? */
-function drawsOnCatalogArrays(node: any, isAlwaysEmpty: IsCatalogRelation): boolean {
-  if (Array.isArray(node)) return node.some((n) => drawsOnCatalogArrays(n, isAlwaysEmpty));
-  if (node === null || typeof node !== 'object') return false;
-  const column = node.ColumnRef?.fields?.at(-1)?.String?.sval;
-  if (column !== undefined && CATALOG_ARRAY_COLUMNS.has(column)) return true;
-  const rv = node.RangeVar;
-  if (rv && isAlwaysEmpty(rv.schemaname ?? null, rv.relname)) return true;
-  return Object.values(node).some((v) => drawsOnCatalogArrays(v, isAlwaysEmpty));
-}
+  /** a || b over arrays: NULL is the identity; {} || {} is {}. */
+  private concatenation(a: any, b: any): ArrayValue | undefined {
+    const left = this.arrayValue(a);
+    const right = this.arrayValue(b);
+    if (left === 'null') return right;
+    if (right === 'null') return left;
+    return left === 'empty' && right === 'empty' ? 'empty' : undefined;
+  }
 
-/** The typed NULL an array construct over the catalog's (NULL or empty) arrays stands for, else undefined. */
-export function arrayConstructNull(node: any, isAlwaysEmpty: IsCatalogRelation): any | undefined {
-  const replacement = arrayConstructReplacement(node);
-  return replacement !== undefined && drawsOnCatalogArrays(node, isAlwaysEmpty) ? replacement : undefined;
+  /** Is the SELECT sure to have no rows: it reads from nothing, or filters everything out? */
+  private hasNoRows(node: any): boolean {
+    const select = node?.SelectStmt;
+    if (!select || (select.op && select.op !== 'SETOP_NONE')) return false;
+    if (select.groupClause || (select.targetList ?? []).some((t: any) => AGGREGATES.has(functionName(t.ResTarget?.val) ?? ''))) return false;
+    if ((select.fromClause ?? []).some((item: any) => this.itemHasNoRows(item))) return true;
+    // a condition known to be NULL or false filters every row out
+    return conjuncts(select.whereClause).some((c) => {
+      const value = this.scalarValue(c);
+      return value === NULL_CONST || value?.A_Const?.boolval?.boolval === false;
+    });
+  }
+
+  private itemHasNoRows(item: any): boolean {
+    const rv = item.RangeVar;
+    if (rv) return this.isAlwaysEmpty(rv.schemaname ?? null, rv.relname);
+    const fn = item.RangeFunction?.functions?.[0]?.List?.items?.[0];
+    if (fn) return functionName(fn) === 'unnest' && fn.FuncCall.args?.length === 1 && this.arrayValue(fn.FuncCall.args[0]) !== undefined;
+    if (item.RangeSubselect) return this.hasNoRows(item.RangeSubselect.subquery);
+    const join = item.JoinExpr;
+    if (!join) return false;
+    const [left, right] = [this.itemHasNoRows(join.larg), this.itemHasNoRows(join.rarg)];
+    switch (join.jointype) {
+      case 'JOIN_INNER': return left || right;
+      case 'JOIN_LEFT': return left;
+      case 'JOIN_RIGHT': return right;
+      default: return left && right;
+    }
+  }
+
+  /**
+   * The replacement of a scalar taken from a known array (array_to_string, = ANY, [i], IS NULL,
+   * array_upper ...), the value of the subquery's filter conditions included; else undefined.
+   */
+  private scalarValue(node: any): any | undefined {
+    const e = node?.A_Expr;
+    if ((e?.kind === 'AEXPR_OP_ANY' || e?.kind === 'AEXPR_OP_ALL') && !e.rexpr?.A_ArrayExpr) {
+      const value = this.arrayValue(e.rexpr);
+      if (value === 'null') return NULL_CONST;
+      if (value === 'empty') return bool(e.kind === 'AEXPR_OP_ALL');
+      return undefined;
+    }
+    const indirection = node?.A_Indirection;
+    if (indirection?.indirection?.some((i: any) => i.A_Indices)) return this.arrayValue(indirection.arg) ? NULL_CONST : undefined;
+    const test = node?.NullTest;
+    if (test) {
+      const value = this.arrayValue(test.arg);
+      return value === undefined ? undefined : bool((value === 'null') === (test.nulltesttype === 'IS_NULL'));
+    }
+    const args: any[] = node?.FuncCall?.args ?? [];
+    const value = args.length > 0 ? this.arrayValue(args[0]) : undefined;
+    if (value === undefined) return undefined;
+    switch (functionName(node)) {
+      case 'array_to_string':
+        return value === 'null' ? typedNull('text') : text('');
+      case 'array_upper':
+      case 'array_lower':
+      case 'array_length':
+      case 'array_ndims':
+        return typedNull('int4');
+      case 'cardinality':
+        return value === 'null' ? typedNull('int4') : int(0);
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The replacement of a construct over the catalog's arrays: a scalar taken from one, or an array
+   * still wanted as a value (as text: NULL or '{}'); undefined for anything else, plain catalog
+   * array columns included (they are text columns already).
+   */
+  replacement(node: any): any | undefined {
+    const scalar = this.scalarValue(node);
+    if (scalar !== undefined) return scalar;
+    if (node?.ColumnRef) return undefined;
+    const value = this.arrayValue(node);
+    return value === undefined ? undefined : value === 'null' ? typedNull('text') : text('{}');
+  }
 }
 
 export function readsCatalog(node: any, isCatalog: IsCatalogRelation): boolean {

@@ -1,13 +1,13 @@
 /**
  * What a query's parse tree needs before binding so that clients' catalog queries run on Eddy:
  * object-name literals ('pg_class'::regclass) become oids, and in queries that read the system
- * catalog, array constructs over its (NULL) array columns become typed NULLs and pgjdbc's
+ * catalog, array constructs over its (NULL) array columns become their known values and pgjdbc's
  * numbering of columns by a window function becomes the attnum it equals, and the expansion of
  * index keys by information_schema._pg_expandarray becomes a join; and in every query,
  * the array-free forms of constructs over current_schemas() replace them. The tree is
  * copied where it changes (parsed statements are reused by prepared statements).
  */
-import { arrayConstructNull, readsCatalog, type IsCatalogRelation } from './catalog-arrays.js';
+import { CatalogArrays, readsCatalog, type IsCatalogRelation } from './catalog-arrays.js';
 import { attributeNumbering } from './attribute-numbering.js';
 import { currentSchemasConstruct } from './current-schemas.js';
 import { compositeColumns, compositeElement, expandArrays } from './expand-array.js';
@@ -21,7 +21,7 @@ export interface CatalogNames extends ObjectNames {
 
 export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
   const readsCatalogTables = readsCatalog(query, (schema, name) => catalog.isSystemTable(schema, name));
-  const isAlwaysEmpty: IsCatalogRelation = (schema, name) => catalog.isAlwaysEmptyTable(schema, name);
+  const arrays = new CatalogArrays((schema, name) => catalog.isAlwaysEmptyTable(schema, name));
   const composites = readsCatalogTables ? compositeColumns(query) : new Set<string>();
   const rewrite = (node: any): any => {
     if (Array.isArray(node)) {
@@ -32,7 +32,7 @@ export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
     const schemasFree = currentSchemasConstruct(node);
     if (schemasFree !== undefined) return rewrite(schemasFree);
     const replaced =
-      (readsCatalogTables ? (compositeElement(node, composites) ?? arrayConstructNull(node, isAlwaysEmpty)) : undefined) ?? objectNameLiteral(node, catalog);
+      (readsCatalogTables ? (compositeElement(node, composites) ?? arrays.replacement(node)) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
     // a SELECT may have its column numbering replaced; its parts are rewritten all the same
     const source: any = (readsCatalogTables ? (expandArrays(node) ?? attributeNumbering(node)) : undefined) ?? node;
