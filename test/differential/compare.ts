@@ -59,20 +59,20 @@ function listRows(title: string, rows: Cell[][]): string {
   return [`  ${title} (${rows.length}):`, ...shown, ...more].join('\n');
 }
 
-/** Column names and types must agree: a client sees them before any row. */
-export function diffColumns(expected: ResultSet, actual: ResultSet): string | null {
-  const show = (r: ResultSet) => r.columns.map((c) => `${c.name}:${c.typeOid}`).join(', ');
-  return show(expected) === show(actual)
-    ? null
-    : `columns differ (name:type oid)\n  PostgreSQL: ${show(expected)}\n  Eddy:       ${show(actual)}`;
-}
-
 /** What the two sides are called in a report. */
 export interface Sides {
   expected: string;
   actual: string;
 }
 const ORACLE_AND_EDDY: Sides = { expected: 'PostgreSQL', actual: 'Eddy' };
+
+/** Column names and types must agree: a client sees them before any row. */
+export function diffColumns(expected: ResultSet, actual: ResultSet, sides = ORACLE_AND_EDDY): string | null {
+  const show = (r: ResultSet) => r.columns.map((c) => `${c.name}:${c.typeOid}`).join(', ');
+  return show(expected) === show(actual)
+    ? null
+    : `columns differ (name:type oid)\n  ${sides.expected}: ${show(expected)}\n  ${sides.actual}: ${show(actual)}`;
+}
 
 /** null when the rows agree, otherwise what is missing from and extra in the actual answer. */
 export function diffRows(expected: ResultSet, actual: ResultSet, ordered: boolean, sides = ORACLE_AND_EDDY): string | null {

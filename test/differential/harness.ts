@@ -144,14 +144,14 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
         continue;
       }
       if (check.viewAlive) {
-        const problem = await compareOne(sub, `SELECT * FROM ${outcome.viewName}`, expected, false);
+        const problem = await compareOne(subject, `SELECT * FROM ${outcome.viewName}`, expected, false);
         if (problem) {
           outcome.failures.push(`view ${outcome.viewName} (SELECT * FROM it) in ${context()}:\n${problem}`);
           check.viewAlive = false;
         }
       }
       if (check.adhocAlive) {
-        const problem = await compareOne(sub, outcome.query.sql, expected, check.ordered);
+        const problem = await compareOne(subject, outcome.query.sql, expected, check.ordered);
         if (problem) {
           outcome.failures.push(`ad hoc query in ${context()}:\n${problem}`);
           check.adhocAlive = false;
@@ -194,14 +194,15 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
   return result;
 }
 
-async function compareOne(sub: pg.Client, sql: string, expected: ResultSet, ordered: boolean): Promise<string | null> {
+async function compareOne(subject: Subject, sql: string, expected: ResultSet, ordered: boolean): Promise<string | null> {
   let actual: ResultSet;
   try {
-    actual = await runQuery(sub, sql);
+    actual = await runQuery(subject.client, sql);
   } catch (err) {
     return `  query failed: ${describeError(err)}`;
   }
-  return diffColumns(expected, actual) ?? diffRows(expected, actual, ordered);
+  const sides = { expected: 'PostgreSQL', actual: subject.name };
+  return diffColumns(expected, actual, sides) ?? diffRows(expected, actual, ordered, sides);
 }
 
 /**
@@ -215,7 +216,7 @@ async function awaitTables(oracle: pg.Client, subject: Subject, round: number, r
     const sql = `SELECT * FROM ${t.name}`;
     const expected = await runQuery(oracle, sql);
     for (;;) {
-      const problem = await compareOne(subject.client, sql, expected, false);
+      const problem = await compareOne(subject, sql, expected, false);
       if (!problem) break;
       if (Date.now() > deadline) {
         result.tableFailures.push(`${t.name}: differs after round ${round}:\n${problem}`);
