@@ -110,3 +110,31 @@ test('array constructs over the catalog answer what PostgreSQL answers', async (
     await p.query('DROP TABLE IF EXISTS arrays_probe');
   }
 });
+
+test('information_schema constraints and privileges of a table are PostgreSQL\'s', async () => {
+  const ddl = 'CREATE TABLE constraint_probe (id int8, name text NOT NULL, note text, PRIMARY KEY (name, id))';
+  await e.query(ddl);
+  await p.query('DROP TABLE IF EXISTS constraint_probe');
+  await p.query(ddl);
+  try {
+    // NOT NULL checks are named after the schema's and the table's oids, which differ
+    const unnumbered = (column: string) => `regexp_replace(${column}, '^[0-9]+_[0-9]+_', '') AS ${column}`;
+    await sameCatalogRows(
+      `SELECT ${unnumbered('constraint_name')}, table_schema, table_name, constraint_type, is_deferrable, initially_deferred, enforced, nulls_distinct ` +
+        "FROM information_schema.table_constraints WHERE table_name = 'constraint_probe' ORDER BY constraint_type, constraint_name",
+    );
+    await sameCatalogRows(
+      `SELECT ${unnumbered('constraint_name')}, check_clause FROM information_schema.check_constraints c ` +
+        "WHERE c.constraint_name IN (SELECT constraint_name FROM information_schema.table_constraints WHERE table_name = 'constraint_probe') ORDER BY 1",
+    );
+    await sameCatalogRows("SELECT column_name, constraint_name FROM information_schema.constraint_column_usage WHERE table_name = 'constraint_probe' ORDER BY 1");
+    await sameCatalogRows(
+      "SELECT constraint_name, column_name, ordinal_position, position_in_unique_constraint FROM information_schema.key_column_usage WHERE table_name = 'constraint_probe' ORDER BY ordinal_position",
+    );
+    await sameCatalogRows(
+      "SELECT privilege_type, is_grantable, with_hierarchy, grantor = grantee AS by_owner FROM information_schema.table_privileges WHERE table_name = 'constraint_probe' ORDER BY 1",
+    );
+  } finally {
+    await p.query('DROP TABLE IF EXISTS constraint_probe');
+  }
+});

@@ -9,7 +9,7 @@ import type { RelationColumn } from '../../planner/catalog-api.js';
 import { T } from '../../types/types.js';
 import { primaryKeyName, type CatalogRelation } from './catalog-relation.js';
 import { DATABASE_NAME, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME } from './oids.js';
-import { columns, type SystemTable } from './system-table.js';
+import { columns, NO_ROWS, type SystemTable } from './system-table.js';
 
 /** Relations information_schema.tables and .columns show: PostgreSQL leaves out materialized views. */
 const listed = (r: CatalogRelation): boolean => r.relkind === 'r' || r.relkind === 'v';
@@ -55,6 +55,15 @@ function columnRows(relations: readonly CatalogRelation[]): Row[] {
   return rows;
 }
 
+/** PostgreSQL's NOT NULL pseudo-constraints of tables, named as it names them: <schema oid>_<table oid>_<attnum>_not_null. */
+function notNullChecks(relations: readonly CatalogRelation[]): { r: CatalogRelation; name: string; column: string }[] {
+  return relations
+    .filter((r) => r.relkind === 'r')
+    .flatMap((r) => r.columns.flatMap((c, i) => (c.notNull ? [{ r, name: `${NAMESPACE[r.schema]}_${r.oid}_${i + 1}_not_null`, column: c.name }] : [])));
+}
+
+const TABLE_PRIVILEGES = ['INSERT', 'SELECT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
+
 const table = (name: string, oid: number, spec: string, rows: SystemTable['rows']): SystemTable => ({
   schema: 'information_schema', name, oid, columns: columns(spec), rows,
 });
@@ -96,10 +105,38 @@ export const INFORMATION_SCHEMA_TABLES: readonly SystemTable[] = [
     'table_constraints', FIRST_EDDY_SYSTEM_OID + 104,
     'constraint_catalog:name constraint_schema:name constraint_name:name table_catalog:name table_schema:name table_name:name ' +
       'constraint_type:varchar is_deferrable:varchar initially_deferred:varchar enforced:varchar nulls_distinct:varchar',
-    ({ relations }) =>
-      relations
+    ({ relations }) => [
+      ...relations
         .filter((r) => r.primaryKey.length > 0)
         .map((r) => [DATABASE_NAME, r.schema, primaryKeyName(r), DATABASE_NAME, r.schema, r.name, 'PRIMARY KEY', 'NO', 'NO', 'YES', null]),
+      ...notNullChecks(relations).map(({ r, name }) => [DATABASE_NAME, r.schema, name, DATABASE_NAME, r.schema, r.name, 'CHECK', 'NO', 'NO', 'YES', null]),
+    ],
+  ),
+  table(
+    'check_constraints', FIRST_EDDY_SYSTEM_OID + 106,
+    'constraint_catalog:name constraint_schema:name constraint_name:name check_clause:varchar',
+    ({ relations }) => notNullChecks(relations).map(({ r, name, column }) => [DATABASE_NAME, r.schema, name, `${column} IS NOT NULL`]),
+  ),
+  table(
+    'constraint_column_usage', FIRST_EDDY_SYSTEM_OID + 107,
+    'table_catalog:name table_schema:name table_name:name column_name:name constraint_catalog:name constraint_schema:name constraint_name:name',
+    ({ relations }) =>
+      relations.flatMap((r) => r.primaryKey.map((pos) => [DATABASE_NAME, r.schema, r.name, r.columns[pos]!.name, DATABASE_NAME, r.schema, primaryKeyName(r)])),
+  ),
+  table(
+    'referential_constraints', FIRST_EDDY_SYSTEM_OID + 108,
+    'constraint_catalog:name constraint_schema:name constraint_name:name unique_constraint_catalog:name unique_constraint_schema:name ' +
+      'unique_constraint_name:name match_option:varchar update_rule:varchar delete_rule:varchar',
+    NO_ROWS,
+  ),
+  table(
+    'table_privileges', FIRST_EDDY_SYSTEM_OID + 109,
+    'grantor:name grantee:name table_catalog:name table_schema:name table_name:name privilege_type:varchar is_grantable:varchar with_hierarchy:varchar',
+    // the owner holds every privilege on each table and view (Eddy has no GRANT)
+    ({ relations }) =>
+      relations.filter(listed).flatMap((r) =>
+        TABLE_PRIVILEGES.map((p) => [OWNER_NAME, OWNER_NAME, DATABASE_NAME, r.schema, r.name, p, 'YES', p === 'SELECT' ? 'YES' : 'NO']),
+      ),
   ),
   table(
     'key_column_usage', FIRST_EDDY_SYSTEM_OID + 105,
