@@ -138,3 +138,28 @@ test('information_schema constraints and privileges of a table are PostgreSQL\'s
     await p.query('DROP TABLE IF EXISTS constraint_probe');
   }
 });
+
+test('pg_class, pg_index and pg_constraint rows of a table and its primary key are PostgreSQL\'s', async () => {
+  const ddl = 'CREATE TABLE keyed_probe (a int, b text NOT NULL, c float8, PRIMARY KEY (c, a))';
+  await e.query(ddl);
+  await p.query('DROP TABLE IF EXISTS keyed_probe');
+  await p.query(ddl);
+  try {
+    await sameCatalogRows(
+      'SELECT relname, relkind, relnatts, relhasindex, relpersistence, relchecks, relhasrules, relhastriggers, relhassubclass, relrowsecurity, ' +
+        "relforcerowsecurity, relispopulated, relreplident, relispartition, relam, reloftype, relisshared FROM pg_class WHERE relname IN ('keyed_probe', 'keyed_probe_pkey') ORDER BY 1",
+    );
+    await sameCatalogRows(
+      'SELECT indnatts, indnkeyatts, indisunique, indisprimary, indisexclusion, indimmediate, indisclustered, indisvalid, indcheckxmin, indisready, ' +
+        "indislive, indisreplident, indkey::text AS indkey, indexprs IS NULL AS no_exprs, indpred IS NULL AS no_pred FROM pg_index WHERE indrelid = 'keyed_probe'::regclass",
+    );
+    await sameCatalogRows(
+      'SELECT conname, contype, condeferrable, condeferred, convalidated, confupdtype, confdeltype, confmatchtype, conislocal, coninhcount, connoinherit, ' +
+        "conindid = (SELECT oid FROM pg_class WHERE relname = 'keyed_probe_pkey') AS on_index FROM pg_constraint WHERE conrelid = 'keyed_probe'::regclass",
+    );
+    await sameCatalogRows("SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'keyed_probe'::regclass");
+    await sameCatalogRows("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'keyed_probe'::regclass");
+  } finally {
+    await p.query('DROP TABLE IF EXISTS keyed_probe');
+  }
+});

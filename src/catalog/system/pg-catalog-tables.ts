@@ -26,10 +26,11 @@ const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind ==
 /** pg_class rows: the relations, and each primary key's index. */
 function classRows({ relations }: CatalogContents): Row[] {
   const rows: Row[] = [];
-  // replica identity: PostgreSQL's system tables have none ('n'), user tables the default ('d')
+  // replica identity: user tables and materialized views have the default ('d'); views, indexes
+  // and PostgreSQL's system tables none ('n')
   const row = (oid: number, name: string, nsp: number, kind: string, am: number, natts: number, hasIndex: boolean): Row => [
     oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true,
-    nsp === NAMESPACE.pg_catalog ? 'n' : 'd', false, null,
+    (kind === 'r' || kind === 'm') && nsp !== NAMESPACE.pg_catalog ? 'd' : 'n', false, null,
   ];
   for (const r of relations) {
     const hasKey = r.primaryKey.length > 0;
