@@ -64,7 +64,8 @@ export interface CatalogInfo {
   relationOid(schema: string | null, name: string): number | null;
   viewDefinition(oid: number): string | null;
   roleName(oid: number): string | null;
-  indexDefinition(oid: number): string | null;
+  /** pg_get_indexdef: the CREATE INDEX statement, or with column > 0 that key column. */
+  indexDefinition(oid: number, column?: number): string | null;
   constraintDefinition(oid: number): string | null;
   /** pg_get_function_result / pg_get_function_arguments of a function. */
   functionSignature(oid: number): { result: string; arguments: string } | null;

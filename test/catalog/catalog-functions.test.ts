@@ -158,6 +158,9 @@ test('pg_class, pg_index and pg_constraint rows of a table and its primary key a
         "conindid = (SELECT oid FROM pg_class WHERE relname = 'keyed_probe_pkey') AS on_index FROM pg_constraint WHERE conrelid = 'keyed_probe'::regclass",
     );
     await sameCatalogRows("SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'keyed_probe'::regclass");
+    await sameCatalogRows(
+      "SELECT k.n, pg_get_indexdef(i.indexrelid, k.n, false) AS def FROM pg_index i, generate_series(0, 3) AS k(n) WHERE i.indrelid = 'keyed_probe'::regclass ORDER BY 1",
+    );
     await sameCatalogRows("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'keyed_probe'::regclass");
   } finally {
     await p.query('DROP TABLE IF EXISTS keyed_probe');

@@ -183,9 +183,11 @@ export class SystemCatalog implements CatalogInfo {
     return rel.primaryKey.map((p) => quoteIdent(rel.columns[p]!.name)).join(', ');
   }
 
-  indexDefinition(oid: number): string | null {
+  indexDefinition(oid: number, column = 0): string | null {
     const rel = this.byPrimaryKeyOid(oid);
     if (!rel) return null;
+    // pg_get_indexdef(index, n > 0): the n-th key column alone (empty past the last, as PostgreSQL)
+    if (column > 0) return column <= rel.primaryKey.length ? quoteIdent(rel.columns[rel.primaryKey[column - 1]!]!.name) : '';
     return `CREATE UNIQUE INDEX ${quoteIdent(primaryKeyName(rel))} ON ${rel.schema}.${quoteIdent(rel.name)} USING btree (${this.keyColumns(rel)})`;
   }
 

@@ -76,7 +76,7 @@ register(
   fnEnv('pg_get_viewdef', [oid], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_viewdef', [oid, bool], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_indexdef', [oid], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null, readsCatalog),
-  fnEnv('pg_get_indexdef', [oid, int4, bool], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null, readsCatalog),
+  fnEnv('pg_get_indexdef', [oid, int4, bool], text, ([o, column], env) => catalog(env)?.indexDefinition(o, column) ?? null, readsCatalog),
   fnEnv('pg_get_constraintdef', [oid], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_constraintdef', [oid, bool], text, ([o], env) => catalog(env)?.constraintDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_function_result', [oid], text, ([o], env) => catalog(env)?.functionSignature(o)?.result ?? null, readsCatalog),
