@@ -69,21 +69,21 @@ test('pg_type describes each of Eddy\'s types as PostgreSQL does', async () => {
 
 test('pg_attribute and information_schema.columns describe a column of each type as PostgreSQL does', async () => {
   const columns = 'a bool, b bytea, c "char", d name, e int8, f int2, g int4, h text, i oid, j json, k float4, l float8, m char(3), n varchar(5), o date, p timestamp, q timestamptz, r interval, s numeric(8,3), t jsonb';
-  await e.query(`CREATE TABLE every_type (${columns})`);
-  await p.query('DROP TABLE IF EXISTS every_type');
-  await p.query(`CREATE TABLE every_type (${columns})`);
+  await e.query(`CREATE TABLE catalog_every_type (${columns})`);
+  await p.query('DROP TABLE IF EXISTS catalog_every_type');
+  await p.query(`CREATE TABLE catalog_every_type (${columns})`);
   try {
     await sameCatalogRows(
       'SELECT column_name, ordinal_position, column_default, is_nullable, data_type, character_maximum_length, character_octet_length, ' +
         'numeric_precision, numeric_precision_radix, numeric_scale, datetime_precision, interval_type, udt_schema, udt_name, is_identity, is_generated, is_updatable ' +
-        "FROM information_schema.columns WHERE table_name = 'every_type' ORDER BY ordinal_position",
+        "FROM information_schema.columns WHERE table_name = 'catalog_every_type' ORDER BY ordinal_position",
     );
     await sameCatalogRows(
       "SELECT attname, atttypid, attlen, attnum, atttypmod, attbyval, attalign, attstorage, attnotnull, attcollation, format_type(atttypid, atttypmod) AS type " +
-        "FROM pg_attribute WHERE attrelid = (SELECT oid FROM pg_class WHERE relname = 'every_type') AND attnum > 0 ORDER BY attnum",
+        "FROM pg_attribute WHERE attrelid = (SELECT oid FROM pg_class WHERE relname = 'catalog_every_type') AND attnum > 0 ORDER BY attnum",
     );
   } finally {
-    await p.query('DROP TABLE IF EXISTS every_type');
+    await p.query('DROP TABLE IF EXISTS catalog_every_type');
   }
 });
 
@@ -93,76 +93,76 @@ async function sameCatalogRows(sql: string): Promise<void> {
 }
 
 test('array constructs over the catalog answer what PostgreSQL answers', async () => {
-  await e.query('CREATE TABLE arrays_probe (a int)');
-  await p.query('DROP TABLE IF EXISTS arrays_probe');
-  await p.query('CREATE TABLE arrays_probe (a int)');
+  await e.query('CREATE TABLE catalog_arrays_probe (a int)');
+  await p.query('DROP TABLE IF EXISTS catalog_arrays_probe');
+  await p.query('CREATE TABLE catalog_arrays_probe (a int)');
   try {
     const [eddyRows, pgRows] = await both(
       "SELECT array_to_string(c.relacl, ',') AS acl, array_to_string(c.reloptions || ARRAY(SELECT 'toast.' || x FROM unnest(c.reloptions) x), ', ') AS options, " +
         "'fillfactor=50' = ANY(c.reloptions) AS has_option, c.reloptions[1] AS first_option, c.relacl IS NULL AS no_acl, " +
         "array_to_string(ARRAY(SELECT polname FROM pg_policy WHERE polrelid = c.oid), ',') AS policies, cardinality(ARRAY(SELECT 1 FROM pg_policy)) AS n_policies, " +
         "array_upper(ARRAY(SELECT rolname FROM pg_roles WHERE oid = ANY(c.reloptions::oid[])), 1) AS roles_upper " +
-        "FROM pg_class c WHERE c.relname = 'arrays_probe'",
+        "FROM pg_class c WHERE c.relname = 'catalog_arrays_probe'",
     );
     assert.deepEqual(eddyRows, pgRows);
     assert.deepEqual(eddyRows, [{ acl: null, options: '', has_option: null, first_option: null, no_acl: true, policies: '', n_policies: 0, roles_upper: null }]);
   } finally {
-    await p.query('DROP TABLE IF EXISTS arrays_probe');
+    await p.query('DROP TABLE IF EXISTS catalog_arrays_probe');
   }
 });
 
 test('information_schema constraints and privileges of a table are PostgreSQL\'s', async () => {
-  const ddl = 'CREATE TABLE constraint_probe (id int8, name text NOT NULL, note text, PRIMARY KEY (name, id))';
+  const ddl = 'CREATE TABLE catalog_constraint_probe (id int8, name text NOT NULL, note text, PRIMARY KEY (name, id))';
   await e.query(ddl);
-  await p.query('DROP TABLE IF EXISTS constraint_probe');
+  await p.query('DROP TABLE IF EXISTS catalog_constraint_probe');
   await p.query(ddl);
   try {
     // NOT NULL checks are named after the schema's and the table's oids, which differ
     const unnumbered = (column: string) => `regexp_replace(${column}, '^[0-9]+_[0-9]+_', '') AS ${column}`;
     await sameCatalogRows(
       `SELECT ${unnumbered('constraint_name')}, table_schema, table_name, constraint_type, is_deferrable, initially_deferred, enforced, nulls_distinct ` +
-        "FROM information_schema.table_constraints WHERE table_name = 'constraint_probe' ORDER BY constraint_type, constraint_name",
+        "FROM information_schema.table_constraints WHERE table_name = 'catalog_constraint_probe' ORDER BY constraint_type, constraint_name",
     );
     await sameCatalogRows(
       `SELECT ${unnumbered('constraint_name')}, check_clause FROM information_schema.check_constraints c ` +
-        "WHERE c.constraint_name IN (SELECT constraint_name FROM information_schema.table_constraints WHERE table_name = 'constraint_probe') ORDER BY 1",
+        "WHERE c.constraint_name IN (SELECT constraint_name FROM information_schema.table_constraints WHERE table_name = 'catalog_constraint_probe') ORDER BY 1",
     );
-    await sameCatalogRows("SELECT column_name, constraint_name FROM information_schema.constraint_column_usage WHERE table_name = 'constraint_probe' ORDER BY 1");
+    await sameCatalogRows("SELECT column_name, constraint_name FROM information_schema.constraint_column_usage WHERE table_name = 'catalog_constraint_probe' ORDER BY 1");
     await sameCatalogRows(
-      "SELECT constraint_name, column_name, ordinal_position, position_in_unique_constraint FROM information_schema.key_column_usage WHERE table_name = 'constraint_probe' ORDER BY ordinal_position",
+      "SELECT constraint_name, column_name, ordinal_position, position_in_unique_constraint FROM information_schema.key_column_usage WHERE table_name = 'catalog_constraint_probe' ORDER BY ordinal_position",
     );
     await sameCatalogRows(
-      "SELECT privilege_type, is_grantable, with_hierarchy, grantor = grantee AS by_owner FROM information_schema.table_privileges WHERE table_name = 'constraint_probe' ORDER BY 1",
+      "SELECT privilege_type, is_grantable, with_hierarchy, grantor = grantee AS by_owner FROM information_schema.table_privileges WHERE table_name = 'catalog_constraint_probe' ORDER BY 1",
     );
   } finally {
-    await p.query('DROP TABLE IF EXISTS constraint_probe');
+    await p.query('DROP TABLE IF EXISTS catalog_constraint_probe');
   }
 });
 
 test('pg_class, pg_index and pg_constraint rows of a table and its primary key are PostgreSQL\'s', async () => {
-  const ddl = 'CREATE TABLE keyed_probe (a int, b text NOT NULL, c float8, PRIMARY KEY (c, a))';
+  const ddl = 'CREATE TABLE catalog_keyed_probe (a int, b text NOT NULL, c float8, PRIMARY KEY (c, a))';
   await e.query(ddl);
-  await p.query('DROP TABLE IF EXISTS keyed_probe');
+  await p.query('DROP TABLE IF EXISTS catalog_keyed_probe');
   await p.query(ddl);
   try {
     await sameCatalogRows(
       'SELECT relname, relkind, relnatts, relhasindex, relpersistence, relchecks, relhasrules, relhastriggers, relhassubclass, relrowsecurity, ' +
-        "relforcerowsecurity, relispopulated, relreplident, relispartition, relam, reloftype, relisshared FROM pg_class WHERE relname IN ('keyed_probe', 'keyed_probe_pkey') ORDER BY 1",
+        "relforcerowsecurity, relispopulated, relreplident, relispartition, relam, reloftype, relisshared FROM pg_class WHERE relname IN ('catalog_keyed_probe', 'catalog_keyed_probe_pkey') ORDER BY 1",
     );
     await sameCatalogRows(
       'SELECT indnatts, indnkeyatts, indisunique, indisprimary, indisexclusion, indimmediate, indisclustered, indisvalid, indcheckxmin, indisready, ' +
-        "indislive, indisreplident, indkey::text AS indkey, indexprs IS NULL AS no_exprs, indpred IS NULL AS no_pred FROM pg_index WHERE indrelid = 'keyed_probe'::regclass",
+        "indislive, indisreplident, indkey::text AS indkey, indexprs IS NULL AS no_exprs, indpred IS NULL AS no_pred FROM pg_index WHERE indrelid = 'catalog_keyed_probe'::regclass",
     );
     await sameCatalogRows(
       'SELECT conname, contype, condeferrable, condeferred, convalidated, confupdtype, confdeltype, confmatchtype, conislocal, coninhcount, connoinherit, ' +
-        "conindid = (SELECT oid FROM pg_class WHERE relname = 'keyed_probe_pkey') AS on_index FROM pg_constraint WHERE conrelid = 'keyed_probe'::regclass",
+        "conindid = (SELECT oid FROM pg_class WHERE relname = 'catalog_keyed_probe_pkey') AS on_index FROM pg_constraint WHERE conrelid = 'catalog_keyed_probe'::regclass",
     );
-    await sameCatalogRows("SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'keyed_probe'::regclass");
+    await sameCatalogRows("SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'catalog_keyed_probe'::regclass");
     await sameCatalogRows(
-      "SELECT k.n, pg_get_indexdef(i.indexrelid, k.n, false) AS def FROM pg_index i, generate_series(0, 3) AS k(n) WHERE i.indrelid = 'keyed_probe'::regclass ORDER BY 1",
+      "SELECT k.n, pg_get_indexdef(i.indexrelid, k.n, false) AS def FROM pg_index i, generate_series(0, 3) AS k(n) WHERE i.indrelid = 'catalog_keyed_probe'::regclass ORDER BY 1",
     );
-    await sameCatalogRows("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'keyed_probe'::regclass");
+    await sameCatalogRows("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'catalog_keyed_probe'::regclass");
   } finally {
-    await p.query('DROP TABLE IF EXISTS keyed_probe');
+    await p.query('DROP TABLE IF EXISTS catalog_keyed_probe');
   }
 });

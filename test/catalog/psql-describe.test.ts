@@ -14,8 +14,8 @@ import pg from 'pg';
 let eddy: EddyHandle;
 let postgres: PostgresHandle;
 
-const VIEW_DDL = 'CREATE VIEW big_orders AS SELECT id, amount FROM catalog_orders WHERE amount > 100';
-const MATERIALIZED_VIEW_DDL = 'CREATE MATERIALIZED VIEW totals AS SELECT customer, sum(amount) AS total FROM catalog_orders GROUP BY customer';
+const VIEW_DDL = 'CREATE VIEW catalog_big_orders AS SELECT id, amount FROM catalog_orders WHERE amount > 100';
+const MATERIALIZED_VIEW_DDL = 'CREATE MATERIALIZED VIEW catalog_totals AS SELECT customer, sum(amount) AS total FROM catalog_orders GROUP BY customer';
 const TABLE_DDL = "CREATE TABLE catalog_orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2) DEFAULT 0, note varchar(20), placed timestamptz)";
 
 before(async () => {
@@ -43,23 +43,23 @@ function listedNames(output: string): string[] {
 
 test('\\dt lists the tables, \\dv the views, \\dm the materialized views, \\d all of them', async () => {
   assert.deepEqual(listedNames(await eddyPsql('\\dt')), ['catalog_orders', 'plain']);
-  assert.deepEqual(listedNames(await eddyPsql('\\dv')), ['big_orders']);
-  assert.deepEqual(listedNames(await eddyPsql('\\dm')), ['totals']);
+  assert.deepEqual(listedNames(await eddyPsql('\\dv')), ['catalog_big_orders']);
+  assert.deepEqual(listedNames(await eddyPsql('\\dm')), ['catalog_totals']);
   const all = await eddyPsql('\\d');
-  assert.deepEqual(listedNames(all), ['big_orders', 'catalog_orders', 'plain', 'totals']);
-  assert.match(all, /totals\s*\|\s*materialized view/);
+  assert.deepEqual(listedNames(all), ['catalog_big_orders', 'catalog_orders', 'catalog_totals', 'plain']);
+  assert.match(all, /catalog_totals\s*\|\s*materialized view/);
 });
 
 test('\\d and \\d+ of a table, \\d of a view and a materialized view print exactly what PostgreSQL prints', async () => {
   const pgClient = new pg.Client({ connectionString: postgres.url });
   await pgClient.connect();
-  const cleanup = ['DROP MATERIALIZED VIEW IF EXISTS totals', 'DROP VIEW IF EXISTS big_orders', 'DROP TABLE IF EXISTS catalog_orders'];
+  const cleanup = ['DROP MATERIALIZED VIEW IF EXISTS catalog_totals', 'DROP VIEW IF EXISTS catalog_big_orders', 'DROP TABLE IF EXISTS catalog_orders'];
   try {
     for (const sql of [...cleanup, TABLE_DDL, VIEW_DDL, MATERIALIZED_VIEW_DDL]) await pgClient.query(sql);
     const user = new URL(postgres.url).username || 'postgres';
     const database = new URL(postgres.url).pathname.slice(1) || 'postgres';
     // view definitions differ (PostgreSQL prints its deparsed query, Eddy the text as written): not \\d+ of views
-    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders', '\\d big_orders', '\\d totals']) {
+    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders', '\\d catalog_big_orders', '\\d catalog_totals']) {
       const expected = await psql(postgres.port, user, database, command);
       assert.equal(await eddyPsql(command), expected, command);
     }
@@ -80,11 +80,11 @@ test('\\d of a table shows types, NOT NULL, the default and the primary key', as
 });
 
 test('\\d+ of views and materialized views shows their definition', async () => {
-  const view = await eddyPsql('\\d+ big_orders');
-  assert.match(view, /View "public\.big_orders"/);
+  const view = await eddyPsql('\\d+ catalog_big_orders');
+  assert.match(view, /View "public\.catalog_big_orders"/);
   assert.match(view, /View definition:\n SELECT id, amount FROM catalog_orders WHERE amount > 100;/);
-  const mv = await eddyPsql('\\d+ totals');
-  assert.match(mv, /Materialized view "public\.totals"/);
+  const mv = await eddyPsql('\\d+ catalog_totals');
+  assert.match(mv, /Materialized view "public\.catalog_totals"/);
   assert.match(mv, /total\s+\|\s+numeric/);
   assert.match(mv, /View definition:\n SELECT customer, sum\(amount\) AS total FROM catalog_orders GROUP BY customer;/);
 });
@@ -114,7 +114,7 @@ test('the rest of the \\d family runs without error', async () => {
   const commands = [
     '\\d+', '\\dt+', '\\dv+', '\\dm+', '\\di', '\\di+', '\\ds', '\\dn+', '\\l+', '\\du', '\\du+', '\\dg', '\\dT', '\\dTS int*',
     '\\dx', '\\dp', '\\dE', '\\db', '\\dC', '\\do', '\\dA', '\\dP', '\\dX', '\\da', '\\dRp', '\\dRs', '\\dc', '\\des',
-    '\\dew', '\\det', '\\deu', '\\drds', '\\dconfig', '\\sv big_orders', '\\d catalog_orders_pkey', '\\dS+ pg_class',
+    '\\dew', '\\det', '\\deu', '\\drds', '\\dconfig', '\\sv catalog_big_orders', '\\d catalog_orders_pkey', '\\dS+ pg_class',
     '\\d information_schema.columns', '\\dt pg_catalog.*',
   ];
   for (const command of commands) await eddyPsql(command);
