@@ -114,6 +114,9 @@ export function roundStatements(rng: Prng, keys: KeySets, allocator: KeyAllocato
       const to = allocator.fresh(table, rng, ids);
       statements.push({ sql: `UPDATE ${table.name} SET id = ${to} WHERE id = ${from}` });
       present[table.name] = ids.map((k) => (k === from ? to : k));
+    } else if (rng.chance(0.03)) {
+      // Every row at once: one cycle retracts and re-adds a whole table.
+      statements.push({ sql: `UPDATE ${table.name} SET ${table.assignment(rng, present)}` });
     } else if (rng.chance(0.5)) {
       statements.push({ sql: `UPDATE ${table.name} SET ${table.assignment(rng, present)} WHERE id = ${someKey()}` });
     } else {

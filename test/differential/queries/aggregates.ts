@@ -49,4 +49,5 @@ export default family('aggregates', [
   ['string-agg-over-join', `SELECT o.id, string_agg(p.name, ';' ORDER BY p.name, l.id) AS products FROM orders o JOIN line_items l ON l.order_id = o.id JOIN products p ON p.id = l.product_id GROUP BY o.id`],
   ['big-numeric-exact-text', `SELECT sum(credit_limit * credit_limit * 1000)::text AS big, sum(id::bigint * 1000000000000)::text AS huge FROM customers`],
   ['aggregate-over-distinct', `SELECT count(*) AS n, sum(qty) AS s FROM (SELECT DISTINCT order_id, qty FROM line_items) d`],
+  ['distinct-count-over-join', `SELECT c.segment, count(DISTINCT l.product_id) AS products, count(DISTINCT o.customer_id) AS buyers FROM customers c JOIN orders o ON o.customer_id = c.id JOIN line_items l ON l.order_id = o.id GROUP BY c.segment`],
 ]);

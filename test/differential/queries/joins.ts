@@ -39,4 +39,6 @@ export default family('joins', [
   ['full-using-merged-filter', `SELECT order_id, l.qty FROM (SELECT id AS order_id FROM orders WHERE status = 'new') o FULL JOIN (SELECT order_id, qty FROM line_items WHERE qty > 7) l USING (order_id) WHERE order_id > 20`],
   ['left-self-null-keys', `SELECT a.id AS a, b.id AS b FROM line_items a LEFT JOIN line_items b ON a.product_id = b.product_id AND a.order_id = b.order_id AND a.id < b.id`],
   ['expression-keys', `SELECT c.id AS cid, p.id AS pid FROM customers c JOIN products p ON COALESCE(c.segment, 'retail') = CASE WHEN p.category = 'toys' THEN 'retail' ELSE 'online' END`],
+  ['many-to-many-grouped', `SELECT a.product_id, count(*) AS pairs, sum(a.qty * b.qty) AS weight FROM line_items a JOIN line_items b ON a.product_id = b.product_id GROUP BY a.product_id`],
+  ['many-to-many-rows', `SELECT a.id AS a, b.id AS b FROM line_items a JOIN line_items b ON a.order_id = b.order_id AND a.product_id <> b.product_id`],
 ]);
