@@ -8,6 +8,7 @@ import type { Value } from '../../types/types.js';
 import type { Row } from '../../engine/batch.js';
 import type { CompiledExpr, EvalEnv, Expr } from '../../planner/expr-ir.js';
 import { FromScope } from '../../planner/scope.js';
+import { figureColumnName } from '../../planner/column-names.js';
 import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
 import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
 import { formatValue, parseValue } from '../../types/text-io.js';
@@ -59,7 +60,7 @@ function returning(list: any[] | undefined, rel: TableRelation, params: ParamTyp
       rel.columns.forEach((c, index) => items.push({ name: c.name, expr: { kind: 'column', index, type: c.type } }));
     } else {
       const expr = bindExpr(target.val, { scope, params });
-      const name = target.name ?? (target.val.ColumnRef ? target.val.ColumnRef.fields.at(-1).String?.sval : '?column?');
+      const name = target.name ?? figureColumnName(target.val);
       items.push({ name, expr });
     }
   }
