@@ -24,8 +24,12 @@ const RELATIVE_PRECISION = 1e-9;
 /** Every value as its text output: no driver-side parsing may hide a difference. */
 export const textOnlyTypes = { getTypeParser: () => (value: string) => value };
 
-export async function runQuery(client: pg.Client, sql: string): Promise<ResultSet> {
-  const result = await client.query({ text: sql, rowMode: 'array', types: textOnlyTypes });
+/**
+ * Runs `sql` through the simple query protocol, or with `preparedName` through the extended one
+ * as a named prepared statement (parsed once per connection, executed again on later calls).
+ */
+export async function runQuery(client: pg.Client, sql: string, preparedName?: string): Promise<ResultSet> {
+  const result = await client.query({ text: sql, name: preparedName, rowMode: 'array', types: textOnlyTypes });
   return {
     columns: result.fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID })),
     rows: result.rows as Cell[][],

@@ -6,7 +6,7 @@ import { startEddy } from '../support/eddy.js';
 import { differentialSuite } from './suite.js';
 
 differentialSuite('differential: Eddy vs PostgreSQL', {
-  rounds: 20,
+  rounds: 30,
   async connect() {
     const eddy = await startEddy();
     // A query Eddy never answers must fail its case, not hang the run.

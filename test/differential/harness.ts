@@ -2,7 +2,8 @@
  * The differential run: the same tables, data and random DML in PostgreSQL (the oracle) and in a
  * subject (Eddy, or a second PostgreSQL database when the suite checks itself). Every query is a
  * view in the subject; after each round of DML every view must hold what PostgreSQL answers for
- * its query, and the query run ad hoc on the subject must answer the same.
+ * its query, and the query run ad hoc on the subject (simple protocol in even rounds, a reused
+ * prepared statement in odd ones) must answer the same.
  */
 import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
@@ -151,9 +152,13 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
         }
       }
       if (check.adhocAlive) {
-        const problem = await compareOne(subject, outcome.query.sql, expected, check.ordered);
+        // Odd rounds go through the extended protocol, re-executing one prepared statement per
+        // query: its typing must match, and a statement prepared rounds ago must see new data.
+        const prepared = round % 2 === 1 ? `diff_${outcome.viewName}` : undefined;
+        const problem = await compareOne(subject, outcome.query.sql, expected, check.ordered, prepared);
         if (problem) {
-          outcome.failures.push(`ad hoc query in ${context()}:\n${problem}`);
+          const how = prepared ? `prepared statement ${prepared} (extended protocol)` : 'ad hoc query';
+          outcome.failures.push(`${how} in ${context()}:\n${problem}`);
           check.adhocAlive = false;
         }
       }
@@ -194,10 +199,16 @@ export async function runDifferential(oracle: pg.Client, subject: Subject, opts:
   return result;
 }
 
-async function compareOne(subject: Subject, sql: string, expected: ResultSet, ordered: boolean): Promise<string | null> {
+async function compareOne(
+  subject: Subject,
+  sql: string,
+  expected: ResultSet,
+  ordered: boolean,
+  preparedName?: string,
+): Promise<string | null> {
   let actual: ResultSet;
   try {
-    actual = await runQuery(subject.client, sql);
+    actual = await runQuery(subject.client, sql, preparedName);
   } catch (err) {
     return `  query failed: ${describeError(err)}`;
   }
