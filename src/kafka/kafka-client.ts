@@ -232,6 +232,9 @@ export async function startPartitionReader(
   // Short retries: a lost broker soon shows as a crash (and in SHOW SOURCES), after which the
   // consumer restarts itself, rejoining (which seeks again), for as long as it lives.
   const retry = { initialRetryTime: 200, maxRetryTime: 2000, retries: 5 };
+  // Once stopped, never again: a consumer whose disconnect is still waiting for a lost broker
+  // must not restart itself and rejoin (a zombie member reading for nobody) when it returns.
+  let stopping = false;
   const consumer: Consumer = client(connection, { retry }).consumer({
     groupId,
     partitionAssigners: [explicitAssigner(topic, partitions)],
@@ -241,7 +244,7 @@ export async function startPartitionReader(
     // default minimum); 'session.timeout.ms' overrides it.
     sessionTimeout: 6000,
     heartbeatInterval: 1000,
-    retry: { ...retry, restartOnFailure: async () => true },
+    retry: { ...retry, restartOnFailure: async () => !stopping },
     ...mapped,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -270,7 +273,10 @@ export async function startPartitionReader(
     throw err;
   }
   return {
-    stop: () => consumer.disconnect(),
+    stop: () => {
+      stopping = true;
+      return consumer.disconnect();
+    },
     commit: (offsets) =>
       consumer.commitOffsets([...offsets].map(([partition, offset]) => ({ topic, partition, offset: offset.toString() }))),
   };

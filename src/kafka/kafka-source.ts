@@ -12,7 +12,7 @@
 import type { Row } from '../engine/batch.js';
 import type { SourceRuntime } from '../sql/database.js';
 import { SqlError } from '../errors.js';
-import { startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader } from './kafka-client.js';
+import { probeTopic, startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader } from './kafka-client.js';
 import { MessagePartError, rowAssembler, type RowAssembler } from './message-rows.js';
 import type { SourceErrorLog, SourceErrorRecord } from './source-errors.js';
 import type { KafkaSourceSpec, PartitionOffset, PreparedDecoder } from './source-spec.js';
@@ -53,6 +53,8 @@ export class KafkaSourceRuntime implements SourceRuntime {
   private commitTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private wakeRetry: (() => void) | null = null;
+  /** After a restart: the high watermarks to reach, and who waits for that. */
+  private catchUp: { targets: Map<number, bigint> | null; done: () => void; promise: Promise<void> } | null = null;
 
   constructor(private readonly options: KafkaSourceOptions) {
     for (const { partition, offset } of options.startOffsets) this.next.set(partition, offset);
@@ -150,6 +152,30 @@ export class KafkaSourceRuntime implements SourceRuntime {
     if (rows.length > 0) this.options.push(rows);
     this.options.errors.record(bad);
     if (failure) this.fail(failure);
+    this.checkCaughtUp();
+  }
+
+  /** Resolves once every partition has been read up to its high watermark of now (see SourceRuntime). */
+  caughtUp(): Promise<void> {
+    if (this.catchUp) return this.catchUp.promise;
+    let done!: () => void;
+    const promise = new Promise<void>((resolve) => (done = resolve));
+    const catchUp = (this.catchUp = { targets: null as Map<number, bigint> | null, done, promise });
+    probeTopic(this.connection, this.options.spec.connection.topic, null).then(
+      (probe) => {
+        catchUp.targets = new Map(probe.partitions.filter((p) => this.next.has(p.partition)).map((p) => [p.partition, p.high]));
+        for (const [partition, high] of catchUp.targets) this.high.set(partition, high);
+        this.checkCaughtUp();
+      },
+      () => done(), // the broker is not there (yet): nothing to wait for
+    );
+    return promise;
+  }
+
+  private checkCaughtUp(): void {
+    const targets = this.catchUp?.targets;
+    if (!targets) return;
+    if (this.halted || [...targets].every(([partition, high]) => this.next.get(partition)! >= high)) this.catchUp!.done();
   }
 
   private errorRecord(partition: number, offset: bigint, err: unknown): SourceErrorRecord {
@@ -208,6 +234,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
 
   /** Ends reading; `connected` says whether a last commit is worth trying. */
   private async shutdown(connected: boolean): Promise<void> {
+    this.catchUp?.done();
     if (this.commitTimer) clearInterval(this.commitTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.wakeRetry?.();

@@ -50,7 +50,16 @@ export interface SourceRuntime {
   status(): { type: string; topic: string | null; status: string; messages: number; errors: number; lag: number | null };
   /** Stops reading (DROP SOURCE, shutdown). */
   stop(): Promise<void>;
+  /**
+   * After a restart: resolves once the source has read again what its log held when the server
+   * started (or can tell it never will, e.g. its broker is down), so that the first clients see
+   * the contents from before the restart rather than a partial replay.
+   */
+  caughtUp?(): Promise<void>;
 }
+
+/** How long opening the database waits for sources to catch up before it serves anyway. */
+const CATCH_UP_WAIT_MS = 30_000;
 
 export interface SourceRelation extends RelationBase {
   kind: 'source';
@@ -133,6 +142,13 @@ export class Database {
       }
     } finally {
       this.replaying = false;
+    }
+    const catchingUp = [...this.relations.values()].flatMap((r) => (r.kind === 'source' && r.runtime.caughtUp ? [r.runtime.caughtUp()] : []));
+    if (catchingUp.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(catchingUp), new Promise((resolve) => (timer = setTimeout(resolve, CATCH_UP_WAIT_MS)))]);
+      clearTimeout(timer);
+      await this.scheduler.idle();
     }
   }
 

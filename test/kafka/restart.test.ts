@@ -1,6 +1,7 @@
 /**
  * Restart: sources come back from the catalog with their resolved start offsets, are read again
- * from Kafka, and they and the views over them hold the same contents as before, then continue.
+ * from Kafka (before the server serves), and they and the views over them hold the same contents
+ * as before, then continue.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,8 +53,7 @@ test('after a restart sources and views have the same contents and keep followin
 
   await h.eddy.restart();
   h.client = await h.eddy.client();
-  await h.waitRows('SELECT count(*), sum(qty) FROM trades', [['40', String((39 * 40) / 2)]]);
-  await h.waitRows('SELECT n FROM stream_count', [['40']]);
+  // The server serves once its sources have re-read their topics: the same contents at once.
   const afterRestart = await snapshot();
   for (const q of QUERIES) assert.equal(afterRestart.get(q), before.get(q), q);
   // The stored statement names the offsets resolved at CREATE (where LATEST was: after the first message).
