@@ -184,6 +184,12 @@ export interface ReaderHandlers {
   nextOffsets(): Map<number, bigint>;
   /** Joined the group with its partitions: reading (an idle topic gives no batches to say so). */
   onJoined(): void;
+  /**
+   * A fetched batch is done, `lastOffset` being its last record's offset including the ones the
+   * client does not hand over (transaction markers, aborted messages): the partition's position
+   * may move past them. Also called for batches of nothing but such records.
+   */
+  onBatchDone(partition: number, lastOffset: bigint, highWatermark: bigint): void;
   /** The connection failed; the client retries by itself. */
   onTrouble(error: Error): void;
 }
@@ -256,6 +262,10 @@ export async function startPartitionReader(
     handlers.onJoined();
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onTrouble(payload.error));
+  // Emitted after eachBatch has returned (never after it threw), and for filtered-out batches.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic === topic) handlers.onBatchDone(payload.partition, BigInt(payload.lastOffset), BigInt(payload.highWatermark));
+  });
   await consumer.connect();
   try {
     // Offsets come from seeks; this only decides where an offset the log no longer holds

@@ -84,6 +84,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
           onBatch: (batch) => this.onBatch(batch),
           nextOffsets: () => this.next,
           onJoined: () => this.reading(),
+          onBatchDone: (partition, lastOffset, high) => this.batchDone(partition, lastOffset, high),
           onTrouble: (error) => this.trouble(error),
         });
         if (this.halted) {
@@ -152,6 +153,18 @@ export class KafkaSourceRuntime implements SourceRuntime {
     if (rows.length > 0) this.options.push(rows);
     this.options.errors.record(bad);
     if (failure) this.fail(failure);
+    this.checkCaughtUp();
+  }
+
+  /**
+   * Moves a partition's position past records that were fetched but are not messages
+   * (transaction markers, aborted messages), so that lag reaches 0 and a restart's catch-up ends.
+   */
+  private batchDone(partition: number, lastOffset: bigint, high: bigint): void {
+    if (this.halted) return;
+    this.high.set(partition, high);
+    const next = this.next.get(partition);
+    if (next !== undefined && lastOffset >= next) this.next.set(partition, lastOffset + 1n);
     this.checkCaughtUp();
   }
 

@@ -5,8 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Kafka, logLevel } from 'kafkajs';
 import { produce } from '../support/kafka.js';
-import { sourceHarness, type SourceHarness } from './source-harness.js';
+import { sourceHarness, waitFor, type SourceHarness } from './source-harness.js';
 
 let h: SourceHarness;
 before(async () => {
@@ -68,4 +69,34 @@ test('after a restart sources and views have the same contents and keep followin
     ['S9', '1', '7', '7'],
   ]);
   await h.waitRows('SELECT qty FROM last_two', [['38'], ['100']]);
+});
+
+test('a topic written in transactions: committed messages only, lag 0, and a restart that does not wait for markers', async () => {
+  const topic = await h.topic('transactional');
+  const producer = new Kafka({ brokers: [h.kafka.brokers], logLevel: logLevel.NOTHING }).producer({
+    transactionalId: `${topic}-tx`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  try {
+    for (const [values, commit] of [[['a', 'b'], true], [['aborted'], false], [['c'], true]] as const) {
+      const tx = await producer.transaction();
+      await tx.send({ topic, messages: values.map((value) => ({ value })) });
+      if (commit) await tx.commit();
+      else await tx.abort();
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  await h.client.query(`CREATE SOURCE tx_source FROM KAFKA (${h.from(topic)}, START OFFSET EARLIEST) KEY FORMAT IGNORE TABLE TYPE APPEND`);
+  await h.waitRows('SELECT kafkavalue FROM tx_source', [['a'], ['b'], ['c']]);
+  // The log ends in a commit marker: the source's position moves past it.
+  await waitFor(async () => (await h.rows('SHOW SOURCES')).find((r) => r[0] === 'tx_source')?.[7] === '0', { message: 'lag 0 on tx_source' });
+
+  const started = Date.now();
+  await h.eddy.restart();
+  h.client = await h.eddy.client();
+  assert.ok(Date.now() - started < 15_000, `restart took ${Date.now() - started} ms`);
+  assert.deepEqual((await h.rows('SELECT kafkavalue FROM tx_source')).sort(), [['a'], ['b'], ['c']]);
 });
