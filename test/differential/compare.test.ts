@@ -30,9 +30,9 @@ test('NULL differs from the empty string and from the text NULL', () => {
   assert.notEqual(diffRows(set([TEXT], [[null]]), set([TEXT], [['NULL']]), false), null);
 });
 
-test('floats and numerics compare by value to a relative precision, text exactly', () => {
+test('floats compare by value to a relative precision; numerics and text exactly', () => {
   assert.equal(diffRows(set([FLOAT8], [['0.30000000000000004']]), set([FLOAT8], [['0.3']]), false), null);
-  assert.equal(diffRows(set([NUMERIC], [['2.5000000000000000']]), set([NUMERIC], [['2.5']]), false), null);
+  assert.notEqual(diffRows(set([NUMERIC], [['44.20']]), set([NUMERIC], [['44.2']]), false), null);
   assert.equal(diffRows(set([FLOAT8], [['1e-17']]), set([FLOAT8], [['0']]), false), null);
   assert.notEqual(diffRows(set([FLOAT8], [['1.0001']]), set([FLOAT8], [['1']]), false), null);
   assert.notEqual(diffRows(set([TEXT], [['2.50']]), set([TEXT], [['2.5']]), false), null);

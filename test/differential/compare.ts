@@ -1,9 +1,10 @@
 /**
  * Compares a query's answer from Eddy with PostgreSQL's, as multisets of rows (or as lists when
  * the query's ORDER BY makes the order part of the answer). Values arrive as PostgreSQL text
- * output; floating-point and numeric columns compare by value to a relative precision (an
- * incrementally maintained sum adds and subtracts in another order than a fresh scan does), every
- * other column compares exactly.
+ * output; floating-point columns compare by value to a relative precision (an incrementally
+ * maintained sum adds and subtracts in another order than a fresh scan does), every other column
+ * compares exactly as text. That includes numeric: its arithmetic is exact in both, and its
+ * display scale (`44.20`, not `44.2`) is part of what a client sees.
  */
 import type pg from 'pg';
 
@@ -16,8 +17,7 @@ export interface ResultSet {
 
 const FLOAT4 = 700;
 const FLOAT8 = 701;
-const NUMERIC = 1700;
-const APPROXIMATE = new Set([FLOAT4, FLOAT8, NUMERIC]);
+const APPROXIMATE = new Set([FLOAT4, FLOAT8]);
 
 const RELATIVE_PRECISION = 1e-9;
 
