@@ -48,7 +48,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
   private problem: string | null = null;
   private messages = 0;
   private errorCount = 0;
-  private committed = new Map<number, bigint>();
+  private readonly committed = new Map<number, bigint>();
   private commitInFlight: Promise<void> | null = null;
   private commitTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -228,6 +228,10 @@ export class KafkaSourceRuntime implements SourceRuntime {
     await this.commitInFlight;
   }
 
+  /**
+   * status: starting (not joined yet), running, reconnecting: <why> (the broker is away; it is
+   * retried), failed: <why> (ON ERROR = 'fail'), stopped. lag: messages in the log not read yet.
+   */
   status(): ReturnType<SourceRuntime['status']> {
     let lag: number | null = null;
     for (const [partition, high] of this.high) {
