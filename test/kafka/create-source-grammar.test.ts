@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqlError } from '../../src/errors.js';
 import { T } from '../../src/types/types.js';
-import { isCreateSource, parseCreateSource, rewriteStartOffset } from '../../src/sql/grammar/create-source.js';
+import { isCreateSource, parseCreateSource, rewriteStartOffset, rewriteStartTime } from '../../src/sql/grammar/create-source.js';
 import { isDropSource, parseDropSource } from '../../src/sql/grammar/drop-source.js';
 import type { KafkaSourceSpec, TimeTableSourceSpec } from '../../src/kafka/source-spec.js';
 
@@ -138,6 +138,15 @@ test('FROM TIME TABLE', () => {
   assert.equal((parseCreateSource(`CREATE SOURCE t FROM TIME TABLE (PERIOD '1 second')`, 0).spec as TimeTableSourceSpec).tableType, 'append');
   syntaxError(`CREATE SOURCE t FROM TIME TABLE (PERIOD '0 seconds')`, '22023', "'0 seconds'");
   syntaxError(`CREATE SOURCE t FROM TIME TABLE (PERIOD 'soon')`, '22007', "'soon'");
+  syntaxError(`CREATE SOURCE t FROM TIME TABLE (PERIOD '1 s', START TIME 'infinity')`, '22008', "'infinity'");
+  const written = `CREATE SOURCE t FROM TIME TABLE (PERIOD '1 s', START TIME '2024-06-01 12:00:00+02')`;
+  const at = parseCreateSource(written, 0).startTimeText!;
+  assert.equal(rewriteStartTime(written, at, Date.UTC(2024, 5, 1, 10) * 1000 + 5), `CREATE SOURCE t FROM TIME TABLE (PERIOD '1 s', START TIME '2024-06-01T10:00:00.000005Z')`);
+  const unwritten = `CREATE SOURCE t FROM TIME TABLE (PERIOD '1 s') TABLE TYPE STREAM`;
+  assert.equal(
+    rewriteStartTime(unwritten, parseCreateSource(unwritten, 0).startTimeText!, Date.UTC(2024, 0, 1) * 1000),
+    `CREATE SOURCE t FROM TIME TABLE (PERIOD '1 s', START TIME '2024-01-01T00:00:00.000000Z') TABLE TYPE STREAM`,
+  );
 });
 
 test('errors carry SQLSTATE and the position of the token at fault', () => {

@@ -160,3 +160,16 @@ test('sources that share a GROUP ID each read all of their partitions', async ()
   await h.waitRows('SELECT kafkavalue FROM shared_a', expected, 30_000);
   await h.waitRows('SELECT kafkavalue FROM shared_b', expected, 30_000);
 });
+
+test(`a time table's START TIME is read in the session's time zone and stored as an instant`, async () => {
+  await h.client.query(`SET TimeZone = 'Europe/Berlin'`);
+  try {
+    await h.client.query(`CREATE SOURCE berlin_ticks FROM TIME TABLE (PERIOD '1 hour', START TIME '2024-06-01 12:00:00')`);
+  } finally {
+    await h.client.query('RESET TimeZone');
+  }
+  const [[, createSql]] = await h.rows('SHOW CREATE SOURCE berlin_ticks');
+  assert.match(createSql!, /START TIME '2024-06-01T10:00:00\.000000Z'/);
+  await h.waitRows(`SELECT tick, timestamp FROM berlin_ticks WHERE tick = 0`, [['0', '2024-06-01 10:00:00+00']]);
+  await h.client.query('DROP SOURCE berlin_ticks');
+});

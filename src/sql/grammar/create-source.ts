@@ -43,8 +43,11 @@ export interface CreateSourceStatement {
    * time table.
    */
   startOffsetText: { kind: 'replace'; start: number; end: number } | { kind: 'insert'; at: number } | null;
-  /** For a time table without START TIME: where to add the one chosen at CREATE (see rewriteStartTime). */
-  startTimeInsertAt: number | null;
+  /**
+   * For a time table: where START TIME is written (its literal, which the handler reads in the
+   * session's time zone), or where to add the one chosen at CREATE (see rewriteStartTime).
+   */
+  startTimeText: { kind: 'replace'; start: number; end: number; literal: string } | { kind: 'insert'; at: number } | null;
 }
 
 /** Default column names, folded as if written unquoted (SQL.md "Connecting"). */
@@ -131,7 +134,7 @@ function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
     include: include ?? DEFAULT_INCLUDE.map((meta) => ({ meta, column: DEFAULT_METADATA_COLUMNS[meta] })),
     onError,
   };
-  return { spec, startOffsetText, startTimeInsertAt: null };
+  return { spec, startOffsetText, startTimeText: null };
 }
 
 /** Refuses a clause written twice, at its second occurrence. */
@@ -510,7 +513,7 @@ function parseWithOptions(c: TokenCursor): 'skip' | 'fail' {
 // ---------------------------------------------------------------------------------------------
 // FROM TIME TABLE
 
-function parseTimeTable(c: TokenCursor, base: SpecBase): { spec: TimeTableSourceSpec; startTimeInsertAt: number | null } {
+function parseTimeTable(c: TokenCursor, base: SpecBase): Pick<CreateSourceStatement, 'startTimeText'> & { spec: TimeTableSourceSpec } {
   c.expectPunct('(');
   c.expectWords('period');
   const periodToken = c.string();
@@ -519,24 +522,41 @@ function parseTimeTable(c: TokenCursor, base: SpecBase): { spec: TimeTableSource
     throw c.errorAt(periodToken, SQLSTATE.invalidParameterValue, `PERIOD must be a positive interval, not '${periodToken.value}'`);
   }
   let startTime: number | null = null;
+  let written: Token | null = null;
   if (c.acceptPunct(',')) {
     c.expectWords('start', 'time');
-    const token = c.string();
+    written = c.string();
+    const token = written;
+    // Read in UTC here; the handler reads it again in the session's time zone.
     startTime = parseLiteral(c, token, () => parseValue(T.timestamptz, token.value)) as number;
+    if (!Number.isFinite(startTime)) throw c.errorAt(token, SQLSTATE.datetimeFieldOverflow, 'START TIME must be a finite timestamp');
   }
   const close = c.expectPunct(')');
   let tableType: TableType = 'append';
   if (c.acceptWords('table', 'type')) tableType = parseTableType(c);
   c.expectEnd();
-  return { spec: { kind: 'time-table', ...base, tableType, period, startTime }, startTimeInsertAt: startTime === null ? close.offset : null };
+  return {
+    spec: { kind: 'time-table', ...base, tableType, period, startTime },
+    startTimeText: written ? { kind: 'replace', start: written.offset, end: written.end, literal: written.value } : { kind: 'insert', at: close.offset },
+  };
+}
+
+/** Microseconds since the epoch as an ISO 8601 UTC timestamp with all six fraction digits. */
+function isoMicros(micros: number): string {
+  const millis = Math.floor(micros / 1000);
+  const rest = micros - millis * 1000;
+  return new Date(millis).toISOString().replace('Z', `${String(rest).padStart(3, '0')}Z`);
 }
 
 /**
- * The time table's statement with the START TIME chosen at CREATE written in, so that after a
- * restart its ticks are the same instants (and the ones missed while down are caught up).
+ * The time table's statement with its START TIME as an instant in UTC: the one written (read in
+ * the creating session's time zone) or the one chosen at CREATE, so that after a restart its ticks
+ * are the same instants (and the ones missed while down are caught up).
  */
-export function rewriteStartTime(sql: string, insertAt: number, startMicros: number): string {
-  return `${sql.slice(0, insertAt)}, START TIME '${new Date(startMicros / 1000).toISOString()}'${sql.slice(insertAt)}`;
+export function rewriteStartTime(sql: string, at: NonNullable<CreateSourceStatement['startTimeText']>, startMicros: number): string {
+  const literal = `'${isoMicros(startMicros)}'`;
+  if (at.kind === 'replace') return sql.slice(0, at.start) + literal + sql.slice(at.end);
+  return `${sql.slice(0, at.at)}, START TIME ${literal}${sql.slice(at.at)}`;
 }
 
 /** A literal's value, with a bad one's error placed at its token. */

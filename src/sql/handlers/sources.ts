@@ -11,6 +11,7 @@ import type { InputTableKind } from '../../engine/inputs.js';
 import type { Row } from '../../engine/batch.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
 import { T } from '../../types/types.js';
+import { parseValue } from '../../types/text-io.js';
 import { mapClientProperties, probeTopic } from '../../kafka/kafka-client.js';
 import { KafkaSourceRuntime } from '../../kafka/kafka-source.js';
 import { prepareFormat } from '../../kafka/format-decoders.js';
@@ -97,10 +98,14 @@ function createTimeTableSource(session: Session, statement: Statement, parsed: C
   const db = session.db;
   let sql = statement.sql;
   let started = spec;
-  if (spec.startTime === null) {
-    // Resolved now and stored, as a Kafka source's offsets are.
-    started = { ...spec, startTime: Date.now() * 1000 };
-    sql = rewriteStartTime(statement.sql, parsed.startTimeInsertAt!, started.startTime!);
+  if (!db.replaying) {
+    // Resolved now and stored as an instant, as a Kafka source's offsets are: the START TIME
+    // written (in this session's time zone, as PostgreSQL reads timestamptz), else now.
+    const at = parsed.startTimeText!;
+    const startTime =
+      at.kind === 'replace' ? (parseValue(T.timestamptz, at.literal, -1, { timeZone: session.settings.get('timezone') }) as number) : Date.now() * 1000;
+    started = { ...spec, startTime };
+    sql = rewriteStartTime(statement.sql, at, startTime);
   }
   const node = db.dataflow.input(spec.name, spec.tableType as InputTableKind);
   const runtime: SourceRuntime = startTimeTable(started, (rows) => node.push(rows.map((row) => ({ row, diff: 1 }))));
