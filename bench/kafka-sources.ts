@@ -5,10 +5,12 @@
  *       Kafka client, no decoding, no engine),
  *   (1) an APPEND source and (2) a STREAM source, each feeding
  *       SELECT symbol, count(*), sum(qty), last(price) ... GROUP BY symbol over 1,000 symbols,
- * timed from CREATE SOURCE until the view has applied every message. Then the produce-to-visible
+ * timed from CREATE SOURCE until the view has applied every message, and (3) a STREAM source
+ * reading the value as BYTES with no view (what the source runtime costs beyond the client; the
+ * rest of the gap is JSON decoding and the view's operators). Then the produce-to-visible
  * latency at a steady 10,000 messages/s into a STREAM source with the same view (from just before
  * the producer sends a message to the end of the update cycle that applied it), and the heap an
- * APPEND source holds per 1M rows. Rates are printed next to the bare consumer's, as ratios: the
+ * APPEND source (no view) holds per 1M rows. Rates are printed next to the bare consumer's, as ratios: the
  * machine is shared and absolute numbers drift.
  *
  * Run: node --expose-gc --import tsx bench/kafka-sources.ts [messages=300000] [latency seconds=10]
@@ -109,16 +111,35 @@ function allApplied(e: Eddy, source: string, count: number): Promise<void> {
   });
 }
 
-async function sourceRate(e: Eddy, topic: string, name: string, tableType: 'APPEND' | 'STREAM'): Promise<number> {
+/**
+ * Messages/s of a source from CREATE SOURCE until every message is applied. Without `view` the
+ * value is read as BYTES and nothing consumes the source: what the source runtime itself costs
+ * on top of the client (the rest is JSON decoding and the view's operators).
+ */
+async function sourceRate(e: Eddy, topic: string, name: string, tableType: 'APPEND' | 'STREAM', view = true): Promise<number> {
   const started = performance.now();
   await e.client.query(`CREATE SOURCE ${name} FROM KAFKA (BROKER '${brokers}', TOPIC '${topic}', GROUP ID '${uniqueTopic('eddy-bench')}', START OFFSET EARLIEST)
-    KEY FORMAT IGNORE ${VALUE_FORMAT} INCLUDE NONE TABLE TYPE ${tableType}`);
-  await e.client.query(VIEW(`${name}_by_symbol`, name));
+    KEY FORMAT IGNORE ${view ? VALUE_FORMAT : 'VALUE FORMAT BYTES'} INCLUDE NONE TABLE TYPE ${tableType}`);
+  if (view) await e.client.query(VIEW(`${name}_by_symbol`, name));
   await allApplied(e, name, MESSAGES);
   const elapsed = (performance.now() - started) / 1000;
-  const { rows } = await e.client.query(`SELECT sum(n)::bigint AS n, count(*)::int AS symbols FROM ${name}_by_symbol`);
-  if (Number(rows[0].n) !== MESSAGES || rows[0].symbols !== SYMBOLS) throw new Error(`${name}: view holds ${rows[0].n} messages over ${rows[0].symbols} symbols`);
+  if (view) {
+    const { rows } = await e.client.query(`SELECT sum(n)::bigint AS n, count(*)::int AS symbols FROM ${name}_by_symbol`);
+    if (Number(rows[0].n) !== MESSAGES || rows[0].symbols !== SYMBOLS) throw new Error(`${name}: view holds ${rows[0].n} messages over ${rows[0].symbols} symbols`);
+  }
+  await e.client.query(`DROP SOURCE ${name} CASCADE`);
   return MESSAGES / elapsed;
+}
+
+/** Heap held per 1M rows by an APPEND source (no view), measured after GC while it exists. */
+async function appendHeap(e: Eddy, topic: string): Promise<number> {
+  const before = heapUsed();
+  await e.client.query(`CREATE SOURCE bench_heap FROM KAFKA (BROKER '${brokers}', TOPIC '${topic}', GROUP ID '${uniqueTopic('eddy-bench')}', START OFFSET EARLIEST)
+    KEY FORMAT IGNORE ${VALUE_FORMAT} INCLUDE NONE TABLE TYPE APPEND`);
+  await allApplied(e, 'bench_heap', MESSAGES);
+  const perMillion = ((heapUsed() - before) / MESSAGES) * 1_000_000;
+  await e.client.query('DROP SOURCE bench_heap');
+  return perMillion;
 }
 
 function heapUsed(): number {
@@ -185,18 +206,17 @@ try {
   await eddy.client.query(VIEW('warm_up_by_symbol', 'warm_up'));
   await eddy.client.query('SELECT * FROM warm_up_by_symbol');
   await eddy.client.query('DROP SOURCE warm_up CASCADE');
-  const heapBefore = heapUsed();
   const append = await sourceRate(eddy, topic, 'bench_append', 'APPEND');
-  const heapPerMillion = ((heapUsed() - heapBefore) / MESSAGES) * 1_000_000;
-  await eddy.client.query('DROP SOURCE bench_append CASCADE');
   const stream = await sourceRate(eddy, topic, 'bench_stream', 'STREAM');
-  await eddy.client.query('DROP SOURCE bench_stream CASCADE');
+  const bytesOnly = await sourceRate(eddy, topic, 'bench_bytes', 'STREAM', false);
   const lat = await latency(eddy);
+  const heapPerMillion = await appendHeap(eddy, topic);
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   console.log(`bare kafkajs consumer            ${fmt(bare)} messages/s (ceiling)`);
   console.log(`APPEND source + GROUP BY symbol  ${fmt(append)} messages/s (${((append / bare) * 100).toFixed(0)}% of bare)`);
   console.log(`STREAM source + GROUP BY symbol  ${fmt(stream)} messages/s (${((stream / bare) * 100).toFixed(0)}% of bare)`);
+  console.log(`STREAM source, BYTES, no view    ${fmt(bytesOnly)} messages/s (${((bytesOnly / bare) * 100).toFixed(0)}% of bare: the source runtime alone)`);
   console.log(`produce-to-visible at ${fmt(RATE)}/s for ${LATENCY_SECONDS} s (${fmt(lat.count)} messages): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms`);
   console.log(`APPEND source heap: ${(heapPerMillion / 1024 / 1024).toFixed(0)} MB per 1M rows (heapUsed after GC${(globalThis as { gc?: unknown }).gc ? '' : ' — run with --expose-gc for a reliable figure'})`);
 } finally {
