@@ -4,6 +4,7 @@
  * else (numbers, strings, booleans, null) is stored as itself. Timestamps and dates are numbers.
  */
 import { Decimal } from 'decimal.js';
+import { formatNumeric, parseNumericText } from '../types/numeric.js';
 import { Interval, Json, type Value } from '../types/types.js';
 import type { Row } from '../engine/batch.js';
 
@@ -13,7 +14,8 @@ function encodeValue(v: Value): Encoded {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : { f: String(v) };
   if (typeof v === 'bigint') return { i8: v.toString() };
-  if (v instanceof Decimal) return { dec: v.toString() };
+  // The text output keeps numeric's display scale (44.20 stays 44.20), which toString() loses.
+  if (v instanceof Decimal) return { dec: formatNumeric(v) };
   if (v instanceof Uint8Array) return { b64: Buffer.from(v).toString('base64') };
   if (v instanceof Interval) return { iv: [v.months, v.days, v.micros] };
   if (v instanceof Json) return { json: v.value };
@@ -23,7 +25,7 @@ function encodeValue(v: Value): Encoded {
 function decodeValue(e: Encoded): Value {
   if (e === null || typeof e !== 'object') return e;
   if ('i8' in e) return BigInt(e.i8);
-  if ('dec' in e) return new Decimal(e.dec);
+  if ('dec' in e) return parseNumericText(e.dec)!;
   if ('b64' in e) return Buffer.from(e.b64, 'base64');
   if ('iv' in e) return new Interval(e.iv[0], e.iv[1], e.iv[2]);
   if ('json' in e) return new Json(e.json);
