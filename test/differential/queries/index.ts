@@ -2,6 +2,7 @@
 import aggregates from './aggregates.js';
 import basics from './basics.js';
 import ctes from './ctes.js';
+import extras from './extras.js';
 import functions from './functions.js';
 import joins from './joins.js';
 import ordering from './ordering.js';
@@ -22,4 +23,5 @@ export const ALL_QUERIES: DiffQuery[] = [
   ...ordering,
   ...ctes,
   ...views,
+  ...extras,
 ];
