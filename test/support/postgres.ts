@@ -108,7 +108,7 @@ export async function startPostgresCluster(opts: { stopOnExit: boolean }): Promi
         '-c synchronous_commit=off',
         '-c full_page_writes=off',
         '-c TimeZone=UTC',
-        '-c max_connections=50',
+        '-c max_connections=200',
       ].join(' ');
       try {
         await pgTool('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', options]);
