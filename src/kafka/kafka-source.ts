@@ -12,7 +12,7 @@
 import type { Row } from '../engine/batch.js';
 import type { SourceRuntime } from '../sql/database.js';
 import { SqlError } from '../errors.js';
-import { probeTopic, startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader } from './kafka-client.js';
+import { probeTopic, startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader, type TopicProbe } from './kafka-client.js';
 import { MessagePartError, rowAssembler, type RowAssembler } from './message-rows.js';
 import type { SourceErrorLog, SourceErrorRecord } from './source-errors.js';
 import type { KafkaSourceSpec, PartitionOffset, PreparedDecoder } from './source-spec.js';
@@ -35,6 +35,8 @@ export interface KafkaSourceOptions {
 /** How often the applied offsets are committed to the group. */
 const COMMIT_INTERVAL_MS = 1000;
 const RECONNECT_MAX_MS = 5000;
+/** How long a restarted source tries to learn how far its topic goes (to catch up to it). */
+const CATCH_UP_PROBE_MS = 10_000;
 
 type State = 'starting' | 'running' | 'reconnecting' | 'failed' | 'stopped';
 
@@ -174,15 +176,29 @@ export class KafkaSourceRuntime implements SourceRuntime {
     let done!: () => void;
     const promise = new Promise<void>((resolve) => (done = resolve));
     const catchUp = (this.catchUp = { targets: null as Map<number, bigint> | null, done, promise });
-    probeTopic(this.connection, this.options.spec.connection.topic, null).then(
-      (probe) => {
-        catchUp.targets = new Map(probe.partitions.filter((p) => this.next.has(p.partition)).map((p) => [p.partition, p.high]));
-        for (const [partition, high] of catchUp.targets) this.high.set(partition, high);
-        this.checkCaughtUp();
-      },
-      () => done(), // the broker is not there (yet): nothing to wait for
-    );
+    void this.probeForCatchUp(Date.now() + CATCH_UP_PROBE_MS).then((probe) => {
+      if (!probe) return done(); // the broker is not there: nothing to wait for
+      catchUp.targets = new Map(probe.partitions.filter((p) => this.next.has(p.partition)).map((p) => [p.partition, p.high]));
+      for (const [partition, high] of catchUp.targets) this.high.set(partition, high);
+      this.checkCaughtUp();
+    });
     return promise;
+  }
+
+  /** The topic's watermarks, retried for a while: a broker that has just started may not answer yet. */
+  private async probeForCatchUp(deadline: number): Promise<TopicProbe | null> {
+    for (let delay = 250; !this.halted; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await probeTopic(this.connection, this.options.spec.connection.topic, null);
+      } catch (err) {
+        if (Date.now() + delay > deadline) {
+          this.options.log(`source ${this.options.spec.name}: not waiting to catch up: ${err instanceof Error ? err.message : String(err)}`);
+          return null;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    return null;
   }
 
   private checkCaughtUp(): void {

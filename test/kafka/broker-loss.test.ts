@@ -2,12 +2,13 @@
  * Broker loss, on a broker of this test's own (the shared one stays up for the other tests): the
  * broker stops while a source reads it, comes back with its data, and the source resumes from its
  * next unapplied offset: every message exactly once. A server started while the broker is down
- * starts anyway and catches up once the broker is back.
+ * starts anyway and catches up once the broker is back; one started while the schema registry is
+ * down waits for it (an Avro source's columns come from there).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
-import { createTopic, produce, startPrivateKafka, uniqueTopic, type PrivateKafka } from '../support/kafka.js';
+import { createTopic, produce, schemaRegistry, startPrivateKafka, uniqueTopic, type PrivateKafka } from '../support/kafka.js';
 
 let kafka: PrivateKafka;
 let eddy: EddyHandle;
@@ -68,4 +69,30 @@ test('a source survives its broker going away and coming back: no message lost o
   await produce(topic, messages(200, 210, 2), kafka);
   await waitFor(async () => (await counts(client)).n >= 210, { timeoutMs: 90_000, message: 'all 210 messages after restart and broker return' });
   assert.deepEqual(await counts(client), { n: 210, distinct_n: 210, total: (209 * 210) / 2 });
+});
+
+test('a restart while the schema registry is down waits for it, then serves the Avro source as before', { timeout: 240_000 }, async () => {
+  const topic = uniqueTopic('loss-avro');
+  await createTopic(topic, 1, kafka);
+  const registry = schemaRegistry(kafka);
+  const schema = { type: 'record', name: 'Trade', fields: [{ name: 'symbol', type: 'string' }, { name: 'qty', type: 'int' }] };
+  const { id } = await registry.register({ type: 'AVRO' as never, schema: JSON.stringify(schema) } as never, { subject: `${topic}-value` });
+  let client = await eddy.client();
+  await client.query(`CREATE SOURCE avro_trades FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', SCHEMA REGISTRY '${kafka.registryUrl}', START OFFSET EARLIEST)
+    KEY FORMAT IGNORE VALUE FORMAT AVRO INCLUDE NONE TABLE TYPE APPEND`);
+  await produce(topic, [{ value: await registry.encode(id, { symbol: 'AAPL', qty: 3 }) }], kafka);
+  const rows = async () => (await client.query({ text: 'SELECT symbol, qty FROM avro_trades', rowMode: 'array' })).rows;
+  await waitFor(async () => (await rows()).length === 1, { timeoutMs: 30_000, message: 'the Avro message' });
+
+  await kafka.stop(); // the registry with it
+  const restarting = eddy.restart();
+  // The restart is waiting for the registry (it says so in the log) before the registry is back.
+  await waitFor(() => eddy.logLines.some((l) => /source avro_trades: schema registry .* retrying$/.test(l)), {
+    timeoutMs: 60_000,
+    message: 'the restart to wait for the registry',
+  });
+  await kafka.start();
+  await restarting;
+  client = await eddy.client();
+  assert.deepEqual(await rows(), [['AAPL', 3]]);
 });

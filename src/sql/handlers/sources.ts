@@ -52,7 +52,8 @@ function checkDistinctColumns(columns: RelationColumn[]): void {
 async function createKafkaSource(session: Session, statement: Statement, parsed: CreateSourceStatement, spec: KafkaSourceSpec): Promise<void> {
   const db = session.db;
   mapClientProperties(spec.connection.properties); // refuse unsupported properties before connecting
-  const [key, value] = await Promise.all([prepareFormat(spec.key, 'key', spec), prepareFormat(spec.value, 'value', spec)]);
+  const prepare = () => Promise.all([prepareFormat(spec.key, 'key', spec), prepareFormat(spec.value, 'value', spec)]);
+  const [key, value] = db.replaying ? await untilReachable(prepare, db.log, spec.name) : await prepare();
   const columns = sourceColumns(spec.include, key.columns, value.columns);
   checkDistinctColumns(columns);
 
@@ -87,6 +88,27 @@ async function createKafkaSource(session: Session, statement: Statement, parsed:
   });
   db.register({ kind: 'source', id: db.newObjectId(spec.name), name: spec.name, sql, columns, dependsOn: [], node, tableType: spec.tableType, runtime });
   runtime.start();
+}
+
+/** How long a restart waits for an unreachable schema registry before it gives up. */
+const REPLAY_REACHABLE_WAIT_MS = 60_000;
+
+/**
+ * At restart, the schema registry (Avro formats) may come up after Eddy, as in a docker-compose
+ * started all at once: a source's columns need its schema, so wait for the registry (bounded)
+ * rather than fail the whole server at once. Only unreachability is waited out.
+ */
+async function untilReachable<T>(attempt: () => Promise<T>, log: (line: string) => void, source: string): Promise<T> {
+  const deadline = Date.now() + REPLAY_REACHABLE_WAIT_MS;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof SqlError) || err.code !== SQLSTATE.connectionFailure || Date.now() + delay > deadline) throw err;
+      log(`source ${source}: ${err.message}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 const TIME_TABLE_COLUMNS: RelationColumn[] = [
