@@ -22,7 +22,7 @@ const APPROXIMATE = new Set([FLOAT4, FLOAT8]);
 const RELATIVE_PRECISION = 1e-9;
 
 /** Every value as its text output: no driver-side parsing may hide a difference. */
-export const textOnlyTypes = { getTypeParser: () => (value: string) => value };
+const textOnlyTypes = { getTypeParser: () => (value: string) => value };
 
 /**
  * Runs `sql` through the simple query protocol, or with `preparedName` through the extended one
@@ -52,7 +52,7 @@ function rowsMatch(expected: Cell[], actual: Cell[], approximate: boolean[]): bo
   return expected.every((cell, i) => (approximate[i] ? closeEnough(cell, actual[i]) : cell === actual[i]));
 }
 
-export const formatRow = (row: Cell[]) => `(${row.map((c) => (c === null ? 'NULL' : JSON.stringify(c))).join(', ')})`;
+const formatRow = (row: Cell[]) => `(${row.map((c) => (c === null ? 'NULL' : JSON.stringify(c))).join(', ')})`;
 
 const SHOWN = 10;
 

@@ -36,7 +36,7 @@ export interface DmlStatement {
   params?: { text: string; values: (string | null)[] };
 }
 
-export function insertStatement(table: TableSpec, rows: string[][]): string {
+function insertStatement(table: TableSpec, rows: string[][]): string {
   return `INSERT INTO ${table.name} VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}`;
 }
 

@@ -24,7 +24,7 @@ export interface TableSpec {
   predicate(rng: Prng, keys: KeySets): string;
 }
 
-export const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const orNull = (rng: Prng, p: number, literal: () => string) => (rng.chance(p) ? 'NULL' : literal());
 
 // Names with a quote, a non-ASCII letter and mixed case exercise escaping and C-collation order.

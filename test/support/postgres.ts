@@ -35,7 +35,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
 }
 
 /** The newest installed major version's bin dir: Debian puts each under /usr/lib/postgresql/<major>. */
-export function findPostgresBinDir(): string {
+function findPostgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)
