@@ -1,20 +1,15 @@
 /**
- * A small seeded PRNG (mulberry32): the differential suite's random DML must be reproducible
- * from the seed it prints, so Math.random is not used anywhere in it.
+ * The differential suite's random choices, on the shared seeded generator (test/support/prng.ts):
+ * its random DML must be reproducible from the seed it prints, so Math.random is not used in it.
  */
+import { mulberry32 } from '../support/prng.js';
+
 export class Prng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Integer in [lo, hi], both included. */
