@@ -11,6 +11,8 @@ import type { FormatSpec, KafkaSourceSpec, PreparedDecoder } from './source-spec
 export interface ReadyFormat {
   columns: DecodedColumn[];
   decoder: PreparedDecoder | null;
+  /** For AVRO: the reader schema's version (what "latest" resolved to). */
+  avroVersion?: number;
 }
 
 export async function prepareFormat(format: FormatSpec, role: 'key' | 'value', spec: KafkaSourceSpec): Promise<ReadyFormat> {
@@ -27,5 +29,5 @@ export async function prepareFormat(format: FormatSpec, role: 'key' | 'value', s
   }
   const subject = format.subject ?? `${spec.connection.topic}-${role}`;
   const decoder = await createAvroDecoder(format, { registryUrl, subject, role });
-  return { columns: decoder.columns, decoder };
+  return { columns: decoder.columns, decoder, avroVersion: decoder.readerVersion };
 }

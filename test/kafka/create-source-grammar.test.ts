@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqlError } from '../../src/errors.js';
 import { T } from '../../src/types/types.js';
-import { isCreateSource, parseCreateSource, rewriteStartOffset, rewriteStartTime } from '../../src/sql/grammar/create-source.js';
+import { isCreateSource, parseCreateSource, rewriteAvroVersions, rewriteStartOffset, rewriteStartTime } from '../../src/sql/grammar/create-source.js';
 import { isDropSource, parseDropSource } from '../../src/sql/grammar/drop-source.js';
 import type { KafkaSourceSpec, TimeTableSourceSpec } from '../../src/kafka/source-spec.js';
 
@@ -178,6 +178,16 @@ test('the stored statement carries the resolved start offsets', () => {
   const written = `CREATE SOURCE s FROM KAFKA (BROKER 'b:1', START OFFSET EARLIEST, TOPIC 't')`;
   const again = rewriteStartOffset(written, parseCreateSource(written, 0).startOffsetText!, offsets);
   assert.equal(again, `CREATE SOURCE s FROM KAFKA (BROKER 'b:1', START OFFSET (0 = 5, 1 = 0), TOPIC 't')`);
+
+  const avro = `CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't') KEY FORMAT AVRO SUBJECT 'k' VALUE FORMAT AVRO VERSION 2 TABLE TYPE APPEND`;
+  const parsed = parseCreateSource(avro, 0);
+  assert.deepEqual(parsed.avroVersionInsertAt, { key: avro.indexOf(' SUBJECT'), value: null });
+  const pinned = rewriteAvroVersions(avro, parsed.avroVersionInsertAt, { key: 7, value: 2 });
+  assert.equal(pinned, `CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't') KEY FORMAT AVRO VERSION 7 SUBJECT 'k' VALUE FORMAT AVRO VERSION 2 TABLE TYPE APPEND`);
+  const both = `CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't') KEY FORMAT AVRO VALUE FORMAT AVRO`;
+  const pinnedBoth = rewriteAvroVersions(both, parseCreateSource(both, 0).avroVersionInsertAt, { key: 1, value: 3 });
+  assert.equal(pinnedBoth, `CREATE SOURCE s FROM KAFKA (BROKER 'b:1', TOPIC 't') KEY FORMAT AVRO VERSION 1 VALUE FORMAT AVRO VERSION 3`);
+  assert.equal((parseCreateSource(pinnedBoth, 0).spec as KafkaSourceSpec).value.kind === 'avro' && ((parseCreateSource(pinnedBoth, 0).spec as KafkaSourceSpec).value as { version: number }).version, 3);
 });
 
 test('DROP SOURCE parses into a DropStmt', () => {

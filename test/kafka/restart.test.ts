@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
-import { produce } from '../support/kafka.js';
+import { produce, schemaRegistry } from '../support/kafka.js';
 import { sourceHarness, waitFor, type SourceHarness } from './source-harness.js';
 
 let h: SourceHarness;
@@ -99,4 +99,26 @@ test('a topic written in transactions: committed messages only, lag 0, and a res
   h.client = await h.eddy.client();
   assert.ok(Date.now() - started < 15_000, `restart took ${Date.now() - started} ms`);
   assert.deepEqual((await h.rows('SELECT kafkavalue FROM tx_source')).sort(), [['a'], ['b'], ['c']]);
+});
+
+test('an Avro source created at the latest schema version keeps that version, and its columns, across a restart', async () => {
+  const topic = await h.topic('avro-pinned');
+  const registry = schemaRegistry(h.kafka);
+  const v1 = { type: 'record', name: 'Quote', fields: [{ name: 'symbol', type: 'string' }, { name: 'price', type: 'double' }] };
+  const v2 = { ...v1, fields: [...v1.fields, { name: 'venue', type: 'string', default: 'X' }] };
+  const register = async (schema: object) =>
+    (await registry.register({ type: 'AVRO' as never, schema: JSON.stringify(schema) } as never, { subject: `${topic}-value` })).id;
+  const id1 = await register(v1);
+  await h.client.query(`CREATE SOURCE avro_quotes FROM KAFKA (${h.from(topic)}, SCHEMA REGISTRY '${h.kafka.registryUrl}', START OFFSET EARLIEST)
+    KEY FORMAT IGNORE VALUE FORMAT AVRO INCLUDE NONE TABLE TYPE APPEND`);
+  const [[, createSql]] = await h.rows('SHOW CREATE SOURCE avro_quotes');
+  assert.match(createSql!, /VALUE FORMAT AVRO VERSION 1 INCLUDE NONE/);
+  await produce(topic, [{ value: await registry.encode(id1, { symbol: 'AAPL', price: 133 }) }], h.kafka);
+  await h.waitRows('SELECT * FROM avro_quotes', [['AAPL', '133']]);
+
+  await register(v2); // the latest is now version 2, with a third field
+  await h.eddy.restart();
+  h.client = await h.eddy.client();
+  assert.deepEqual((await h.rows('SHOW COLUMNS FROM avro_quotes')).map((r) => r[0]), ['symbol', 'price']);
+  assert.deepEqual(await h.rows('SELECT * FROM avro_quotes'), [['AAPL', '133']]);
 });

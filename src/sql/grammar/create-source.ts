@@ -44,6 +44,11 @@ export interface CreateSourceStatement {
    */
   startOffsetText: { kind: 'replace'; start: number; end: number } | { kind: 'insert'; at: number } | null;
   /**
+   * For an AVRO key or value format without VERSION: where to add the version the latest one
+   * resolved to at CREATE (just after the word AVRO; see rewriteAvroVersions).
+   */
+  avroVersionInsertAt: { key: number | null; value: number | null };
+  /**
    * For a time table: where START TIME is written (its literal, which the handler reads in the
    * session's time zone), or where to add the one chosen at CREATE (see rewriteStartTime).
    */
@@ -77,7 +82,7 @@ export function parseCreateSource(sql: string, offset: number): CreateSourceStat
   const nameToken = c.identifier();
   c.expectWords('from');
   const base = { name: nameToken.value, nameLocation: offset + nameToken.offset, ifNotExists };
-  if (c.acceptWords('time', 'table')) return { ...parseTimeTable(c, base), startOffsetText: null };
+  if (c.acceptWords('time', 'table')) return { ...parseTimeTable(c, base), startOffsetText: null, avroVersionInsertAt: { key: null, value: null } };
   c.expectWords('kafka');
   return parseKafka(c, base);
 }
@@ -90,8 +95,8 @@ type SpecBase = Pick<KafkaSourceSpec, 'name' | 'nameLocation' | 'ifNotExists'>;
 function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
   const { connection, startOffsetText } = parseConnection(c, base.name);
   const clauses = new ClauseOnce(c);
-  let key: { spec: FormatSpec; token: Token } | null = null;
-  let value: { spec: FormatSpec; token: Token } | null = null;
+  let key: { spec: FormatSpec; token: Token; avroEnd: number } | null = null;
+  let value: { spec: FormatSpec; token: Token; avroEnd: number } | null = null;
   let include: MetadataColumnSpec[] | null = null;
   let tableType: TableType | null = null;
   let onError: 'skip' | 'fail' = 'skip';
@@ -99,10 +104,12 @@ function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
     const token = c.peek();
     if (c.acceptWords('key', 'format')) {
       clauses.once('KEY FORMAT', token);
-      key = { spec: parseFormat(c, DEFAULT_KEY_COLUMN), token };
+      const avroEnd = c.peek().end;
+      key = { spec: parseFormat(c, DEFAULT_KEY_COLUMN), token, avroEnd };
     } else if (c.acceptWords('value', 'format')) {
       clauses.once('VALUE FORMAT', token);
-      value = { spec: parseFormat(c, DEFAULT_VALUE_COLUMN), token };
+      const avroEnd = c.peek().end;
+      value = { spec: parseFormat(c, DEFAULT_VALUE_COLUMN), token, avroEnd };
     } else if (c.acceptWords('include')) {
       clauses.once('INCLUDE', token);
       include = parseInclude(c);
@@ -134,7 +141,8 @@ function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
     include: include ?? DEFAULT_INCLUDE.map((meta) => ({ meta, column: DEFAULT_METADATA_COLUMNS[meta] })),
     onError,
   };
-  return { spec, startOffsetText, startTimeText: null };
+  const versionAt = (format: { spec: FormatSpec; avroEnd: number } | null) => (format?.spec.kind === 'avro' && format.spec.version === null ? format.avroEnd : null);
+  return { spec, startOffsetText, startTimeText: null, avroVersionInsertAt: { key: versionAt(key), value: versionAt(value) } };
 }
 
 /** Refuses a clause written twice, at its second occurrence. */
@@ -262,6 +270,18 @@ function parseStartOffset(c: TokenCursor): StartOffsetSpec {
   } while (c.acceptPunct(','));
   c.expectPunct(')');
   return { kind: 'offsets', offsets };
+}
+
+/**
+ * The statement with `VERSION n` after each AVRO that named none: the reader schema version the
+ * latest one was at CREATE, so that a restart reads the same columns after newer versions came.
+ * Edits only after the KAFKA options, so apply it before rewriteStartOffset.
+ */
+export function rewriteAvroVersions(sql: string, at: CreateSourceStatement['avroVersionInsertAt'], versions: { key?: number; value?: number }): string {
+  const edits = (['key', 'value'] as const)
+    .flatMap((role) => (at[role] !== null && versions[role] !== undefined ? [{ at: at[role]!, text: ` VERSION ${versions[role]}` }] : []))
+    .sort((a, b) => b.at - a.at);
+  return edits.reduce((text, edit) => text.slice(0, edit.at) + edit.text + text.slice(edit.at), sql);
 }
 
 /** The text of START OFFSET for resolved offsets, as the stored statement says it. */

@@ -2,8 +2,8 @@
  * CREATE SOURCE: a Kafka topic or a time table becomes a relation whose input node its runtime
  * feeds. At CREATE, a Kafka source's broker is probed (failing within seconds when unreachable)
  * and its START OFFSET resolved to one offset per partition; the catalog stores the statement
- * with those offsets written in (and a time table's with its START TIME), so that the replay at
- * start reads exactly the same messages again. During that replay nothing is probed: a broker
+ * with those offsets written in (an Avro format's latest VERSION too, and a time table's START
+ * TIME), so that the replay at start reads exactly the same messages, as the same columns. During that replay nothing is probed: a broker
  * that is down at start is retried in the background instead of failing the server.
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
@@ -19,7 +19,7 @@ import { sourceColumns } from '../../kafka/message-rows.js';
 import { resolveStartOffsets } from '../../kafka/start-offsets.js';
 import { startTimeTable } from '../../kafka/time-table.js';
 import type { KafkaSourceSpec, TimeTableSourceSpec } from '../../kafka/source-spec.js';
-import { rewriteStartOffset, rewriteStartTime, type CreateSourceStatement } from '../grammar/create-source.js';
+import { rewriteAvroVersions, rewriteStartOffset, rewriteStartTime, type CreateSourceStatement } from '../grammar/create-source.js';
 import { commandResult, simplePrepared, type Handler } from '../prepared.js';
 import type { Statement } from '../parse.js';
 import type { Session } from '../session.js';
@@ -70,7 +70,9 @@ async function createKafkaSource(session: Session, statement: Statement, parsed:
     const probe = await probeTopic(connection, connection.topic, connection.startOffset.kind === 'committed' ? connection.groupId : null);
     startOffsets = resolveStartOffsets(connection, probe);
     highWatermarks = new Map(probe.partitions.map((p) => [p.partition, p.high]));
-    sql = rewriteStartOffset(statement.sql, parsed.startOffsetText!, startOffsets);
+    // Later edits first: AVRO VERSION comes after the KAFKA options that hold START OFFSET.
+    sql = rewriteAvroVersions(statement.sql, parsed.avroVersionInsertAt, { key: key.avroVersion, value: value.avroVersion });
+    sql = rewriteStartOffset(sql, parsed.startOffsetText!, startOffsets);
   }
   // The probe awaited: another session may have taken the name meanwhile.
   db.checkNameFree(spec.name, spec.nameLocation);
