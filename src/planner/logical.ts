@@ -11,6 +11,7 @@
 import type { SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import type { TableType } from './catalog-api.js';
+import type { AggregateFn } from '../engine/ops/accumulators.js';
 import type { TemporalBound } from './temporal.js';
 import type { Series } from './series.js';
 
@@ -27,17 +28,8 @@ export interface SortKey {
   nullsFirst: boolean;
 }
 
-export type AggName =
-  | 'count'
-  | 'sum'
-  | 'avg'
-  | 'min'
-  | 'max'
-  | 'bool_and'
-  | 'bool_or'
-  | 'string_agg'
-  | 'first'
-  | 'last';
+/** The aggregate functions SQL names; count(*) is `count` with no arguments (the engine's count_star). */
+export type AggName = Exclude<AggregateFn, 'count_star'>;
 
 export interface AggCall {
   name: AggName;
