@@ -55,7 +55,7 @@ export function remapColumns(e: Expr, remap: (index: number) => number): Expr {
 }
 
 /** The direct children of an expression, in order. */
-function children(e: Expr): Expr[] {
+export function children(e: Expr): Expr[] {
   switch (e.kind) {
     case 'column':
     case 'const':

@@ -6,7 +6,7 @@
  */
 import type { Expr } from './expr-ir.js';
 import { bindOperator } from './bind-expr.js';
-import { columnsUsed, isVolatile } from './expr-utils.js';
+import { children, columnsUsed, isVolatile } from './expr-utils.js';
 import { T } from '../types/types.js';
 
 /** One end of a row's validity: visible from `at` on, or until `at` (exclusive); `plusOne` adds 1µs. */
@@ -24,33 +24,7 @@ function isNow(e: Expr): boolean {
 }
 
 function mentionsNow(e: Expr): boolean {
-  if (isNow(e)) return true;
-  switch (e.kind) {
-    case 'column':
-    case 'const':
-    case 'param':
-      return false;
-    case 'call':
-    case 'and':
-    case 'or':
-    case 'coalesce':
-    case 'greatest':
-    case 'least':
-      return e.args.some(mentionsNow);
-    case 'cast':
-    case 'not':
-    case 'isnull':
-    case 'isnotnull':
-    case 'booltest':
-      return mentionsNow(e.arg);
-    case 'distinct':
-    case 'nullif':
-      return mentionsNow(e.left) || mentionsNow(e.right);
-    case 'case':
-      return e.whens.some((w) => mentionsNow(w.when) || mentionsNow(w.then)) || (e.else !== null && mentionsNow(e.else));
-    case 'inlist':
-      return mentionsNow(e.arg) || e.list.some(mentionsNow);
-  }
+  return isNow(e) || children(e).some(mentionsNow);
 }
 
 /** A constant (or parameter) offset: no columns, nothing volatile. */
