@@ -6,6 +6,7 @@
 import { SqlError, SQLSTATE } from '../errors.js';
 import { isCreateSource, parseCreateSource, type CreateSourceStatement } from './grammar/create-source.js';
 import { isDropSource, parseDropSource } from './grammar/drop-source.js';
+import { leadingWords } from './grammar/tokens.js';
 
 export type EddyStatement =
   | { EddyShowObjects: { kind: 'tables' | 'views' | 'materialized-views' | 'sources' | 'sinks' } }
@@ -24,7 +25,8 @@ interface Token {
 
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s+|"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_$]*)|(.)/gy;
+  // Whitespace and comments match no group, so they make no token.
+  const re = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_$]*)|(.)/gy;
   let m: RegExpExecArray | null;
   while ((m = re.exec(sql)) !== null) {
     if (m[1] !== undefined) tokens.push({ text: m[0], ident: m[1].replace(/""/g, '"'), offset: m.index });
@@ -41,12 +43,14 @@ const SHOW_LISTS: Record<string, EddyStatement> = {
   sinks: { EddyShowObjects: { kind: 'sinks' } },
 };
 
+const SHOW = leadingWords('show');
+
 /**
  * Recognises Eddy's statements by their leading words (cheaply: most statements are PostgreSQL's,
  * and a 1 MB INSERT must not be tokenized to find that out), then parses them.
  */
 export function parseEddyStatement(sql: string, offset: number): EddyStatement | null {
-  if (/^show\b/i.test(sql)) return parseShow(sql, offset);
+  if (SHOW.test(sql)) return parseShow(sql, offset);
   if (isCreateSource(sql)) return { EddyCreateSource: parseCreateSource(sql, offset) };
   if (isDropSource(sql)) return parseDropSource(sql, offset);
   return null;

@@ -81,7 +81,7 @@ export function parseCreateSource(sql: string, offset: number): CreateSourceStat
   const ifNotExists = c.acceptWords('if', 'not', 'exists');
   const nameToken = c.identifier();
   c.expectWords('from');
-  const base = { name: nameToken.value, nameLocation: offset + nameToken.offset, ifNotExists };
+  const base = { name: nameToken.value, nameLocation: nameToken.offset, ifNotExists };
   if (c.acceptWords('time', 'table')) return { ...parseTimeTable(c, base), startOffsetText: null, avroVersionInsertAt: { key: null, value: null } };
   c.expectWords('kafka');
   return parseKafka(c, base);

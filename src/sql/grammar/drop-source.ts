@@ -18,7 +18,7 @@ export function parseDropSource(sql: string, offset: number): { DropStmt: Record
   const objects: unknown[] = [];
   do {
     const name = c.identifier();
-    objects.push({ List: { items: [{ String: { sval: name.value } }] }, location: offset + name.offset });
+    objects.push({ List: { items: [{ String: { sval: name.value } }] }, location: name.offset });
   } while (c.acceptPunct(','));
   let behavior = 'DROP_RESTRICT';
   if (c.acceptWords('cascade')) behavior = 'DROP_CASCADE';
