@@ -5,10 +5,11 @@
  */
 import { Decimal } from 'decimal.js';
 import { Interval, T, type SqlType, type Value } from '../../types/types.js';
-import { USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, civilFromDays, daysFromCivil, sessionZone, splitTimestamp } from '../../types/datetime.js';
+import { USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, civilFromDays, daysFromCivil, sessionZone } from '../../types/datetime.js';
 import { formatOffset } from '../../types/datetime-text.js';
 import { numericFromInteger } from '../../types/numeric.js';
 import type { EvalEnv } from '../expr-ir.js';
+import { fieldsOf } from './datetime-fields.js';
 import { register } from './registry.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -29,21 +30,10 @@ interface DateFields {
   interval?: Interval;
 }
 
+/** datetime-fields' split of a local timestamp, with its minute's micros parted into seconds and micros. */
 function fieldsOfLocal(local: number, offset: number | null, zoneName: string): DateFields {
-  const { days, timeOfDay } = splitTimestamp(local);
-  const { year, month, day } = civilFromDays(days);
-  return {
-    year,
-    month,
-    day,
-    days,
-    hour: Math.floor(timeOfDay / USECS_PER_HOUR),
-    minute: Math.floor((timeOfDay % USECS_PER_HOUR) / USECS_PER_MINUTE),
-    second: Math.floor((timeOfDay % USECS_PER_MINUTE) / USECS_PER_SEC),
-    micros: timeOfDay % USECS_PER_SEC,
-    offset,
-    zoneName,
-  };
+  const f = fieldsOf(local);
+  return { ...f, second: Math.floor(f.micros / USECS_PER_SEC), micros: f.micros % USECS_PER_SEC, offset, zoneName };
 }
 
 function fieldsOfInterval(iv: Interval): DateFields {
