@@ -66,24 +66,19 @@ export function rowAssembler(include: MetadataColumnSpec[], decodeKey: Decoder |
   const readers = include.map((m) => metadataReader(m.meta));
   return (partition, offset, message) => {
     const row: Row = readers.map((read) => read(partition, offset, message));
-    if (decodeKey) {
-      let values: Value[];
-      try {
-        values = decodeKey(message.key);
-      } catch (error) {
-        throw new MessagePartError('key', message.key, error);
-      }
-      for (const v of values) row.push(v);
-    }
-    if (decodeValue) {
-      let values: Value[];
-      try {
-        values = decodeValue(message.value);
-      } catch (error) {
-        throw new MessagePartError('value', message.value, error);
-      }
-      for (const v of values) row.push(v);
-    }
+    if (decodeKey) appendDecoded(row, 'key', message.key, decodeKey);
+    if (decodeValue) appendDecoded(row, 'value', message.value, decodeValue);
     return row;
   };
+}
+
+/** Appends one part's decoded columns to the row, naming the part when it does not decode. */
+function appendDecoded(row: Row, part: MessagePartError['part'], raw: Uint8Array | null, decode: Decoder): void {
+  let values: Value[];
+  try {
+    values = decode(raw);
+  } catch (error) {
+    throw new MessagePartError(part, raw, error);
+  }
+  for (const v of values) row.push(v);
 }
