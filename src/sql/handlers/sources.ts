@@ -3,11 +3,11 @@
  * feeds. At CREATE, a Kafka source's broker is probed (failing within seconds when unreachable)
  * and its START OFFSET resolved to one offset per partition; the catalog stores the statement
  * with those offsets written in (an Avro format's latest VERSION too, and a time table's START
- * TIME), so that the replay at start reads exactly the same messages, as the same columns. During that replay nothing is probed: a broker
- * that is down at start is retried in the background instead of failing the server.
+ * TIME), so that the replay at start reads exactly the same messages, as the same columns. During
+ * that replay nothing is probed: a broker that is down at start is retried in the background
+ * instead of failing the server.
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
-import type { InputTableKind } from '../../engine/inputs.js';
 import type { Row } from '../../engine/batch.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
 import { T } from '../../types/types.js';
@@ -18,12 +18,13 @@ import { prepareFormat } from '../../kafka/format-decoders.js';
 import { sourceColumns } from '../../kafka/message-rows.js';
 import { resolveStartOffsets } from '../../kafka/start-offsets.js';
 import { startTimeTable } from '../../kafka/time-table.js';
-import type { KafkaSourceSpec, TimeTableSourceSpec } from '../../kafka/source-spec.js';
+import type { KafkaSourceSpec, SourceSpec, TimeTableSourceSpec } from '../../kafka/source-spec.js';
 import { rewriteAvroVersions, rewriteStartOffset, rewriteStartTime, type CreateSourceStatement } from '../grammar/create-source.js';
 import { commandResult, simplePrepared, type Handler } from '../prepared.js';
 import type { Statement } from '../parse.js';
 import type { Session } from '../session.js';
-import type { SourceRuntime } from '../database.js';
+import type { Database, SourceRuntime } from '../database.js';
+import type { InputNode } from '../../engine/dataflow.js';
 import { skipExisting } from './ddl.js';
 
 export const createSource: Handler = (session, statement) => {
@@ -47,6 +48,12 @@ function checkDistinctColumns(columns: RelationColumn[]): void {
     }
     seen.add(column.name);
   }
+}
+
+/** The source's input node, and how its runtime hands rows to it: a source only ever inserts. */
+function sourceInput(db: Database, spec: SourceSpec): { node: InputNode; append: (rows: Row[]) => void } {
+  const node = db.dataflow.input(spec.name, spec.tableType);
+  return { node, append: (rows) => node.push(rows.map((row) => ({ row, diff: 1 }))) };
 }
 
 async function createKafkaSource(session: Session, statement: Statement, parsed: CreateSourceStatement, spec: KafkaSourceSpec): Promise<void> {
@@ -77,13 +84,13 @@ async function createKafkaSource(session: Session, statement: Statement, parsed:
   // The probe awaited: another session may have taken the name meanwhile.
   db.checkNameFree(spec.name, spec.nameLocation);
 
-  const node = db.dataflow.input(spec.name, spec.tableType as InputTableKind);
+  const { node, append } = sourceInput(db, spec);
   const runtime = new KafkaSourceRuntime({
     spec,
     startOffsets,
     key: key.decoder,
     value: value.decoder,
-    push: (rows: Row[]) => node.push(rows.map((row) => ({ row, diff: 1 }))),
+    push: append,
     errors: db.sourceErrors,
     log: db.log,
     highWatermarks,
@@ -131,7 +138,7 @@ function createTimeTableSource(session: Session, statement: Statement, parsed: C
     started = { ...spec, startTime };
     sql = rewriteStartTime(statement.sql, at, startTime);
   }
-  const node = db.dataflow.input(spec.name, spec.tableType as InputTableKind);
-  const runtime: SourceRuntime = startTimeTable(started, (rows) => node.push(rows.map((row) => ({ row, diff: 1 }))));
+  const { node, append } = sourceInput(db, spec);
+  const runtime: SourceRuntime = startTimeTable(started, append);
   db.register({ kind: 'source', id: db.newObjectId(spec.name), name: spec.name, sql, columns: TIME_TABLE_COLUMNS, dependsOn: [], node, tableType: spec.tableType, runtime });
 }
