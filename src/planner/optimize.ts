@@ -29,9 +29,9 @@ import {
   foldConstants,
   isConstTrue,
   isVolatile,
+  mapColumns,
   remapColumns,
   splitConjuncts,
-  transformExpr,
 } from './expr-utils.js';
 
 export function optimize(plan: LogicalPlan): LogicalPlan {
@@ -93,7 +93,7 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
       return above(pushFilter(input.input, [...splitConjuncts(input.predicate), ...movable]), fixed);
     case 'project': {
       if (input.exprs.some(isVolatile)) break;
-      const inlined = movable.map((c) => transformExpr(c, (x) => (x.kind === 'column' ? input.exprs[x.index] : undefined)));
+      const inlined = movable.map((c) => mapColumns(c, (x) => input.exprs[x.index]!));
       return above(projectNode(pushFilter(input.input, inlined), input.exprs, input.columns), fixed);
     }
     case 'join':
@@ -111,7 +111,7 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
       if (groups === 0 || input.groupKey.some(isVolatile)) break;
       const onKeys = movable.filter((c) => [...columnsUsed(c)].every((i) => i < groups));
       if (onKeys.length === 0) break;
-      const below = onKeys.map((c) => transformExpr(c, (x) => (x.kind === 'column' ? input.groupKey[x.index] : undefined)));
+      const below = onKeys.map((c) => mapColumns(c, (x) => input.groupKey[x.index]!));
       const rest = movable.filter((c) => !onKeys.includes(c));
       const agg = aggregateNode(pushFilter(input.input, below), input.groupKey, input.aggregates, input.columns, input.mode);
       return above(agg, [...rest, ...fixed]);
@@ -181,8 +181,8 @@ function planJoin(
   }
   const join = joinNode(
     kind,
-    pushLeft.length > 0 ? pushFilter(left, pushLeft) : left,
-    pushRight.length > 0 ? pushFilter(right, pushRight) : right,
+    pushFilter(left, pushLeft),
+    pushFilter(right, pushRight),
     lk,
     rk,
     residual.length > 0 ? conjunction(residual) : null,
