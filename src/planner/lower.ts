@@ -55,6 +55,12 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
     const f = compileExpr(e);
     return (row: Row) => f(row, env) === true;
   };
+  // A join's residual sees the concatenated row, as the logical plan defines it.
+  const pairPred = (e: Expr | null): ((l: Row, r: Row) => boolean) | undefined => {
+    if (!e) return undefined;
+    const p = pred(e);
+    return (l, r) => p([...l, ...r]);
+  };
   const tuple = (exprs: Expr[]): RowFn<Value[]> => {
     if (exprs.every((e) => e.kind === 'column')) {
       const idx = exprs.map((e) => (e as { index: number }).index);
@@ -82,36 +88,31 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
     }
     case 'project':
       return op(new MapOp(tuple(plan.exprs), `Map ${plan.columns.map((c) => c.name).join(', ')}`), plan.input);
-    case 'join': {
-      const leftWidth = plan.left.columns.length;
-      const residual = plan.residual ? pred(plan.residual) : undefined;
+    case 'join':
       return op(
         new JoinOp({
           kind: plan.kind,
           leftKey: tuple(plan.leftKey),
           rightKey: tuple(plan.rightKey),
-          residual: residual && ((l: Row, r: Row) => residual([...l, ...r])),
-          leftWidth,
+          residual: pairPred(plan.residual),
+          leftWidth: plan.left.columns.length,
           rightWidth: plan.right.columns.length,
         }),
         plan.left,
         plan.right,
       );
-    }
-    case 'semijoin': {
-      const residual = plan.residual ? pred(plan.residual) : undefined;
+    case 'semijoin':
       return op(
         new SemiJoinOp({
           anti: plan.anti,
           leftKey: tuple(plan.leftKey),
           rightKey: tuple(plan.rightKey),
-          residual: residual && ((l: Row, r: Row) => residual([...l, ...r])),
+          residual: pairPred(plan.residual),
           nullAwareNotIn: plan.nullAwareNotIn,
         }),
         plan.left,
         plan.right,
       );
-    }
     case 'aggregate':
       return op(
         new AggregateOp({
