@@ -8,6 +8,7 @@ import type { Value } from '../types/types.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Statement } from './parse.js';
 import type { Session } from './session.js';
+import type { ParamTypes } from '../planner/bind-expr.js';
 
 export interface Prepared extends PreparedStatement {
   readonly statement: Statement;
@@ -49,6 +50,16 @@ export function rowsResult(columns: ColumnDesc[], rows: Value[][], tag: string |
 
 export function commandResult(tag: string): ExecResult {
   return { kind: 'command', tag };
+}
+
+/** A prepared statement whose parameter types were inferred while binding it (call after binding). */
+export function paramPrepared(
+  statement: Statement,
+  params: ParamTypes,
+  columns: ColumnDesc[] | null,
+  run: (params: Value[]) => Promise<ExecResult> | ExecResult,
+): Prepared {
+  return { statement, paramTypes: params.oids(), columns, run };
 }
 
 /** A prepared statement with no parameters and a fixed row shape (or none). */

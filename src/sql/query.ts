@@ -12,12 +12,10 @@ import type { Session } from './session.js';
 import type { Statement } from './parse.js';
 import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
 
+/** A query over the session's catalog; an ad-hoc read plans once at prepare and reads at each execution. */
 export function planSelect(session: Session, query: any, params: ParamTypes): PlannedQuery {
   return planQuery(rewriteForCatalog(query, session.db.system), { relations: session.db.resolver(), params, settings: session.settings });
 }
-
-/** An ad-hoc query: planned once at prepare, read at each execution. */
-export const planAdHoc = planSelect;
 
 export interface PlannedView {
   columns: RelationColumn[];

@@ -4,7 +4,6 @@
  * PostgreSQL) and evaluated per row when it runs.
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
-import type { Value } from '../../types/types.js';
 import type { Row } from '../../engine/batch.js';
 import type { CompiledExpr, EvalEnv, Expr } from '../../planner/expr-ir.js';
 import { FromScope } from '../../planner/scope.js';
@@ -12,12 +11,12 @@ import { figureColumnName } from '../../planner/column-names.js';
 import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
 import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
 import { formatValue, parseValue } from '../../types/text-io.js';
-import { column, commandResult, rowsResult, type Handler, type Prepared } from '../prepared.js';
+import { column, commandResult, paramPrepared, rowsResult, type Handler, type Prepared } from '../prepared.js';
 import type { TableRelation } from '../database.js';
 import type { Statement } from '../parse.js';
 import { copyOptions, formatCopyRow, parseCopyRows } from '../copy-format.js';
 import type { Session } from '../session.js';
-import { planAdHoc } from '../query.js';
+import { planSelect } from '../query.js';
 import type { ColumnDesc, ExecResult } from '../../wire/session-api.js';
 
 function tableScope(rel: TableRelation): FromScope {
@@ -73,10 +72,6 @@ function finish(tag: string, rows: Row[], ret: ReturnType<typeof returning>, env
   return ret ? rowsResult(ret.columns, ret.project(rows, env), () => tag) : commandResult(tag);
 }
 
-function prepared(statement: Statement, params: ParamTypes, columns: ColumnDesc[] | null, run: (params: Value[]) => ExecResult | Promise<ExecResult>): Prepared {
-  return { statement, paramTypes: params.resolved().map((t) => t.oid), columns, run };
-}
-
 export const insert: Handler = (session, statement, paramOids) => {
   const node = statement.ast.InsertStmt;
   if (node.onConflictClause) throw new SqlError(SQLSTATE.featureNotSupported, 'INSERT ... ON CONFLICT is not supported');
@@ -106,7 +101,7 @@ export const insert: Handler = (session, statement, paramOids) => {
     });
     produce = (env) => rows.map((fns: CompiledExpr[]) => fns.map((f) => f([], env)));
   } else {
-    const query = planAdHoc(session, node.selectStmt, params);
+    const query = planSelect(session, node.selectStmt, params);
     if (query.columns.length > targets.length) throw new SqlError(SQLSTATE.syntaxError, 'INSERT has more expressions than target columns');
     const casts = query.columns.map((c, i) =>
       compileExpr(coerce({ kind: 'column', index: i, type: c.type }, rel.columns[targets[i]!]!.type, 'assignment', rel.columns[targets[i]!]!.typmod)),
@@ -121,7 +116,7 @@ export const insert: Handler = (session, statement, paramOids) => {
       });
     };
   }
-  return prepared(statement, params, ret?.columns ?? null, (values) => {
+  return paramPrepared(statement, params, ret?.columns ?? null, (values) => {
     const env = session.evalEnv(values);
     const rows = produce(env);
     session.writes.write(rel, { deletes: [], inserts: rows }, session.inTransactionBlock());
@@ -142,7 +137,7 @@ export const update: Handler = (session, statement, paramOids) => {
   });
   const where = node.whereClause ? compilePredicate(bindExpr(node.whereClause, { scope, params })) : () => true;
   const ret = returning(node.returningList, rel, params);
-  return prepared(statement, params, ret?.columns ?? null, (values) => {
+  return paramPrepared(statement, params, ret?.columns ?? null, (values) => {
     const env = session.evalEnv(values);
     const deletes: number[] = [];
     const inserts: Row[] = [];
@@ -165,7 +160,7 @@ export const del: Handler = (session, statement, paramOids) => {
   const params = new ParamTypes(paramOids);
   const where = node.whereClause ? compilePredicate(bindExpr(node.whereClause, { scope: tableScope(rel), params })) : () => true;
   const ret = returning(node.returningList, rel, params);
-  return prepared(statement, params, ret?.columns ?? null, (values) => {
+  return paramPrepared(statement, params, ret?.columns ?? null, (values) => {
     const env = session.evalEnv(values);
     const victims = session.writes.visibleRows(rel).filter(([, row]) => where(row, env));
     session.writes.write(rel, { deletes: victims.map(([id]) => id), inserts: [] }, session.inTransactionBlock());
@@ -176,7 +171,7 @@ export const del: Handler = (session, statement, paramOids) => {
 export const truncate: Handler = (session, statement) => {
   const node = statement.ast.TruncateStmt;
   const rels = node.relations.map((r: any) => session.db.table(r.RangeVar.relname, r.RangeVar.location));
-  return prepared(statement, new ParamTypes([]), null, () => {
+  return paramPrepared(statement, new ParamTypes([]), null, () => {
     for (const rel of rels) {
       if (session.inTransactionBlock()) {
         session.writes.write(rel, { deletes: session.writes.visibleRows(rel).map(([id]) => id), inserts: [] }, true);
@@ -203,7 +198,7 @@ function copyFrom(session: Session, statement: Statement, node: any): Prepared {
   const opts = copyOptions(node.options);
   const params = new ParamTypes([]);
   const defaultFns = defaults(rel, params).map(compileExpr);
-  return prepared(statement, params, null, () => {
+  return paramPrepared(statement, params, null, () => {
     const chunks: Buffer[] = [];
     return {
       kind: 'copy-in',
@@ -249,8 +244,8 @@ function copyTo(session: Session, statement: Statement, node: any): Prepared {
   if (!query.SelectStmt) throw new SqlError(SQLSTATE.featureNotSupported, 'COPY (query) TO STDOUT supports SELECT queries only');
   const opts = copyOptions(node.options);
   const params = new ParamTypes([]);
-  const planned = planAdHoc(session, query, params);
-  return prepared(statement, params, null, () => {
+  const planned = planSelect(session, query, params);
+  return paramPrepared(statement, params, null, () => {
     const timeZone = session.settings.get('timezone');
     const rows = planned.read(session.evalEnv([]));
     const format = (row: Row) =>

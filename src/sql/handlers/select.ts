@@ -4,7 +4,7 @@
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { ParamTypes } from '../../planner/bind-expr.js';
-import { column, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
+import { column, paramPrepared, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
 import { planSelect } from '../query.js';
 
 export const select: Handler = (session, statement, paramOids) => {
@@ -14,12 +14,7 @@ export const select: Handler = (session, statement, paramOids) => {
   const params = new ParamTypes(paramOids);
   const planned = planSelect(session, statement.ast, params);
   const columns = planned.columns.map((c) => column(c.name, c.type, c.typmod));
-  return {
-    statement,
-    paramTypes: params.resolved().map((t) => t.oid),
-    columns,
-    run: (values) => rowsResult(columns, planned.read(session.evalEnv(values))),
-  };
+  return paramPrepared(statement, params, columns, (values) => rowsResult(columns, planned.read(session.evalEnv(values))));
 };
 
 export const explain: Handler = (session, statement) => {
