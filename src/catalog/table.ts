@@ -35,8 +35,7 @@ export class TableData {
   ) {}
 
   load(rowId: number, row: Row): void {
-    this.rows.set(rowId, row);
-    if (this.primaryKey.length > 0) this.keyIndex.set(this.keyOf(row), rowId);
+    this.put(rowId, row);
     this.nextRowId = Math.max(this.nextRowId, rowId + 1);
   }
 
@@ -49,7 +48,7 @@ export class TableData {
     for (const row of change.inserts) this.checkNotNull(row);
     const removedIds = new Set(change.deletes);
     if (this.primaryKey.length > 0) {
-      const claimed = new Map<string, true>();
+      const claimed = new Set<string>();
       for (const row of change.inserts) {
         const key = this.keyOf(row);
         const holder = this.keyIndex.get(key);
@@ -60,7 +59,7 @@ export class TableData {
             detail: `Key (${cols})=(${vals}) already exists.`,
           });
         }
-        claimed.set(key, true);
+        claimed.add(key);
       }
     }
     const removed: { rowId: number; row: Row }[] = [];
@@ -73,8 +72,7 @@ export class TableData {
     }
     const added = change.inserts.map((row) => {
       const rowId = this.nextRowId++;
-      this.rows.set(rowId, row);
-      if (this.primaryKey.length > 0) this.keyIndex.set(this.keyOf(row), rowId);
+      this.put(rowId, row);
       return { rowId, row };
     });
     return { added, removed };
@@ -85,6 +83,11 @@ export class TableData {
     this.rows.clear();
     this.keyIndex.clear();
     return all;
+  }
+
+  private put(rowId: number, row: Row): void {
+    this.rows.set(rowId, row);
+    if (this.primaryKey.length > 0) this.keyIndex.set(this.keyOf(row), rowId);
   }
 
   private keyOf(row: Row): string {
