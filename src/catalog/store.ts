@@ -20,6 +20,10 @@ export interface StoredObject {
 
 export class CatalogStore {
   private readonly db: Database.Database;
+  // Prepared once: every committed table write runs these.
+  private readonly putRow: Database.Statement;
+  private readonly deleteRow: Database.Statement;
+  private readonly deleteTableRows: Database.Statement;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -40,6 +44,9 @@ export class CatalogStore {
         PRIMARY KEY (table_id, row_id)
       ) WITHOUT ROWID;
     `);
+    this.putRow = this.db.prepare('INSERT OR REPLACE INTO table_rows (table_id, row_id, data) VALUES (?, ?, ?)');
+    this.deleteRow = this.db.prepare('DELETE FROM table_rows WHERE table_id = ? AND row_id = ?');
+    this.deleteTableRows = this.db.prepare('DELETE FROM table_rows WHERE table_id = ?');
   }
 
   objects(): StoredObject[] {
@@ -58,7 +65,7 @@ export class CatalogStore {
   removeObject(id: number): void {
     this.transaction(() => {
       this.db.prepare('DELETE FROM objects WHERE id = ?').run(id);
-      this.db.prepare('DELETE FROM table_rows WHERE table_id = ?').run(id);
+      this.deleteTableRows.run(id);
     });
   }
 
@@ -72,16 +79,14 @@ export class CatalogStore {
 
   /** Applies one table's committed changes atomically. */
   writeRows(tableId: number, upserts: { rowId: number; row: Row }[], deletes: number[]): void {
-    const put = this.db.prepare('INSERT OR REPLACE INTO table_rows (table_id, row_id, data) VALUES (?, ?, ?)');
-    const del = this.db.prepare('DELETE FROM table_rows WHERE table_id = ? AND row_id = ?');
     this.transaction(() => {
-      for (const rowId of deletes) del.run(tableId, rowId);
-      for (const u of upserts) put.run(tableId, u.rowId, encodeRow(u.row));
+      for (const rowId of deletes) this.deleteRow.run(tableId, rowId);
+      for (const u of upserts) this.putRow.run(tableId, u.rowId, encodeRow(u.row));
     });
   }
 
   truncate(tableId: number): void {
-    this.db.prepare('DELETE FROM table_rows WHERE table_id = ?').run(tableId);
+    this.deleteTableRows.run(tableId);
   }
 
   transaction(fn: () => void): void {
