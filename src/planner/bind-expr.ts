@@ -312,7 +312,7 @@ function resolveOperator(name: string, args: Expr[], location?: number): Resolut
 }
 
 /** Resolves and builds a function call by name. */
-export function bindFunction(name: string, args: Expr[], location?: number): Expr {
+function bindFunction(name: string, args: Expr[], location?: number): Expr {
   const r = resolveOverload(name, args.map((a) => a.type), false);
   if (r === undefined) {
     throw new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${typeList(args)}) does not exist`, {
@@ -333,6 +333,11 @@ export function bindFunction(name: string, args: Expr[], location?: number): Exp
 
 const strings = (list: any[] | undefined): string[] => (list ?? []).map((n) => String(n.String?.sval ?? ''));
 const BOOL = T.bool;
+
+/** AND/OR of tests; a single test stands alone rather than in a one-argument junction. */
+function junction(kind: 'and' | 'or', args: Expr[]): Expr {
+  return args.length === 1 ? args[0]! : { kind, args, type: BOOL };
+}
 
 function unsupported(what: string, location?: number): SqlError {
   return new SqlError(SQLSTATE.featureNotSupported, `${what} is not supported`, { position: position(location) });
@@ -369,11 +374,8 @@ function bindAExpr(n: any, ctx: BindContext): Expr {
     }
     case 'AEXPR_LIKE':
     case 'AEXPR_ILIKE':
+    case 'AEXPR_SIMILAR':
       return bindOperator(name, [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc);
-    case 'AEXPR_SIMILAR': {
-      const pattern = bindExpr(n.rexpr, ctx);
-      return bindOperator(name, [bindExpr(n.lexpr, ctx), pattern], loc);
-    }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
       const [left, right] = operatorArgs('=', [bindExpr(n.lexpr, ctx), bindExpr(n.rexpr, ctx)], loc) as [Expr, Expr];
@@ -419,14 +421,13 @@ function bindRowComparison(op: string, left: any, right: any, location: number |
   if (l.length !== r.length) throw new SqlError(SQLSTATE.syntaxError, 'unequal number of entries in row expressions', { position: position(location) });
   if (l.length === 0) throw unsupported('comparison of empty rows', location);
   const pairs = (pairOp: string) => l.map((x, i) => bindOperator(pairOp, [x, r[i]!], location));
-  const all = (kind: 'and' | 'or', args: Expr[]): Expr => (args.length === 1 ? args[0]! : { kind, args, type: BOOL });
-  if (op === '=') return all('and', pairs('='));
-  if (op === '<>') return all('or', pairs('<>'));
+  if (op === '=') return junction('and', pairs('='));
+  if (op === '<>') return junction('or', pairs('<>'));
   if (!['<', '<=', '>', '>='].includes(op)) throw unsupported(`row comparison with operator ${op}`, location);
   const strict = op[0]!;
   const equal = pairs('=');
-  const terms = l.map((x, i) => all('and', [...equal.slice(0, i), bindOperator(i === l.length - 1 ? op : strict, [x, r[i]!], location)]));
-  return all('or', terms);
+  const terms = l.map((x, i) => junction('and', [...equal.slice(0, i), bindOperator(i === l.length - 1 ? op : strict, [x, r[i]!], location)]));
+  return junction('or', terms);
 }
 
 /** x [NOT] IN (list): one common type for all when there is one, else a chain of = / <>. */
@@ -437,7 +438,7 @@ function bindIn(n: any, negate: boolean, ctx: BindContext): Expr {
       if (!item.RowExpr) throw new SqlError(SQLSTATE.syntaxError, 'unequal number of entries in row expressions', { position: position(n.location) });
       return bindRowComparison(negate ? '<>' : '=', n.lexpr.RowExpr, item.RowExpr, n.location, ctx);
     });
-    return tests.length === 1 ? tests[0]! : { kind: negate ? 'and' : 'or', args: tests, type: BOOL };
+    return junction(negate ? 'and' : 'or', tests);
   }
   const arg = bindExpr(n.lexpr, ctx);
   const items: any[] = n.rexpr.List?.items ?? n.rexpr;
@@ -452,20 +453,19 @@ function bindIn(n: any, negate: boolean, ctx: BindContext): Expr {
   if (type && resolveOverload('=', [type, type], true) !== undefined) {
     return { kind: 'inlist', arg: coerce(arg, type), list: list.map((e) => coerce(e, type!)), negate, type: BOOL };
   }
-  const tests = list.map((e) => bindOperator(negate ? '<>' : '=', [arg, e], n.location));
-  return tests.length === 1 ? tests[0]! : { kind: negate ? 'and' : 'or', args: tests, type: BOOL };
+  return junction(negate ? 'and' : 'or', list.map((e) => bindOperator(negate ? '<>' : '=', [arg, e], n.location)));
 }
 
 /** x op ANY/ALL (ARRAY[...]): the array's elements are a list, like IN. */
 function bindAnyAll(n: any, op: string, all: boolean, ctx: BindContext): Expr {
   const array = n.rexpr.A_ArrayExpr;
   if (!array) throw unsupported('ANY/ALL over anything but an ARRAY[...] list', n.location);
-  if (!all && op === '=') return bindIn({ ...n, rexpr: array.elements ?? [] }, false, ctx);
-  if (all && op === '<>') return bindIn({ ...n, rexpr: array.elements ?? [] }, true, ctx);
+  // = ANY is IN and <> ALL is NOT IN, which may become an inlist
+  if (op === (all ? '<>' : '=')) return bindIn({ ...n, rexpr: array.elements ?? [] }, all, ctx);
   const arg = bindExpr(n.lexpr, ctx);
   const tests = (array.elements ?? []).map((e: any) => bindOperator(op, [arg, bindExpr(e, ctx)], n.location));
   if (tests.length === 0) return { kind: 'const', value: all, type: BOOL };
-  return tests.length === 1 ? tests[0]! : { kind: all ? 'and' : 'or', args: tests, type: BOOL };
+  return junction(all ? 'and' : 'or', tests);
 }
 
 function bindCase(n: any, ctx: BindContext): Expr {
