@@ -22,7 +22,7 @@ export interface IndexBucket {
 }
 
 /** The key's Map key, or null when the key is absent or contains a NULL (it never equals anything). */
-export function joinKey(key: Value[] | null): string | null {
+function joinKey(key: Value[] | null): string | null {
   if (key === null) return null;
   for (let i = 0; i < key.length; i++) if (key[i] === null) return null;
   return rowKey(key);

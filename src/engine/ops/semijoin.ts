@@ -53,8 +53,8 @@ export class SemiJoinOp implements Operator {
   private readonly right = new KeyedIndex();
   /** Right rows with a NULL key, and the right side's total row count (null-aware only). */
   private rightNullCount = 0;
-  private readonly errors = new RowErrors();
   private rightTotal = 0;
+  private readonly errors = new RowErrors();
 
   constructor(private readonly spec: SemiJoinSpec) {
     this.nullAware = spec.nullAwareNotIn === true;
