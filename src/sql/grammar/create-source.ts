@@ -9,8 +9,9 @@
  *
  * The clauses after the connection may come in any order, each at most once. Type names inside
  * formats go through PostgreSQL's own grammar (libpg-query) and the planner's type resolution.
- * Besides the spec, the parse records where START OFFSET is written, so that the handler can
- * store the statement with the offsets it resolved (see rewriteStartOffset).
+ * Besides the spec, the parse records where START OFFSET, an AVRO format's VERSION and a time
+ * table's START TIME are written (or would be), so that the handler can store the statement with
+ * what it resolved at CREATE (see the rewrite functions).
  */
 import { loadModule, parseSync } from 'libpg-query';
 import { SqlError, SQLSTATE } from '../../errors.js';
@@ -95,8 +96,8 @@ type SpecBase = Pick<KafkaSourceSpec, 'name' | 'nameLocation' | 'ifNotExists'>;
 function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
   const { connection, startOffsetText } = parseConnection(c, base.name);
   const clauses = new ClauseOnce(c);
-  let key: { spec: FormatSpec; token: Token; avroEnd: number } | null = null;
-  let value: { spec: FormatSpec; token: Token; avroEnd: number } | null = null;
+  let key: FormatClause | null = null;
+  let value: FormatClause | null = null;
   let include: MetadataColumnSpec[] | null = null;
   let tableType: TableType | null = null;
   let onError: 'skip' | 'fail' = 'skip';
@@ -104,12 +105,10 @@ function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
     const token = c.peek();
     if (c.acceptWords('key', 'format')) {
       clauses.once('KEY FORMAT', token);
-      const avroEnd = c.peek().end;
-      key = { spec: parseFormat(c, DEFAULT_KEY_COLUMN), token, avroEnd };
+      key = parseFormatClause(c, token, DEFAULT_KEY_COLUMN);
     } else if (c.acceptWords('value', 'format')) {
       clauses.once('VALUE FORMAT', token);
-      const avroEnd = c.peek().end;
-      value = { spec: parseFormat(c, DEFAULT_VALUE_COLUMN), token, avroEnd };
+      value = parseFormatClause(c, token, DEFAULT_VALUE_COLUMN);
     } else if (c.acceptWords('include')) {
       clauses.once('INCLUDE', token);
       include = parseInclude(c);
@@ -141,8 +140,23 @@ function parseKafka(c: TokenCursor, base: SpecBase): CreateSourceStatement {
     include: include ?? DEFAULT_INCLUDE.map((meta) => ({ meta, column: DEFAULT_METADATA_COLUMNS[meta] })),
     onError,
   };
-  const versionAt = (format: { spec: FormatSpec; avroEnd: number } | null) => (format?.spec.kind === 'avro' && format.spec.version === null ? format.avroEnd : null);
+  const versionAt = (format: FormatClause | null) => (format?.spec.kind === 'avro' && format.spec.version === null ? format.avroEnd : null);
   return { spec, startOffsetText, startTimeText: null, avroVersionInsertAt: { key: versionAt(key), value: versionAt(value) } };
+}
+
+/**
+ * A KEY or VALUE FORMAT clause: its format, its first word (where errors point), and where the
+ * format's own first word ends (an AVRO without VERSION gets the resolved one inserted there).
+ */
+interface FormatClause {
+  spec: FormatSpec;
+  token: Token;
+  avroEnd: number;
+}
+
+function parseFormatClause(c: TokenCursor, token: Token, defaultColumn: string): FormatClause {
+  const avroEnd = c.peek().end;
+  return { spec: parseFormat(c, defaultColumn), token, avroEnd };
 }
 
 /** Refuses a clause written twice, at its second occurrence. */
@@ -292,8 +306,13 @@ export function formatStartOffset(offsets: PartitionOffset[]): string {
 /** The statement with START OFFSET replaced by (or given) the resolved per-partition offsets. */
 export function rewriteStartOffset(sql: string, at: NonNullable<CreateSourceStatement['startOffsetText']>, offsets: PartitionOffset[]): string {
   const clause = formatStartOffset(offsets);
-  if (at.kind === 'replace') return sql.slice(0, at.start) + clause + sql.slice(at.end);
-  return `${sql.slice(0, at.at)}, ${clause}${sql.slice(at.at)}`;
+  return rewriteAt(sql, at, clause, `, ${clause}`);
+}
+
+/** The statement with the written span replaced, or, where nothing was written, the insertion made. */
+function rewriteAt(sql: string, at: { kind: 'replace'; start: number; end: number } | { kind: 'insert'; at: number }, replacement: string, insertion: string): string {
+  if (at.kind === 'replace') return sql.slice(0, at.start) + replacement + sql.slice(at.end);
+  return sql.slice(0, at.at) + insertion + sql.slice(at.at);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,8 +594,7 @@ function isoMicros(micros: number): string {
  */
 export function rewriteStartTime(sql: string, at: NonNullable<CreateSourceStatement['startTimeText']>, startMicros: number): string {
   const literal = `'${isoMicros(startMicros)}'`;
-  if (at.kind === 'replace') return sql.slice(0, at.start) + literal + sql.slice(at.end);
-  return `${sql.slice(0, at.at)}, START TIME ${literal}${sql.slice(at.at)}`;
+  return rewriteAt(sql, at, literal, `, START TIME ${literal}`);
 }
 
 /** A literal's value, with a bad one's error placed at its token. */
