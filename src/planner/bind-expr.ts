@@ -10,9 +10,9 @@ import { T, typeByOid, type SqlType, type Value } from '../types/types.js';
 import { canCast, castIsImmutable, castValue, type CoercionContext } from '../types/casts.js';
 import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
-import type { EvalEnv, Expr } from './expr-ir.js';
+import type { Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
-import { compileExpr, isConstantTree } from './compile-expr.js';
+import { CONSTANT_ENV, compileExpr, isConstantTree } from './compile-expr.js';
 import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
 
 export interface Scope {
@@ -109,9 +109,6 @@ function sessionDependent(t: SqlType, text: string): boolean {
   return (t.oid === T.date.oid || t.oid === T.timestamp.oid) && /^\s*(now|today|tomorrow|yesterday)\s*$/i.test(text);
 }
 
-/** The environment of conversions done at bind time, which are only those reading no session state. */
-const BIND_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
-
 // ---- coercion ---------------------------------------------------------------------------------
 
 /**
@@ -164,7 +161,7 @@ function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod:
   // raises if it ever runs (CASE WHEN false THEN 99999999999::int END is fine in PostgreSQL)
   if (cast.kind === 'cast' && arg.kind === 'const' && castIsImmutable(from, target)) {
     try {
-      cast = located({ kind: 'const', value: castValue(arg.value, from, target, castTypmod, BIND_ENV), type: target }, location);
+      cast = located({ kind: 'const', value: castValue(arg.value, from, target, castTypmod, CONSTANT_ENV), type: target }, location);
     } catch (err) {
       if (!(err instanceof SqlError)) throw err;
     }
@@ -177,7 +174,7 @@ const isCharType = (t: SqlType) => t.oid === T.varchar.oid || t.oid === T.bpchar
 function applyTypmod(value: Value, type: SqlType, typmod: number, context: CoercionContext): Value {
   if (typmod < 0 || value === null) return value;
   if (isCharType(type)) return applyCharLength(type, value as string, typmod, context === 'explicit');
-  return castValue(value, type, type, typmod, BIND_ENV);
+  return castValue(value, type, type, typmod, CONSTANT_ENV);
 }
 
 /** Applies a typmod to an expression already of the target type. */
@@ -250,7 +247,7 @@ function requireBool(e: Expr, what: string): Expr {
 function constantThatFails(e: Expr): boolean {
   if (e.kind === 'const' || !isConstantTree(e)) return false;
   try {
-    compileExpr(e)([], BIND_ENV);
+    compileExpr(e)([], CONSTANT_ENV);
     return false;
   } catch (err) {
     if (err instanceof SqlError) return true;

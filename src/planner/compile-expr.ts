@@ -9,6 +9,8 @@ import { castFunction, castIsImmutable, type CastFn } from '../types/casts.js';
 import { compareValues } from '../types/compare.js';
 import { parseValue } from '../types/text-io.js';
 import type { CompiledExpr, EvalEnv, Expr } from './expr-ir.js';
+// expr-utils imports foldConstants back; only functions cross, so the cycle is safe in ESM
+import { children, transformExpr } from './expr-utils.js';
 
 /** The conversion a cast node performs; unknown-typed input (a literal or parameter's text) is parsed. */
 function castFor(from: SqlType, to: SqlType): CastFn {
@@ -23,37 +25,24 @@ function castFor(from: SqlType, to: SqlType): CastFn {
   return fn;
 }
 
-/** Whether an expression reads nothing but constants and immutable functions. */
-export function isConstantTree(e: Expr): boolean {
+/** Whether a node, apart from its children, gives the same value every time: no column, parameter, volatile call or session-reading cast. */
+function isImmutableNode(e: Expr): boolean {
   switch (e.kind) {
-    case 'const':
-      return true;
     case 'column':
     case 'param':
       return false;
     case 'call':
-      return !e.volatile && e.args.every(isConstantTree);
+      return !e.volatile;
     case 'cast':
-      return castIsImmutable(e.arg.type, e.type) && isConstantTree(e.arg);
-    case 'and':
-    case 'or':
-    case 'coalesce':
-    case 'greatest':
-    case 'least':
-      return e.args.every(isConstantTree);
-    case 'not':
-    case 'isnull':
-    case 'isnotnull':
-    case 'booltest':
-      return isConstantTree(e.arg);
-    case 'distinct':
-    case 'nullif':
-      return isConstantTree(e.left) && isConstantTree(e.right);
-    case 'case':
-      return e.whens.every((w) => isConstantTree(w.when) && isConstantTree(w.then)) && (e.else === null || isConstantTree(e.else));
-    case 'inlist':
-      return isConstantTree(e.arg) && e.list.every(isConstantTree);
+      return castIsImmutable(e.arg.type, e.type);
+    default:
+      return true;
   }
+}
+
+/** Whether an expression reads nothing but constants and immutable functions. */
+export function isConstantTree(e: Expr): boolean {
+  return isImmutableNode(e) && children(e).every(isConstantTree);
 }
 
 /** SQL equality of two non-null values of one type. */
@@ -265,7 +254,8 @@ export function compilePredicate(e: Expr): (row: Value[], env: EvalEnv) => boole
 
 // ---- constant folding -------------------------------------------------------------------------
 
-const FOLD_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
+/** The environment of evaluation ahead of time (binding, folding): no parameters, no session settings, no clock. */
+export const CONSTANT_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
 
 /**
  * Evaluates immutable calls and casts whose arguments are all constants. A sub-expression that
@@ -273,71 +263,13 @@ const FOLD_ENV: EvalEnv = { params: [], setting: () => undefined, now: 0 };
  * does, it raises the error then.
  */
 export function foldConstants(e: Expr): Expr {
-  const folded = foldChildren(e);
-  const isConst = (x: Expr) => x.kind === 'const';
-  let foldable = false;
-  switch (folded.kind) {
-    case 'call':
-      foldable = !folded.volatile && folded.args.every(isConst);
-      break;
-    case 'cast':
-      foldable = isConst(folded.arg) && castIsImmutable(folded.arg.type, folded.type);
-      break;
-    case 'not':
-    case 'isnull':
-    case 'isnotnull':
-    case 'booltest':
-      foldable = isConst(folded.arg);
-      break;
-    case 'and':
-    case 'or':
-    case 'coalesce':
-    case 'greatest':
-    case 'least':
-      foldable = folded.args.every(isConst);
-      break;
-    case 'distinct':
-    case 'nullif':
-      foldable = isConst(folded.left) && isConst(folded.right);
-      break;
-    case 'inlist':
-      foldable = isConst(folded.arg) && folded.list.every(isConst);
-      break;
-    default:
-      foldable = false;
-  }
+  const folded = transformExpr(e, (x) => (x === e ? undefined : foldConstants(x)));
+  // a CASE is not evaluated as a whole, only its parts are folded
+  const foldable = folded.kind !== 'const' && folded.kind !== 'case' && isImmutableNode(folded) && children(folded).every((c) => c.kind === 'const');
   if (!foldable) return folded;
   try {
-    return { kind: 'const', value: compileExpr(folded)([], FOLD_ENV), type: folded.type };
+    return { kind: 'const', value: compileExpr(folded)([], CONSTANT_ENV), type: folded.type };
   } catch {
     return folded;
-  }
-}
-
-function foldChildren(e: Expr): Expr {
-  switch (e.kind) {
-    case 'call':
-      return { ...e, args: e.args.map(foldConstants) };
-    case 'cast':
-    case 'not':
-    case 'isnull':
-    case 'isnotnull':
-    case 'booltest':
-      return { ...e, arg: foldConstants(e.arg) } as Expr;
-    case 'and':
-    case 'or':
-    case 'coalesce':
-    case 'greatest':
-    case 'least':
-      return { ...e, args: e.args.map(foldConstants) } as Expr;
-    case 'distinct':
-    case 'nullif':
-      return { ...e, left: foldConstants(e.left), right: foldConstants(e.right) } as Expr;
-    case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ when: foldConstants(w.when), then: foldConstants(w.then) })), else: e.else ? foldConstants(e.else) : null };
-    case 'inlist':
-      return { ...e, arg: foldConstants(e.arg), list: e.list.map(foldConstants) };
-    default:
-      return e;
   }
 }
