@@ -65,6 +65,11 @@ export class KafkaSourceRuntime implements SourceRuntime {
     this.connection = { brokers: options.spec.connection.brokers, properties: options.spec.connection.properties };
   }
 
+  /** A line for the server log, naming this source. */
+  private log(line: string): void {
+    this.options.log(`source ${this.options.spec.name}: ${line}`);
+  }
+
   /** Stopped (DROP, shutdown) or failed (ON ERROR = 'fail'): no more reading. */
   private get halted(): boolean {
     return this.state === 'stopped' || this.state === 'failed';
@@ -110,7 +115,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
     if (this.halted) return;
     this.state = 'reconnecting';
     this.problem = error instanceof Error ? error.message : String(error);
-    this.options.log(`source ${this.options.spec.name}: Kafka connection trouble, retrying: ${this.problem}`);
+    this.log(`Kafka connection trouble, retrying: ${this.problem}`);
   }
 
   private reading(): void {
@@ -192,7 +197,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
         return await probeTopic(this.connection, this.options.spec.connection.topic, null);
       } catch (err) {
         if (Date.now() + delay > deadline) {
-          this.options.log(`source ${this.options.spec.name}: not waiting to catch up: ${err instanceof Error ? err.message : String(err)}`);
+          this.log(`not waiting to catch up: ${err instanceof Error ? err.message : String(err)}`);
           return null;
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -212,7 +217,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
     const cause = part.error;
     if (!(cause instanceof SqlError)) {
       // Not a data problem: a decoder bug. Keep the source alive, but say so in the log.
-      this.options.log(`source ${this.options.spec.name}: decoding partition ${partition} offset ${offset} failed: ${cause instanceof Error ? cause.stack : String(cause)}`);
+      this.log(`decoding partition ${partition} offset ${offset} failed: ${cause instanceof Error ? cause.stack : String(cause)}`);
     }
     const error = cause instanceof Error ? cause.message : String(cause);
     return { source: this.options.spec.name, partition, offset, part: part.part, error, raw: part.raw };
@@ -237,7 +242,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
       .then(() => {
         for (const [p, o] of offsets) this.committed.set(p, o);
       })
-      .catch((err) => this.options.log(`source ${this.options.spec.name}: committing offsets failed (will retry): ${String(err)}`))
+      .catch((err) => this.log(`committing offsets failed (will retry): ${String(err)}`))
       .finally(() => {
         this.commitInFlight = null;
       });
@@ -283,7 +288,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
     }
     this.reader = null;
     // Bounded too: with the broker gone, leaving the group waits on retries; it ends by itself.
-    const disconnect = reader.stop().catch((err) => this.options.log(`source ${this.options.spec.name}: disconnecting: ${String(err)}`));
+    const disconnect = reader.stop().catch((err) => this.log(`disconnecting: ${String(err)}`));
     await Promise.race([disconnect, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }
