@@ -20,19 +20,15 @@ export class ResultRun {
   /** `formats` has one code per result column (empty when the result has none). */
   constructor(
     private readonly ctx: WireContext,
-    readonly result: ExecResult,
+    private readonly result: ExecResult,
     private readonly formats: FormatCode[],
   ) {}
 
-  get isFinished(): boolean {
-    return this.finished;
-  }
-
   /**
    * Sends up to maxRows rows (0: all) and then CommandComplete, or PortalSuspended when the
-   * limit stopped it first. Returns true when suspended.
+   * limit stopped it first.
    */
-  async run(maxRows: number): Promise<boolean> {
+  async run(maxRows: number): Promise<void> {
     const r = this.result;
     switch (r.kind) {
       case 'rows':
@@ -51,7 +47,6 @@ export class ResultRun {
         break;
     }
     this.finished = true;
-    return false;
   }
 
   /** Stops whatever the result still holds (a cursor, a COPY producer). Idempotent. */
@@ -63,11 +58,11 @@ export class ResultRun {
     this.finished = true;
   }
 
-  private async sendRows(r: Extract<ExecResult, { kind: 'rows' }>, maxRows: number): Promise<boolean> {
+  private async sendRows(r: Extract<ExecResult, { kind: 'rows' }>, maxRows: number): Promise<void> {
     if (this.finished) {
       // Executing a portal that already ran to completion returns nothing more.
       this.ctx.writer.commandComplete(r.tag(0));
-      return false;
+      return;
     }
     const { writer } = this.ctx;
     this.encoders ??= r.columns.map((c, i) => valueEncoder(c.typeOid, this.formats[i] ?? 0, this.ctx.textSettings));
@@ -87,7 +82,7 @@ export class ResultRun {
           this.finished = true;
           r.cursor.close();
           writer.commandComplete(r.tag(sent));
-          return false;
+          return;
         }
         // A cursor that returned fewer rows than asked may be waiting for new ones (SUBSCRIBE):
         // let the client see what we have instead of holding it back.
@@ -97,7 +92,6 @@ export class ResultRun {
       unregister();
     }
     writer.portalSuspended();
-    return true;
   }
 
   private async copyIn(r: Extract<ExecResult, { kind: 'copy-in' }>): Promise<void> {
