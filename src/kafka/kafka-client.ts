@@ -20,7 +20,7 @@ export interface KafkaConnection {
 }
 
 /** How long CREATE SOURCE waits for an unreachable broker before it fails. */
-export const PROBE_TIMEOUT_MS = 5000;
+const PROBE_TIMEOUT_MS = 5000;
 
 interface MappedConfig {
   client: Partial<KafkaConfig>;

@@ -11,7 +11,7 @@ import { Json, T, type SqlType, type Value } from '../types/types.js';
 import type { Decoder } from './decode/index.js';
 import type { MetadataColumnSpec, MetadataKind } from './source-spec.js';
 
-export const METADATA_TYPES: Record<MetadataKind, SqlType> = {
+const METADATA_TYPES: Record<MetadataKind, SqlType> = {
   partition: T.int4,
   offset: T.int8,
   timestamp: T.timestamptz,

@@ -10,7 +10,7 @@ import type { RelationColumn } from '../planner/catalog-api.js';
 import { T } from '../types/types.js';
 
 export const SOURCE_ERRORS_RELATION = 'eddy_source_errors';
-export const MAX_ERRORS_PER_SOURCE = 1000;
+const MAX_ERRORS_PER_SOURCE = 1000;
 
 export const SOURCE_ERROR_COLUMNS: RelationColumn[] = [
   { name: 'source', type: T.text, typmod: -1 },

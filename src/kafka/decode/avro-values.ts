@@ -105,7 +105,7 @@ function jsonFloat4(value: unknown): unknown {
 }
 
 /** The JSON document for a value of this Avro type (built once per type, used per message). */
-export function avroJson(type: AvroType): ToJson {
+function avroJson(type: AvroType): ToJson {
   return jsonOfType(type, new Map());
 }
 

@@ -57,9 +57,9 @@ export interface CreateSourceStatement {
 }
 
 /** Default column names, folded as if written unquoted (SQL.md "Connecting"). */
-export const DEFAULT_KEY_COLUMN = 'kafkakey';
-export const DEFAULT_VALUE_COLUMN = 'kafkavalue';
-export const DEFAULT_METADATA_COLUMNS: Record<MetadataKind, string> = {
+const DEFAULT_KEY_COLUMN = 'kafkakey';
+const DEFAULT_VALUE_COLUMN = 'kafkavalue';
+const DEFAULT_METADATA_COLUMNS: Record<MetadataKind, string> = {
   partition: 'kafkapartition',
   offset: 'kafkaoffset',
   timestamp: 'kafkatimestamp',
@@ -299,7 +299,7 @@ export function rewriteAvroVersions(sql: string, at: CreateSourceStatement['avro
 }
 
 /** The text of START OFFSET for resolved offsets, as the stored statement says it. */
-export function formatStartOffset(offsets: PartitionOffset[]): string {
+function formatStartOffset(offsets: PartitionOffset[]): string {
   return `START OFFSET (${offsets.map((o) => `${o.partition} = ${o.offset}`).join(', ')})`;
 }
 
