@@ -159,7 +159,11 @@ export class Connection implements WireContext {
     }
   }
 
-  /** Handles startup packets until the session is ready; false when the connection should just end. */
+  /**
+   * Handles startup packets until the session is ready; false when the connection should just
+   * end. Nothing can be recovered before startup completes: whatever it throws reaches
+   * failConnection, which reports it as FATAL.
+   */
   private async startup(): Promise<boolean> {
     const timer = setTimeout(() => {
       this.opts.log(`wire ${this.peer}: startup not completed within ${STARTUP_TIMEOUT_MS} ms, closing`);
@@ -187,12 +191,6 @@ export class Connection implements WireContext {
         }
         return await this.acceptStartup(frame.code, frame.body);
       }
-    } catch (err) {
-      // Nothing can be recovered before startup completes: every error here ends the connection.
-      if (err instanceof SqlError && !isFatal(err)) {
-        throw new SqlError(err.code, err.message, { ...err.extra, severity: 'FATAL' });
-      }
-      throw err;
     } finally {
       clearTimeout(timer);
     }

@@ -350,6 +350,21 @@ test('protocol 2.0 is refused in its own format, 4.0 with FATAL 0A000', async ()
   await assertServerAnswers();
 });
 
+test('an error in a startup packet that would be an ERROR later is FATAL before startup completes', async () => {
+  // Protocol 3.0 with a parameter list whose value never ends: the body does not parse.
+  const body = Buffer.from('user\0eddy', 'latin1');
+  const packet = Buffer.concat([startupPacket(3, 0), body]);
+  packet.writeInt32BE(packet.length, 0);
+  const c = await RawClient.connect(eddy.port);
+  c.startParsing();
+  c.send(packet);
+  const replies = await c.until((m) => m.name === 'error');
+  assert.equal(replies[0]!.severity, 'FATAL');
+  assert.equal(replies[0]!.code, '08P01');
+  await c.waitForClose();
+  await assertServerAnswers();
+});
+
 /** Sends `bytes` on a started connection and expects a FATAL 08P01 and the connection closed. */
 async function expectFatalProtocolViolation(bytes: Buffer): Promise<void> {
   const c = await RawClient.started(eddy.port);
