@@ -11,6 +11,7 @@ import { USECS_PER_DAY, checkDate, checkTimestamp, localToUtc, sessionZone, utcT
 import { applyCharLength, formatValue, parseValue } from './text-io.js';
 import { applyIntervalTypmod } from './datetime-text.js';
 import { formatJsonb, jsonWithText } from './json-text.js';
+import { rint } from './rint.js';
 
 export type CoercionContext = 'implicit' | 'assignment' | 'explicit';
 
@@ -43,12 +44,6 @@ const timeZoneOf = (env: CastEnv) => sessionZone(env.setting('timezone'));
 
 function outOfRange(typeName: 'smallint' | 'integer' | 'bigint'): SqlError {
   return new SqlError(SQLSTATE.numericValueOutOfRange, `${typeName} out of range`);
-}
-
-/** Round half to even, as C's rint() that PostgreSQL's float → integer casts use. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 // Integers have no -0, which rounding a negative float to zero produces in JS.

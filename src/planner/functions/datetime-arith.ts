@@ -7,6 +7,7 @@
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { Interval, T } from '../../types/types.js';
 import type { EvalEnv } from '../expr-ir.js';
+import { rint } from '../../types/rint.js';
 import {
   USECS_PER_DAY,
   USECS_PER_SEC,
@@ -73,12 +74,6 @@ function timestampDiff(a: number, b: number): Interval {
   const diff = a - b;
   const days = Math.trunc(diff / USECS_PER_DAY);
   return checkInterval(0, days, diff - days * USECS_PER_DAY);
-}
-
-/** C's rint(): half to even. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** PostgreSQL's TSROUND: to the microsecond. */

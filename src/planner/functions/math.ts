@@ -6,19 +6,12 @@ import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { T, type SqlType } from '../../types/types.js';
 import { NUMERIC_MAX_DISPLAY_SCALE, numericDivTrunc, numericMod, scaleOf, withPrecision, withScale } from '../../types/numeric.js';
+import { rint } from '../../types/rint.js';
 import { checkFloat, divisionByZero } from './arithmetic.js';
 import { fn, register } from './registry.js';
 
 const f8 = T.float8;
 const num = T.numeric;
-
-/** C's rint(): round half to even, which PostgreSQL's float round() uses. */
-function rint(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const r = Math.round(x);
-  // Math.round already keeps the sign of a zero result (-0.4 → -0), as rint does
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 const invalidArgument = (message: string) => new SqlError('2201F', message);
 const invalidLogArgument = (message: string) => new SqlError('2201E', message);
