@@ -7,7 +7,7 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, typeByOid, type SqlType, type Value } from '../types/types.js';
-import { canCast, castIsImmutable, castValue, type CoercionContext } from '../types/casts.js';
+import { canCast, cannotCast, castIsImmutable, castValue, type CoercionContext } from '../types/casts.js';
 import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { Expr } from './expr-ir.js';
@@ -145,7 +145,7 @@ function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod:
 
   const from = isUnknown(expr.type) ? T.text : expr.type;
   if (!canCast(from, target, 'explicit')) {
-    throw new SqlError('42846', `cannot cast type ${from.name} to ${target.name}`, { position: position(castLocation) });
+    throw cannotCast(from, target, position(castLocation));
   }
   if (!canCast(from, target, context)) {
     throw new SqlError(SQLSTATE.datatypeMismatch, `expression is of type ${from.name} but type ${target.name} is expected`, {

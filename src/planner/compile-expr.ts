@@ -3,9 +3,8 @@
  * SQL's three-valued logic for AND/OR/NOT, NULL in → NULL out for strict calls, casts through
  * casts.ts. foldConstants evaluates immutable sub-expressions over constants ahead of time.
  */
-import { SqlError } from '../errors.js';
 import { T, type SqlType, type Value } from '../types/types.js';
-import { castFunction, castIsImmutable, type CastFn } from '../types/casts.js';
+import { cannotCast, castFunction, castIsImmutable, type CastFn } from '../types/casts.js';
 import { compareValues } from '../types/compare.js';
 import { parseValue } from '../types/text-io.js';
 import type { CompiledExpr, EvalEnv, Expr } from './expr-ir.js';
@@ -21,7 +20,7 @@ function castFor(from: SqlType, to: SqlType): CastFn {
     };
   }
   const fn = castFunction(from, to);
-  if (!fn) throw new SqlError('42846', `cannot cast type ${from.name} to ${to.name}`);
+  if (!fn) throw cannotCast(from, to);
   return fn;
 }
 

@@ -242,10 +242,15 @@ export function castIsImmutable(from: SqlType, to: SqlType): boolean {
   return true;
 }
 
+/** 42846 (PostgreSQL's cannot_coerce): there is no cast at all from one type to the other. */
+export function cannotCast(from: SqlType, to: SqlType, position?: number): SqlError {
+  return new SqlError('42846', `cannot cast type ${from.name} to ${to.name}`, { position });
+}
+
 /** Casts a value (NULL stays NULL); throws 42846 when there is no cast at all. */
 export function castValue(value: Value, from: SqlType, to: SqlType, typmod: number, env: CastEnv): Value {
   if (value === null) return null;
   const fn = castFunction(from, to);
-  if (!fn) throw new SqlError('42846', `cannot cast type ${from.name} to ${to.name}`);
+  if (!fn) throw cannotCast(from, to);
   return fn(value, typmod, env);
 }
