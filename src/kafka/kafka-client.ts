@@ -8,6 +8,7 @@
  */
 import { AssignerProtocol, Kafka, logLevel, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import { SqlError, SQLSTATE } from '../errors.js';
+import { withDeadline } from './deadline.js';
 
 export interface ClientProperty {
   name: string;
@@ -123,10 +124,6 @@ export async function probeTopic(connection: KafkaConnection, topic: string, gro
     requestTimeout: 3000,
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
   }).admin();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
-  });
   const work = (async (): Promise<TopicProbe> => {
     await admin.connect();
     const metadata = await admin.fetchTopicMetadata({ topics: [] });
@@ -149,15 +146,13 @@ export async function probeTopic(connection: KafkaConnection, topic: string, gro
     };
   })();
   try {
-    return await Promise.race([work, deadline]);
+    return await withDeadline(work, PROBE_TIMEOUT_MS, () => new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`));
   } catch (err) {
     if (err instanceof SqlError) throw err;
     throw new SqlError(SQLSTATE.connectionFailure, `could not reach Kafka broker ${brokers}: ${err instanceof Error ? err.message : String(err)}`, {
       hint: 'Check BROKER and that the broker is running and reachable from the Eddy server.',
     });
   } finally {
-    clearTimeout(timer);
-    work.catch(() => {}); // the deadline may have won; its late failure is not news
     void admin.disconnect().catch(() => {});
   }
 }

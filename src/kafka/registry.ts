@@ -9,6 +9,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { SqlError, SQLSTATE } from '../errors.js';
+import { withDeadline } from './deadline.js';
 import { AVRO_TYPE_OPTIONS, type AvroType } from './decode/avro-types.js';
 
 /** How long one registry lookup may take, retries included, before it counts as unreachable. */
@@ -84,15 +85,10 @@ export class SchemaRegistryConnection {
 
   /** Runs one lookup within the deadline; anything but "not found" means the registry failed us. */
   private async call<R>(what: string, lookup: () => Promise<R>): Promise<R> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new SqlError(SQLSTATE.connectionFailure, `schema registry at ${this.url} did not answer within ${REGISTRY_DEADLINE_MS / 1000} s (looking up ${what})`)),
-        REGISTRY_DEADLINE_MS,
-      );
-    });
+    const timedOut = () =>
+      new SqlError(SQLSTATE.connectionFailure, `schema registry at ${this.url} did not answer within ${REGISTRY_DEADLINE_MS / 1000} s (looking up ${what})`);
     try {
-      return await Promise.race([lookup(), deadline]);
+      return await withDeadline(lookup(), REGISTRY_DEADLINE_MS, timedOut);
     } catch (error) {
       if (error instanceof SqlError || isNotFound(error)) throw error;
       if ((error as Error)?.name !== 'ResponseError') {
@@ -100,8 +96,6 @@ export class SchemaRegistryConnection {
         throw new SqlError(SQLSTATE.invalidParameterValue, `${what} in the schema registry at ${this.url} is not a valid Avro schema: ${registryWords(error)}`);
       }
       throw new SqlError(SQLSTATE.connectionFailure, `schema registry at ${this.url} failed looking up ${what}: ${registryWords(error)}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
