@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: everything, in one command. Brings up the services the tests need (one PostgreSQL
-# shared by every test file; the Kafka broker and schema registry), runs every test/**/*.test.ts with node's test
-# runner, tears the services down, and exits with the runner's status. CI reads the runner's
-# closing summary (# pass N / # fail N), so it is printed as is.
+# shared by every test file; the Kafka broker and schema registry), runs every test/**/*.test.ts
+# with node's test runner, tears down the services it started, and exits with the runner's
+# status. CI reads the runner's closing summary (# pass N / # fail N), so it is printed as is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
