@@ -8,6 +8,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { SqlError } from '../errors.js';
+import { USECS_PER_DAY } from './datetime.js';
 import { formatJsonValue, formatJsonb, jsonWithText, parseJsonText } from './json-text.js';
 import { NUMERIC_MAX_DISPLAY_SCALE, scaleOf, withScale } from './numeric.js';
 import { Interval, Json, T, type SqlType, type Value } from './types.js';
@@ -17,7 +18,7 @@ const INVALID_BINARY_REPRESENTATION = '22P03';
 
 /** PostgreSQL counts dates and timestamps from 2000-01-01; Eddy from 1970-01-01. */
 const PG_EPOCH_DAYS = 10957;
-const PG_EPOCH_MICROS = BigInt(PG_EPOCH_DAYS) * 86_400_000_000n;
+const PG_EPOCH_MICROS = BigInt(PG_EPOCH_DAYS * USECS_PER_DAY);
 
 /** PostgreSQL stores ±infinity timestamps and dates as the extreme integers. */
 const INT64_MAX = 0x7fffffffffffffffn;

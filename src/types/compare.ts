@@ -7,10 +7,10 @@
  * implement grouping, joins and multisets.
  */
 import { Decimal } from 'decimal.js';
+import { USECS_PER_DAY } from './datetime.js';
 import { Interval, Json, type Value } from './types.js';
 
-const MICROS_PER_DAY = 86_400_000_000;
-const MICROS_PER_MONTH = 30 * MICROS_PER_DAY;
+const USECS_PER_MONTH = 30 * USECS_PER_DAY;
 
 /** Code point order of two strings (PostgreSQL's "C" collation on UTF-8 text). */
 export function compareText(a: string, b: string): number {
@@ -58,9 +58,9 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 /** An interval's span in microseconds as PostgreSQL compares it (1 month = 30 days, 1 day = 24h). */
 function intervalSpan(v: Interval): number | bigint {
-  const span = v.months * MICROS_PER_MONTH + v.days * MICROS_PER_DAY + v.micros;
+  const span = v.months * USECS_PER_MONTH + v.days * USECS_PER_DAY + v.micros;
   if (Number.isSafeInteger(span)) return span;
-  return BigInt(v.months) * BigInt(MICROS_PER_MONTH) + BigInt(v.days) * BigInt(MICROS_PER_DAY) + BigInt(v.micros);
+  return BigInt(v.months) * BigInt(USECS_PER_MONTH) + BigInt(v.days) * BigInt(USECS_PER_DAY) + BigInt(v.micros);
 }
 
 function compareInterval(a: Interval, b: Interval): number {

@@ -10,6 +10,8 @@ import type { EvalEnv } from '../expr-ir.js';
 import { rint } from '../../types/rint.js';
 import {
   USECS_PER_DAY,
+  USECS_PER_HOUR,
+  USECS_PER_MINUTE,
   USECS_PER_SEC,
   checkDate,
   checkTimestamp,
@@ -132,7 +134,7 @@ function justifyDays(span: Interval): Interval {
 function makeInterval(args: number[]): Interval {
   const [years = 0, months = 0, weeks = 0, days = 0, hours = 0, mins = 0, secs = 0] = args;
   if (!Number.isFinite(secs)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
-  const micros = hours * 3_600_000_000 + mins * 60_000_000 + rint(secs * USECS_PER_SEC);
+  const micros = hours * USECS_PER_HOUR + mins * USECS_PER_MINUTE + rint(secs * USECS_PER_SEC);
   return checkInterval(years * 12 + months, weeks * 7 + days, micros);
 }
 
