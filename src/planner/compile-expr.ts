@@ -72,28 +72,19 @@ export function compileExpr(e: Expr): CompiledExpr {
         return v === null ? null : fn(v, typmod, env);
       };
     }
-    case 'and': {
-      const args = e.args.map(compileExpr);
-      return (row, env) => {
-        let sawNull = false;
-        for (const a of args) {
-          const v = a(row, env);
-          if (v === false) return false;
-          if (v === null) sawNull = true;
-        }
-        return sawNull ? null : true;
-      };
-    }
+    case 'and':
     case 'or': {
       const args = e.args.map(compileExpr);
+      // the value that settles the whole (false for AND, true for OR); without it, any NULL makes it NULL
+      const decisive = e.kind === 'or';
       return (row, env) => {
         let sawNull = false;
         for (const a of args) {
           const v = a(row, env);
-          if (v === true) return true;
+          if (v === decisive) return decisive;
           if (v === null) sawNull = true;
         }
-        return sawNull ? null : false;
+        return sawNull ? null : !decisive;
       };
     }
     case 'not': {
