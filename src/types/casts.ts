@@ -122,6 +122,7 @@ def([T.bool], T.int4, 'explicit', (v) => (v ? 1 : 0));
 // ---- strings ----------------------------------------------------------------------------------
 
 const STRINGS = [T.text, T.varchar, T.bpchar, T.name, T.char];
+const isString = (t: SqlType) => STRINGS.some((s) => s.oid === t.oid);
 /** char(n) → other strings drops the padding, as PostgreSQL's rtrim1 cast does. */
 const stripPadding = (v: Value) => (v as string).replace(/ +$/, '');
 
@@ -199,8 +200,8 @@ function castContext(from: SqlType, to: SqlType): CoercionContext | undefined {
   if (from.oid === to.oid) return 'implicit';
   const found = casts.get(key(from, to));
   if (found) return found.context;
-  if (STRINGS.some((s) => s.oid === to.oid) && from !== T.unknown) return 'assignment';
-  if (STRINGS.some((s) => s.oid === from.oid) && to !== T.unknown) return 'explicit';
+  if (isString(to) && from !== T.unknown) return 'assignment';
+  if (isString(from) && to !== T.unknown) return 'explicit';
   return undefined;
 }
 
@@ -215,13 +216,13 @@ export function castFunction(from: SqlType, to: SqlType): CastFn | undefined {
   const found = casts.get(key(from, to));
   if (found) return found.convert;
   if (from.oid === to.oid) return (v) => v;
-  if (STRINGS.some((s) => s.oid === to.oid)) {
+  if (isString(to)) {
     return (v, typmod, env) => {
       const text = toText(from, to, v, env);
       return to === T.text ? text : castValue(text, T.text, to, typmod, env);
     };
   }
-  if (STRINGS.some((s) => s.oid === from.oid)) {
+  if (isString(from)) {
     return (v, typmod, env) => {
       // I/O conversion reads the string as its output function writes it: char(n) keeps its padding
       const text = v as string;
