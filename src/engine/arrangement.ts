@@ -4,7 +4,7 @@
  * sinks listen to its per-cycle change batches.
  */
 import type { Batch, Change, Row } from './batch.js';
-import { rowKey } from '../types/compare.js';
+import { identityKey } from '../types/compare.js';
 import { changeKey } from './batch-builder.js';
 import type { SqlError } from '../errors.js';
 
@@ -107,7 +107,7 @@ export class Arrangement {
 
   /** Multiplicity of one row (0 if absent). */
   multiplicity(row: Row): number {
-    return (this.keyed ?? this.consolidateLog()).get(rowKey(row))?.count ?? 0;
+    return (this.keyed ?? this.consolidateLog()).get(identityKey(row))?.count ?? 0;
   }
 
   /** Calls listener after every cycle in which this arrangement changed; returns the unsubscribe function. */
@@ -141,7 +141,7 @@ export class Arrangement {
   private consolidateLog(): Map<string, Slot> {
     const keyed = new Map<string, Slot>();
     for (const row of this.log!) {
-      const k = rowKey(row);
+      const k = identityKey(row);
       const slot = keyed.get(k);
       if (slot === undefined) keyed.set(k, { row, count: 1 });
       else {

@@ -4,7 +4,7 @@
  * DISTINCT ON, first() and last() downstream).
  */
 import type { Batch, Change, Row } from './batch.js';
-import { rowKey } from '../types/compare.js';
+import { identityKey } from '../types/compare.js';
 
 /** A change being summed; handed out as the Change itself once finished (no copy). */
 interface Slot {
@@ -15,7 +15,7 @@ interface Slot {
 
 /** The change's row key, computed only when the producer did not attach it. */
 export function changeKey(c: Change): string {
-  return c.key ?? rowKey(c.row);
+  return c.key ?? identityKey(c.row);
 }
 
 export class BatchBuilder {
@@ -24,7 +24,7 @@ export class BatchBuilder {
   /** Adds diff copies of row (negative to remove). */
   add(row: Row, diff: number): void {
     if (diff === 0) return;
-    this.addKeyed(rowKey(row), row, diff);
+    this.addKeyed(identityKey(row), row, diff);
   }
 
   /** As add, when the caller already has the row's key. */

@@ -10,7 +10,7 @@ export interface Change {
   readonly row: Row;
   readonly diff: number;
   /**
-   * The row's rowKey (src/types/compare.ts) when the producer already computed it, so consumers
+   * The row's identityKey (src/types/compare.ts) when the producer already computed it, so consumers
    * that hash rows (arrangements, joins, DISTINCT) need not serialize the row again. Optional:
    * anyone may build changes without it.
    */

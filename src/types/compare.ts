@@ -8,6 +8,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { USECS_PER_DAY } from './datetime.js';
+import { formatNumeric } from './numeric.js';
 import { Interval, Json, type Value } from './types.js';
 
 const USECS_PER_MONTH = 30 * USECS_PER_DAY;
@@ -296,4 +297,34 @@ function isPlainRow(row: readonly Value[]): boolean {
 /** The key of a single value, equal to rowKey([v]). */
 export function singleKey(v: Value): string {
   return valueKey(v);
+}
+
+/**
+ * A string that identifies a row exactly as clients see it: rowKey, except that values SQL calls
+ * equal but prints differently (numeric 1.0 and 1.00, interval '1 mon' and '30 days', float -0
+ * and 0) get different keys. Change batches and arrangements consolidate by it, so an update from
+ * one of such a pair to the other is a change to show, not nothing; grouping and joining keep
+ * rowKey's SQL equality.
+ */
+export function identityKey(row: readonly Value[]): string {
+  if (!row.some(printsApart)) return rowKey(row);
+  // '#' starts no rowKey, so these keys never meet one.
+  let key = '#';
+  for (const v of row) {
+    if (v instanceof Decimal) key += 'D' + formatNumeric(v) + '|';
+    else if (v instanceof Interval) key += 'I' + v.months + ',' + v.days + ',' + v.micros + '|';
+    else if (Object.is(v, -0)) key += 'n-0|';
+    else key += valueKey(v);
+  }
+  return key;
+}
+
+/** Values whose equality class holds values printed differently. */
+function printsApart(v: Value): boolean {
+  return v instanceof Decimal || v instanceof Interval || Object.is(v, -0);
+}
+
+/** Rows the same as clients see them (identityKey equality). */
+export function sameRow(a: readonly Value[], b: readonly Value[]): boolean {
+  return identityKey(a) === identityKey(b);
 }

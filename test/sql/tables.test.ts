@@ -174,3 +174,14 @@ test('SHOW lists objects, columns and definitions; EXPLAIN shows the dataflow', 
   assert.match(plan, /Filter|WHERE/i);
   assert.match(plan, /shown/);
 });
+
+test('views follow updates between values SQL calls equal but prints differently', async () => {
+  // numeric 1.5 = 1.50 and interval '1 mon' = '30 days' in SQL, yet clients see the difference.
+  await db.query(`CREATE TABLE printed (id int PRIMARY KEY, amount numeric, span interval)`);
+  await db.query(`CREATE MATERIALIZED VIEW printed_rows AS SELECT id, amount, span FROM printed`);
+  await db.query(`CREATE MATERIALIZED VIEW printed_total AS SELECT sum(amount) AS total FROM printed`);
+  await db.query(`INSERT INTO printed VALUES (1, 1.5, '1 mon')`);
+  await db.query(`UPDATE printed SET amount = 1.50, span = '30 days'`);
+  assert.deepEqual(await rows('SELECT id, amount::text, span::text FROM printed_rows'), [[1, '1.50', '30 days']]);
+  assert.deepEqual(await rows('SELECT total::text FROM printed_total'), [['1.50']]);
+});

@@ -12,7 +12,7 @@ import { BatchBuilder, changeKey } from '../batch-builder.js';
 import { RowErrors } from '../row-errors.js';
 import type { SqlError } from '../../errors.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
-import { rowKey, rowsEqual } from '../../types/compare.js';
+import { identityKey, rowKey, sameRow } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
 import {
   type Accumulator,
@@ -125,11 +125,11 @@ export class AggregateOp implements Operator {
     for (const group of touched) {
       const next = group.rows > 0 || this.spec.global ? this.resultRow(group) : null;
       const prev = group.output;
-      if (prev !== null && next !== null && rowsEqual(prev, next)) continue;
+      if (prev !== null && next !== null && sameRow(prev, next)) continue;
       if (prev !== null) out.addKeyed(group.outputKey, prev, -1);
       group.output = next;
       if (next !== null) {
-        group.outputKey = rowKey(next);
+        group.outputKey = identityKey(next);
         out.addKeyed(group.outputKey, next, 1);
       } else this.groups.delete(group.mapKey);
     }

@@ -7,7 +7,7 @@
 import type { Batch, Row } from '../batch.js';
 import { BatchBuilder, changeKey } from '../batch-builder.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
-import { rowKey, rowsEqual } from '../../types/compare.js';
+import { rowKey, sameRow } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
 import { ArrivalLog, CopiesById, SortedArray } from '../ordered.js';
 
@@ -153,7 +153,7 @@ export class DistinctOnOp implements Operator {
       const next = state.chosen() ?? null;
       const prev = state.shown;
       if (next === null) this.keys.delete(k);
-      if (prev === next || (prev !== null && next !== null && rowsEqual(prev, next))) continue;
+      if (prev === next || (prev !== null && next !== null && sameRow(prev, next))) continue;
       if (prev !== null) out.add(prev, -1);
       if (next !== null) out.add(next, 1);
       state.shown = next;
