@@ -225,22 +225,21 @@ export class Database {
     return rel;
   }
 
-  resolved(rel: Relation, node: unknown = rel.kind === 'view' ? undefined : rel.node): ResolvedRelation {
+  resolved(rel: Relation): ResolvedRelation {
     switch (rel.kind) {
       case 'table':
-        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node };
+        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node };
       case 'system':
-        return { kind: 'system', name: rel.name, columns: rel.columns, tableType: 'general', node };
+        return { kind: 'system', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node };
       case 'materialized-view':
       case 'source':
-        return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node };
+        return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node: rel.node };
       case 'view':
         // inlined into the reading query, so it gets the rewrite the reading query got
         return { kind: 'view', name: rel.name, columns: rel.columns, query: rewriteForCatalog(rel.query, this.system) };
     }
   }
 
-  /** The rows a relation holds now (a view's are computed by planning it, not here). */
   /**
    * Commits changes to tables: checks constraints, writes SQLite, updates memory, and runs one
    * update cycle so every materialized view reflects them before the statement completes.

@@ -43,9 +43,13 @@ function columnIndex(rel: TableRelation, name: string, location: number): number
 
 /** The default of each column as an expression (NULL where none). */
 function defaults(rel: TableRelation, params: ParamTypes): Expr[] {
-  return rel.data.columns.map((c, i) =>
-    c.defaultExpr ? bindForColumn(c.defaultExpr, rel, i, EMPTY_SCOPE, params) : { kind: 'const', value: null, type: c.type },
-  );
+  return rel.data.columns.map((_, i) => columnDefault(rel, i, params));
+}
+
+/** One column's default as an expression (NULL where none). */
+function columnDefault(rel: TableRelation, col: number, params: ParamTypes): Expr {
+  const c = rel.data.columns[col]!;
+  return c.defaultExpr ? bindForColumn(c.defaultExpr, rel, col, EMPTY_SCOPE, params) : { kind: 'const', value: null, type: c.type };
 }
 
 /** RETURNING: the listed expressions over the written rows, or nothing. */
@@ -132,7 +136,7 @@ export const update: Handler = (session, statement, paramOids) => {
   const scope = tableScope(rel);
   const sets = node.targetList.map((t: any) => {
     const col = columnIndex(rel, t.ResTarget.name, t.ResTarget.location);
-    const expr = t.ResTarget.val.SetToDefault ? defaults(rel, params)[col]! : bindForColumn(t.ResTarget.val, rel, col, scope, params);
+    const expr = t.ResTarget.val.SetToDefault ? columnDefault(rel, col, params) : bindForColumn(t.ResTarget.val, rel, col, scope, params);
     return { col, fn: compileExpr(expr) };
   });
   const where = node.whereClause ? compilePredicate(bindExpr(node.whereClause, { scope, params })) : () => true;
