@@ -41,6 +41,8 @@ export class Node {
   failed: SqlError | null = null;
   /** A row error present in this node or upstream of it (see Operator.currentError). */
   rowError: SqlError | null = null;
+  /** Told when the node leaves the dataflow (Dataflow.onRemove). */
+  readonly removalListeners = new Set<() => void>();
 
   constructor(
     readonly id: number,
@@ -160,6 +162,31 @@ export class Dataflow {
       input.consumers.delete(node);
       if (input.consumers.size === 0 && input.op !== null && input.arrangement === null) this.remove(input);
     }
+    const listeners = [...node.removalListeners];
+    node.removalListeners.clear();
+    for (const l of listeners) l();
+  }
+
+  /**
+   * Removes a node together with everything still downstream of it (DROP of a relation that
+   * subscriptions or other catalog-less nodes read: they end, told through onRemove).
+   */
+  removeWithDependents(node: Node): void {
+    const doomed = new Set<Node>([node]);
+    // Creation order is topological, so one pass finds every node downstream.
+    for (const n of this.nodes) if (n.inputs.some((i) => doomed.has(i))) doomed.add(n);
+    for (const n of [...doomed].reverse()) this.remove(n);
+  }
+
+  /** Calls listener once when `node` leaves the dataflow; returns the unsubscribe function. */
+  onRemove(node: Node, listener: () => void): () => void {
+    node.removalListeners.add(listener);
+    return () => node.removalListeners.delete(listener);
+  }
+
+  /** The number of nodes in the graph (tests check that temporary nodes go away). */
+  get nodeCount(): number {
+    return this.nodes.length;
   }
 
   /** Is a cycle needed: input buffered since the last cycle, or nodes waiting to be hydrated? */
@@ -196,6 +223,16 @@ export class Dataflow {
   /** The number of the last cycle run (0 before the first). */
   get cycleNumber(): number {
     return this.cycle;
+  }
+
+  /** The time (ms since the epoch) of the last cycle run (0 before the first). */
+  get cycleTime(): number {
+    return this.lastTime;
+  }
+
+  /** The number of cycle listeners (tests check that subscriptions leave none behind). */
+  get cycleListenerCount(): number {
+    return this.cycleListeners.size;
   }
 
   /**

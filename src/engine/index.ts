@@ -16,3 +16,4 @@ export { Arrangement, type ChangeListener, type CycleInfo } from './arrangement.
 export { Dataflow, InputNode, Node, type CycleListener, type InputTableKind } from './dataflow.js';
 export { Scheduler, type SchedulerOptions } from './scheduler.js';
 export { evaluateOnce } from './evaluate.js';
+export { followChanges, type ChangeDelivery, type ChangeFeedListener, type FollowOptions } from './change-feed.js';

@@ -293,7 +293,8 @@ export class Database {
       void rel.runtime.stop().catch((err) => this.log(`stopping source ${name}: ${String(err)}`));
       this.sourceErrors.forget(name);
     }
-    if (rel.kind !== 'view') this.dataflow.remove(rel.node);
+    // Subscriptions reading the relation end (their nodes are nobody's catalog objects).
+    if (rel.kind !== 'view') this.dataflow.removeWithDependents(rel.node);
     this.store.removeObject(rel.id);
     this.relations.delete(name);
     this.catalogChanged();

@@ -9,7 +9,6 @@ import type { RelationColumn, TableType } from '../planner/catalog-api.js';
 import { ParamTypes } from '../planner/bind-expr.js';
 import type { Arrangement, Node } from '../engine/index.js';
 import type { Session } from './session.js';
-import type { Statement } from './parse.js';
 import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
 
 /** A query over the session's catalog; an ad-hoc read plans once at prepare and reads at each execution. */
@@ -25,7 +24,7 @@ export interface PlannedView {
   explain(): string;
 }
 
-export function planForView(session: Session, query: any, statement: Statement): PlannedView {
+export function planForView(session: Session, query: any): PlannedView {
   const params = new ParamTypes([]);
   const planned = planSelect(session, query, params);
   if (params.resolved().length > 0) {
@@ -48,4 +47,36 @@ export function planForView(session: Session, query: any, statement: Statement):
     },
     explain: () => planned.explain(),
   };
+}
+
+/** A relation whose changes a subscription or a sink follows (src/engine/change-feed.ts). */
+export interface FollowedRelation {
+  columns: RelationColumn[];
+  /** A node of the shared dataflow that keeps an arrangement. */
+  node: Node;
+  /** Removes what was built for the follower (nothing for a relation followed as it is). */
+  dispose(): void;
+}
+
+/**
+ * Maintains a query in the shared dataflow as a temporary materialized node, as CREATE
+ * MATERIALIZED VIEW would but owned by one follower: dispose() removes it again.
+ */
+export function maintainQuery(session: Session, query: any): FollowedRelation {
+  const planned = planForView(session, query);
+  const { node } = planned.materialize();
+  const df = session.db.dataflow;
+  return { columns: planned.columns, node, dispose: () => df.remove(node) };
+}
+
+/**
+ * What following a named relation reads: its own node when it keeps an arrangement (tables,
+ * sources, materialized views, system relations), else (a plain view) its query maintained for
+ * the follower alone.
+ */
+export function followRelation(session: Session, schema: string | null, name: string, location: number): FollowedRelation {
+  const db = session.db;
+  const rel = db.getQualified(schema, name, location);
+  if (rel.kind === 'view') return { ...maintainQuery(session, rel.query), columns: rel.columns };
+  return { columns: rel.columns, node: rel.node as Node, dispose: () => {} };
 }

@@ -103,7 +103,7 @@ export const createView: Handler = (session, statement) => {
     const name: string = node.view.relname;
     if (node.replace) throw new SqlError(SQLSTATE.featureNotSupported, 'CREATE OR REPLACE VIEW is not supported; drop the view and create it again');
     if (skipExisting(session, name, false, node.view.location)) return commandResult('CREATE VIEW');
-    const planned = planForView(session, node.query, statement);
+    const planned = planForView(session, node.query);
     db.register({
       kind: 'view',
       id: db.newObjectId(name),
@@ -128,7 +128,7 @@ export const createTableAs: Handler = (session, statement) => {
     const db = session.db;
     const name: string = node.into.rel.relname;
     if (skipExisting(session, name, !!node.if_not_exists, node.into.rel.location)) return commandResult('CREATE MATERIALIZED VIEW');
-    const planned = planForView(session, node.query, statement);
+    const planned = planForView(session, node.query);
     const view = planned.materialize();
     db.register({
       kind: 'materialized-view',
