@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pg from 'pg';
 import { startServer, type RunningServer } from '../src/server.js';
-import type { SourceRelation } from '../src/sql/database.js';
+import type { SourceRelation } from '../src/catalog/relation.js';
 import { createTopic, ensureKafka, uniqueTopic } from '../test/support/kafka.js';
 
 const MESSAGES = Number(process.argv[2] ?? 300_000);

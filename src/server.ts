@@ -2,8 +2,9 @@
  * Puts Eddy together: the database (durable catalog, engine) and the wire listener whose
  * connections each get a SQL session over that database.
  */
-import { Database } from './sql/database.js';
-import { Session } from './sql/session.js';
+import type { Database } from './sql/database.js';
+import { openDatabase } from './sql/open-database.js';
+import { ClientSession } from './sql/client-session.js';
 import { startWireServer, type WireServerOptions } from './wire/server.js';
 
 export interface ServerOptions {
@@ -25,7 +26,7 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
-  const database = await Database.open(opts.dataDir, log);
+  const database = await openDatabase(opts.dataDir, log);
   try {
     const wire = await startWireServer({
       host: opts.host,
@@ -33,7 +34,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log,
       auth: opts.auth,
       tls: opts.tls,
-      sessionFactory: (startup) => new Session(database, startup),
+      sessionFactory: (startup) => new ClientSession(database, startup),
     });
     return {
       port: wire.port,

@@ -10,7 +10,7 @@
  * committed offsets follow `next` (for START OFFSET COMMITTED), written after rows are applied.
  */
 import type { Row } from '../engine/batch.js';
-import type { SourceRuntime } from '../sql/database.js';
+import type { SourceRuntime } from '../catalog/relation.js';
 import { SqlError } from '../errors.js';
 import { probeTopic, startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader, type TopicProbe } from './kafka-client.js';
 import { MessagePartError, rowAssembler, type RowAssembler } from './message-rows.js';

@@ -10,7 +10,7 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import type { Row } from '../engine/batch.js';
-import type { SourceRuntime } from '../sql/database.js';
+import type { SourceRuntime } from '../catalog/relation.js';
 import { formatInterval } from '../types/datetime-text.js';
 import type { Interval } from '../types/types.js';
 import type { TimeTablePush, TimeTableSourceSpec } from './source-spec.js';

@@ -9,8 +9,7 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
 import { bindExpr, coerce, commonType, type BindContext } from './bind-expr.js';
-import type { PlannerSettings, RelationResolver } from './catalog-api.js';
-import { FromScope, OUTER_BASE, type ScopeEntry } from './scope.js';
+import { FromScope, OUTER_BASE } from './scope.js';
 import {
   aggregateNode,
   distinctNode,
@@ -25,7 +24,6 @@ import {
   type AggCall,
   type AggName,
   type LogicalPlan,
-  type PlanColumn,
   type SetOpKind,
   type SortKey,
 } from './logical.js';
@@ -38,102 +36,22 @@ import { GroupByBinder } from './grouping.js';
 import { bareName, CorrelationUnsupported, exprLocation, nodeTag, positionOf, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
 import { planWindows, type WindowCall } from './windows.js';
+import {
+  AGG_BASE,
+  requireBoolean,
+  SUBQUERY_BASE,
+  type BoundQuery,
+  type Clause,
+  type CteEnv,
+  type Domain,
+  type Level,
+  type QueryBinderApi,
+  type QueryContext,
+  type Target,
+} from './binder-api.js';
 
-export interface QueryContext {
-  relations: RelationResolver;
-  params: BindContext['params'];
-  settings: PlannerSettings;
-}
-
-/**
- * A bound query before it is used as a relation: `plan` yields the visible columns followed by
- * hidden ones that only ORDER BY needs; `order` sorts those rows; `limit`/`offset` (constants or
- * parameters) apply after sorting.
- */
-export interface BoundQuery {
-  plan: LogicalPlan;
-  columns: PlanColumn[];
-  order: SortKey[];
-  limit: Expr | null;
-  offset: Expr | null;
-  /**
-   * A subquery planned over the domain of its outer values: its first `carried` columns are
-   * those values, grouping, DISTINCT and LIMIT apply per domain value.
-   */
-  carried?: number;
-  /**
-   * For such a subquery with aggregates and no GROUP BY: its result row for outer values that
-   * no row matches (count(*) is 0), over the domain columns, or undefined when that row cannot
-   * be computed so.
-   */
-  globalEmpty?: Expr[];
-  /** Over a domain, aggregates without GROUP BY: outer values no row matches have no group. */
-  globalAggregate?: boolean;
-}
-
-/** The domain a subquery is planned over: distinct outer values, named as the outer query names them. */
-export interface Domain {
-  plan: LogicalPlan;
-  entries: ScopeEntry[];
-}
-
-/** A query level while its clauses are bound: sublinks join more columns onto `plan`. */
-export interface Level {
-  plan: LogicalPlan;
-  scope: FromScope;
-  /** The aggregate calls found so far, referenced as columns AGG_BASE + i until grouping rewrites them. */
-  aggregates: AggCall[];
-  /** Columns that scalar subqueries appended to `plan`. */
-  subqueryColumns: Set<number>;
-  /** The WITH queries visible here (subqueries see them too). */
-  ctes: CteEnv;
-  /** Leading columns of `plan` that are a domain of outer values (see BoundQuery.carried). */
-  carried?: number;
-  /** Window function calls, referenced as columns WINDOW_BASE + i until they are planned. */
-  windows?: WindowCall[];
-  /**
-   * In an aggregate query's SELECT list, HAVING and ORDER BY: uncorrelated scalar subqueries,
-   * joined after the aggregation and referenced as columns SUBQUERY_BASE + i until then.
-   */
-  deferred?: LogicalPlan[];
-}
-
-
-
-export interface Target {
-  expr: Expr;
-  name: string;
-  typmod: number;
-  location: number;
-}
-
-export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }>;
-
-/**
- * Column indexes from here up to SUBQUERY_BASE are aggregate results awaiting grouping; indexes
- * below it are real columns of the row.
- */
-export const AGG_BASE = 1 << 22;
-/** Column indexes from here up to WINDOW_BASE are deferred subquery values of an aggregate query. */
-export const SUBQUERY_BASE = 1 << 23;
 /** Column indexes from here up to OUTER_BASE are window function results awaiting planning. */
 const WINDOW_BASE = SUBQUERY_BASE + (1 << 22);
-
-/** The clause being bound, named as PostgreSQL names it in "aggregate functions are not allowed in ...". */
-export type Clause =
-  | 'WHERE'
-  | 'JOIN conditions'
-  | 'GROUP BY'
-  | 'VALUES'
-  | 'functions in FROM'
-  | 'LIMIT'
-  | 'OFFSET'
-  | 'FILTER'
-  | 'select'
-  | 'HAVING'
-  | 'ORDER BY'
-  | 'DISTINCT ON'
-  | 'aggregate';
 
 const AGGREGATES_ALLOWED = new Set<Clause>(['select', 'HAVING', 'ORDER BY', 'DISTINCT ON']);
 
@@ -141,18 +59,7 @@ function emptyScope(outer: FromScope | null = null): FromScope {
   return new FromScope([], outer);
 }
 
-/** The expression's type must be boolean (WHERE, HAVING, ON, FILTER). */
-export function requireBoolean(e: Expr, clause: string, location: number): Expr {
-  if (e.type.oid === T.bool.oid) return e;
-  if (e.type.oid === T.unknown.oid) return coerce(e, T.bool);
-  throw new SqlError(SQLSTATE.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${e.type.name}`, {
-    position: location + 1,
-  });
-}
-
-
-
-export class QueryBinder {
+export class QueryBinder implements QueryBinderApi {
   readonly subqueries: SubqueryPlanner;
   private readonly from: FromClauseBinder;
   private readonly grouping: GroupByBinder;

@@ -8,7 +8,6 @@ import { cannotCast, castFunction, castIsImmutable, type CastFn } from '../types
 import { compareValues } from '../types/compare.js';
 import { parseValue } from '../types/text-io.js';
 import type { CompiledExpr, EvalEnv, Expr } from './expr-ir.js';
-// expr-utils imports foldConstants back; only functions cross, so the cycle is safe in ESM
 import { children, transformExpr } from './expr-utils.js';
 
 /** The conversion a cast node performs; unknown-typed input (a literal or parameter's text) is parsed. */

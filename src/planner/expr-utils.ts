@@ -6,7 +6,6 @@
  */
 import type { Expr } from './expr-ir.js';
 import { T } from '../types/types.js';
-import { foldConstants as foldConstantExprs } from './compile-expr.js';
 
 /**
  * Rebuilds `e` top-down: where `f` returns an expression it replaces that subtree, where it
@@ -172,15 +171,6 @@ export function column(index: number, type: Expr['type']): Expr {
 /** Is `e` the constant TRUE? (Filters on it are dropped.) */
 export function isConstTrue(e: Expr): boolean {
   return e.kind === 'const' && e.value === true;
-}
-
-/**
- * Evaluates, once at plan time, what depends only on constants (compile-expr's rules: immutable
- * calls and casts, NULL in strict calls; a call that fails is left to fail when a row needs it),
- * then folds the boolean connectives around the results.
- */
-export function foldConstants(e: Expr): Expr {
-  return foldBooleans(foldConstantExprs(e));
 }
 
 /**

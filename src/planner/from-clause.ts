@@ -14,7 +14,7 @@ import { column, constBool } from './expr-utils.js';
 import { domainOf } from './domain.js';
 import { T } from '../types/types.js';
 import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
-import { requireBoolean, type CteEnv, type Domain, type Level, type QueryBinder } from './bind-query.js';
+import { requireBoolean, type CteEnv, type Domain, type Level, type QueryBinderApi } from './binder-api.js';
 
 /** The FROM of a SELECT without one: a single empty row. */
 const NO_FROM = (): FromItem => ({ plan: valuesNode([[]], []), entries: [] });
@@ -26,7 +26,7 @@ export interface FromItem {
 }
 
 export class FromClauseBinder {
-  constructor(private readonly binder: QueryBinder) {}
+  constructor(private readonly binder: QueryBinderApi) {}
 
   /**
    * The FROM list as one plan and its names. Over a domain (a correlated subquery planned over

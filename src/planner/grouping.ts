@@ -9,7 +9,7 @@ import { OUTER_BASE } from './scope.js';
 import { aggregateNode, projectNode, setOpNode, type AggCall, type LogicalPlan, type PlanColumn } from './logical.js';
 import { column, columnsUsed, exprEquals, transformExpr } from './expr-utils.js';
 import { bareName, exprLocation, positionOf, unsupported } from './parse-nodes.js';
-import { AGG_BASE, SUBQUERY_BASE, type Level, type QueryBinder, type Target } from './bind-query.js';
+import { AGG_BASE, SUBQUERY_BASE, type Level, type QueryBinderApi, type Target } from './binder-api.js';
 
 function hasAggregateRef(e: Expr): boolean {
   for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < SUBQUERY_BASE) return true;
@@ -17,7 +17,7 @@ function hasAggregateRef(e: Expr): boolean {
 }
 
 export class GroupByBinder {
-  constructor(private readonly binder: QueryBinder) {}
+  constructor(private readonly binder: QueryBinderApi) {}
 
   /**
    * GROUP BY: the distinct key expressions, and for GROUPING SETS / ROLLUP / CUBE the sets to

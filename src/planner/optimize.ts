@@ -26,13 +26,23 @@ import {
   columnsUsed,
   conjunction,
   equalityOperands,
-  foldConstants,
+  foldBooleans,
   isConstTrue,
   isVolatile,
   mapColumns,
   remapColumns,
   splitConjuncts,
 } from './expr-utils.js';
+import { foldConstants as foldConstantExprs } from './compile-expr.js';
+
+/**
+ * Evaluates, once at plan time, what depends only on constants (compile-expr's rules: immutable
+ * calls and casts, NULL in strict calls; a call that fails is left to fail when a row needs it),
+ * then folds the boolean connectives around the results.
+ */
+function foldConstants(e: Expr): Expr {
+  return foldBooleans(foldConstantExprs(e));
+}
 
 export function optimize(plan: LogicalPlan): LogicalPlan {
   switch (plan.op) {

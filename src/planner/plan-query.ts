@@ -12,14 +12,15 @@ import type { EvalEnv, Expr } from './expr-ir.js';
 import { isVolatile, someCall } from './expr-utils.js';
 import type { TableType } from './catalog-api.js';
 import { nodeExprs, planInputs, type LogicalPlan, type PlanColumn } from './logical.js';
-import { QueryBinder, type QueryContext } from './bind-query.js';
+import { QueryBinder } from './bind-query.js';
+import type { QueryContext } from './binder-api.js';
 import { optimize } from './optimize.js';
 import { addToDataflow, countValue, lower } from './lower.js';
 import { explainPlan } from './explain.js';
 import { rowComparator } from './sort.js';
 import { compileExpr } from './compile-expr.js';
 
-export type { QueryContext } from './bind-query.js';
+export type { QueryContext } from './binder-api.js';
 
 export interface PlannedQuery {
   /** The result's columns (names as PostgreSQL names them, types, typmods). */

@@ -25,7 +25,7 @@ import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { OUTER_BASE } from './scope.js';
 import { aggregateNode, distinctNode, filterNode, joinNode, projectNode, semiJoinNode, type AggCall, type LogicalPlan } from './logical.js';
 import { column, columnsUsed, conjunction, constBool, equalityOperands, exprEquals, remapColumns, transformExpr } from './expr-utils.js';
-import { AGG_BASE, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinder } from './bind-query.js';
+import { AGG_BASE, SUBQUERY_BASE, type BoundQuery, type Level, type QueryBinderApi } from './binder-api.js';
 import { CorrelationUnsupported, unsupported } from './parse-nodes.js';
 import { domainOf, tupleKey } from './domain.js';
 
@@ -83,7 +83,7 @@ function emptyAggregateValue(a: AggCall): Value {
 }
 
 export class SubqueryPlanner {
-  constructor(private readonly binder: QueryBinder) {}
+  constructor(private readonly binder: QueryBinderApi) {}
 
   /**
    * A WHERE conjunct that is [NOT] EXISTS / [NOT] IN (subquery): joins it into `level.plan` as

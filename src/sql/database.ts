@@ -1,80 +1,24 @@
 /**
  * The database every session shares: the durable catalog store, the relations by name, and the
- * engine's dataflow that keeps materialized views up to date. At open, the stored definitions are
- * replayed in creation order through the same statement handlers that first created them, then
- * tables' rows are loaded, so a restart rebuilds exactly what was there.
+ * engine's dataflow that keeps materialized views up to date. At open (open-database.ts), the
+ * stored definitions are replayed in creation order through the same statement handlers that
+ * first created them, then tables' rows are loaded, so a restart rebuilds exactly what was there.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { CatalogStore, type ObjectKind } from '../catalog/store.js';
-import { TableData, type TableChange } from '../catalog/table.js';
-import type { RelationColumn, RelationResolver, ResolvedRelation, TableType } from '../planner/catalog-api.js';
-import { Dataflow, type InputNode } from '../engine/dataflow.js';
+import type { TableChange } from '../catalog/table.js';
+import type { Relation, SystemRelation, TableRelation } from '../catalog/relation.js';
+import type { RelationResolver, ResolvedRelation } from '../planner/catalog-api.js';
+import { Dataflow } from '../engine/dataflow.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
 import { SystemCatalog } from '../catalog/system/system-catalog.js';
 import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
+import { Settings } from './settings.js';
 import { SOURCE_ERROR_COLUMNS, SOURCE_ERRORS_RELATION, SourceErrorLog } from '../kafka/source-errors.js';
-
-interface RelationBase {
-  id: number;
-  name: string;
-  /** The statement that created it (SHOW CREATE, and replay at start). */
-  sql: string;
-  columns: RelationColumn[];
-  /** Names of the relations its definition reads. */
-  dependsOn: string[];
-}
-
-export interface TableRelation extends RelationBase {
-  kind: 'table';
-  data: TableData;
-  node: any;
-}
-
-export interface ViewRelation extends RelationBase {
-  kind: 'view';
-  query: any;
-}
-
-export interface MaterializedViewRelation extends RelationBase {
-  kind: 'materialized-view';
-  node: any;
-  arrangement: any;
-  tableType: TableType;
-  explain: string;
-}
-
-/** What a running source (a Kafka consumer, a time table's timer) offers the database. */
-export interface SourceRuntime {
-  /** One row of SHOW SOURCES beyond the name: type, topic, table type, status, messages, errors, lag. */
-  status(): { type: string; topic: string | null; status: string; messages: number; errors: number; lag: number | null };
-  /** Stops reading (DROP SOURCE, shutdown). */
-  stop(): Promise<void>;
-  /**
-   * After a restart: resolves once the source has read again what its log held when the server
-   * started (or can tell it never will, e.g. its broker is down), so that the first clients see
-   * the contents from before the restart rather than a partial replay.
-   */
-  caughtUp?(): Promise<void>;
-}
 
 /** How long opening the database waits for sources to catch up before it serves anyway. */
 const CATCH_UP_WAIT_MS = 30_000;
-
-export interface SourceRelation extends RelationBase {
-  kind: 'source';
-  node: InputNode;
-  tableType: TableType;
-  runtime: SourceRuntime;
-}
-
-/** A relation Eddy maintains itself (eddy_source_errors): readable, never stored or dropped. */
-export interface SystemRelation extends RelationBase {
-  kind: 'system';
-  node: InputNode;
-}
-
-export type Relation = TableRelation | ViewRelation | MaterializedViewRelation | SourceRelation | SystemRelation;
 
 const KIND_WORDS: Record<Relation['kind'], string> = {
   table: 'table',
@@ -95,18 +39,21 @@ export class Database {
   readonly sourceErrors: SourceErrorLog;
   /** pg_catalog and information_schema, kept up to date on every DDL. */
   readonly system: SystemCatalog;
+  readonly store: CatalogStore;
 
-  private constructor(
-    readonly store: CatalogStore,
+  /** Opens the catalog in dataDir; `restore` rebuilds its relations before the database serves. */
+  constructor(
+    dataDir: string,
     readonly log: (line: string) => void,
   ) {
+    this.store = new CatalogStore(dataDir);
     this.scheduler = new Scheduler(this.dataflow, {
       onError: (err) => log(`update cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     this.sourceErrors = new SourceErrorLog(this.dataflow);
     const system: SystemRelation = { kind: 'system', id: 0, name: SOURCE_ERRORS_RELATION, sql: '', columns: SOURCE_ERROR_COLUMNS, dependsOn: [], node: this.sourceErrors.node };
     this.relations.set(system.name, system);
-    this.system = new SystemCatalog(this.dataflow);
+    this.system = new SystemCatalog(this.dataflow, new Settings({}).all());
     this.catalogChanged();
   }
 
@@ -120,23 +67,16 @@ export class Database {
     if (this.system.refresh(this.relations.values())) this.dataflow.runCycle();
   }
 
-  static async open(dataDir: string, log: (line: string) => void): Promise<Database> {
-    const db = new Database(new CatalogStore(dataDir), log);
-    await db.replay();
-    return db;
-  }
-
-  private async replay(): Promise<void> {
-    // Imported here, not at the top: the session module imports this one.
-    const { Session } = await import('./session.js');
-    const session = new Session(this, { user: 'eddy', database: 'eddy' });
+  /**
+   * Rebuilds what the catalog stored: each definition, in creation order, goes through
+   * `runDefinition` (a session's statement handlers, which sit above this module), then the
+   * table's rows are loaded; finally waits (boundedly) for sources to catch up.
+   */
+  async restore(runDefinition: (sql: string) => Promise<void>): Promise<void> {
     this.replaying = true;
     try {
       for (const obj of this.store.objects()) {
-        for (const stmt of session.parse(obj.sql)) {
-          const result = await session.execute(session.prepare(stmt, []), []);
-          if (result.kind === 'rows') result.cursor.close();
-        }
+        await runDefinition(obj.sql);
         const rel = this.relations.get(obj.name);
         if (rel?.kind === 'table') this.loadTableRows(rel);
       }

@@ -1,19 +1,17 @@
 /**
- * One client's SQL session: settings, transaction state and prepared statements, over the shared
- * Database. It parses and dispatches each statement to the handler for its kind.
+ * One client's SQL session as statement handlers see it: settings, transaction state, notices and
+ * the open block's table writes, over the shared Database. Parsing and dispatching statements to
+ * the handlers is ClientSession's (client-session.ts), which extends this: the handlers import
+ * this module, so it cannot import them.
  */
-import { SqlError, SQLSTATE } from '../errors.js';
-import type { ExecResult, Notice, ParsedStatement, PreparedStatement, SqlSession } from '../wire/session-api.js';
+import type { Notice } from '../wire/session-api.js';
 import type { Value } from '../types/types.js';
 import type { EvalEnv } from '../planner/expr-ir.js';
 import type { Database } from './database.js';
-import { parseQuery, type Statement } from './parse.js';
-import type { Prepared } from './prepared.js';
-import { handlerFor } from './handlers/index.js';
 import { Settings } from './settings.js';
 import { TableWrites } from './table-writes.js';
 
-export class Session implements SqlSession {
+export class Session {
   readonly settings: Settings;
   /** Table changes of the open transaction block, committed at COMMIT. */
   readonly writes: TableWrites;
@@ -33,23 +31,6 @@ export class Session implements SqlSession {
 
   parameterStatuses(): [string, string][] {
     return this.settings.reportedPairs();
-  }
-
-  parse(sql: string): ParsedStatement[] {
-    return parseQuery(sql);
-  }
-
-  prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
-    const stmt = statement as Statement;
-    return handlerFor(stmt)(this, stmt, paramTypeOids);
-  }
-
-  async execute(prepared: PreparedStatement, params: Value[]): Promise<ExecResult> {
-    const p = prepared as Prepared;
-    if (this.txStatus === 'E' && !p.endsTransaction) {
-      throw new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
-    }
-    return p.run(params);
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {

@@ -5,7 +5,8 @@
  */
 import type { Row } from '../engine/batch.js';
 import type { TableChange } from '../catalog/table.js';
-import type { Database, TableRelation } from './database.js';
+import type { Database } from './database.js';
+import type { TableRelation } from '../catalog/relation.js';
 
 interface PendingTable {
   deletes: Set<number>;

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from '../../src/sql/database.js';
-import { Session } from '../../src/sql/session.js';
+import { openDatabase } from '../../src/sql/open-database.js';
+import { ClientSession } from '../../src/sql/client-session.js';
 import type { SqlSession } from '../../src/wire/session-api.js';
 import { startWireServer, type WireServerOptions } from '../../src/wire/server.js';
 
@@ -27,12 +27,12 @@ export async function startRealListener(options: RealListenerOptions): Promise<R
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-wire-'));
   const logLines: string[] = [];
   const log = (l: string) => logLines.push(l);
-  const database = await Database.open(dataDir, log);
+  const database = await openDatabase(dataDir, log);
   const server = await startWireServer({
     host: '127.0.0.1',
     port: 0,
     log,
-    sessionFactory: (startup) => wrapSession(new Session(database, startup)),
+    sessionFactory: (startup) => wrapSession(new ClientSession(database, startup)),
     ...listenerOptions,
   });
   return {

@@ -3,7 +3,7 @@
  * sources, views, materialized views), Eddy's own system relations, and the catalog's tables
  * themselves, from which pg_class, pg_attribute, information_schema.tables ... are computed.
  */
-import type { Relation } from '../../sql/database.js';
+import type { Relation } from '../relation.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
 import { columnDefaultTexts, viewQueryText } from './definition-text.js';
 import { FIRST_EDDY_SYSTEM_OID, NAMESPACE, PRIMARY_KEY_OID_OFFSET, type SchemaName } from './oids.js';

@@ -9,7 +9,7 @@
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { CATALOG_TYPES } from './pg-catalog-tables.js';
 import { NAMESPACE } from './oids.js';
-import { qualifiedName } from './qualified-name.js';
+import { qualifiedName } from '../../planner/functions/qualified-name.js';
 import { T } from '../../types/types.js';
 
 export interface ObjectNames {

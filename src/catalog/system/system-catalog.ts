@@ -10,8 +10,7 @@
 import type { Dataflow, InputNode } from '../../engine/dataflow.js';
 import type { Change, Row } from '../../engine/batch.js';
 import type { CatalogInfo } from '../../planner/catalog-api.js';
-import type { Relation, SystemRelation } from '../../sql/database.js';
-import { Settings } from '../../sql/settings.js';
+import type { Relation, SystemRelation } from '../relation.js';
 import { rowKey } from '../../types/compare.js';
 import { describeRelation, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { builtinFunctions, functionSignature } from './builtin-functions.js';
@@ -43,14 +42,17 @@ export class SystemCatalog implements CatalogInfo {
   /** The current relations (and primary key indexes) by oid: catalog functions look up per row. */
   private byOidIndex = new Map<number, CatalogRelation>();
   private byPrimaryKeyIndex = new Map<number, CatalogRelation>();
-  private readonly settings = new Settings({}).all();
   private readonly databases = new Map<string, number>([[DATABASE_NAME, DATABASE_OID]]);
   private readonly roles = new Map<string, number>([[OWNER_NAME, OWNER_OID]]);
   private nextConnectedOid = FIRST_CONNECTED_NAME_OID;
   /** pg_proc's functions by name (regproc literals), built on first use. */
   private functionsByName: Map<string, number[]> | null = null;
 
-  constructor(dataflow: Dataflow) {
+  /** `settings`: the default settings (name, value) that pg_settings lists. */
+  constructor(
+    dataflow: Dataflow,
+    private readonly settings: CatalogContents['settings'],
+  ) {
     for (const table of [...PG_CATALOG_TABLES, ...INFORMATION_SCHEMA_TABLES]) {
       const node: InputNode = dataflow.input(`${table.schema}.${table.name}`, 'general');
       const relation: SystemRelation = { kind: 'system', id: table.oid, name: table.name, sql: '', columns: table.columns, dependsOn: [], node };

@@ -7,7 +7,7 @@ import { T, typeByOid } from '../../types/types.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { ANY, fn, fnEnv, register } from './registry.js';
-import { qualifiedName } from '../../catalog/system/qualified-name.js';
+import { qualifiedName } from './qualified-name.js';
 
 const { oid, text, int4, bool, name } = T;
 

@@ -12,7 +12,7 @@ import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
 import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
 import { formatValue, parseValue } from '../../types/text-io.js';
 import { column, commandResult, paramPrepared, rowsResult, type Handler, type Prepared } from '../prepared.js';
-import type { TableRelation } from '../database.js';
+import type { TableRelation } from '../../catalog/relation.js';
 import type { Statement } from '../parse.js';
 import { copyOptions, formatCopyRow, parseCopyRows } from '../copy-format.js';
 import type { Session } from '../session.js';

@@ -7,7 +7,7 @@ import { formatTypeName } from '../../types/type-format.js';
 import { T } from '../../types/types.js';
 import type { TableType } from '../../planner/catalog-api.js';
 import { column, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
-import type { Relation, SourceRelation } from '../database.js';
+import type { Relation, SourceRelation } from '../../catalog/relation.js';
 
 const LISTED: Record<string, Relation['kind'] | null> = {
   tables: 'table',

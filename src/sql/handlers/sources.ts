@@ -23,7 +23,8 @@ import { rewriteAvroVersions, rewriteStartOffset, rewriteStartTime, type CreateS
 import { commandResult, simplePrepared, type Handler } from '../prepared.js';
 import type { Statement } from '../parse.js';
 import type { Session } from '../session.js';
-import type { Database, SourceRuntime } from '../database.js';
+import type { Database } from '../database.js';
+import type { SourceRuntime } from '../../catalog/relation.js';
 import type { InputNode } from '../../engine/dataflow.js';
 import { skipExisting } from './ddl.js';
 

@@ -1,0 +1,30 @@
+/**
+ * The SqlSession the wire drives for each connection: a Session that parses statements and
+ * dispatches each to the handler for its kind.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import type { ExecResult, ParsedStatement, PreparedStatement, SqlSession } from '../wire/session-api.js';
+import type { Value } from '../types/types.js';
+import { parseQuery, type Statement } from './parse.js';
+import type { Prepared } from './prepared.js';
+import { handlerFor } from './handlers/index.js';
+import { Session } from './session.js';
+
+export class ClientSession extends Session implements SqlSession {
+  parse(sql: string): ParsedStatement[] {
+    return parseQuery(sql);
+  }
+
+  prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
+    const stmt = statement as Statement;
+    return handlerFor(stmt)(this, stmt, paramTypeOids);
+  }
+
+  async execute(prepared: PreparedStatement, params: Value[]): Promise<ExecResult> {
+    const p = prepared as Prepared;
+    if (this.transactionStatus() === 'E' && !p.endsTransaction) {
+      throw new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    return p.run(params);
+  }
+}
