@@ -40,6 +40,7 @@ export const SQLSTATE = {
   noActiveSqlTransaction: '25P01',
   inFailedSqlTransaction: '25P02',
   syntaxError: '42601',
+  invalidName: '42602',
   undefinedColumn: '42703',
   undefinedTable: '42P01',
   undefinedFunction: '42883',

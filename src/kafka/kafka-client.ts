@@ -6,7 +6,7 @@
  * through the small interfaces below, so that another client (@platformatic/kafka) could replace
  * kafkajs here alone.
  */
-import { AssignerProtocol, Kafka, logLevel, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type PartitionAssigner, type SASLOptions } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { withDeadline } from './deadline.js';
 
@@ -113,19 +113,37 @@ export interface TopicProbe {
 }
 
 /**
- * Reads the topic's partitions with their low and high watermarks (and the group's committed
- * offsets when `groupId` is given), failing within PROBE_TIMEOUT_MS with a message that names
- * the broker when it cannot be reached, and 42704 when the topic does not exist.
+ * Runs `work` with an admin client of the broker, failing within PROBE_TIMEOUT_MS with a message
+ * that names the broker when it cannot be reached (SqlErrors from `work` pass as they are).
  */
-export async function probeTopic(connection: KafkaConnection, topic: string, groupId: string | null): Promise<TopicProbe> {
+async function withAdmin<R>(connection: KafkaConnection, work: (admin: Admin) => Promise<R>): Promise<R> {
   const brokers = connection.brokers.join(',');
   const admin = client(connection, {
     connectionTimeout: 2000,
     requestTimeout: 3000,
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
   }).admin();
-  const work = (async (): Promise<TopicProbe> => {
-    await admin.connect();
+  try {
+    const running = admin.connect().then(() => work(admin));
+    return await withDeadline(running, PROBE_TIMEOUT_MS, () => new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`));
+  } catch (err) {
+    if (err instanceof SqlError) throw err;
+    throw new SqlError(SQLSTATE.connectionFailure, `could not reach Kafka broker ${brokers}: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'Check BROKER and that the broker is running and reachable from the Eddy server.',
+    });
+  } finally {
+    void admin.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * Reads the topic's partitions with their low and high watermarks (and the group's committed
+ * offsets when `groupId` is given), failing within PROBE_TIMEOUT_MS with a message that names
+ * the broker when it cannot be reached, and 42704 when the topic does not exist.
+ */
+export async function probeTopic(connection: KafkaConnection, topic: string, groupId: string | null): Promise<TopicProbe> {
+  const brokers = connection.brokers.join(',');
+  return withAdmin(connection, async (admin): Promise<TopicProbe> => {
     const metadata = await admin.fetchTopicMetadata({ topics: [] });
     if (!metadata.topics.some((t) => t.name === topic)) {
       throw new SqlError(SQLSTATE.undefinedObject, `Kafka topic "${topic}" does not exist on broker ${brokers}`, {
@@ -144,17 +162,126 @@ export async function probeTopic(connection: KafkaConnection, topic: string, gro
       partitions: offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) })).sort((a, b) => a.partition - b.partition),
       committed,
     };
-  })();
+  });
+}
+
+/** A topic a sink writes: created when missing (with these settings), else taken as it is. */
+export interface SinkTopicSettings {
+  topic: string;
+  partitions: number | null;
+  replicationFactor: number | null;
+  /** Broker-side topic configuration for a topic created here (cleanup.policy=compact, ...). */
+  config?: Record<string, string>;
+}
+
+/**
+ * Makes sure the topics exist (creating the missing ones) and returns each one's partition
+ * count, within PROBE_TIMEOUT_MS, naming the broker when it cannot be reached.
+ */
+export async function ensureTopics(connection: KafkaConnection, topics: SinkTopicSettings[]): Promise<Map<string, number>> {
+  return withAdmin(connection, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.partitions ?? -1,
+            replicationFactor: t.replicationFactor ?? -1,
+            configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      } catch (err) {
+        // Another writer may have created it meanwhile; anything else is the user's to fix.
+        const message = err instanceof Error ? err.message : String(err);
+        if (!/already exists/i.test(message)) {
+          throw new SqlError(SQLSTATE.invalidParameterValue, `could not create Kafka topic ${missing.map((t) => `"${t.topic}"`).join(', ')}: ${message}`);
+        }
+      }
+    }
+    const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+    return new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+  });
+}
+
+/** What one committed transaction wrote: the next offset of every partition it wrote to. */
+export type WrittenOffsets = Map<number, bigint>;
+
+export interface OutgoingMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  partition: number;
+}
+
+/**
+ * A transactional producer (idempotent, one transactional.id): opening it fences any earlier
+ * producer of the same id, whose open transaction the broker then aborts.
+ */
+export interface TransactionalProducer {
+  /**
+   * In one transaction: the messages to `topic`, then `last` (the sink's progress record), then
+   * commit. Resolves with the next offset per partition of `topic` written to.
+   */
+  write(topic: string, messages: OutgoingMessage[], last: { topic: string; key: string; value: string }): Promise<WrittenOffsets>;
+  close(): Promise<void>;
+}
+
+/** How many bytes one produce request carries at most (the broker's message.max.bytes is 1 MB). */
+const MAX_REQUEST_BYTES = 900_000;
+
+export async function openTransactionalProducer(connection: KafkaConnection, transactionalId: string): Promise<TransactionalProducer> {
+  const producer = client(connection, { retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 } }).producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
   try {
-    return await withDeadline(work, PROBE_TIMEOUT_MS, () => new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`));
+    // The first transaction initialises the producer id: that is the fencing. Nothing is sent.
+    await (await producer.transaction()).abort();
   } catch (err) {
-    if (err instanceof SqlError) throw err;
-    throw new SqlError(SQLSTATE.connectionFailure, `could not reach Kafka broker ${brokers}: ${err instanceof Error ? err.message : String(err)}`, {
-      hint: 'Check BROKER and that the broker is running and reachable from the Eddy server.',
-    });
-  } finally {
-    void admin.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    throw err;
   }
+  return {
+    async write(topic, messages, last) {
+      const transaction = await producer.transaction();
+      try {
+        const next: WrittenOffsets = new Map();
+        for (let at = 0; at < messages.length; ) {
+          let bytes = 0;
+          const counts = new Map<number, number>();
+          const chunk: Message[] = [];
+          for (; at < messages.length && (chunk.length === 0 || bytes < MAX_REQUEST_BYTES); at++) {
+            const m = messages[at]!;
+            bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0) + 16;
+            counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1);
+            chunk.push({ key: m.key, value: m.value, partition: m.partition });
+          }
+          for (const meta of await transaction.send({ topic, acks: -1, messages: chunk })) {
+            next.set(meta.partition, BigInt(meta.baseOffset ?? '0') + BigInt(counts.get(meta.partition) ?? 0));
+          }
+        }
+        await transaction.send({ topic: last.topic, acks: -1, messages: [{ key: last.key, value: last.value, partition: 0 }] });
+        await transaction.commit();
+        return next;
+      } catch (err) {
+        if (transaction.isActive()) await transaction.abort().catch(() => {});
+        throw err;
+      }
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+/** Kafka's default partitioner (murmur2 of the key, as the Java client's), round robin for no key. */
+export function keyPartitioner(topic: string, partitions: number): (key: Buffer | null) => number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+  const partition = Partitioners.DefaultPartitioner();
+  return (key) => partition({ topic, partitionMetadata, message: { key, value: null } });
 }
 
 /** One fetched batch of one partition, as the source runtime sees it. */
@@ -285,4 +412,68 @@ export async function startPartitionReader(
     commit: (offsets) =>
       consumer.commitOffsets([...offsets].map(([partition, offset]) => ({ topic, partition, offset: offset.toString() }))),
   };
+}
+
+/** How long reading back a range may go without any progress before it counts as failed. */
+const READ_STALL_MS = 30_000;
+
+/**
+ * Reads the committed messages (read_committed: aborted transactions are skipped) of `topic`'s
+ * partitions in [from, to) and hands each to `onMessage`; resolves when every range is read.
+ * Rejects when READ_STALL_MS pass without progress (the broker went away). Reads in a consumer
+ * group of its own, which never commits offsets.
+ */
+export async function readCommittedRange(
+  connection: KafkaConnection,
+  topic: string,
+  ranges: Map<number, { from: bigint; to: bigint }>,
+  groupId: string,
+  onMessage: (partition: number, message: KafkaMessage) => void,
+): Promise<void> {
+  const next = new Map<number, bigint>();
+  for (const [partition, { from, to }] of ranges) if (from < to) next.set(partition, from);
+  if (next.size === 0) return;
+  const done = () => [...next].every(([partition, offset]) => offset >= ranges.get(partition)!.to);
+  let finish!: () => void;
+  let fail!: (err: Error) => void;
+  const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  finished.catch(() => {}); // awaited below; a failure before that is not unhandled
+  let lastProgress = Date.now();
+  let lastTrouble: Error | null = null;
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastProgress > READ_STALL_MS) fail(new Error(`reading back ${topic} made no progress for ${READ_STALL_MS / 1000} s${lastTrouble ? `: ${lastTrouble.message}` : ''}`));
+  }, 1000);
+  const advance = (partition: number, offset: bigint) => {
+    const at = next.get(partition);
+    if (at === undefined || offset < at) return;
+    next.set(partition, offset);
+    lastProgress = Date.now();
+    if (done()) finish();
+  };
+  let reader: PartitionReader | null = null;
+  try {
+    reader = await startPartitionReader({ ...connection }, topic, groupId, [...next.keys()], {
+      onBatch: ({ partition, messages }) => {
+        const to = ranges.get(partition)!.to;
+        for (const message of messages) {
+          const offset = BigInt(message.offset);
+          if (offset < next.get(partition)! || offset >= to) continue;
+          onMessage(partition, message);
+          advance(partition, offset + 1n);
+        }
+      },
+      nextOffsets: () => next,
+      onJoined: () => {
+        lastProgress = Date.now();
+      },
+      onBatchDone: (partition, lastOffset) => advance(partition, lastOffset + 1n),
+      onTrouble: (error) => {
+        lastTrouble = error;
+      },
+    });
+    await finished;
+  } finally {
+    clearInterval(watchdog);
+    await reader?.stop().catch(() => {});
+  }
 }

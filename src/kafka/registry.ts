@@ -6,7 +6,7 @@
  * Failures become SqlErrors that say which registry, subject and version: CREATE SOURCE shows
  * them to the user. A registry that does not answer fails within REGISTRY_DEADLINE_MS.
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { withDeadline } from './deadline.js';
@@ -81,6 +81,27 @@ export class SchemaRegistryConnection {
       throw new SqlError(SQLSTATE.featureNotSupported, `${what} in the schema registry at ${this.url} is not an Avro schema`);
     }
     return schema as AvroType;
+  }
+
+  /**
+   * Registers an Avro schema under `subject` (the registry returns the existing id when the
+   * subject already has it) and returns its id. A schema the subject's compatibility rules
+   * refuse is 22023, naming the subject.
+   */
+  async register(subject: string, schema: string): Promise<number> {
+    const what = `subject "${subject}"`;
+    const { id } = await this.call(`registering ${what}`, () =>
+      this.client.register({ type: SchemaType.AVRO, schema }, { subject }).catch((error: unknown) => {
+        const status = (error as ClientError)?.status;
+        if (status === 409 || status === 422) {
+          throw new SqlError(SQLSTATE.invalidParameterValue, `the schema registry at ${this.url} refused the schema for ${what}: ${registryWords(error)}`, {
+            hint: 'The subject holds an incompatible schema: name another one with SUBJECT, or change its compatibility level.',
+          });
+        }
+        throw error;
+      }),
+    );
+    return id;
   }
 
   /** Runs one lookup within the deadline; anything but "not found" means the registry failed us. */

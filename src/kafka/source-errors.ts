@@ -1,11 +1,9 @@
 /**
- * eddy_source_errors: the messages sources could not decode, queryable with SELECT like any
- * relation. It is backed by a general input node of the shared dataflow: recording an error adds
- * a row, and each source keeps only its latest MAX_ERRORS_PER_SOURCE (older ones are retracted),
- * so a topic full of garbage cannot grow memory without bound. Dropping a source retracts its rows.
+ * eddy_source_errors: the messages sources could not decode (a BoundedErrorLog: each source
+ * keeps its latest MAX_ERRORS_PER_SOURCE; dropping a source retracts its rows).
  */
 import type { Dataflow, InputNode } from '../engine/dataflow.js';
-import type { Row } from '../engine/batch.js';
+import { BoundedErrorLog } from './error-log.js';
 import type { RelationColumn } from '../planner/catalog-api.js';
 import { T } from '../types/types.js';
 
@@ -34,34 +32,24 @@ export interface SourceErrorRecord {
 }
 
 export class SourceErrorLog {
-  readonly node: InputNode;
-  /** Each source's kept rows, oldest first. */
-  private readonly kept = new Map<string, Row[]>();
+  private readonly log: BoundedErrorLog;
 
   constructor(dataflow: Dataflow) {
-    this.node = dataflow.input(SOURCE_ERRORS_RELATION, 'general');
+    this.log = new BoundedErrorLog(dataflow, SOURCE_ERRORS_RELATION, MAX_ERRORS_PER_SOURCE);
+  }
+
+  get node(): InputNode {
+    return this.log.node;
   }
 
   /** Adds the records (one push, so one cycle for a whole bad batch), evicting the oldest. */
   record(records: SourceErrorRecord[]): void {
-    if (records.length === 0) return;
-    const changes: { row: Row; diff: number }[] = [];
     const now = Date.now() * 1000;
-    for (const r of records) {
-      let rows = this.kept.get(r.source);
-      if (!rows) this.kept.set(r.source, (rows = []));
-      const row: Row = [r.source, r.partition, r.offset, r.part, r.error, r.raw, now];
-      rows.push(row);
-      changes.push({ row, diff: 1 });
-      if (rows.length > MAX_ERRORS_PER_SOURCE) changes.push({ row: rows.shift()!, diff: -1 });
-    }
-    this.node.push(changes);
+    this.log.record(records.map((r) => ({ owner: r.source, row: [r.source, r.partition, r.offset, r.part, r.error, r.raw, now] })));
   }
 
   /** Forgets a dropped source's errors. */
   forget(source: string): void {
-    const rows = this.kept.get(source);
-    this.kept.delete(source);
-    if (rows && rows.length > 0) this.node.push(rows.map((row) => ({ row, diff: -1 })));
+    this.log.forget(source);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { isCreateSource, parseCreateSource, type CreateSourceStatement } from './grammar/create-source.js';
+import { isCreateSink, parseCreateSink, type CreateSinkStatement } from './grammar/create-sink.js';
 import { isDropSource, parseDropSource } from './grammar/drop-source.js';
 import { leadingWords } from './grammar/tokens.js';
 
@@ -13,7 +14,8 @@ export type EddyStatement =
   | { EddyShowColumns: { relation: string; location: number } }
   | { EddyShowCreate: { kind: 'table' | 'view' | 'materialized-view' | 'source' | 'sink'; name: string; location: number } }
   | { EddyCreateSource: CreateSourceStatement }
-  /** DROP SOURCE, in the shape of PostgreSQL's DropStmt (removeType OBJECT_SOURCE). */
+  | { EddyCreateSink: CreateSinkStatement }
+  /** DROP SOURCE / SINK, in the shape of PostgreSQL's DropStmt (removeType OBJECT_SOURCE / OBJECT_SINK). */
   | { DropStmt: Record<string, unknown> };
 
 interface Token {
@@ -52,6 +54,7 @@ const SHOW = leadingWords('show');
 export function parseEddyStatement(sql: string, offset: number): EddyStatement | null {
   if (SHOW.test(sql)) return parseShow(sql, offset);
   if (isCreateSource(sql)) return { EddyCreateSource: parseCreateSource(sql, offset) };
+  if (isCreateSink(sql)) return { EddyCreateSink: parseCreateSink(sql, offset) };
   if (isDropSource(sql)) return parseDropSource(sql, offset);
   return null;
 }

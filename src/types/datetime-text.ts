@@ -63,6 +63,15 @@ export function formatTimestamp(ts: number): string {
   return `${text} ${formatTimeOfDay(timeOfDay)}${bc ? ' BC' : ''}`;
 }
 
+/**
+ * ISO 8601, as to_jsonb writes timestamps: `2024-01-02T03:04:05.5`, and for an instant
+ * (timestamptz) in UTC with its offset, `2024-01-02T03:04:05.5+00:00`.
+ */
+export function formatIsoTimestamp(ts: number, instant: boolean): string {
+  const text = formatTimestamp(ts).replace(' ', 'T');
+  return instant && Number.isFinite(ts) ? `${text}+00:00` : text;
+}
+
 /** A UTC offset as PostgreSQL prints it: +00, -05, +05:30, +00:53:28. */
 export function formatOffset(offsetSeconds: number): string {
   const sign = offsetSeconds < 0 ? '-' : '+';

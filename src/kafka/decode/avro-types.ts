@@ -12,7 +12,7 @@
  */
 import avro from 'avsc';
 import { Decimal } from 'decimal.js';
-import { formatDate, formatInterval, formatTimestamp } from '../../types/datetime-text.js';
+import { formatDate, formatInterval, formatIsoTimestamp } from '../../types/datetime-text.js';
 import { checkDate, checkTimestamp } from '../../types/datetime.js';
 import { applyNumericTypmod, formatNumeric, numericTypmod, withScale } from '../../types/numeric.js';
 import { Interval, T, type SqlType, type Value } from '../../types/types.js';
@@ -129,9 +129,7 @@ class TimestampType extends SqlLogicalType {
     return Math.floor(micros / this.microsPerUnit);
   }
   jsonOf(value: Value): unknown {
-    // ISO 8601, as to_jsonb writes timestamps (in UTC for timestamptz).
-    const text = formatTimestamp(value as number).replace(' ', 'T');
-    return this.sqlType === T.timestamptz ? `${text}+00:00` : text;
+    return formatIsoTimestamp(value as number, this.sqlType === T.timestamptz);
   }
 }
 
@@ -199,6 +197,17 @@ function isPlainLong(schema: unknown): boolean {
   const logicalType = (schema as { logicalType?: unknown }).logicalType;
   return typeof logicalType !== 'string' || !Object.hasOwn(LOGICAL_TYPES, logicalType);
 }
+
+/**
+ * avsc's forSchema options for the schemas Eddy writes (sinks, src/kafka/encode/avro.ts): the
+ * same logical types, which take SQL values, but a union with null takes the value or null
+ * itself (the only unions a sink's schema has).
+ */
+export const AVRO_WRITE_OPTIONS: Partial<avro.ForSchemaOptions> = {
+  wrapUnions: 'auto',
+  logicalTypes: LOGICAL_TYPES,
+  typeHook: (schema) => (isPlainLong(schema) ? BigIntLong : undefined),
+};
 
 /** avsc's forSchema options for every schema Eddy reads (given to the registry client). */
 export const AVRO_TYPE_OPTIONS: Partial<avro.ForSchemaOptions> = {

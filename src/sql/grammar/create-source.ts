@@ -32,7 +32,7 @@ import type {
   StartOffsetSpec,
   TimeTableSourceSpec,
 } from '../../kafka/source-spec.js';
-import { leadingWords, TokenCursor, type Token } from './tokens.js';
+import { ClauseOnce, leadingWords, TokenCursor, type Token } from './tokens.js';
 
 await loadModule();
 
@@ -159,16 +159,6 @@ function parseFormatClause(c: TokenCursor, token: Token, defaultColumn: string):
   return { spec: parseFormat(c, defaultColumn), token, avroEnd };
 }
 
-/** Refuses a clause written twice, at its second occurrence. */
-class ClauseOnce {
-  private readonly seen = new Set<string>();
-  constructor(private readonly c: TokenCursor) {}
-  once(name: string, token: Token): void {
-    if (this.seen.has(name)) throw this.c.errorAt(token, SQLSTATE.syntaxError, `${name} specified more than once`);
-    this.seen.add(name);
-  }
-}
-
 function parseConnection(c: TokenCursor, sourceName: string): Pick<CreateSourceStatement, 'startOffsetText'> & { connection: KafkaConnectionSpec } {
   const open = c.expectPunct('(');
   const once = new ClauseOnce(c);
@@ -243,7 +233,8 @@ const PROPERTY_ALIASES: Record<string, 'BROKER' | 'GROUP ID' | 'SCHEMA REGISTRY'
   'schema.registry.url': 'SCHEMA REGISTRY',
 };
 
-function brokerList(c: TokenCursor, s: Token): string[] {
+/** BROKER 'host:port,...' (CREATE SINK's INTO KAFKA reads it the same way). */
+export function brokerList(c: TokenCursor, s: Token): string[] {
   const brokers = s.value.split(',').map((b) => b.trim()).filter((b) => b !== '');
   if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
     throw c.errorAt(s, SQLSTATE.invalidParameterValue, `BROKER must be a list of host:port separated by commas, not '${s.value}'`);

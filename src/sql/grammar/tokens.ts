@@ -171,3 +171,13 @@ export class TokenCursor {
     throw this.errorAt(token, SQLSTATE.syntaxError, `syntax error ${near}`, hint === undefined ? {} : { hint });
   }
 }
+
+/** Refuses a clause written twice, at its second occurrence. */
+export class ClauseOnce {
+  private readonly seen = new Set<string>();
+  constructor(private readonly c: TokenCursor) {}
+  once(name: string, token: Token): void {
+    if (this.seen.has(name)) throw this.c.errorAt(token, SQLSTATE.syntaxError, `${name} specified more than once`);
+    this.seen.add(name);
+  }
+}
