@@ -221,10 +221,11 @@ export interface OutgoingMessage {
  */
 export interface TransactionalProducer {
   /**
-   * In one transaction: the messages to `topic`, then `last` (the sink's progress record), then
-   * commit. Resolves with the next offset per partition of `topic` written to.
+   * In one transaction: the messages to `topic`, then `last` (the sink's progress record, built
+   * from the offsets the messages got), then commit. Resolves with the next offset per partition
+   * of `topic` written to.
    */
-  write(topic: string, messages: OutgoingMessage[], last: { topic: string; key: string; value: string }): Promise<WrittenOffsets>;
+  write(topic: string, messages: OutgoingMessage[], last: { topic: string; key: string; value: (written: WrittenOffsets) => string }): Promise<WrittenOffsets>;
   close(): Promise<void>;
 }
 
@@ -265,7 +266,7 @@ export async function openTransactionalProducer(connection: KafkaConnection, tra
             next.set(meta.partition, BigInt(meta.baseOffset ?? '0') + BigInt(counts.get(meta.partition) ?? 0));
           }
         }
-        await transaction.send({ topic: last.topic, acks: -1, messages: [{ key: last.key, value: last.value, partition: 0 }] });
+        await transaction.send({ topic: last.topic, acks: -1, messages: [{ key: last.key, value: last.value(next), partition: 0 }] });
         await transaction.commit();
         return next;
       } catch (err) {

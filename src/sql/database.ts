@@ -8,14 +8,16 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import { CatalogStore, type ObjectKind } from '../catalog/store.js';
 import type { TableChange } from '../catalog/table.js';
 import type { Relation, SystemRelation, TableRelation } from '../catalog/relation.js';
-import type { RelationResolver, ResolvedRelation } from '../planner/catalog-api.js';
-import { Dataflow } from '../engine/dataflow.js';
+import type { RelationColumn, RelationResolver, ResolvedRelation } from '../planner/catalog-api.js';
+import { Dataflow, type InputNode } from '../engine/dataflow.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
 import { SystemCatalog } from '../catalog/system/system-catalog.js';
 import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
 import { Settings } from './settings.js';
 import { SOURCE_ERROR_COLUMNS, SOURCE_ERRORS_RELATION, SourceErrorLog } from '../kafka/source-errors.js';
+import { SINK_ERROR_COLUMNS, SINK_ERRORS_RELATION } from '../kafka/sink-errors.js';
+import { SINK_COLUMNS, SINKS_RELATION, SinkCatalog } from './sinks.js';
 
 /** How long opening the database waits for sources to catch up before it serves anyway. */
 const CATCH_UP_WAIT_MS = 30_000;
@@ -40,6 +42,8 @@ export class Database {
   /** pg_catalog and information_schema, kept up to date on every DDL. */
   readonly system: SystemCatalog;
   readonly store: CatalogStore;
+  /** The Kafka sinks (not relations), with eddy_sinks and eddy_sink_errors. */
+  readonly sinks: SinkCatalog;
 
   /** Opens the catalog in dataDir; `restore` rebuilds its relations before the database serves. */
   constructor(
@@ -51,8 +55,13 @@ export class Database {
       onError: (err) => log(`update cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     this.sourceErrors = new SourceErrorLog(this.dataflow);
-    const system: SystemRelation = { kind: 'system', id: 0, name: SOURCE_ERRORS_RELATION, sql: '', columns: SOURCE_ERROR_COLUMNS, dependsOn: [], node: this.sourceErrors.node };
-    this.relations.set(system.name, system);
+    this.sinks = new SinkCatalog(this.dataflow, this.store, log);
+    const systemRelations: [string, RelationColumn[], InputNode][] = [
+      [SOURCE_ERRORS_RELATION, SOURCE_ERROR_COLUMNS, this.sourceErrors.node],
+      [SINKS_RELATION, SINK_COLUMNS, this.sinks.node],
+      [SINK_ERRORS_RELATION, SINK_ERROR_COLUMNS, this.sinks.errors.node],
+    ];
+    for (const [name, columns, node] of systemRelations) this.relations.set(name, { kind: 'system', id: 0, name, sql: '', columns, dependsOn: [], node });
     this.system = new SystemCatalog(this.dataflow, new Settings({}).all());
     this.catalogChanged();
   }
@@ -90,6 +99,8 @@ export class Database {
       clearTimeout(timer);
       await this.scheduler.idle();
     }
+    // Sinks write once the views are rebuilt: what they compare the topic with is complete.
+    this.sinks.startAll();
   }
 
   private loadTableRows(rel: TableRelation): void {
@@ -119,11 +130,16 @@ export class Database {
 
   /** Fails with 42P07 when the name is taken (unless IF NOT EXISTS, which the caller checks first). */
   checkNameFree(name: string, location?: number): void {
-    if (this.relations.has(name)) {
-      throw new SqlError(SQLSTATE.duplicateTable, `relation "${name}" already exists`, {
+    if (this.nameTaken(name)) {
+      throw new SqlError(SQLSTATE.duplicateTable, `${this.sinks.byName.has(name) ? 'sink' : 'relation'} "${name}" already exists`, {
         position: location !== undefined ? location + 1 : undefined,
       });
     }
+  }
+
+  /** Relations and sinks share one namespace. */
+  nameTaken(name: string): boolean {
+    return this.relations.has(name) || this.sinks.byName.has(name);
   }
 
   get(name: string, location?: number): Relation {
@@ -220,14 +236,21 @@ export class Database {
   drop(name: string, cascade: boolean): string[] {
     const rel = this.get(name);
     const direct = this.dependents(name);
-    if (direct.length > 0 && !cascade) {
-      const detail = direct.map((d) => `${KIND_WORDS[d.kind]} ${d.name} depends on ${KIND_WORDS[rel.kind]} ${name}`).join('\n');
+    const sinks = this.sinks.readers(name);
+    if (direct.length + sinks.length > 0 && !cascade) {
+      const detail = [...direct.map((d) => `${KIND_WORDS[d.kind]} ${d.name}`), ...sinks.map((d) => `sink ${d.name}`)]
+        .map((d) => `${d} depends on ${KIND_WORDS[rel.kind]} ${name}`)
+        .join('\n');
       throw new SqlError(SQLSTATE.dependentObjectsStillExist, `cannot drop ${KIND_WORDS[rel.kind]} ${name} because other objects depend on it`, {
         detail,
         hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
       });
     }
     const dropped: string[] = [];
+    for (const sink of sinks) {
+      this.sinks.drop(sink.name);
+      dropped.push(sink.name);
+    }
     for (const d of direct) if (this.relations.has(d.name)) dropped.push(...this.drop(d.name, true));
     if (rel.kind === 'source') {
       void rel.runtime.stop().catch((err) => this.log(`stopping source ${name}: ${String(err)}`));
@@ -244,6 +267,7 @@ export class Database {
 
   async close(): Promise<void> {
     this.scheduler.stop();
+    await this.sinks.stopAll();
     for (const rel of this.relations.values()) {
       if (rel.kind === 'source') await rel.runtime.stop().catch(() => {});
     }

@@ -52,6 +52,8 @@ export function planForView(session: Session, query: any): PlannedView {
 /** A relation whose changes a subscription or a sink follows (src/engine/change-feed.ts). */
 export interface FollowedRelation {
   columns: RelationColumn[];
+  /** How its rows change over time (a sink's APPEND envelope needs one that never retracts). */
+  tableType: TableType;
   /** A node of the shared dataflow that keeps an arrangement. */
   node: Node;
   /** Removes what was built for the follower (nothing for a relation followed as it is). */
@@ -66,7 +68,7 @@ export function maintainQuery(session: Session, query: any): FollowedRelation {
   const planned = planForView(session, query);
   const { node } = planned.materialize();
   const df = session.db.dataflow;
-  return { columns: planned.columns, node, dispose: () => df.remove(node) };
+  return { columns: planned.columns, tableType: planned.tableType, node, dispose: () => df.remove(node) };
 }
 
 /**
@@ -78,5 +80,7 @@ export function followRelation(session: Session, schema: string | null, name: st
   const db = session.db;
   const rel = db.getQualified(schema, name, location);
   if (rel.kind === 'view') return { ...maintainQuery(session, rel.query), columns: rel.columns };
-  return { columns: rel.columns, node: rel.node as Node, dispose: () => {} };
+  const resolved = db.resolved(rel);
+  const tableType = resolved.kind === 'view' ? 'general' : resolved.tableType;
+  return { columns: rel.columns, tableType, node: rel.node as Node, dispose: () => {} };
 }

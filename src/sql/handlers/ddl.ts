@@ -13,7 +13,7 @@ import { planForView } from '../query.js';
 
 /** IF NOT EXISTS on a taken name: a notice, and the statement succeeds doing nothing. */
 export function skipExisting(session: Session, name: string, ifNotExists: boolean, location: number): boolean {
-  if (!session.db.relations.has(name)) return false;
+  if (!session.db.nameTaken(name)) return false;
   if (!ifNotExists) session.db.checkNameFree(name, location);
   session.notice('NOTICE', SQLSTATE.duplicateTable, `relation "${name}" already exists, skipping`);
   return true;
@@ -151,6 +151,7 @@ const DROP_KINDS: Record<string, { kind: string; word: string; tag: string }> = 
   OBJECT_VIEW: { kind: 'view', word: 'view', tag: 'DROP VIEW' },
   OBJECT_MATVIEW: { kind: 'materialized-view', word: 'materialized view', tag: 'DROP MATERIALIZED VIEW' },
   OBJECT_SOURCE: { kind: 'source', word: 'source', tag: 'DROP SOURCE' },
+  OBJECT_SINK: { kind: 'sink', word: 'sink', tag: 'DROP SINK' },
 };
 
 export const drop: Handler = (session, statement) => {
@@ -164,7 +165,11 @@ export const drop: Handler = (session, statement) => {
       return parts[parts.length - 1];
     });
     for (const name of names) {
-      const rel = db.relations.get(name);
+      if (spec.kind === 'sink' && db.sinks.byName.has(name)) {
+        db.sinks.drop(name);
+        continue;
+      }
+      const rel = spec.kind === 'sink' ? undefined : db.relations.get(name);
       if (!rel) {
         if (node.missing_ok) {
           session.notice('NOTICE', SQLSTATE.successfulCompletion, `${spec.word} "${name}" does not exist, skipping`);

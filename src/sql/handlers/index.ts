@@ -8,6 +8,7 @@ import { copy, del, insert, truncate, update } from './dml.js';
 import { explain, select } from './select.js';
 import { showColumns, showCreate, showObjects } from './show.js';
 import { createSource } from './sources.js';
+import { createSink } from './sinks.js';
 
 const HANDLERS: Record<string, Handler> = {
   SelectStmt: select,
@@ -30,6 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   EddyShowColumns: showColumns,
   EddyShowCreate: showCreate,
   EddyCreateSource: createSource,
+  EddyCreateSink: createSink,
 };
 
 /** PostgreSQL's words for statement kinds we don't run, for a clear 0A000. */

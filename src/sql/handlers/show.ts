@@ -8,13 +8,12 @@ import { T } from '../../types/types.js';
 import type { TableType } from '../../planner/catalog-api.js';
 import { column, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
 import type { Relation, SourceRelation } from '../../catalog/relation.js';
+import { SINK_COLUMNS } from '../sinks.js';
 
-const LISTED: Record<string, Relation['kind'] | null> = {
+const LISTED: Record<string, Relation['kind']> = {
   tables: 'table',
   views: 'view',
   'materialized-views': 'materialized-view',
-  // Sinks arrive with the Kafka sink issue; until then there are none to list.
-  sinks: null,
 };
 
 function tableTypeWords(tableType: TableType): string {
@@ -46,6 +45,10 @@ export const showObjects: Handler = (session, statement) => {
       showSources([...session.db.relations.values()].filter((r): r is SourceRelation => r.kind === 'source')),
     );
   }
+  if (kind === 'sinks') {
+    const columns = SINK_COLUMNS.map((c) => column(c.name, c.type));
+    return simplePrepared(statement, columns, () => rowsResult(columns, session.db.sinks.rows(), 'SHOW'));
+  }
   const columns = textColumns('name');
   return simplePrepared(statement, columns, () => {
     const wanted = LISTED[kind];
@@ -69,6 +72,11 @@ export const showCreate: Handler = (session, statement) => {
   const { kind, name, location } = statement.ast.EddyShowCreate;
   const columns = textColumns('name', 'create_sql');
   return simplePrepared(statement, columns, () => {
+    const sink = kind === 'sink' ? session.db.sinks.byName.get(name) : undefined;
+    if (sink) return rowsResult(columns, [[sink.name, sink.sql]], 'SHOW');
+    if (kind === 'sink' && !session.db.relations.has(name)) {
+      throw new SqlError(SQLSTATE.undefinedObject, `sink "${name}" does not exist`, { position: location + 1 });
+    }
     const rel = session.db.get(name, location);
     if (rel.kind !== kind) {
       throw new SqlError(SQLSTATE.wrongObjectType, `"${name}" is not a ${String(kind).replace('-', ' ')}`);

@@ -61,7 +61,7 @@ async function createKafkaSource(session: Session, statement: Statement, parsed:
   const db = session.db;
   mapClientProperties(spec.connection.properties); // refuse unsupported properties before connecting
   const prepare = () => Promise.all([prepareFormat(spec.key, 'key', spec), prepareFormat(spec.value, 'value', spec)]);
-  const [key, value] = db.replaying ? await untilReachable(prepare, db.log, spec.name) : await prepare();
+  const [key, value] = db.replaying ? await untilReachable(prepare, db.log, `source ${spec.name}`) : await prepare();
   const columns = sourceColumns(spec.include, key.columns, value.columns);
   checkDistinctColumns(columns);
 
@@ -105,17 +105,17 @@ const REPLAY_REACHABLE_WAIT_MS = 60_000;
 
 /**
  * At restart, the schema registry (Avro formats) may come up after Eddy, as in a docker-compose
- * started all at once: a source's columns need its schema, so wait for the registry (bounded)
+ * started all at once: a source's columns need its schema (a sink registers its own), so wait for the registry (bounded)
  * rather than fail the whole server at once. Only unreachability is waited out.
  */
-async function untilReachable<T>(attempt: () => Promise<T>, log: (line: string) => void, source: string): Promise<T> {
+export async function untilReachable<T>(attempt: () => Promise<T>, log: (line: string) => void, what: string): Promise<T> {
   const deadline = Date.now() + REPLAY_REACHABLE_WAIT_MS;
   for (let delay = 500; ; delay = Math.min(delay * 2, 5000)) {
     try {
       return await attempt();
     } catch (err) {
       if (!(err instanceof SqlError) || err.code !== SQLSTATE.connectionFailure || Date.now() + delay > deadline) throw err;
-      log(`source ${source}: ${err.message}; retrying`);
+      log(`${what}: ${err.message}; retrying`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
