@@ -126,7 +126,8 @@ export function avroRecordPlan(columns: EncodedColumn[], role: 'key' | 'value'):
 /** Registers the columns' record schema under `subject` and returns the Confluent wire-format encoder. */
 export async function avroEncoder(columns: EncodedColumn[], role: 'key' | 'value', registry: SchemaRegistryConnection, subject: string): Promise<{ encode: (row: Row) => Buffer; schemaId: number }> {
   const plan = avroRecordPlan(columns, role);
-  const type = avro.Type.forSchema(plan.schema, AVRO_WRITE_OPTIONS);
+  // A copy: avsc keeps the named types it builds in the options object it is given.
+  const type = avro.Type.forSchema(plan.schema, { ...AVRO_WRITE_OPTIONS });
   const schemaId = await registry.register(subject, JSON.stringify(plan.schema));
   const header = Buffer.alloc(5);
   header.writeUInt32BE(schemaId, 1);
