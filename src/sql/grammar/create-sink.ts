@@ -17,7 +17,7 @@ import { parseSync } from 'libpg-query';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import type { KafkaSinkConnectionSpec, KafkaSinkSpec, SingleColumnFormat, SinkColumnRef, SinkEnvelope, SinkFormatSpec } from '../../kafka/sink-spec.js';
 import { brokerList } from './create-source.js';
-import { ClauseOnce, leadingWords, TokenCursor, type Token } from './tokens.js';
+import { ClauseOnce, leadingWords, parseCreateHead, TokenCursor, type Token } from './tokens.js';
 
 export interface CreateSinkStatement {
   spec: KafkaSinkSpec;
@@ -34,10 +34,7 @@ export function isCreateSink(sql: string): boolean {
 
 export function parseCreateSink(sql: string, offset: number): CreateSinkStatement {
   const c = TokenCursor.of(sql, offset);
-  c.expectWords('create', 'sink');
-  const ifNotExists = c.acceptWords('if', 'not', 'exists');
-  const nameToken = c.identifier();
-  c.expectWords('from');
+  const { name: nameToken, ifNotExists } = parseCreateHead(c, 'sink');
   const from = parseFrom(c);
   c.expectWords('into', 'kafka');
   const { connection, close } = parseConnection(c);

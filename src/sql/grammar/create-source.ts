@@ -32,7 +32,7 @@ import type {
   StartOffsetSpec,
   TimeTableSourceSpec,
 } from '../../kafka/source-spec.js';
-import { ClauseOnce, leadingWords, TokenCursor, type Token } from './tokens.js';
+import { ClauseOnce, leadingWords, parseCreateHead, TokenCursor, type Token } from './tokens.js';
 
 await loadModule();
 
@@ -78,10 +78,7 @@ export function isCreateSource(sql: string): boolean {
 
 export function parseCreateSource(sql: string, offset: number): CreateSourceStatement {
   const c = TokenCursor.of(sql, offset);
-  c.expectWords('create', 'source');
-  const ifNotExists = c.acceptWords('if', 'not', 'exists');
-  const nameToken = c.identifier();
-  c.expectWords('from');
+  const { name: nameToken, ifNotExists } = parseCreateHead(c, 'source');
   const base = { name: nameToken.value, nameLocation: nameToken.offset, ifNotExists };
   if (c.acceptWords('time', 'table')) return { ...parseTimeTable(c, base), startOffsetText: null, avroVersionInsertAt: { key: null, value: null } };
   c.expectWords('kafka');

@@ -181,3 +181,12 @@ export class ClauseOnce {
     this.seen.add(name);
   }
 }
+
+/** `CREATE <kind> [IF NOT EXISTS] name FROM`: the name, and whether IF NOT EXISTS was written. */
+export function parseCreateHead(c: TokenCursor, kind: string): { name: Token; ifNotExists: boolean } {
+  c.expectWords('create', kind);
+  const ifNotExists = c.acceptWords('if', 'not', 'exists');
+  const name = c.identifier();
+  c.expectWords('from');
+  return { name, ifNotExists };
+}
