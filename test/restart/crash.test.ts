@@ -4,59 +4,17 @@
  * every table and view must be there, and the views must go on following new writes.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { diffRows, runQuery, type ResultSet } from '../differential/compare.js';
 import { waitFor } from '../support/wait.js';
+import { connect, kill, launch } from '../support/eddy-process.js';
 
-const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const RELATIONS = ['events', 'totals', 'big_events'];
 const ACROSS_CRASH = { expected: 'before the crash', actual: 'after the crash' };
-
-interface ServerProcess {
-  port: number;
-  child: ChildProcess;
-  log: string[];
-}
-
-/** Runs the real `eddy` command on a free port and waits for it to say where it listens. */
-async function launch(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const log: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => log.push(...chunk.split('\n').filter(Boolean)));
-  const port = await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`eddy exited with ${child.exitCode}:\n${log.join('\n')}`);
-      const line = log.find((l) => /eddy listening on /.test(l));
-      return line ? Number(/:(\d+) /.exec(line)![1]) : null;
-    },
-    { timeoutMs: 60_000, message: 'eddy to listen' },
-  );
-  return { port, child, log };
-}
-
-async function kill(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGKILL');
-  await exited;
-}
-
-async function connect(server: ServerProcess): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: `postgresql://eddy@127.0.0.1:${server.port}/eddy` });
-  // The kill drops this connection mid-session; that is the point, not an error of the test.
-  client.on('error', () => {});
-  await client.connect();
-  return client;
-}
 
 async function snapshot(client: pg.Client): Promise<Map<string, ResultSet>> {
   const result = new Map<string, ResultSet>();

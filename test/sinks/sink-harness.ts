@@ -21,6 +21,8 @@ export interface SinkHarness extends SourceHarness {
    * within a short grace: exactly `count`, as consumed.
    */
   exactly(topic: string, count: number): Promise<ConsumedMessage[]>;
+  /** The topic's first `count` messages (of a sink that goes on writing), in the order consumed. */
+  first(topic: string, count: number): Promise<ConsumedMessage[]>;
   /** The error a statement fails with. */
   sqlError(sql: string): Promise<{ code: string; message: string; hint?: string; position?: string; detail?: string }>;
 }
@@ -32,6 +34,7 @@ export async function sinkHarness(): Promise<SinkHarness> {
     sinkTopic: (prefix) => uniqueTopic(`sink-${prefix}`),
     into: (topic, extra = '') => `BROKER '${base.kafka.brokers}', TOPIC '${topic}'${extra}`,
     exactly: (topic, count) => exactlyMessages(topic, count, base.kafka),
+    first: async (topic, count) => (await consume(topic, count, { at: base.kafka })).slice(0, count),
     async sqlError(sql) {
       const err = await base.client.query(sql).then(
         () => null,
