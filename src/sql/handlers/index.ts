@@ -1,14 +1,22 @@
 /** Which handler prepares which kind of statement. */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import type { Statement } from '../parse.js';
-import type { Handler } from '../prepared.js';
+import { simplePrepared, type Handler } from '../prepared.js';
 import { deallocate, discard, transaction, variableSet, variableShow } from './session-statements.js';
 import { createTable, createTableAs, createView, drop } from './ddl.js';
 import { copy, del, insert, truncate, update } from './dml.js';
 import { explain, select } from './select.js';
 import { showColumns, showCreate, showObjects } from './show.js';
-import { createSource } from './sources.js';
-import { createSink } from './sinks.js';
+
+/**
+ * A handler of DDL without parameters or result rows whose module loads when such a statement
+ * first runs: CREATE SOURCE and CREATE SINK bring Kafka's client, the decoders and encoders and
+ * the schema registry's client (kafkajs, avsc, protobufjs), which a server without sources or
+ * sinks never needs; loading them at start would cost it ~100 ms.
+ */
+function loadedOnRun(load: () => Promise<Handler>): Handler {
+  return (session, statement, paramTypeOids) => simplePrepared(statement, null, async () => (await load())(session, statement, paramTypeOids).run([]));
+}
 
 const HANDLERS: Record<string, Handler> = {
   SelectStmt: select,
@@ -30,8 +38,8 @@ const HANDLERS: Record<string, Handler> = {
   EddyShowObjects: showObjects,
   EddyShowColumns: showColumns,
   EddyShowCreate: showCreate,
-  EddyCreateSource: createSource,
-  EddyCreateSink: createSink,
+  EddyCreateSource: loadedOnRun(async () => (await import('./sources.js')).createSource),
+  EddyCreateSink: loadedOnRun(async () => (await import('./sinks.js')).createSink),
 };
 
 /** PostgreSQL's words for statement kinds we don't run, for a clear 0A000. */
