@@ -37,6 +37,8 @@ export class Database {
   readonly scheduler: Scheduler;
   /** True while stored definitions are replayed at open: handlers then skip writing them again. */
   replaying = false;
+  /** While replaying: the stored objects' ids by name, which the replayed definitions get back. */
+  private storedIds = new Map<string, number>();
   /** The messages sources could not decode (the system relation eddy_source_errors). */
   readonly sourceErrors: SourceErrorLog;
   /** pg_catalog and information_schema, kept up to date on every DDL. */
@@ -71,9 +73,15 @@ export class Database {
     if (this.system.connected(user, databaseName)) this.catalogChanged();
   }
 
-  /** Brings pg_catalog and information_schema up to date after DDL, before the statement completes. */
+  /**
+   * Brings pg_catalog and information_schema up to date after DDL, before the statement completes.
+   * While replaying, only the catalog functions' lookups are: the tables' rows are recomputed once
+   * when the restore ends (after each of n definitions, that is O(n²)); what replay built over
+   * them then receives the difference like any other change.
+   */
   private catalogChanged(): void {
-    if (this.system.refresh(this.relations.values())) this.dataflow.runCycle();
+    if (this.replaying) this.system.describe(this.relations.values());
+    else if (this.system.refresh(this.relations.values())) this.dataflow.runCycle();
   }
 
   /**
@@ -82,15 +90,18 @@ export class Database {
    * table's rows are loaded; finally waits (boundedly) for sources to catch up.
    */
   async restore(runDefinition: (sql: string) => Promise<void>): Promise<void> {
+    const objects = this.store.objects();
+    this.storedIds = new Map(objects.map((o) => [o.name, o.id]));
     this.replaying = true;
     try {
-      for (const obj of this.store.objects()) {
+      for (const obj of objects) {
         await runDefinition(obj.sql);
         const rel = this.relations.get(obj.name);
         if (rel?.kind === 'table') this.loadTableRows(rel);
       }
     } finally {
       this.replaying = false;
+      this.catalogChanged();
     }
     const catchingUp = [...this.relations.values()].flatMap((r) => (r.kind === 'source' && r.runtime.caughtUp ? [r.runtime.caughtUp()] : []));
     if (catchingUp.length > 0) {
@@ -121,10 +132,8 @@ export class Database {
 
   /** The id a new relation gets: the stored one during replay, else the next free one. */
   newObjectId(name: string): number {
-    if (this.replaying) {
-      const stored = this.store.objects().find((o) => o.name === name);
-      if (stored) return stored.id;
-    }
+    const stored = this.replaying ? this.storedIds.get(name) : undefined;
+    if (stored !== undefined) return stored;
     return Math.max(this.store.nextObjectId(), ...[...this.relations.values()].map((r) => r.id + 1));
   }
 

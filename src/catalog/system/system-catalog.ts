@@ -126,10 +126,10 @@ export class SystemCatalog implements CatalogInfo {
   }
 
   /**
-   * Recomputes every system table from the database's relations and pushes the differences.
-   * Returns whether anything changed (the caller then runs an update cycle).
+   * Brings the lookups catalog functions make (by oid, by name) up to date with the database's
+   * relations, without recomputing the system tables' rows (refresh does both).
    */
-  refresh(relations: Iterable<Relation>): boolean {
+  describe(relations: Iterable<Relation>): void {
     let systemIndex = 0;
     const user = [...relations].map((rel) => {
       const index = rel.kind === 'system' ? systemIndex++ : 0;
@@ -142,6 +142,14 @@ export class SystemCatalog implements CatalogInfo {
     this.current = [...user, ...this.ownRelations];
     this.byOidIndex = new Map(this.current.map((r) => [r.oid, r]));
     this.byPrimaryKeyIndex = new Map(this.current.filter((r) => r.primaryKey.length > 0).map((r) => [primaryKeyOid(r), r]));
+  }
+
+  /**
+   * Recomputes every system table from the database's relations and pushes the differences.
+   * Returns whether anything changed (the caller then runs an update cycle).
+   */
+  refresh(relations: Iterable<Relation>): boolean {
+    this.describe(relations);
     const named = (names: Map<string, number>) => [...names].map(([name, oid]) => ({ oid, name }));
     const contents: CatalogContents = { relations: this.current, settings: this.settings, databases: named(this.databases), roles: named(this.roles) };
     let changed = false;
