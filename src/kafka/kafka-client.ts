@@ -233,7 +233,10 @@ export interface TransactionalProducer {
 const MAX_REQUEST_BYTES = 900_000;
 
 export async function openTransactionalProducer(connection: KafkaConnection, transactionalId: string): Promise<TransactionalProducer> {
-  const producer = client(connection, { retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 } }).producer({
+  // Short first retries: right after a commit, the coordinator answers the next transaction's
+  // AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until its markers are written (a few ms);
+  // the Java client retries that within 20 ms too. A broker that is gone still fails in seconds.
+  const producer = client(connection, { retry: { retries: 8, initialRetryTime: 10, maxRetryTime: 2000 } }).producer({
     transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,

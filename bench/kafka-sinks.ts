@@ -1,0 +1,164 @@
+/**
+ * Kafka sinks, end to end, against the running broker:
+ *   (0) the bare kafkajs producer sending 1M pre-encoded JSON messages (the ceiling: the same
+ *       Kafka client, no engine, no encoding, no transactions), in requests of the size the sink
+ *       sends, with acks from all replicas, as the sink's;
+ *   (1) CREATE SINK ... ENVELOPE APPEND VALUE FORMAT JSON of 1M rows (id, symbol, price, qty),
+ *       timed from CREATE SINK until the sink has committed all of them (transactions included);
+ * printed as a ratio (goal >= 70%); then Kafka -> view -> Kafka latency: messages produced to a
+ * source topic at 1,000 and 10,000 messages/s, through an APPEND source and a filtering query, into
+ * a sink, read by a read_committed consumer of the sink's topic; latency from just before the
+ * producer sends a message to when the consumer has it, p50 and p99 (goal: p99 < 50 ms at 10k/s).
+ *
+ * Run: node --import tsx bench/kafka-sinks.ts [rows=1000000] [latency seconds=10]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pg from 'pg';
+import { startServer, type RunningServer } from '../src/server.js';
+import { createTopic, ensureKafka, uniqueTopic } from '../test/support/kafka.js';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const LATENCY_SECONDS = Number(process.argv[3] ?? 10);
+const REQUEST_BYTES = 900_000;
+
+const { brokers } = await ensureKafka();
+const kafka = new Kafka({ clientId: 'eddy-bench', brokers: [brokers], logLevel: logLevel.NOTHING });
+
+const row = (i: number) => ({ id: i, symbol: `S${String(i % 1000).padStart(4, '0')}`, price: String((i % 997) / 4), qty: 1 + (i % 50) });
+
+async function bareProducer(): Promise<number> {
+  const topic = uniqueTopic('bench-sink-bare');
+  await createTopic(topic, 1);
+  const encoded = Array.from({ length: ROWS }, (_, i) => ({ key: null, value: Buffer.from(JSON.stringify(row(i + 1))), partition: 0 }));
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const started = performance.now();
+  for (let at = 0; at < encoded.length; ) {
+    const chunk = [];
+    for (let bytes = 0; at < encoded.length && bytes < REQUEST_BYTES; at++) {
+      chunk.push(encoded[at]!);
+      bytes += encoded[at]!.value.length + 16;
+    }
+    await producer.send({ topic, acks: -1, messages: chunk });
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return ROWS / elapsed;
+}
+
+interface Eddy {
+  server: RunningServer;
+  client: pg.Client;
+  dataDir: string;
+}
+
+async function startEddy(): Promise<Eddy> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-sinks-'));
+  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, log: (l) => process.env.EDDY_BENCH_LOG && console.error(l) });
+  const client = new pg.Client({ connectionString: `postgresql://eddy@127.0.0.1:${server.port}/eddy` });
+  await client.connect();
+  return { server, client, dataDir };
+}
+
+async function stopEddy(e: Eddy): Promise<void> {
+  await e.client.end();
+  await e.server.close();
+  rmSync(e.dataDir, { recursive: true, force: true });
+}
+
+/** Resolves once the sink has committed `count` messages. */
+async function committed(e: Eddy, sink: string, count: number): Promise<void> {
+  const runtime = e.server.database.sinks.byName.get(sink)!.runtime;
+  while (runtime.status().messages < count) await new Promise((r) => setTimeout(r, 5));
+}
+
+async function sinkRate(e: Eddy): Promise<number> {
+  const topic = uniqueTopic('bench-sink-rate');
+  await createTopic(topic, 1);
+  const started = performance.now();
+  await e.client.query(`CREATE SINK bench_rate FROM (
+      SELECT i AS id, 'S' || lpad((i % 1000)::text, 4, '0') AS symbol, ((i % 997) / 4.0)::numeric AS price, 1 + i % 50 AS qty
+      FROM generate_series(1, ${ROWS}) AS i)
+    INTO KAFKA (BROKER '${brokers}', TOPIC '${topic}') VALUE FORMAT JSON ENVELOPE APPEND`);
+  await committed(e, 'bench_rate', ROWS);
+  const elapsed = (performance.now() - started) / 1000;
+  await e.client.query('DROP SINK bench_rate');
+  return ROWS / elapsed;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+async function latency(e: Eddy, rate: number): Promise<{ p50: number; p99: number; n: number }> {
+  const source = uniqueTopic('bench-sink-in');
+  const sinkTopic = uniqueTopic('bench-sink-out');
+  await createTopic(source, 1);
+  await createTopic(sinkTopic, 1);
+  const name = `lat_${rate}`;
+  await e.client.query(`CREATE SOURCE ${name} FROM KAFKA (BROKER '${brokers}', TOPIC '${source}', GROUP ID '${uniqueTopic('eddy-bench')}')
+    KEY FORMAT IGNORE VALUE FORMAT JSON (seq bigint, sent double precision) INCLUDE NONE TABLE TYPE APPEND`);
+  await e.client.query(`CREATE SINK ${name}_out FROM (SELECT seq, sent FROM ${name} WHERE seq >= 0) INTO KAFKA (BROKER '${brokers}', TOPIC '${sinkTopic}')`);
+  const runtime = e.server.database.sinks.byName.get(`${name}_out`)!.runtime;
+  while (runtime.status().status !== 'running') await new Promise((r) => setTimeout(r, 20));
+
+  const latencies: number[] = [];
+  const total = rate * LATENCY_SECONDS;
+  const consumer = kafka.consumer({ groupId: uniqueTopic('eddy-bench-lat'), maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [sinkTopic], fromBeginning: true });
+  let received = 0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        const at = now();
+        for (const m of batch.messages) latencies.push(at - (JSON.parse(m.value!.toString()) as { sent: number }).sent);
+        received += batch.messages.length;
+        if (received >= total) resolve();
+      },
+    });
+  });
+  // The consumer has joined once it has been assigned its partition; give it a first fetch.
+  await new Promise<void>((resolve) => consumer.on(consumer.events.FETCH_START, () => resolve()));
+
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const TICK_MS = 5;
+  const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
+  const started = performance.now();
+  let seq = 0;
+  while (seq < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + perTick);
+    const messages = [];
+    for (; seq < due; seq++) messages.push({ value: JSON.stringify({ seq, sent: now() }), partition: 0 });
+    if (messages.length > 0) void producer.send({ topic: source, acks: 1, messages });
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
+  await done;
+  await producer.disconnect();
+  await consumer.disconnect();
+  await e.client.query(`DROP SOURCE ${name} CASCADE`);
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length };
+}
+
+const bare = await bareProducer();
+const eddy = await startEddy();
+try {
+  const sink = await sinkRate(eddy);
+  console.log(`rows: ${ROWS}`);
+  console.log(`bare kafkajs producer (pre-encoded): ${Math.round(bare).toLocaleString('en')} msg/s`);
+  console.log(`CREATE SINK ... JSON APPEND:         ${Math.round(sink).toLocaleString('en')} msg/s = ${((sink / bare) * 100).toFixed(0)}% of bare (goal >= 70%)`);
+  for (const rate of [1_000, 10_000]) {
+    const { p50, p99, n } = await latency(eddy, rate);
+    console.log(`Kafka -> view -> Kafka at ${rate.toLocaleString('en')} msg/s (${n} messages): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms${rate === 10_000 ? ' (goal p99 < 50 ms)' : ''}`);
+  }
+} finally {
+  await stopEddy(eddy);
+}
+process.exit(0);
