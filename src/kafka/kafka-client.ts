@@ -2,9 +2,10 @@
  * The one place Eddy talks to Kafka's client library (kafkajs): the client configuration from a
  * source's connection options, probing a topic (partitions, watermarks, a group's committed
  * offsets) within a deadline, and consumers that read exactly the partitions they are given,
- * from the offsets they are given. Everything Kafka-specific that the source runtime needs goes
- * through the small interfaces below, so that another client (@platformatic/kafka) could replace
- * kafkajs here alone.
+ * from the offsets they are given; for sinks, creating topics, a transactional producer, the Java
+ * client's partitioner, and reading a range back read_committed. Everything Kafka-specific that
+ * the source and sink runtimes need goes through the small interfaces below, so that another
+ * client (@platformatic/kafka) could replace kafkajs here alone.
  */
 import { AssignerProtocol, Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import { SqlError, SQLSTATE } from '../errors.js';
