@@ -3,7 +3,7 @@
  * typmod, encoded as PostgreSQL encodes it so that it can go to clients as atttypmod.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
-import { T, type SqlType } from '../types/types.js';
+import { ARRAY_TYPES, arrayTypeOf, T, type SqlType } from '../types/types.js';
 import { numericTypmod } from '../types/numeric.js';
 
 /** pg_type names (and the aliases the grammar does not rewrite) to types. */
@@ -39,6 +39,8 @@ const TYPES_BY_NAME = new Map<string, SqlType>([
   ['jsonb', T.jsonb],
   // Object identifier aliases (catalog queries cast oids to them): read as plain oids, so they
   // compare and join like PostgreSQL's, but print as numbers and do not look up names.
+  // the array types by their pg_type names: _int4, _text ...
+  ...ARRAY_TYPES.map((a): [string, SqlType] => [a.typname, a]),
   ...['regclass', 'regtype', 'regproc', 'regprocedure', 'regnamespace', 'regrole', 'regoper', 'regconfig'].map((n): [string, SqlType] => [n, T.oid]),
 ]);
 
@@ -106,8 +108,12 @@ export function resolveTypeName(typeName: any): ResolvedType {
   if (!type || typeName.setof) {
     throw new SqlError(SQLSTATE.undefinedObject, `type "${names.join('.')}" does not exist`, { position });
   }
+  const typmod = encodeTypmod(type, typmodArgs(typeName), location);
+  // int[] and int[][] name one type, as in PostgreSQL; its typmod is the element's
   if (typeName.arrayBounds?.length) {
-    throw new SqlError(SQLSTATE.featureNotSupported, `array types are not supported: ${type.name}[]`, { position });
+    const array = arrayTypeOf(type);
+    if (!array) throw new SqlError(SQLSTATE.undefinedObject, `could not find array type for data type ${type.name}`, { position });
+    return { type: array, typmod };
   }
-  return { type, typmod: encodeTypmod(type, typmodArgs(typeName), location) };
+  return { type, typmod };
 }

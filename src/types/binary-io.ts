@@ -11,7 +11,7 @@ import { SqlError } from '../errors.js';
 import { USECS_PER_DAY } from './datetime.js';
 import { formatJsonValue, formatJsonb, jsonWithText, parseJsonText } from './json-text.js';
 import { NUMERIC_MAX_DISPLAY_SCALE, scaleOf, withScale } from './numeric.js';
-import { Interval, Json, T, type SqlType, type Value } from './types.js';
+import { Interval, Json, SqlArray, T, type SqlType, type Value } from './types.js';
 
 /** PostgreSQL's SQLSTATE invalid_binary_representation. */
 const INVALID_BINARY_REPRESENTATION = '22P03';
@@ -38,6 +38,7 @@ const DEC_DIGITS = 4;
 const JSONB_VERSION = 1;
 
 export function encodeBinary(type: SqlType, value: Value): Buffer {
+  if (type.element) return encodeArray(type.element, value as SqlArray);
   switch (type.oid) {
     case T.bool.oid:
       return Buffer.from([value ? 1 : 0]);
@@ -112,6 +113,7 @@ export function encodeBinary(type: SqlType, value: Value): Buffer {
 }
 
 export function decodeBinary(type: SqlType, bytes: Buffer): Value {
+  if (type.element) return decodeArray(type.element, bytes);
   switch (type.oid) {
     case T.bool.oid:
       expectLength(type, bytes, 1);
@@ -170,6 +172,69 @@ export function decodeBinary(type: SqlType, bytes: Buffer): Value {
     default:
       throw new SqlError('0A000', `binary input of type ${type.name} is not supported`);
   }
+}
+
+/**
+ * array_send: int32 dimensions (0 for an empty array), int32 flags (1 when an element is NULL),
+ * the element type's OID, per dimension its length and lower bound, then each element as an
+ * int32 length (-1 for NULL) and the element's own binary form.
+ */
+function encodeArray(element: SqlType, array: SqlArray): Buffer {
+  const n = array.elements.length;
+  const header = Buffer.alloc(n === 0 ? 12 : 20);
+  header.writeInt32BE(n === 0 ? 0 : 1, 0);
+  header.writeInt32BE(array.elements.includes(null) ? 1 : 0, 4);
+  header.writeUInt32BE(element.oid, 8);
+  if (n > 0) {
+    header.writeInt32BE(n, 12);
+    header.writeInt32BE(array.lower, 16);
+  }
+  const parts: Buffer[] = [header];
+  for (const e of array.elements) {
+    const length = Buffer.alloc(4);
+    if (e === null) {
+      length.writeInt32BE(-1);
+      parts.push(length);
+    } else {
+      const bytes = encodeBinary(element, e);
+      length.writeInt32BE(bytes.length);
+      parts.push(length, bytes);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** array_recv for one dimension (or none); the element OID must be the array type's. */
+function decodeArray(element: SqlType, bytes: Buffer): SqlArray {
+  if (bytes.length < 12) throw invalid('insufficient data left in message');
+  const ndim = bytes.readInt32BE(0);
+  const flags = bytes.readInt32BE(4);
+  const elementOid = bytes.readUInt32BE(8);
+  if (ndim < 0 || ndim > 6) throw invalid(`invalid number of dimensions: ${ndim}`);
+  if (flags !== 0 && flags !== 1) throw invalid('invalid array flags');
+  if (elementOid !== element.oid) throw invalid('binary data has array element type ' + elementOid + ' instead of expected ' + element.oid);
+  if (ndim === 0) return new SqlArray([]);
+  if (ndim > 1) throw new SqlError('0A000', 'multidimensional arrays are not supported');
+  if (bytes.length < 20) throw invalid('insufficient data left in message');
+  const n = bytes.readInt32BE(12);
+  const lower = bytes.readInt32BE(16);
+  if (n < 0) throw invalid('array size exceeds the maximum allowed');
+  const elements: Value[] = [];
+  let at = 20;
+  for (let i = 0; i < n; i++) {
+    if (at + 4 > bytes.length) throw invalid('insufficient data left in message');
+    const length = bytes.readInt32BE(at);
+    at += 4;
+    if (length === -1) {
+      elements.push(null);
+      continue;
+    }
+    if (length < 0 || at + length > bytes.length) throw invalid('insufficient data left in message');
+    elements.push(decodeBinary(element, bytes.subarray(at, at + length)));
+    at += length;
+  }
+  if (at !== bytes.length) throw invalid('incorrect binary data format in array element');
+  return new SqlArray(elements, lower);
 }
 
 function invalid(message: string): SqlError {

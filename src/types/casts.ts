@@ -5,7 +5,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../errors.js';
-import { Interval, Json, T, type SqlType, type Value } from './types.js';
+import { Interval, Json, SqlArray, T, type SqlType, type Value } from './types.js';
 import { applyNumericTypmod, numericFromFloat, numericFromInteger } from './numeric.js';
 import { USECS_PER_DAY, checkDate, checkTimestamp, localToUtc, sessionZone, utcToLocal } from './datetime.js';
 import { applyCharLength, formatValue, parseValue } from './text-io.js';
@@ -198,6 +198,8 @@ function toText(from: SqlType, to: SqlType, v: Value, env: CastEnv): string {
 /** The context of the cast from one type to another, undefined when there is none. */
 function castContext(from: SqlType, to: SqlType): CoercionContext | undefined {
   if (from.oid === to.oid) return 'implicit';
+  // an array casts to another array as its elements do (PostgreSQL's array_map coercion)
+  if (from.element && to.element) return castContext(from.element, to.element);
   const found = casts.get(key(from, to));
   if (found) return found.context;
   if (isString(to) && from !== T.unknown) return 'assignment';
@@ -213,6 +215,7 @@ export function canCast(from: SqlType, to: SqlType, context: CoercionContext): b
 
 /** The conversion from one type to another, or undefined when there is no cast. */
 export function castFunction(from: SqlType, to: SqlType): CastFn | undefined {
+  if (from.element && to.element) return arrayCast(from.element, to.element);
   const found = casts.get(key(from, to));
   if (found) return found.convert;
   if (from.oid === to.oid) return (v) => v;
@@ -233,8 +236,21 @@ export function castFunction(from: SqlType, to: SqlType): CastFn | undefined {
   return undefined;
 }
 
+/** Casts each element (the typmod is the elements'); undefined when the elements do not cast. */
+function arrayCast(from: SqlType, to: SqlType): CastFn | undefined {
+  const element = castFunction(from, to);
+  if (!element) return undefined;
+  if (from.oid === to.oid && !casts.has(key(from, to))) return (v) => v;
+  return (v, typmod, env) => {
+    const a = v as SqlArray;
+    return new SqlArray(a.elements.map((e) => (e === null ? null : element(e, typmod, env))), a.lower);
+  };
+}
+
 /** Casts whose result depends on the session's TimeZone cannot be folded ahead of the session. */
 export function castIsImmutable(from: SqlType, to: SqlType): boolean {
+  // an array cast is as immutable as its elements' cast (or text I/O of its elements)
+  if (from.element || to.element) return castIsImmutable(from.element ?? from, to.element ?? to);
   const zoned = (t: SqlType) => t.oid === T.timestamptz.oid;
   if (zoned(to)) return from.oid === T.timestamptz.oid;
   if (zoned(from)) return false;

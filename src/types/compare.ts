@@ -9,7 +9,7 @@
 import { Decimal } from 'decimal.js';
 import { USECS_PER_DAY } from './datetime.js';
 import { formatNumeric } from './numeric.js';
-import { Interval, Json, type Value } from './types.js';
+import { Interval, Json, SqlArray, type Value } from './types.js';
 
 const USECS_PER_MONTH = 30 * USECS_PER_DAY;
 
@@ -172,7 +172,24 @@ export function compareValues(a: Value, b: Value): number {
   if (a instanceof Uint8Array) return compareBytes(a, b as Uint8Array);
   if (a instanceof Interval) return compareInterval(a, b as Interval);
   if (a instanceof Json) return compareJsonDocuments(a.value, (b as Json).value);
+  if (a instanceof SqlArray) return compareArrays(a, b as SqlArray);
   throw new Error(`compareValues: unsupported value ${String(a)}`);
+}
+
+/**
+ * PostgreSQL's array_cmp: element by element (NULL equal to NULL and above every value), then
+ * the shorter array first, then the lower bound.
+ */
+function compareArrays(a: SqlArray, b: SqlArray): number {
+  const x = a.elements;
+  const y = b.elements;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareNullable(x[i]!, y[i]!, false);
+    if (c !== 0) return c;
+  }
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x.length === 0 || a.lower === b.lower ? 0 : a.lower < b.lower ? -1 : 1;
 }
 
 function compareBigint(a: Value, b: Value): number {
@@ -261,7 +278,15 @@ function valueKey(v: Value): string {
     const text = canonicalJson(v.value);
     return 'j' + text.length + ':' + text + '|';
   }
+  if (v instanceof SqlArray) return arrayKey(v, valueKey);
   throw new Error(`rowKey: unsupported value ${String(v)}`);
+}
+
+/** An array's key: its bounds, then its elements' keys (each self-delimiting), then a terminator. */
+function arrayKey(a: SqlArray, elementKey: (v: Value) => string): string {
+  let key = 'a' + (a.elements.length === 0 ? 0 : a.lower) + ',' + a.elements.length + ':';
+  for (const e of a.elements) key += elementKey(e);
+  return key + '|';
 }
 
 /**
@@ -310,18 +335,21 @@ export function identityKey(row: readonly Value[]): string {
   if (!row.some(printsApart)) return rowKey(row);
   // '#' starts no rowKey, so these keys never meet one.
   let key = '#';
-  for (const v of row) {
-    if (v instanceof Decimal) key += 'D' + formatNumeric(v) + '|';
-    else if (v instanceof Interval) key += 'I' + v.months + ',' + v.days + ',' + v.micros + '|';
-    else if (Object.is(v, -0)) key += 'n-0|';
-    else key += valueKey(v);
-  }
+  for (const v of row) key += identityValueKey(v);
   return key;
+}
+
+function identityValueKey(v: Value): string {
+  if (v instanceof Decimal) return 'D' + formatNumeric(v) + '|';
+  if (v instanceof Interval) return 'I' + v.months + ',' + v.days + ',' + v.micros + '|';
+  if (Object.is(v, -0)) return 'n-0|';
+  if (v instanceof SqlArray) return arrayKey(v, identityValueKey);
+  return valueKey(v);
 }
 
 /** Values whose equality class holds values printed differently. */
 function printsApart(v: Value): boolean {
-  return v instanceof Decimal || v instanceof Interval || Object.is(v, -0);
+  return v instanceof Decimal || v instanceof Interval || Object.is(v, -0) || (v instanceof SqlArray && v.elements.some(printsApart));
 }
 
 /** Rows the same as clients see them (identityKey equality). */

@@ -4,7 +4,8 @@
  */
 import type { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../errors.js';
-import { Interval, Json, T, type SqlType, type Value } from './types.js';
+import { Interval, Json, SqlArray, T, type SqlType, type Value } from './types.js';
+import { formatArrayText, parseArrayText } from './array-text.js';
 import { applyNumericTypmod, formatNumeric, parseNumericText } from './numeric.js';
 import { sessionZone } from './datetime.js';
 import {
@@ -88,6 +89,8 @@ export function formatBytea(bytes: Uint8Array): string {
 /** PostgreSQL's text output of a non-null value of the given type. */
 export function formatValue(type: SqlType, value: Value, settings?: { timeZone?: string }): string {
   if (value === null) throw new Error('formatValue called with SQL NULL');
+  const element = type.element;
+  if (element) return formatArrayText(value as SqlArray, (e) => formatValue(element, e, settings));
   switch (type.oid) {
     case T.bool.oid:
       return value ? 't' : 'f';
@@ -258,6 +261,9 @@ function truncateName(text: string): string {
 /** PostgreSQL's text input of the given type (typmod as PostgreSQL encodes it, -1 for none). */
 export function parseValue(type: SqlType, text: string, typmod = -1, settings?: TextIoSettings): Value {
   const dt = () => ({ zone: sessionZone(settings?.timeZone), now: () => settings?.now ?? Date.now() * 1000 });
+  const element = type.element;
+  // an array's typmod is its elements' (varchar(3)[])
+  if (element) return parseArrayText(text, (e) => parseValue(element, e, typmod, settings));
   switch (type.oid) {
     case T.bool.oid:
       return parseBool(text);

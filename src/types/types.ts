@@ -16,6 +16,8 @@
  *   json, jsonb               Json { value } where value is the parsed document (JSON null is
  *                             a JS null inside the wrapper, so it never looks like SQL NULL)
  *   unknown                   string (an untyped literal not yet resolved)
+ *   arrays (_int4, _text ...) SqlArray { elements, lower }: one dimension, elements in the
+ *                             element type's representation (NULL elements are null)
  */
 import type { Decimal } from 'decimal.js';
 
@@ -27,7 +29,15 @@ export class Json {
   constructor(readonly value: unknown) {}
 }
 
-export type Value = null | boolean | number | bigint | string | Decimal | Uint8Array | Interval | Json;
+/**
+ * A one-dimensional array value. `lower` is the lower bound (1 unless written '[0:1]={...}');
+ * an empty array has no elements and no dimensions.
+ */
+export class SqlArray {
+  constructor(readonly elements: readonly Value[], readonly lower = 1) {}
+}
+
+export type Value = null | boolean | number | bigint | string | Decimal | Uint8Array | Interval | Json | SqlArray;
 
 export interface SqlType {
   readonly oid: number;
@@ -41,6 +51,8 @@ export interface SqlType {
   readonly category: string;
   /** The OID of the array type of this type (0 if none). */
   readonly arrayOid: number;
+  /** An array type's element type (pg_type.typelem); absent for every other type. */
+  readonly element?: SqlType;
 }
 
 function t(oid: number, typname: string, name: string, typlen: number, category: string, arrayOid: number): SqlType {
@@ -71,7 +83,29 @@ export const T = {
   jsonb: t(3802, 'jsonb', 'jsonb', -1, 'U', 3807),
 } as const;
 
-const byOid = new Map<number, SqlType>(Object.values(T).map((ty) => [ty.oid, ty]));
+/** The array type of each element type, PostgreSQL's `_int4` and the rest (one object per type). */
+const arrayTypes = new Map<number, SqlType>(
+  Object.values(T)
+    .filter((elem) => elem.arrayOid !== 0)
+    .map((elem): [number, SqlType] => [
+      elem.oid,
+      { oid: elem.arrayOid, typname: `_${elem.typname}`, name: `${elem.name}[]`, typlen: -1, category: 'A', arrayOid: 0, element: elem },
+    ]),
+);
+
+/** Every array type, in the order of T. */
+export const ARRAY_TYPES: readonly SqlType[] = [...arrayTypes.values()];
+
+/** The array type whose elements are `elem`, or undefined when `elem` has none (unknown, arrays). */
+export function arrayTypeOf(elem: SqlType): SqlType | undefined {
+  return arrayTypes.get(elem.oid);
+}
+
+export function isArrayType(type: SqlType): boolean {
+  return type.element !== undefined;
+}
+
+const byOid = new Map<number, SqlType>([...Object.values(T), ...ARRAY_TYPES].map((ty) => [ty.oid, ty]));
 
 export function typeByOid(oid: number): SqlType | undefined {
   return byOid.get(oid);

@@ -62,7 +62,9 @@ test('parameter types given by the client win over inference', () => {
   const e = bind('$1 + $2', { params });
   assert.deepEqual(params.oids(), [T.int8.oid, T.int8.oid]);
   assert.equal(compileExpr(e)([], env([2n, 3n])), 5n);
-  assert.equal(code(() => new ParamTypes([1007])), '0A000');
+  // uuid (2950) is a type Eddy does not have; int4[] (1007) it has
+  assert.equal(code(() => new ParamTypes([2950])), '0A000');
+  assert.deepEqual(new ParamTypes([1007]).oids(), [1007]);
 });
 
 test('assignment to varchar(n) refuses what is too long; an explicit cast truncates', () => {

@@ -6,7 +6,7 @@
  * Eddy has no array values (see catalog-arrays.ts).
  */
 import type { Row } from '../../engine/batch.js';
-import { T, type SqlType } from '../../types/types.js';
+import { ARRAY_TYPES, T, type SqlType } from '../../types/types.js';
 import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { ANY } from '../../planner/functions/index.js';
@@ -15,8 +15,8 @@ import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
 import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
-/** The types pg_type lists: every type Eddy has, and the pseudo-type "any" of polymorphic functions. */
-export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ANY];
+/** The types pg_type lists: every type Eddy has, their array types, and the pseudo-type "any" of polymorphic functions. */
+export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ...ARRAY_TYPES, ANY];
 
 /** pg_language's "internal": functions implemented inside the server. */
 const INTERNAL_LANGUAGE = 12;
@@ -82,7 +82,7 @@ function constraintRows({ relations }: CatalogContents): Row[] {
 function typeRows(): Row[] {
   return CATALOG_TYPES.map((t) => [
     t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.category === 'P' || t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
-    ...((io) => [io.input, io.output, io.receive, io.send])(typeIo(t.oid)),
+    ...((io) => [io.input, io.output, io.receive, io.send])(typeIo(t)),
   ]);
 }
 

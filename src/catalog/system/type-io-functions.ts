@@ -2,10 +2,10 @@
  * The input, output, receive and send functions of Eddy's types, with PostgreSQL's names and
  * OIDs (pg_type.typinput ... and their pg_proc rows), and the array I/O functions: drivers tell
  * array types by them (pgjdbc: typinput = 'array_in'::regproc; Npgsql: typreceive = array_recv).
- * Eddy has no array types, so no type uses array_in, but the name resolves as in PostgreSQL.
+ * Every array type uses array_in/array_out/array_recv/array_send, as in PostgreSQL.
  */
 import { ANY } from '../../planner/functions/index.js';
-import { T } from '../../types/types.js';
+import { T, type SqlType } from '../../types/types.js';
 
 export interface TypeIo {
   input: number;
@@ -44,8 +44,12 @@ const ARRAY_IO: [number, string][] = [[750, 'array_in'], [751, 'array_out'], [24
 
 const byType = new Map<number, TypeIo>(TABLE.map(([oid, i, o, r, s]) => [oid, { input: i[0], output: o[0], receive: r[0], send: s[0] }]));
 
+const [arrayIn, arrayOut, arrayRecv, arraySend] = ARRAY_IO.map(([oid]) => oid) as [number, number, number, number];
+const ARRAY_TYPE_IO: TypeIo = { input: arrayIn, output: arrayOut, receive: arrayRecv, send: arraySend };
+
 /** A type's I/O functions (zeros for a type without them). */
-export const typeIo = (typeOid: number): TypeIo => byType.get(typeOid) ?? { input: 0, output: 0, receive: 0, send: 0 };
+export const typeIo = (type: SqlType): TypeIo =>
+  type.element ? ARRAY_TYPE_IO : (byType.get(type.oid) ?? { input: 0, output: 0, receive: 0, send: 0 });
 
 /** Every I/O function as (oid, name), for pg_proc. */
 export const TYPE_IO_FUNCTIONS: readonly { oid: number; name: string }[] = [

@@ -6,6 +6,8 @@ import { COLLATION } from './oids.js';
 export const typeByValue = (t: SqlType): boolean => t.typlen > 0 && t.typlen <= 8 && t.oid !== T.name.oid;
 
 export function typeAlign(t: SqlType): string {
+  // an array is int-aligned unless its elements need double alignment (_int8, _float8 ...)
+  if (t.element) return typeAlign(t.element) === 'd' ? 'd' : 'i';
   // 1-byte types, name (a char array), and unknown (a C string, typlen -2) are byte-aligned
   if (t.typlen === 1 || t.typlen === -2 || t.oid === T.name.oid) return 'c';
   if (t.typlen === 2) return 's';
@@ -20,7 +22,7 @@ export function typeStorage(t: SqlType): string {
 }
 
 const COLLATABLE = new Set<number>([T.text.oid, T.varchar.oid, T.bpchar.oid, T.name.oid]);
-export const typeCollation = (t: SqlType): number => (COLLATABLE.has(t.oid) ? (t.oid === T.name.oid ? COLLATION.C : COLLATION.default) : 0);
+export const typeCollation = (t: SqlType): number => (t.element ? typeCollation(t.element) : COLLATABLE.has(t.oid) ? (t.oid === T.name.oid ? COLLATION.C : COLLATION.default) : 0);
 
-/** pg_type.typelem: name is subscriptable as an array of "char"; Eddy's other types have no element. */
-export const typeElement = (t: SqlType): number => (t.oid === T.name.oid ? T.char.oid : 0);
+/** pg_type.typelem: an array's element type; name is subscriptable as an array of "char". */
+export const typeElement = (t: SqlType): number => t.element?.oid ?? (t.oid === T.name.oid ? T.char.oid : 0);
