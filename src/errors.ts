@@ -61,6 +61,7 @@ export const SQLSTATE = {
   protocolViolation: '08P01',
   connectionFailure: '08006',
   queryCanceled: '57014',
+  outOfMemory: '53200',
   adminShutdown: '57P01',
   internalError: 'XX000',
   invalidParameterValueConfig: '22023',

@@ -4,9 +4,12 @@
  * be parsed by each column's type input function.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
+import { encodeBinary } from '../types/binary-io.js';
+import { formatValue } from '../types/text-io.js';
+import type { SqlType, Value } from '../types/types.js';
 
 export interface CopyOptions {
-  format: 'text' | 'csv';
+  format: 'text' | 'csv' | 'binary';
   delimiter: string;
   null: string;
   header: boolean;
@@ -26,8 +29,8 @@ export function copyOptions(options: any[] | undefined): CopyOptions {
     return undefined;
   };
   const format = (get('format') ?? 'text').toLowerCase();
-  if (format !== 'text' && format !== 'csv') {
-    throw new SqlError(SQLSTATE.featureNotSupported, `COPY format "${format}" is not supported; use text or csv`);
+  if (format !== 'text' && format !== 'csv' && format !== 'binary') {
+    throw new SqlError(SQLSTATE.featureNotSupported, `COPY format "${format}" is not supported; use text, csv or binary`);
   }
   const csv = format === 'csv';
   const quote = get('quote') ?? '"';
@@ -144,4 +147,67 @@ function quoteCsv(field: string, opts: CopyOptions): string {
   const needs = field === opts.null || field.includes(opts.delimiter) || field.includes(opts.quote) || /[\r\n]/.test(field) || field === '\\.';
   if (!needs) return field;
   return opts.quote + field.split(opts.quote).join(opts.escape + opts.quote) + opts.quote;
+}
+
+/** The signature, flags and header extension length that open COPY's binary format. */
+const BINARY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+/** The field count -1 that ends it. */
+const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+
+/**
+ * Encodes rows for COPY TO STDOUT, one CopyData per row as PostgreSQL sends them. In binary the
+ * file header travels with the first row (as PostgreSQL sends it: drivers parse each CopyData as
+ * one row) and end() gives the trailer; in text and CSV, head() gives the HEADER line, if asked for.
+ */
+export class CopyRowEncoder {
+  private started = false;
+  private readonly types: SqlType[];
+
+  constructor(
+    private readonly columns: readonly { name: string; type: SqlType }[],
+    private readonly opts: CopyOptions,
+    private readonly timeZone: string | undefined,
+  ) {
+    this.types = columns.map((c) => c.type);
+  }
+
+  get binary(): boolean {
+    return this.opts.format === 'binary';
+  }
+
+  /** The HEADER line (text and CSV), sent before any row. */
+  head(): Buffer | null {
+    return this.opts.header && !this.binary ? Buffer.from(formatCopyRow(this.columns.map((c) => c.name), this.opts)) : null;
+  }
+
+  row(row: Value[]): Buffer {
+    if (!this.binary) {
+      return Buffer.from(formatCopyRow(row.map((v, i) => (v === null ? null : formatValue(this.types[i]!, v, { timeZone: this.timeZone }))), this.opts));
+    }
+    const parts: Buffer[] = [];
+    if (!this.started) parts.push(BINARY_HEADER);
+    this.started = true;
+    const count = Buffer.alloc(2);
+    count.writeInt16BE(row.length);
+    parts.push(count);
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i]!;
+      const length = Buffer.alloc(4);
+      if (v === null) {
+        length.writeInt32BE(-1);
+        parts.push(length);
+        continue;
+      }
+      const bytes = encodeBinary(this.types[i]!, v);
+      length.writeInt32BE(bytes.length);
+      parts.push(length, bytes);
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** What closes the stream: the binary trailer (with the header first when no row was sent). */
+  end(): Buffer | null {
+    if (!this.binary) return null;
+    return this.started ? BINARY_TRAILER : Buffer.concat([BINARY_HEADER, BINARY_TRAILER]);
+  }
 }

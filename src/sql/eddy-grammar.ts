@@ -8,6 +8,7 @@ import { isCreateSource, parseCreateSource, type CreateSourceStatement } from '.
 import { isCreateSink, parseCreateSink, type CreateSinkStatement } from './grammar/create-sink.js';
 import { isDropSource, parseDropSource } from './grammar/drop-source.js';
 import { leadingWords } from './grammar/tokens.js';
+import { parseSubscribeFamily, type SubscribeFamilyStatement } from './grammar/subscribe.js';
 
 export type EddyStatement =
   | { EddyShowObjects: { kind: 'tables' | 'views' | 'materialized-views' | 'sources' | 'sinks' } }
@@ -16,7 +17,8 @@ export type EddyStatement =
   | { EddyCreateSource: CreateSourceStatement }
   | { EddyCreateSink: CreateSinkStatement }
   /** DROP SOURCE / SINK, in the shape of PostgreSQL's DropStmt (removeType OBJECT_SOURCE / OBJECT_SINK). */
-  | { DropStmt: Record<string, unknown> };
+  | { DropStmt: Record<string, unknown> }
+  | SubscribeFamilyStatement;
 
 interface Token {
   text: string;
@@ -56,7 +58,7 @@ export function parseEddyStatement(sql: string, offset: number): EddyStatement |
   if (isCreateSource(sql)) return { EddyCreateSource: parseCreateSource(sql, offset) };
   if (isCreateSink(sql)) return { EddyCreateSink: parseCreateSink(sql, offset) };
   if (isDropSource(sql)) return parseDropSource(sql, offset);
-  return null;
+  return parseSubscribeFamily(sql, offset);
 }
 
 function parseShow(sql: string, offset: number): EddyStatement | null {

@@ -4,17 +4,21 @@
  * the handlers is ClientSession's (client-session.ts), which extends this: the handlers import
  * this module, so it cannot import them.
  */
-import type { Notice } from '../wire/session-api.js';
+import type { ColumnDesc, Notice } from '../wire/session-api.js';
 import type { Value } from '../types/types.js';
 import type { EvalEnv } from '../planner/expr-ir.js';
 import type { Database } from './database.js';
 import { Settings } from './settings.js';
 import { TableWrites } from './table-writes.js';
+import { SessionCursors } from './cursors.js';
+import { column } from './prepared.js';
 
 export class Session {
   readonly settings: Settings;
   /** Table changes of the open transaction block, committed at COMMIT. */
   readonly writes: TableWrites;
+  /** Cursors opened by DECLARE. */
+  readonly cursors = new SessionCursors();
   private txStatus: 'I' | 'T' | 'E' = 'I';
   private notices: Notice[] = [];
   private readonly cancelListeners = new Set<() => void>();
@@ -55,6 +59,7 @@ export class Session {
     const commits = commit && was === 'T';
     this.txStatus = 'I';
     if (was === 'I') return was;
+    this.cursors.transactionEnded(commits);
     this.settings.endTransaction(commits);
     if (commits) this.writes.commit();
     else this.writes.rollback();
@@ -101,7 +106,12 @@ export class Session {
     for (const l of [...this.cancelListeners]) l();
   }
 
+  describeCursor(name: string): ColumnDesc[] | null {
+    return this.cursors.find(name)?.columns.map((c) => column(c.name, c.type, c.typmod)) ?? null;
+  }
+
   close(): void {
     this.cancel();
+    this.cursors.closeAll();
   }
 }

@@ -40,6 +40,14 @@ function normalizeEncoding(value: string): string {
   throw new SqlError(SQLSTATE.featureNotSupported, `encoding "${value}" is not supported: Eddy speaks UTF8 only`);
 }
 
+function normalizePositiveInteger(value: string): string {
+  const v = value.trim();
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 2 ** 31 - 1) {
+    throw new SqlError(SQLSTATE.invalidParameterValue, `invalid value "${value}": give a whole number between 1 and ${2 ** 31 - 1}`);
+  }
+  return String(Number(v));
+}
+
 const SPECS: Record<string, SettingSpec> = {
   server_version: { defaultValue: SERVER_VERSION, reported: true, readOnly: true },
   server_version_num: { defaultValue: '150000', readOnly: true },
@@ -93,6 +101,8 @@ const SPECS: Record<string, SettingSpec> = {
   timezone_abbreviations: { defaultValue: 'Default' },
   block_size: { defaultValue: '8192', readOnly: true },
   server_name: { defaultValue: 'eddy', readOnly: true },
+  /** Rows a subscription may queue for a slow reader before it ends with 53200 (src/sql/subscription.ts). */
+  'eddy.subscribe_buffer_rows': { defaultValue: '100000', normalize: normalizePositiveInteger },
 };
 
 /** PostgreSQL's spelling of names it reports in mixed case. */

@@ -81,6 +81,7 @@ export class Connection implements WireContext {
     // Once our side is ended (shutdown, fatal error) late output has nowhere to go: drop it.
     this.writer = new MessageWriter({ write: (chunk) => (this.socket.writable ? this.socket.write(chunk) : true) });
     this.inbox = new FrameInbox(socket);
+    this.inbox.onGoodbye(() => this.stopRunning());
     this.watch(socket);
     const socketClosed = new Promise<void>((resolve) => (this.resolveSocketClosed = resolve));
     this.closed = Promise.all([socketClosed, this.run()]).then(() => {});
@@ -384,6 +385,11 @@ export class Connection implements WireContext {
     if (this.gone) return;
     this.gone = true;
     this.resolveSocketClosed();
+    this.stopRunning();
+  }
+
+  /** The client is gone or has said goodbye: whatever runs for it stops. */
+  private stopRunning(): void {
     for (const stop of [...this.disconnectHandlers]) stop();
     this.disconnectHandlers.clear();
   }

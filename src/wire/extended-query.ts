@@ -94,9 +94,10 @@ export class ExtendedQuery {
       else writer.noData();
     } else {
       const portal = this.portals.get(name);
-      if (!portal) throw unknownPortal(name);
-      const columns = portal.statement.prepared?.columns;
-      if (columns) writer.rowDescription(columns, portal.formats);
+      const cursorColumns = portal ? undefined : this.ctx.session.describeCursor?.(name);
+      if (!portal && !cursorColumns) throw unknownPortal(name);
+      const columns = portal ? portal.statement.prepared?.columns : cursorColumns;
+      if (columns) writer.rowDescription(columns, portal?.formats ?? []);
       else writer.noData();
     }
   }

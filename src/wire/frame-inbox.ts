@@ -18,6 +18,8 @@ export class FrameInbox {
   private ended = false;
   private failure: SqlError | null = null;
   private paused = false;
+  private goodbyeListener: (() => void) | null = null;
+  private saidGoodbye = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.finish();
 
@@ -46,6 +48,15 @@ export class FrameInbox {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
+  }
+
+  /**
+   * Calls `listener` once, as soon as the client says it is done: a Terminate arrives or it ends
+   * its side of the connection. It fires while frames before it are still queued, so that a
+   * statement that could run for ever (SUBSCRIBE) stops without waiting to read them.
+   */
+  onGoodbye(listener: () => void): void {
+    this.goodbyeListener = listener;
   }
 
   /** Bytes of an incomplete message still waiting for the rest: a client that vanished mid-message. */
@@ -79,6 +90,7 @@ export class FrameInbox {
       for (let frame = this.framer.next(); frame; frame = this.framer.next()) {
         this.frames.push(frame);
         this.queuedBytes += frame.body.length;
+        if (frame.kind === 'typed' && frame.type === 'X') this.goodbye();
       }
     } catch (err) {
       // Once framing is lost nothing after this point can be read: stop reading altogether.
@@ -94,7 +106,14 @@ export class FrameInbox {
 
   private finish(): void {
     this.ended = true;
+    this.goodbye();
     this.wake();
+  }
+
+  private goodbye(): void {
+    if (this.saidGoodbye) return;
+    this.saidGoodbye = true;
+    this.goodbyeListener?.();
   }
 
   private wake(): void {

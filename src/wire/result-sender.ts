@@ -147,7 +147,8 @@ export class ResultRun {
       for await (const chunk of r.chunks) {
         writer.copyData(chunk);
         rows++;
-        if (writer.wantsFlush) await this.ctx.flush();
+        // Awaiting the drain is the backpressure: no more rows are pulled while the client lags.
+        if (writer.wantsFlush || r.willWait?.()) await this.ctx.flush();
       }
     } finally {
       unregister();

@@ -77,6 +77,11 @@ export type ExecResult =
       tag: (rowCount: number) => string;
       /** Stops the producer early (connection gone). */
       close(): void;
+      /**
+       * For a producer whose chunks come over time (SUBSCRIBE): true when it has no chunk ready,
+       * so the next one may be a wait and what was sent so far should reach the client first.
+       */
+      willWait?(): boolean;
     };
 
 /**
@@ -104,6 +109,11 @@ export interface SqlSession {
   takeParameterChanges(): [string, string][];
   /** Notices raised by the last statement, taken once. */
   takeNotices(): Notice[];
+  /**
+   * The row shape of a cursor opened by SQL (DECLARE), for Describe of the portal of that name
+   * (psycopg's server-side cursors describe them so); null when there is no such cursor.
+   */
+  describeCursor?(name: string): ColumnDesc[] | null;
   /** CancelRequest for this session's backend: abort what is running or waiting. */
   cancel(): void;
   /** The connection is gone. */

@@ -23,6 +23,9 @@ export interface WireContext {
    * errors, which end the connection instead.
    */
   reportError(err: unknown, positionOffset: number): void;
-  /** Calls `stop` if the connection goes away before the returned unregister function is called. */
+  /**
+   * Calls `stop` if the connection goes away, or the client says goodbye (Terminate, or the end
+   * of its input), before the returned unregister function is called.
+   */
   onDisconnect(stop: () => void): () => void;
 }

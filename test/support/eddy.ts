@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startServer } from '../../src/server.js';
+import type { Database } from '../../src/sql/database.js';
 
 export { waitFor } from './wait.js';
 
@@ -14,6 +15,8 @@ export interface EddyHandle {
   port: number;
   url: string;
   dataDir: string;
+  /** The running server's database (tests look at its dataflow). */
+  readonly database: Database;
   /** Server log lines so far; printed live too when EDDY_TEST_LOG is set. */
   logLines: string[];
   /** A connected client (with extra pg options if given); stop() and restart() end it if the test has not. */
@@ -54,6 +57,10 @@ export async function startEddy(opts: { dataDir?: string } = {}): Promise<EddyHa
   const handle: EddyHandle = {
     port: 0,
     url: '',
+    get database() {
+      if (!server) throw new Error('the server is not running');
+      return server.database;
+    },
     dataDir,
     logLines,
     async client(config = {}) {

@@ -10,11 +10,11 @@ import { FromScope } from '../../planner/scope.js';
 import { figureColumnName } from '../../planner/column-names.js';
 import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
 import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
-import { formatValue, parseValue } from '../../types/text-io.js';
+import { parseValue } from '../../types/text-io.js';
 import { column, commandResult, paramPrepared, rowsResult, type Handler, type Prepared } from '../prepared.js';
 import type { TableRelation } from '../../catalog/relation.js';
 import type { Statement } from '../parse.js';
-import { copyOptions, formatCopyRow, parseCopyRows } from '../copy-format.js';
+import { copyOptions, CopyRowEncoder, parseCopyRows } from '../copy-format.js';
 import type { Session } from '../session.js';
 import { planSelect } from '../query.js';
 import type { ColumnDesc, ExecResult } from '../../wire/session-api.js';
@@ -200,6 +200,7 @@ function copyFrom(session: Session, statement: Statement, node: any): Prepared {
     ? node.attlist.map((a: any) => columnIndex(rel, a.String.sval, 0))
     : rel.columns.map((_, i) => i);
   const opts = copyOptions(node.options);
+  if (opts.format === 'binary') throw new SqlError(SQLSTATE.featureNotSupported, 'COPY FROM in binary format is not supported; use text or csv');
   const params = new ParamTypes([]);
   const defaultFns = defaults(rel, params).map(compileExpr);
   return paramPrepared(statement, params, null, () => {
@@ -250,21 +251,22 @@ function copyTo(session: Session, statement: Statement, node: any): Prepared {
   const params = new ParamTypes([]);
   const planned = planSelect(session, query, params);
   return paramPrepared(statement, params, null, () => {
-    const timeZone = session.settings.get('timezone');
     const rows = planned.read(session.evalEnv([]));
-    const format = (row: Row) =>
-      Buffer.from(formatCopyRow(row.map((v, i) => (v === null ? null : formatValue(planned.columns[i]!.type, v, { timeZone }))), opts));
+    const encoder = new CopyRowEncoder(planned.columns, opts, session.settings.get('timezone'));
     let stopped = false;
     async function* chunks(): AsyncGenerator<Uint8Array> {
-      if (opts.header) yield Buffer.from(formatCopyRow(planned.columns.map((c) => c.name), opts));
+      const head = encoder.head();
+      if (head) yield head;
       for (const row of rows) {
         if (stopped) return;
-        yield format(row);
+        yield encoder.row(row);
       }
+      const end = encoder.end();
+      if (end) yield end;
     }
     return {
       kind: 'copy-out',
-      format: 'text',
+      format: encoder.binary ? 'binary' : 'text',
       columnCount: planned.columns.length,
       chunks: chunks(),
       tag: () => `COPY ${rows.length}`,

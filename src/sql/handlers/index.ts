@@ -7,6 +7,8 @@ import { createTable, createTableAs, createView, drop } from './ddl.js';
 import { copy, del, insert, truncate, update } from './dml.js';
 import { explain, select } from './select.js';
 import { showColumns, showCreate, showObjects } from './show.js';
+import { copySubscribe, declareSubscribe, subscribe } from './subscribe.js';
+import { closeCursor, declareCursor, fetch } from './cursors.js';
 
 /**
  * A handler of DDL without parameters or result rows whose module loads when such a statement
@@ -40,6 +42,12 @@ const HANDLERS: Record<string, Handler> = {
   EddyShowCreate: showCreate,
   EddyCreateSource: loadedOnRun(async () => (await import('./sources.js')).createSource),
   EddyCreateSink: loadedOnRun(async () => (await import('./sinks.js')).createSink),
+  EddySubscribe: subscribe,
+  EddyCopySubscribe: copySubscribe,
+  EddyDeclareSubscribe: declareSubscribe,
+  DeclareCursorStmt: declareCursor,
+  EddyFetch: fetch,
+  ClosePortalStmt: closeCursor,
 };
 
 /** PostgreSQL's words for statement kinds we don't run, for a clear 0A000. */

@@ -1,0 +1,139 @@
+/**
+ * SUBSCRIBE through its three transports: a bare SUBSCRIBE (rows that keep coming: psycopg's
+ * stream(), node pg's cursors, Execute with a row limit), COPY (SUBSCRIBE ...) TO STDOUT, and
+ * DECLARE ... CURSOR FOR SUBSCRIBE read by FETCH (handlers/cursors.ts).
+ */
+import { SqlError, SQLSTATE } from '../../errors.js';
+import { ParamTypes } from '../../planner/bind-expr.js';
+import type { RelationColumn } from '../../planner/catalog-api.js';
+import type { Value } from '../../types/types.js';
+import type { ColumnDesc, ExecResult } from '../../wire/session-api.js';
+import { copyOptions, CopyRowEncoder } from '../copy-format.js';
+import type { SqlCursor } from '../cursors.js';
+import type { SubscribeStatement } from '../grammar/subscribe.js';
+import { column, commandResult, simplePrepared, type Handler } from '../prepared.js';
+import { followRelation, maintainQuery, planSelect } from '../query.js';
+import type { Session } from '../session.js';
+import { Subscription, subscribeColumns } from '../subscription.js';
+import { checkCursorAllowed, CURSOR_OPT_HOLD } from './cursors.js';
+
+/** What a prepared SUBSCRIBE knows before it runs: its row shape; start() attaches it. */
+interface PreparedSubscribe {
+  columns: RelationColumn[];
+  start(): Subscription;
+}
+
+function prepareSubscribe(session: Session, stmt: SubscribeStatement): PreparedSubscribe {
+  const target = stmt.target;
+  let relationColumns: RelationColumn[];
+  if (target.kind === 'relation') {
+    relationColumns = session.db.getQualified(target.schema, target.name, target.location).columns;
+  } else {
+    const params = new ParamTypes([]);
+    relationColumns = planSelect(session, target.query, params).columns;
+    if (params.resolved().length > 0) throw new SqlError(SQLSTATE.undefinedParameter, 'SUBSCRIBE cannot have parameters');
+  }
+  return {
+    columns: subscribeColumns(relationColumns, stmt.progress),
+    start() {
+      const followed =
+        target.kind === 'relation' ? followRelation(session, target.schema, target.name, target.location) : maintainQuery(session, target.query);
+      const bufferRows = Number(session.settings.get('eddy.subscribe_buffer_rows'));
+      return new Subscription(session.db.dataflow, followed, { snapshot: stmt.snapshot, progress: stmt.progress, bufferRows });
+    },
+  };
+}
+
+const descs = (columns: RelationColumn[]): ColumnDesc[] => columns.map((c) => column(c.name, c.type, c.typmod));
+const cancelHook = (session: Session) => (listener: () => void) => session.onCancel(listener);
+
+/** The subscription's next rows: what is queued, else the first ones to come; null once closed. */
+async function nextRows(session: Session, sub: Subscription, max: number): Promise<Value[][] | null> {
+  for (;;) {
+    const rows = sub.take(max);
+    if (rows === null || rows.length > 0) return rows;
+    await sub.wait(null, cancelHook(session));
+  }
+}
+
+export const subscribe: Handler = (session, statement) => {
+  const prepared = prepareSubscribe(session, statement.ast.EddySubscribe);
+  return simplePrepared(statement, descs(prepared.columns), (): ExecResult => {
+    const sub = prepared.start();
+    return {
+      kind: 'rows',
+      columns: descs(prepared.columns),
+      cursor: {
+        async next(max) {
+          const rows = await nextRows(session, sub, max > 0 ? max : Infinity);
+          return rows === null ? { rows: [], done: true } : { rows, done: false };
+        },
+        close: () => sub.close(),
+      },
+      tag: (n) => `SUBSCRIBE ${n}`,
+    };
+  });
+};
+
+export const copySubscribe: Handler = (session, statement) => {
+  const { subscribe: stmt, copy } = statement.ast.EddyCopySubscribe;
+  const prepared = prepareSubscribe(session, stmt);
+  const opts = copyOptions(copy.options);
+  return simplePrepared(statement, null, (): ExecResult => {
+    const sub = prepared.start();
+    const encoder = new CopyRowEncoder(prepared.columns, opts, session.settings.get('timezone'));
+    let batch: Value[][] = [];
+    let at = 0;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      try {
+        const head = encoder.head();
+        if (head) yield head;
+        for (;;) {
+          if (at === batch.length) {
+            const rows = await nextRows(session, sub, 1024);
+            if (rows === null) break;
+            batch = rows;
+            at = 0;
+          }
+          yield encoder.row(batch[at++]!);
+        }
+        const end = encoder.end();
+        if (end) yield end;
+      } finally {
+        sub.close();
+      }
+    }
+    return {
+      kind: 'copy-out',
+      format: encoder.binary ? 'binary' : 'text',
+      columnCount: prepared.columns.length,
+      chunks: chunks(),
+      tag: (n) => `COPY ${n}`,
+      close: () => sub.close(),
+      willWait: () => at === batch.length && sub.ready === 0,
+    };
+  });
+};
+
+/** A cursor over a subscription: FETCH returns what is queued, waiting up to its timeout for a first row. */
+function subscribeCursor(session: Session, sub: Subscription): SqlCursor {
+  return {
+    columns: sub.columns,
+    async fetch(count, timeoutMs) {
+      if (count === 0) return [];
+      if (sub.ready === 0) await sub.wait(timeoutMs, cancelHook(session));
+      return sub.take(count === 'all' ? Infinity : count) ?? [];
+    },
+    close: () => sub.close(),
+  };
+}
+
+export const declareSubscribe: Handler = (session, statement) => {
+  const { name, options, subscribe: stmt } = statement.ast.EddyDeclareSubscribe;
+  const prepared = prepareSubscribe(session, stmt);
+  return simplePrepared(statement, null, () => {
+    checkCursorAllowed(session, options);
+    session.cursors.declare(name, subscribeCursor(session, prepared.start()), (options & CURSOR_OPT_HOLD) !== 0);
+    return commandResult('DECLARE CURSOR');
+  });
+};

@@ -1,0 +1,206 @@
+/**
+ * One SUBSCRIBE: follows a relation's change feed (src/engine/change-feed.ts) and turns each
+ * closed cycle into SUBSCRIBE's rows, `_ts, [_progressed,] _diff, columns...`, queued until the
+ * client reads them (COPY, a bare SUBSCRIBE's rows, or FETCH from a cursor).
+ *
+ * The engine never waits for a reader: the queue has a bound, and a subscription whose reader
+ * falls that far behind ends with 53200 and frees everything at once. Readers that keep up get
+ * backpressure from their transport instead (COPY waits for the socket to drain before pulling
+ * more rows from the queue).
+ *
+ * PROGRESS rows say "everything up to _ts is in": one after every closed cycle, and, while the
+ * engine is idle (no input waiting, no timer due), one a second at the wall clock, so that a
+ * client tells a quiet relation from a stalled feed, as Materialize's progress messages do.
+ */
+import { SqlError, SQLSTATE } from '../errors.js';
+import { followChanges, type ChangeDelivery, type ChangeFeedListener } from '../engine/change-feed.js';
+import type { Dataflow } from '../engine/dataflow.js';
+import { T, type SqlType, type Value } from '../types/types.js';
+import type { RelationColumn } from '../planner/catalog-api.js';
+import type { FollowedRelation } from './query.js';
+
+export interface SubscriptionOptions {
+  snapshot: boolean;
+  progress: boolean;
+  /** Rows queued at most before the subscription ends with 53200. */
+  bufferRows: number;
+}
+
+/** SUBSCRIBE's row shape: Materialize's order, with the progress flag before the diff. */
+export function subscribeColumns(columns: RelationColumn[], progress: boolean): RelationColumn[] {
+  const meta: RelationColumn[] = [{ name: '_ts', type: T.int8, typmod: -1 }];
+  if (progress) meta.push({ name: '_progressed', type: T.bool, typmod: -1 });
+  meta.push({ name: '_diff', type: T.int8, typmod: -1 });
+  return [...meta, ...columns];
+}
+
+/** How often an idle subscription with PROGRESS says that time moved on. */
+const IDLE_PROGRESS_MS = 1000;
+
+export const cancelled = (): SqlError => new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
+
+export class Subscription implements ChangeFeedListener {
+  readonly columns: RelationColumn[];
+  readonly types: SqlType[];
+  private queue: Value[][] = [];
+  private head = 0;
+  private error: SqlError | null = null;
+  private closed = false;
+  private wake: (() => void) | null = null;
+  private readonly stopFeed: () => void;
+  private readonly nulls: null[];
+  private lastProgress = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private detached = false;
+  /** Queued rows of the snapshot not read yet: they are the relation's contents, not lag, so the bound leaves them out. */
+  private snapshotLeft = 0;
+
+  constructor(
+    private readonly flow: Dataflow,
+    private readonly followed: FollowedRelation,
+    private readonly options: SubscriptionOptions,
+  ) {
+    this.columns = subscribeColumns(followed.columns, options.progress);
+    this.types = this.columns.map((c) => c.type);
+    this.nulls = followed.columns.map(() => null);
+    try {
+      this.stopFeed = followChanges(this.flow, followed.node, this, { snapshot: options.snapshot });
+    } catch (err) {
+      followed.dispose();
+      throw err;
+    }
+    if (options.progress) {
+      // The first progress row says where the subscription starts (after its snapshot, if any).
+      if (!options.snapshot) this.progressRow(flow.cycleTime);
+      this.idleTimer = setInterval(() => this.idleProgress(), IDLE_PROGRESS_MS);
+      this.idleTimer.unref();
+    }
+  }
+
+  // --- ChangeFeedListener (called inside the engine's cycle: queue and return) ----------------
+
+  changes({ time, batch, snapshot }: ChangeDelivery): void {
+    if (this.closed) return;
+    if (snapshot) this.snapshotLeft = batch.length;
+    const ts = BigInt(time);
+    const progress = this.options.progress;
+    for (const { row, diff } of batch) {
+      this.queue.push(progress ? [ts, false, BigInt(diff), ...row] : [ts, BigInt(diff), ...row]);
+    }
+    if (progress) this.progressRow(time);
+    if (this.ready - this.snapshotLeft > this.options.bufferRows) {
+      this.end(new SqlError(SQLSTATE.outOfMemory, `subscriber fell too far behind: more than ${this.options.bufferRows} rows were waiting to be read`, {
+        hint: 'Read the subscription faster, or raise eddy.subscribe_buffer_rows.',
+      }), true);
+      return;
+    }
+    this.notify();
+  }
+
+  ended(error: SqlError): void {
+    this.end(error, false);
+  }
+
+  // --- the reader's side -----------------------------------------------------------------------
+
+  /** Rows queued and not yet taken. */
+  get ready(): number {
+    return this.queue.length - this.head;
+  }
+
+  /**
+   * Up to `max` queued rows (possibly none). Once the queue is empty, an ended subscription
+   * throws its error; a closed one returns null.
+   */
+  take(max: number): Value[][] | null {
+    const available = this.ready;
+    if (available === 0) {
+      if (this.error) throw this.error;
+      return this.closed ? null : [];
+    }
+    const n = Math.min(max, available);
+    this.snapshotLeft = Math.max(0, this.snapshotLeft - n);
+    const rows = this.queue.slice(this.head, this.head + n);
+    this.head += n;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return rows;
+  }
+
+  /**
+   * Resolves once a row is queued, the subscription ended, or `timeoutMs` passed (null: no
+   * limit). Rejects with 57014 when `onCancel` fires first.
+   */
+  wait(timeoutMs: number | null, onCancel: (listener: () => void) => () => void): Promise<void> {
+    if (this.ready > 0 || this.closed || this.error) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (err?: SqlError) => {
+        this.wake = null;
+        clearTimeout(timer);
+        stopCancel();
+        if (err) reject(err);
+        else resolve();
+      };
+      const stopCancel = onCancel(() => done(cancelled()));
+      if (timeoutMs !== null) timer = setTimeout(() => done(), timeoutMs);
+      this.wake = () => done();
+    });
+  }
+
+  /** Stops following and removes what was built for it; idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    this.head = 0;
+    this.detach();
+    this.notify();
+  }
+
+  private detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
+    this.stopFeed();
+    this.followed.dispose();
+  }
+
+  private end(error: SqlError, dropQueued: boolean): void {
+    if (this.error || this.closed) return;
+    this.error = error;
+    if (dropQueued) {
+      this.queue = [];
+      this.head = 0;
+    }
+    this.detach();
+    this.notify();
+  }
+
+  private progressRow(time: number): void {
+    this.lastProgress = time;
+    this.queue.push([BigInt(time), true, null, ...this.nulls]);
+  }
+
+  /** Nothing is waiting to run, so nothing can change before now: say so. */
+  private idleProgress(): void {
+    const flow = this.flow;
+    const now = Date.now();
+    const wakeup = flow.nextWakeup();
+    if (flow.hasPendingInput() || (wakeup !== null && wakeup <= now)) return;
+    const time = Math.max(now, flow.cycleTime);
+    if (time <= this.lastProgress) return;
+    this.progressRow(time);
+    this.notify();
+  }
+
+  private notify(): void {
+    this.wake?.();
+  }
+}
