@@ -17,6 +17,9 @@ export interface CopyStream {
   atLeast(n: number, message?: string): Promise<void>;
   /** The text rows so far, split into fields (`\N` as null). */
   textRows(): (string | null)[][];
+  /** Stops reading (TCP backpressure reaches the server), and starts again. */
+  pause(): void;
+  resume(): void;
 }
 
 export function copyStream(client: pg.Client, sql: string, format: 'text' | 'binary' = 'text'): CopyStream {
@@ -36,6 +39,15 @@ export function copyStream(client: pg.Client, sql: string, format: 'text' | 'bin
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => line.split('\t').map((f) => (f === '\\N' ? null : f))),
+    pause: () => {
+      stream.pause();
+      // A paused stream still fills node's own buffers; stop the socket itself too.
+      (client as unknown as { connection: { stream: { pause(): void } } }).connection.stream.pause();
+    },
+    resume: () => {
+      (client as unknown as { connection: { stream: { resume(): void } } }).connection.stream.resume();
+      stream.resume();
+    },
   };
   stream.on('data', (chunk: Buffer) => s.chunks.push(chunk));
   stream.on('error', (err: Error) => (s.error = err));
