@@ -3,10 +3,10 @@
  * dispatches each to the handler for its kind.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
-import type { ExecResult, ParsedStatement, PreparedStatement, SqlSession } from '../wire/session-api.js';
+import type { ColumnDesc, ExecResult, ParsedStatement, PreparedStatement, SqlSession } from '../wire/session-api.js';
 import type { Value } from '../types/types.js';
 import { parseQuery, type Statement } from './parse.js';
-import type { Prepared } from './prepared.js';
+import { column, type Prepared } from './prepared.js';
 import { handlerFor } from './handlers/index.js';
 import { Session } from './session.js';
 
@@ -26,5 +26,9 @@ export class ClientSession extends Session implements SqlSession {
       throw new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
     }
     return p.run(params);
+  }
+
+  describeCursor(name: string): ColumnDesc[] | null {
+    return this.cursors.find(name)?.columns.map((c) => column(c.name, c.type, c.typmod)) ?? null;
   }
 }

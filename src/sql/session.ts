@@ -4,14 +4,13 @@
  * the handlers is ClientSession's (client-session.ts), which extends this: the handlers import
  * this module, so it cannot import them.
  */
-import type { ColumnDesc, Notice } from '../wire/session-api.js';
+import type { Notice } from '../wire/session-api.js';
 import type { Value } from '../types/types.js';
 import type { EvalEnv } from '../planner/expr-ir.js';
 import type { Database } from './database.js';
 import { Settings } from './settings.js';
 import { TableWrites } from './table-writes.js';
 import { SessionCursors } from './cursors.js';
-import { column } from './prepared.js';
 
 export class Session {
   readonly settings: Settings;
@@ -104,10 +103,6 @@ export class Session {
 
   cancel(): void {
     for (const l of [...this.cancelListeners]) l();
-  }
-
-  describeCursor(name: string): ColumnDesc[] | null {
-    return this.cursors.find(name)?.columns.map((c) => column(c.name, c.type, c.typmod)) ?? null;
   }
 
   close(): void {
