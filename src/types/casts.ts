@@ -12,6 +12,7 @@ import { applyCharLength, formatValue, parseValue } from './text-io.js';
 import { applyIntervalTypmod } from './datetime-text.js';
 import { formatJsonb, jsonWithText } from './json-text.js';
 import { rint } from './rint.js';
+import { decimalToFloat4 } from './float4.js';
 
 export type CoercionContext = 'implicit' | 'assignment' | 'explicit';
 
@@ -99,7 +100,7 @@ def(INTS, T.float4, 'implicit', (v) => Math.fround(Number(v)));
 def(INTS, T.float8, 'implicit', (v) => Number(v));
 def([T.float8], T.float4, 'assignment', (v) => checkFloat4(Math.fround(v as number), v as number));
 def([T.float4], T.float8, 'implicit', (v) => v);
-def([T.numeric], T.float4, 'implicit', (v) => checkFloat4(Math.fround((v as Decimal).toNumber()), (v as Decimal).toNumber()));
+def([T.numeric], T.float4, 'implicit', (v) => checkFloat4(decimalToFloat4(v as Decimal), (v as Decimal).toNumber()));
 def([T.numeric], T.float8, 'implicit', (v) => {
   const n = (v as Decimal).toNumber();
   if (!Number.isFinite(n) && (v as Decimal).isFinite()) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value out of range: overflow');

@@ -2,12 +2,13 @@
  * The text representation of every SQL type, exactly as PostgreSQL 15 writes and reads it: what
  * the wire protocol sends in text format, what casts to and from text do, what COPY uses.
  */
-import type { Decimal } from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { Interval, Json, SqlArray, T, type SqlType, type Value } from './types.js';
 import { formatArrayText, parseArrayText } from './array-text.js';
 import { applyNumericTypmod, formatNumeric, parseNumericText } from './numeric.js';
 import { sessionZone } from './datetime.js';
+import { decimalToFloat4, nextFloat4 } from './float4.js';
 import {
   formatDate,
   formatInterval,
@@ -55,16 +56,6 @@ function formatFloat(value: number, shortestExponential: string, maxFixedExponen
 
 function formatFloat8(value: number): string {
   return formatFloat(value, value.toExponential(), 15);
-}
-
-/** The adjacent float4 in a direction, through the bit pattern. */
-function nextFloat4(value: number, direction: 1 | -1): number {
-  const buf = new DataView(new ArrayBuffer(4));
-  buf.setFloat32(0, value);
-  const bits = buf.getInt32(0);
-  // for positive floats a larger bit pattern is a larger value, for negative ones a smaller
-  buf.setInt32(0, bits + (value > 0 ? direction : -direction));
-  return buf.getFloat32(0);
 }
 
 export function formatFloat4(input: number): string {
@@ -171,7 +162,7 @@ function parseFloat(text: string, typeName: 'real' | 'double precision'): number
   if (special !== undefined) return special;
   if (!FLOAT_TEXT.test(s)) throw invalidSyntax(typeName, text);
   let n = Number(s);
-  if (typeName === 'real') n = Math.fround(n);
+  if (typeName === 'real') n = Number.isFinite(n) ? decimalToFloat4(new Decimal(s)) : Math.fround(n);
   // strtod's ERANGE: overflow to infinity, or underflow of a non-zero literal to zero
   const nonZeroLiteral = /[1-9]/.test(s.replace(/e.*$/i, ''));
   if (!Number.isFinite(n) || (n === 0 && nonZeroLiteral)) {
