@@ -13,6 +13,8 @@ export interface EddyProcess {
   url: string;
   /** The server's resident memory in MiB (from /proc), for memory figures. */
   rssMiB(): number;
+  /** CPU time the server has used so far, user + system, in seconds (from /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startEddyProcess(): Promise<EddyProcess> {
     port,
     url: `postgresql://eddy@127.0.0.1:${port}/eddy`,
     rssMiB: () => residentMiB(child.pid!),
+    cpuSeconds: () => cpuSeconds(child.pid!),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -48,4 +51,12 @@ export async function startEddyProcess(): Promise<EddyProcess> {
 function residentMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** utime + stime of /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces: the fields after it are counted from its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
