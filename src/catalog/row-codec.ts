@@ -1,14 +1,16 @@
 /**
  * Encodes table rows for SQLite as JSON arrays. JSON cannot hold bigint, Decimal, bytes,
- * intervals or jsonb documents distinctly, so those are tagged by a one-key object; everything
- * else (numbers, strings, booleans, null) is stored as itself. Timestamps and dates are numbers.
+ * intervals, jsonb documents or SQL arrays distinctly, so those are tagged by a one-key object
+ * (an array's elements are encoded the same way, recursively); everything else (numbers,
+ * strings, booleans, null) is stored as itself. Timestamps and dates are numbers.
  */
 import { Decimal } from 'decimal.js';
 import { formatNumeric, parseNumericText } from '../types/numeric.js';
-import { Interval, Json, type Value } from '../types/types.js';
+import { Interval, Json, SqlArray, type Value } from '../types/types.js';
 import type { Row } from '../engine/batch.js';
 
-type Encoded = null | boolean | number | string | { i8: string } | { dec: string } | { b64: string } | { iv: [number, number, number] } | { json: unknown } | { f: string };
+type Encoded = null | boolean | number | string | { i8: string } | { dec: string } | { b64: string } | { iv: [number, number, number] } | { json: unknown } | { f: string }
+  | { arr: Encoded[]; lower: number };
 
 function encodeValue(v: Value): Encoded {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
@@ -19,6 +21,7 @@ function encodeValue(v: Value): Encoded {
   if (v instanceof Uint8Array) return { b64: Buffer.from(v).toString('base64') };
   if (v instanceof Interval) return { iv: [v.months, v.days, v.micros] };
   if (v instanceof Json) return { json: v.value };
+  if (v instanceof SqlArray) return { arr: v.elements.map(encodeValue), lower: v.lower };
   throw new Error(`cannot store value of unknown representation: ${String(v)}`);
 }
 
@@ -30,6 +33,7 @@ function decodeValue(e: Encoded): Value {
   if ('iv' in e) return new Interval(e.iv[0], e.iv[1], e.iv[2]);
   if ('json' in e) return new Json(e.json);
   if ('f' in e) return Number(e.f);
+  if ('arr' in e) return new SqlArray(e.arr.map(decodeValue), e.lower);
   throw new Error('corrupt stored row');
 }
 

@@ -122,3 +122,23 @@ test('tables, views and their contents are identical after a restart, and views 
     await server.stop();
   }
 });
+
+test('array columns are stored and read back whole, before and after a restart', async () => {
+  const eddy = await startEddy();
+  try {
+    const rows = async () => (await (await eddy.client()).query('SELECT id, a::text AS a, t::text AS t, n::text AS n FROM arrs ORDER BY id')).rows;
+    let client = await eddy.client();
+    await client.query('CREATE TABLE arrs (id int, a int4[], t text[], n numeric[])');
+    await client.query(`INSERT INTO arrs VALUES (1, '{1,NULL,-3}', '{"a b",NULL,""}', '{1.50,NaN}'), (2, '[0:1]={7,8}', '{}', NULL)`);
+    const expected = [
+      { id: 1, a: '{1,NULL,-3}', t: '{"a b",NULL,""}', n: '{1.50,NaN}' },
+      { id: 2, a: '[0:1]={7,8}', t: '{}', n: null },
+    ];
+    assert.deepEqual(await rows(), expected);
+    await eddy.restart();
+    client = await eddy.client();
+    assert.deepEqual(await rows(), expected);
+  } finally {
+    await eddy.stop();
+  }
+});
