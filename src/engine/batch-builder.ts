@@ -5,6 +5,7 @@
  */
 import type { Batch, Change, Row } from './batch.js';
 import { identityKey } from '../types/compare.js';
+import { interruptPoint } from './interrupt.js';
 
 /** A change being summed; handed out as the Change itself once finished (no copy). */
 interface Slot {
@@ -29,6 +30,7 @@ export class BatchBuilder {
 
   /** As add, when the caller already has the row's key. */
   addKeyed(key: string, row: Row, diff: number): void {
+    interruptPoint();
     const slot = this.slots.get(key);
     if (slot === undefined) this.slots.set(key, { row, diff, key });
     else slot.diff += diff;

@@ -38,6 +38,8 @@ export interface EvalEnv {
   now: number;
   /** The catalog, for catalog functions (pg_get_viewdef ...); absent outside a database session. */
   catalog?: CatalogInfo;
+  /** Throws when the statement must stop (statement_timeout); long evaluations call it now and then. */
+  interrupt?: () => void;
 }
 
 export type CompiledExpr = (row: Value[], env: EvalEnv) => Value;

@@ -63,22 +63,23 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       return node.op === null ? df.add(new ConsolidateOp(), [node]) : node;
     },
     read(env) {
-      const tree = lower(readPlan, env);
       let rows = evaluateOnce(
         (flow) =>
-          addToDataflow(flow, tree, (leaf) => {
+          addToDataflow(flow, lower(readPlan, env), (leaf) => {
             if (!leaf.node.arrangement) {
               throw new SqlError(SQLSTATE.featureNotSupported, `relation "${leaf.name}" cannot be read directly`);
             }
             return flow.constant(leaf.node.arrangement, leaf.name);
           }),
         env.now / 1000,
+        env.interrupt,
       );
       if (bound.order.length > 0) {
         rows.sort(rowComparator(bound.order.map((k) => {
           const f = compileExpr(k.expr);
           return { get: (row: Row) => f(row, env), desc: k.desc, nullsFirst: k.nullsFirst };
         })));
+        env.interrupt?.();
       }
       const offset = countValue(bound.offset, env, 'OFFSET') ?? 0;
       const limit = countValue(bound.limit, env, 'LIMIT');

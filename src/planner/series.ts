@@ -11,6 +11,7 @@ import { bindOperator, coerce, commonType } from './bind-expr.js';
 import { compileExpr } from './compile-expr.js';
 import { column } from './expr-utils.js';
 import type { Row } from '../engine/batch.js';
+import { interruptPoint } from '../engine/interrupt.js';
 
 export interface Series {
   start: Expr;
@@ -62,6 +63,7 @@ export function seriesRows(s: Series, env: EvalEnv): Row[] {
   if (direction === 0) throw new SqlError(SQLSTATE.invalidParameterValue, 'step size cannot equal zero');
   const rows: Row[] = [];
   for (let cur: Value = start; direction > 0 ? compareValues(cur, stop) <= 0 : compareValues(cur, stop) >= 0; cur = next([cur], env)!) {
+    interruptPoint();
     rows.push([cur]);
   }
   return rows;

@@ -9,6 +9,7 @@ import { parseQuery, type Statement } from './parse.js';
 import { column, type Prepared } from './prepared.js';
 import { handlerFor } from './handlers/index.js';
 import { Session } from './session.js';
+import { durationMs } from './settings.js';
 
 export class ClientSession extends Session implements SqlSession {
   parse(sql: string): ParsedStatement[] {
@@ -25,7 +26,13 @@ export class ClientSession extends Session implements SqlSession {
     if (this.transactionStatus() === 'E' && !p.endsTransaction) {
       throw new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
     }
-    return p.run(params);
+    this.statementTimer.arm(durationMs(this.settings.get('statement_timeout') ?? '0'));
+    try {
+      return this.statementTimer.track(await p.run(params));
+    } catch (err) {
+      this.statementTimer.disarm();
+      throw err;
+    }
   }
 
   describeCursor(name: string): ColumnDesc[] | null {

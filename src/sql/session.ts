@@ -11,6 +11,9 @@ import type { Database } from './database.js';
 import { Settings } from './settings.js';
 import { TableWrites } from './table-writes.js';
 import { SessionCursors } from './cursors.js';
+import { statementTimeout, userCancel } from './cancel.js';
+import { StatementTimer } from './statement-timer.js';
+import type { SqlError } from '../errors.js';
 
 export class Session {
   readonly settings: Settings;
@@ -20,7 +23,9 @@ export class Session {
   readonly cursors = new SessionCursors();
   private txStatus: 'I' | 'T' | 'E' = 'I';
   private notices: Notice[] = [];
-  private readonly cancelListeners = new Set<() => void>();
+  private readonly cancelListeners = new Set<(reason: SqlError) => void>();
+  /** statement_timeout of the statement running now (ClientSession.execute arms it). */
+  protected readonly statementTimer = new StatementTimer(() => this.cancel(statementTimeout()));
   readonly user: string;
   readonly databaseName: string;
 
@@ -92,20 +97,26 @@ export class Session {
       setting: (name) => (name === 'eddy.database' ? this.databaseName : settings.get(name)),
       now: Date.now() * 1000,
       catalog: this.db.system,
+      interrupt: this.statementTimer.check,
     };
   }
 
-  /** Lets a waiting statement (SUBSCRIBE, FETCH) hear CancelRequest. */
-  onCancel(listener: () => void): () => void {
+  /**
+   * Lets a waiting statement (SUBSCRIBE, FETCH) hear CancelRequest and statement_timeout; a wait
+   * that starts after the statement's time ran out is cancelled at once (after this returns).
+   */
+  onCancel(listener: (reason: SqlError) => void): () => void {
     this.cancelListeners.add(listener);
+    if (this.statementTimer.expired) queueMicrotask(() => this.cancelListeners.has(listener) && listener(statementTimeout()));
     return () => this.cancelListeners.delete(listener);
   }
 
-  cancel(): void {
-    for (const l of [...this.cancelListeners]) l();
+  cancel(reason: SqlError = userCancel()): void {
+    for (const l of [...this.cancelListeners]) l(reason);
   }
 
   close(): void {
+    this.statementTimer.disarm();
     this.cancel();
     this.cursors.closeAll();
   }

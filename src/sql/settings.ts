@@ -48,6 +48,29 @@ function normalizePositiveInteger(value: string): string {
   return String(Number(v));
 }
 
+/** PostgreSQL's time units for settings measured in milliseconds, largest first. */
+const TIME_UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000], ['ms', 1]];
+
+/** A duration in milliseconds as PostgreSQL shows it: in the largest unit that divides it ('5s', '1500ms'). */
+function normalizeMilliseconds(value: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/i.exec(value);
+  const unit = m?.[2]?.toLowerCase() ?? 'ms';
+  const ms = m ? Math.round(Number(m[1]) * (unit === 'us' ? 0.001 : TIME_UNITS.find(([u]) => u === unit)![1])) : NaN;
+  if (!Number.isSafeInteger(ms) || ms > 2 ** 31 - 1) {
+    throw new SqlError(SQLSTATE.invalidParameterValue, `invalid value "${value}": give milliseconds, or a number with a unit (ms, s, min, h, d)`);
+  }
+  if (ms === 0) return '0';
+  const [unitName, size] = TIME_UNITS.find(([, size]) => ms % size === 0)!;
+  return `${ms / size}${unitName}`;
+}
+
+/** The milliseconds of a duration setting's (normalized) value. */
+export function durationMs(value: string): number {
+  if (value === '0') return 0;
+  const m = /^(\d+)([a-z]+)$/.exec(value);
+  return m ? Number(m[1]) * (TIME_UNITS.find(([u]) => u === m[2])?.[1] ?? 1) : Number(value);
+}
+
 const SPECS: Record<string, SettingSpec> = {
   server_version: { defaultValue: SERVER_VERSION, reported: true, readOnly: true },
   server_version_num: { defaultValue: '150000', readOnly: true },
@@ -86,7 +109,8 @@ const SPECS: Record<string, SettingSpec> = {
   transaction_isolation: { defaultValue: 'serializable' },
   default_transaction_isolation: { defaultValue: 'serializable' },
   max_identifier_length: { defaultValue: '63', readOnly: true },
-  statement_timeout: { defaultValue: '0' },
+  /** Enforced by ClientSession.execute (src/sql/statement-timer.ts): 57014 past it. */
+  statement_timeout: { defaultValue: '0', normalize: normalizeMilliseconds },
   lock_timeout: { defaultValue: '0' },
   idle_in_transaction_session_timeout: { defaultValue: '0' },
   client_min_messages: { defaultValue: 'notice' },

@@ -37,8 +37,6 @@ export function subscribeColumns(columns: RelationColumn[], progress: boolean): 
 /** How often an idle subscription with PROGRESS says that time moved on. */
 const IDLE_PROGRESS_MS = 1000;
 
-export const cancelled = (): SqlError => new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
-
 export class Subscription implements ChangeFeedListener {
   readonly columns: RelationColumn[];
   readonly types: SqlType[];
@@ -134,9 +132,9 @@ export class Subscription implements ChangeFeedListener {
 
   /**
    * Resolves once a row is queued, the subscription ended, or `timeoutMs` passed (null: no
-   * limit). Rejects with 57014 when `onCancel` fires first.
+   * limit). Rejects with the reason `onCancel` gives (57014) when it fires first.
    */
-  wait(timeoutMs: number | null, onCancel: (listener: () => void) => () => void): Promise<void> {
+  wait(timeoutMs: number | null, onCancel: (listener: (reason: SqlError) => void) => () => void): Promise<void> {
     if (this.ready > 0 || this.closed || this.error) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -147,7 +145,7 @@ export class Subscription implements ChangeFeedListener {
         if (err) reject(err);
         else resolve();
       };
-      const stopCancel = onCancel(() => done(cancelled()));
+      const stopCancel = onCancel((reason) => done(reason));
       if (timeoutMs !== null) timer = setTimeout(() => done(), timeoutMs);
       this.wake = () => done();
     });

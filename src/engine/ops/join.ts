@@ -9,6 +9,7 @@
  */
 import type { Batch, Change, Row } from '../batch.js';
 import { BatchBuilder, changeKey } from '../batch-builder.js';
+import { interruptPoint } from '../interrupt.js';
 import type { KeyFn, Operator } from '../operator.js';
 import { changeJoinKey, KeyedIndex } from './keyed-index.js';
 import { RowErrors } from '../row-errors.js';
@@ -23,6 +24,7 @@ interface Emitter {
 class DirectEmitter implements Emitter {
   private readonly out: Change[] = [];
   add(row: Row, diff: number): void {
+    interruptPoint();
     this.out.push({ row, diff });
   }
   finish(): Batch {

@@ -45,7 +45,7 @@ function prepareSubscribe(session: Session, stmt: SubscribeStatement): PreparedS
 }
 
 const descs = (columns: RelationColumn[]): ColumnDesc[] => columns.map((c) => column(c.name, c.type, c.typmod));
-const cancelHook = (session: Session) => (listener: () => void) => session.onCancel(listener);
+const cancelHook = (session: Session) => (listener: (reason: SqlError) => void) => session.onCancel(listener);
 
 /** The subscription's next rows: what is queued, else the first ones to come; null once closed. */
 async function nextRows(session: Session, sub: Subscription, max: number): Promise<Value[][] | null> {
