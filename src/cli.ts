@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
+import { isLoopback, readPasswordFile } from './password-file.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +16,9 @@ const { values } = parseArgs({
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'tls-required': { type: 'boolean' },
+    insecure: { type: 'boolean' },
+    'max-connections': { type: 'string' },
+    'authentication-timeout': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -24,7 +28,11 @@ if (values.help) {
     'usage: eddy [--host H] [--port P] [--data-dir D]\n' +
       '  defaults: 127.0.0.1, 6875, ./eddy-data (or EDDY_HOST, EDDY_PORT, EDDY_DATA_DIR)\n' +
       '  --password-file F   require SCRAM-SHA-256 passwords; F has one "user:password" per line\n' +
-      '  --tls-cert F --tls-key F [--tls-required]   offer TLS (and refuse clients without it)\n',
+      '                      ("user:password:readonly": SELECT, SHOW and SUBSCRIBE only)\n' +
+      '  --insecure          allow a non-loopback --host without --password-file\n' +
+      '  --tls-cert F --tls-key F [--tls-required]   offer TLS (and refuse clients without it)\n' +
+      '  --max-connections N         sessions at once (default 100; EDDY_MAX_CONNECTIONS)\n' +
+      '  --authentication-timeout S  seconds a client has to log in (default 60)\n',
   );
   process.exit(0);
 }
@@ -38,24 +46,32 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = values['data-dir'] ?? process.env.EDDY_DATA_DIR ?? './eddy-data';
 
-/** user:password lines; '#' starts a comment. */
-function readPasswords(file: string): Map<string, string> {
-  const users = new Map<string, string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const text = line.trim();
-    if (text === '' || text.startsWith('#')) continue;
-    const colon = text.indexOf(':');
-    if (colon <= 0) throw new Error(`${file}: expected "user:password" lines`);
-    users.set(text.slice(0, colon), text.slice(colon + 1));
+/** A whole number of at least 1 from a flag, or exit 2 saying which flag was wrong. */
+function positiveInteger(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`eddy: invalid ${flag} "${text}": give a whole number of at least 1\n`);
+    process.exit(2);
   }
-  return users;
+  return n;
 }
+const maxConnections = positiveInteger('--max-connections', values['max-connections'] ?? process.env.EDDY_MAX_CONNECTIONS);
+const authTimeoutSeconds = positiveInteger('--authentication-timeout', values['authentication-timeout']);
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 try {
   const passwordFile = values['password-file'] ?? process.env.EDDY_PASSWORD_FILE;
-  const passwords = passwordFile ? readPasswords(passwordFile) : null;
+  // As PostgreSQL's defaults do, a new server is not open to the network without passwords.
+  if (!passwordFile && !isLoopback(host) && !values.insecure) {
+    process.stderr.write(
+      `eddy: refusing to listen on ${host} without --password-file: anyone who can reach it could read and change every table. ` +
+        'Give --password-file F (see --help), or --insecure to allow it anyway.\n',
+    );
+    process.exit(2);
+  }
+  const auth = passwordFile ? readPasswordFile(passwordFile) : undefined;
   const tlsCert = values['tls-cert'] ?? process.env.EDDY_TLS_CERT;
   const tlsKey = values['tls-key'] ?? process.env.EDDY_TLS_KEY;
   if (!!tlsCert !== !!tlsKey) throw new Error('--tls-cert and --tls-key go together');
@@ -64,7 +80,9 @@ try {
     port,
     dataDir,
     log,
-    auth: passwords ? { password: (user) => passwords.get(user) } : undefined,
+    auth,
+    maxConnections,
+    startupTimeoutMs: authTimeoutSeconds === undefined ? undefined : authTimeoutSeconds * 1000,
     tls: tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey), required: values['tls-required'] ?? false } : undefined,
   });
   log(`eddy listening on ${host}:${server.port} (data dir ${dataDir})`);

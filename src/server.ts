@@ -5,17 +5,28 @@
 import type { Database } from './sql/database.js';
 import { openDatabase } from './sql/open-database.js';
 import { ClientSession } from './sql/client-session.js';
-import { startWireServer, type WireServerOptions } from './wire/server.js';
+import { normalizeMilliseconds } from './sql/settings.js';
+import { DEFAULT_MAX_CONNECTIONS, startWireServer, type WireServerOptions } from './wire/server.js';
+import { DEFAULT_STARTUP_TIMEOUT_MS, type WireAuth } from './wire/connection.js';
+
+/** Password authentication, and which users may only read. */
+export interface ServerAuth extends WireAuth {
+  readOnly(user: string): boolean;
+}
 
 export interface ServerOptions {
   host: string;
   port: number;
   dataDir: string;
   log?: (line: string) => void;
-  /** SCRAM-SHA-256 password authentication; absent: every client is trusted. */
-  auth?: WireServerOptions['auth'];
+  /** SCRAM-SHA-256 password authentication; absent: every client is trusted (and may write). */
+  auth?: ServerAuth;
   /** TLS for clients that ask for it (and, when required, only for them). */
   tls?: WireServerOptions['tls'];
+  /** Sessions at once (default 100, as PostgreSQL's max_connections); 53300 past it. */
+  maxConnections?: number;
+  /** A client that has not authenticated within it is disconnected (default 60 s). */
+  startupTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -28,13 +39,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
   const database = await openDatabase(opts.dataDir, log);
   try {
+    const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    const startupTimeoutMs = opts.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    const serverSettings = { max_connections: String(maxConnections), authentication_timeout: normalizeMilliseconds(String(startupTimeoutMs)) };
+    const auth = opts.auth;
     const wire = await startWireServer({
       host: opts.host,
       port: opts.port,
       log,
-      auth: opts.auth,
+      auth,
       tls: opts.tls,
-      sessionFactory: (startup) => new ClientSession(database, startup),
+      maxConnections,
+      startupTimeoutMs,
+      // The wire authenticated startup.user before it asks for the session.
+      sessionFactory: (startup) => new ClientSession(database, startup, { readOnly: auth?.readOnly(startup.user ?? '') ?? false, serverSettings }),
     });
     return {
       port: wire.port,

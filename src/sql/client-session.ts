@@ -10,6 +10,7 @@ import { column, type Prepared } from './prepared.js';
 import { handlerFor } from './handlers/index.js';
 import { Session } from './session.js';
 import { durationMs } from './settings.js';
+import { checkReadOnly } from './read-only.js';
 
 export class ClientSession extends Session implements SqlSession {
   parse(sql: string): ParsedStatement[] {
@@ -18,6 +19,7 @@ export class ClientSession extends Session implements SqlSession {
 
   prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
     const stmt = statement as Statement;
+    if (this.readOnly) checkReadOnly(stmt, this.user);
     return handlerFor(stmt)(this, stmt, paramTypeOids);
   }
 

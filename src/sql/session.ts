@@ -15,6 +15,13 @@ import { statementTimeout, userCancel } from './cancel.js';
 import { StatementTimer } from './statement-timer.js';
 import type { SqlError } from '../errors.js';
 
+export interface SessionOptions {
+  /** The user may read (SELECT, SUBSCRIBE, SHOW...) but not change anything: 42501 otherwise. */
+  readOnly?: boolean;
+  /** Settings the server fixes for the session (max_connections...). */
+  serverSettings?: Record<string, string>;
+}
+
 export class Session {
   readonly settings: Settings;
   /** Table changes of the open transaction block, committed at COMMIT. */
@@ -28,9 +35,11 @@ export class Session {
   protected readonly statementTimer = new StatementTimer(() => this.cancel(statementTimeout()));
   readonly user: string;
   readonly databaseName: string;
+  readonly readOnly: boolean;
 
-  constructor(readonly db: Database, startup: Record<string, string>) {
-    this.settings = new Settings(startup);
+  constructor(readonly db: Database, startup: Record<string, string>, options: SessionOptions = {}) {
+    this.readOnly = options.readOnly ?? false;
+    this.settings = new Settings(startup, { ...options.serverSettings, ...(this.readOnly ? { is_superuser: 'off' } : {}) });
     this.writes = new TableWrites(db);
     this.user = startup.user ?? 'eddy';
     this.databaseName = startup.database ?? this.user;

@@ -52,7 +52,7 @@ function normalizePositiveInteger(value: string): string {
 const TIME_UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000], ['ms', 1]];
 
 /** A duration in milliseconds as PostgreSQL shows it: in the largest unit that divides it ('5s', '1500ms'). */
-function normalizeMilliseconds(value: string): string {
+export function normalizeMilliseconds(value: string): string {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/i.exec(value);
   const unit = m?.[2]?.toLowerCase() ?? 'ms';
   const ms = m ? Math.round(Number(m[1]) * (unit === 'us' ? 0.001 : TIME_UNITS.find(([u]) => u === unit)![1])) : NaN;
@@ -109,6 +109,9 @@ const SPECS: Record<string, SettingSpec> = {
   transaction_isolation: { defaultValue: 'serializable' },
   default_transaction_isolation: { defaultValue: 'serializable' },
   max_identifier_length: { defaultValue: '63', readOnly: true },
+  /** The server's (--max-connections, --authentication-timeout): passed in as fixed values. */
+  max_connections: { defaultValue: '100', readOnly: true },
+  authentication_timeout: { defaultValue: '1min', readOnly: true },
   /** Enforced by ClientSession.execute (src/sql/statement-timer.ts): 57014 past it. */
   statement_timeout: { defaultValue: '0', normalize: normalizeMilliseconds },
   lock_timeout: { defaultValue: '0' },
@@ -142,7 +145,8 @@ export class Settings {
   private snapshot: Map<string, string> | null = null;
   private readonly changedReported = new Map<string, string>();
 
-  constructor(startup: Record<string, string>) {
+  /** `fixed`: values the server decides for this session (max_connections, is_superuser...). */
+  constructor(startup: Record<string, string>, fixed: Record<string, string> = {}) {
     for (const [key, value] of Object.entries(startup)) {
       const name = key.toLowerCase();
       const spec = SPECS[name];
@@ -156,6 +160,7 @@ export class Settings {
     }
     // Read-only for SET, but the connection's own: PostgreSQL reports the user who logged in.
     if (startup.user) this.values.set('session_authorization', startup.user);
+    for (const [name, value] of Object.entries(fixed)) this.values.set(name, value);
     this.changedReported.clear();
   }
 

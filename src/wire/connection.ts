@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { SQLSTATE, SqlError } from '../errors.js';
 import type { CancelRegistry } from './cancel-registry.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { asReportable, errorFields, shiftPosition } from './error-report.js';
 import { ExtendedQuery } from './extended-query.js';
 import { FrameInbox } from './frame-inbox.js';
@@ -28,7 +29,7 @@ import type { TextIoSettings } from '../types/text-io.js';
 import type { WireContext } from './wire-context.js';
 
 /** PostgreSQL's authentication_timeout: a client that never finishes starting up is dropped. */
-const STARTUP_TIMEOUT_MS = 60_000;
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 /** How long a closing connection may take to say goodbye before its socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -50,6 +51,9 @@ export interface ConnectionOptions {
   log: (line: string) => void;
   auth?: WireAuth;
   tls?: ConnectionTls;
+  /** Sessions in use; the listener has counted this connection as starting up. */
+  limits: ConnectionLimits;
+  startupTimeoutMs: number;
 }
 
 export class Connection implements WireContext {
@@ -64,6 +68,7 @@ export class Connection implements WireContext {
   private readonly peer: string;
   private sessionOrNull: SqlSession | null = null;
   private backendPid: number | null = null;
+  private holdsSession = false;
   private ignoreTillSync = false;
   private gone = false;
   private encrypted = false;
@@ -166,10 +171,11 @@ export class Connection implements WireContext {
    * failConnection, which reports it as FATAL.
    */
   private async startup(): Promise<boolean> {
+    const timeoutMs = this.opts.startupTimeoutMs;
     const timer = setTimeout(() => {
-      this.opts.log(`wire ${this.peer}: startup not completed within ${STARTUP_TIMEOUT_MS} ms, closing`);
+      this.opts.log(`wire ${this.peer}: startup not completed within ${timeoutMs} ms, closing`);
       this.socket.destroy();
-    }, STARTUP_TIMEOUT_MS);
+    }, timeoutMs);
     try {
       for (;;) {
         const frame = await this.inbox.next();
@@ -194,6 +200,7 @@ export class Connection implements WireContext {
       }
     } finally {
       clearTimeout(timer);
+      this.opts.limits.startEnded();
     }
   }
 
@@ -218,6 +225,8 @@ export class Connection implements WireContext {
     for (const k of options) delete params[k];
     if (minor > 0 || options.length > 0) this.writer.negotiateProtocolVersion(0, options);
     if (this.opts.auth && !(await this.authenticate(params.user ?? '', this.opts.auth))) return false;
+    if (!this.opts.limits.tryOpenSession()) throw new SqlError(SQLSTATE.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
+    this.holdsSession = true;
     this.sessionOrNull = this.opts.sessionFactory(params);
     const session = this.sessionOrNull;
     const { pid, secret } = this.opts.cancels.register(() => session.cancel());
@@ -398,6 +407,8 @@ export class Connection implements WireContext {
     this.extended.closeAll();
     if (this.backendPid !== null) this.opts.cancels.unregister(this.backendPid);
     this.sessionOrNull?.close();
+    if (this.holdsSession) this.opts.limits.sessionClosed();
+    this.holdsSession = false;
     this.endSocket();
   }
 

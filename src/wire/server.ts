@@ -6,7 +6,11 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { CancelRegistry } from './cancel-registry.js';
-import { Connection, type WireAuth } from './connection.js';
+import { Connection, DEFAULT_STARTUP_TIMEOUT_MS, type WireAuth } from './connection.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { MessageWriter } from './message-writer.js';
+import { SqlError, SQLSTATE } from '../errors.js';
+import { errorFields } from './error-report.js';
 import type { SessionFactory } from './session-api.js';
 
 export interface WireServerOptions {
@@ -19,6 +23,22 @@ export interface WireServerOptions {
   auth?: WireAuth;
   /** TLS for clients that ask for it (SSLRequest); `required` refuses those that do not. */
   tls?: { key: string | Buffer; cert: string | Buffer; required?: boolean };
+  /** Sessions served at once (PostgreSQL's max_connections, default 100); 53300 past it. */
+  maxConnections?: number;
+  /** A connection that has not finished starting up by then is closed (authentication_timeout). */
+  startupTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 100;
+
+/** Refuses a socket before reading anything from it, as PostgreSQL's postmaster does when full. */
+function refuse(socket: Socket): void {
+  const writer = new MessageWriter({ write: (chunk) => socket.write(chunk) });
+  writer.errorResponse(errorFields(new SqlError(SQLSTATE.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' })));
+  writer.flush();
+  socket.on('error', () => {});
+  socket.end();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 export interface WireServer {
@@ -30,10 +50,20 @@ export async function startWireServer(opts: WireServerOptions): Promise<WireServ
   const cancels = new CancelRegistry();
   const tls = opts.tls && { context: createSecureContext({ key: opts.tls.key, cert: opts.tls.cert }), required: opts.tls.required ?? false };
   const connections = new Set<Connection>();
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  // As many may be starting up (unauthenticated) as may be served: enough for a reconnect storm
+  // of every client at once, bounded against a flood of sockets that never authenticate.
+  const limits = new ConnectionLimits(maxConnections, maxConnections);
+  const startupTimeoutMs = opts.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   // Half-open: a client may send its last messages and close its side at once (a script piping
   // into the socket); it still gets the answers, and each Connection ends its own side when done.
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
-    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log, auth: opts.auth, tls });
+    if (!limits.tryStart()) {
+      opts.log(`wire ${socket.remoteAddress}:${socket.remotePort}: refused, ${limits.maxStarting} connections are starting up already`);
+      refuse(socket);
+      return;
+    }
+    const connection = new Connection(socket, { sessionFactory: opts.sessionFactory, cancels, log: opts.log, auth: opts.auth, tls, limits, startupTimeoutMs });
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
   });

@@ -16,9 +16,9 @@ export interface ServerProcess {
   log: string[];
 }
 
-/** Runs `eddy` on a free port and waits for it to say where it listens. */
-export async function launch(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], {
+/** Runs `eddy` on a free port (with more flags if given) and waits for it to say where it listens. */
+export async function launch(dataDir: string, flags: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir, ...flags], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startServer } from '../../src/server.js';
+import { startServer, type ServerOptions } from '../../src/server.js';
 import type { Database } from '../../src/sql/database.js';
 
 export { waitFor } from './wait.js';
@@ -26,7 +26,8 @@ export interface EddyHandle {
   restart(): Promise<void>;
 }
 
-export async function startEddy(opts: { dataDir?: string } = {}): Promise<EddyHandle> {
+/** `server`: listener options beyond the defaults (auth, limits, timeouts). */
+export async function startEddy(opts: { dataDir?: string; server?: Partial<ServerOptions> } = {}): Promise<EddyHandle> {
   const ownDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'eddy-data-'));
   const logLines: string[] = [];
@@ -43,7 +44,7 @@ export async function startEddy(opts: { dataDir?: string } = {}): Promise<EddyHa
     await Promise.all(open.map((c) => c.end().catch(() => {})));
   };
   const open = async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, dataDir, log });
+    server = await startServer({ host: '127.0.0.1', port: 0, ...opts.server, dataDir, log });
     handle.port = server.port;
     handle.url = `postgresql://eddy@127.0.0.1:${server.port}/eddy`;
   };
