@@ -6,14 +6,15 @@
  * Subqueries and aggregate/window calls belong to the planner, reached through hooks.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
-import { T, typeByOid, type SqlType, type Value } from '../types/types.js';
+import { SqlArray, T, arrayTypeOf, typeByOid, type SqlType, type Value } from '../types/types.js';
 import { canCast, cannotCast, castIsImmutable, castValue, type CoercionContext } from '../types/casts.js';
 import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
 import { CONSTANT_ENV, compileExpr, isConstantTree } from './compile-expr.js';
-import { ANY, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
+import { anyAll, arrayConstructor, slice, subscript } from './functions/arrays.js';
+import { takesAsIs, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
 
 export interface Scope {
   /** Resolves a (possibly qualified) column name; throws 42703 (unknown) or 42702 (ambiguous). */
@@ -122,7 +123,7 @@ export function coerce(expr: Expr, target: SqlType, context: CoercionContext = '
 
 /** coerce(), with the position a failing cast reports (an explicit cast's own `::`). */
 function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod: number, castLocation: number | undefined): Expr {
-  if (target === ANY) return isUnknown(expr.type) ? coerce(expr, T.text, context) : expr;
+  if (takesAsIs(target)) return isUnknown(expr.type) ? coerce(expr, T.text, context) : expr;
   const location = locations.get(expr);
   if (expr.type.oid === target.oid && typmod < 0) return expr;
 
@@ -453,16 +454,96 @@ function bindIn(n: any, negate: boolean, ctx: BindContext): Expr {
   return junction(negate ? 'and' : 'or', list.map((e) => bindOperator(negate ? '<>' : '=', [arg, e], n.location)));
 }
 
-/** x op ANY/ALL (ARRAY[...]): the array's elements are a list, like IN. */
+/**
+ * x op ANY/ALL (array). Over ARRAY[...] the elements are a list, like IN; over any other array
+ * the operator is resolved against the element type (an untyped literal '{a,b}' takes the array
+ * type of the operator's right side, as PostgreSQL's make_scalar_array_op does).
+ */
 function bindAnyAll(n: any, op: string, all: boolean, ctx: BindContext): Expr {
   const array = n.rexpr.A_ArrayExpr;
-  if (!array) throw unsupported('ANY/ALL over anything but an ARRAY[...] list', n.location);
-  // = ANY is IN and <> ALL is NOT IN, which may become an inlist
-  if (op === (all ? '<>' : '=')) return bindIn({ ...n, rexpr: array.elements ?? [] }, all, ctx);
-  const arg = bindExpr(n.lexpr, ctx);
-  const tests = (array.elements ?? []).map((e: any) => bindOperator(op, [arg, bindExpr(e, ctx)], n.location));
-  if (tests.length === 0) return { kind: 'const', value: all, type: BOOL };
-  return junction(all ? 'and' : 'or', tests);
+  if (array && !(array.elements ?? []).some((e: any) => e.A_ArrayExpr)) {
+    // = ANY is IN and <> ALL is NOT IN, which may become an inlist
+    if (op === (all ? '<>' : '=')) return bindIn({ ...n, rexpr: array.elements ?? [] }, all, ctx);
+    const arg = bindExpr(n.lexpr, ctx);
+    const tests = (array.elements ?? []).map((e: any) => bindOperator(op, [arg, bindExpr(e, ctx)], n.location));
+    if (tests.length === 0) return { kind: 'const', value: all, type: BOOL };
+    return junction(all ? 'and' : 'or', tests);
+  }
+  const left = bindExpr(n.lexpr, ctx);
+  const right = bindExpr(n.rexpr, ctx);
+  const element = isUnknown(right.type) ? T.unknown : right.type.element;
+  if (!element) {
+    throw new SqlError(SQLSTATE.wrongObjectType, `op ANY/ALL (array) requires array on right side`, { position: position(n.location) });
+  }
+  const r = resolveOperator(op, [left, { kind: 'const', value: null, type: element }], n.location);
+  if (returnTypeFor(r.def, r.targets).oid !== BOOL.oid) {
+    throw new SqlError(SQLSTATE.wrongObjectType, `op ANY/ALL (array) requires operator to yield boolean`, { position: position(n.location) });
+  }
+  const arrayType = arrayTypeOf(r.targets[1]!);
+  if (!arrayType) throw unsupported(`ANY/ALL over an array of ${r.targets[1]!.name}`, n.location);
+  return {
+    kind: 'call',
+    name: all ? `${op} ALL` : `${op} ANY`,
+    args: [coerce(left, r.targets[0]!), coerce(right, arrayType)],
+    type: BOOL,
+    strict: false,
+    volatile: false,
+    impl: anyAll(implFor(r.def, r.targets), all),
+  };
+}
+
+/** ARRAY[...]; `target` is the array type of a cast around it (ARRAY[]::int[]), which types the elements. */
+function bindArrayExpr(n: any, ctx: BindContext, target?: SqlType): Expr {
+  const items: any[] = n.elements ?? [];
+  if (items.some((e) => e.A_ArrayExpr)) throw unsupported('multidimensional arrays', n.location);
+  const bound = items.map((e) => bindExpr(e, ctx));
+  let element: SqlType;
+  let elements: Expr[];
+  if (target?.element) {
+    element = target.element;
+    elements = bound.map((e) => coerce(e, element, 'explicit'));
+  } else {
+    if (bound.length === 0) {
+      throw new SqlError(SQLSTATE.indeterminateDatatype, 'cannot determine type of empty array', {
+        position: position(n.location),
+        hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].',
+      });
+    }
+    ({ exprs: elements, type: element } = coerceAll(bound, 'ARRAY'));
+  }
+  if (element.element) throw unsupported('multidimensional arrays', n.location);
+  const type = arrayTypeOf(element);
+  if (!type) throw new SqlError(SQLSTATE.undefinedObject, `could not find array type for data type ${element.name}`, { position: position(n.location) });
+  return located({ kind: 'call', name: 'array', args: elements, type, strict: false, volatile: false, impl: arrayConstructor }, n.location);
+}
+
+/** a[i] and a[lo:hi] over one-dimensional arrays; the subscripts are integers. */
+function bindIndirection(n: any, ctx: BindContext): Expr {
+  const ops: any[] = n.indirection ?? [];
+  const loc = exprLocation(n.arg);
+  if (ops.some((o) => !o.A_Indices)) throw unsupported('field selection from a composite value', loc);
+  if (ops.length > 1) throw unsupported('subscripts of more than one dimension (multidimensional arrays)', loc);
+  const arg = bindExpr(n.arg, ctx);
+  const idx = ops[0].A_Indices;
+  if (!arg.type.element) {
+    throw new SqlError(SQLSTATE.datatypeMismatch, `cannot subscript type ${arg.type.name} because it does not support subscripting`, { position: position(loc) });
+  }
+  const index = (node: any): Expr | undefined => (node ? coerce(bindExpr(node, ctx), T.int4) : undefined);
+  const hi = index(idx.uidx);
+  if (!idx.is_slice) {
+    return { kind: 'call', name: 'subscript', args: [arg, hi!], type: arg.type.element, strict: true, volatile: false, impl: ([a, i]) => subscript(a as SqlArray, i as number) };
+  }
+  const lo = index(idx.lidx);
+  // an omitted bound is the array's own; a NULL bound makes the slice NULL (the call is strict)
+  const args = [arg, ...(lo ? [lo] : []), ...(hi ? [hi] : [])];
+  const impl = (v: Value[]) => slice(v[0] as SqlArray, lo ? (v[1] as number) : undefined, hi ? (v[lo ? 2 : 1] as number) : undefined);
+  return { kind: 'call', name: 'slice', args, type: arg.type, strict: true, volatile: false, impl };
+}
+
+/** The leftmost location inside a node, for error positions. */
+function exprLocation(node: any): number | undefined {
+  const n = node ? node[Object.keys(node)[0]!] : undefined;
+  return typeof n?.location === 'number' ? n.location : undefined;
 }
 
 function bindCase(n: any, ctx: BindContext): Expr {
@@ -565,7 +646,7 @@ export function bindExpr(node: any, ctx: BindContext): Expr {
     }
     case 'TypeCast': {
       const { type, typmod } = resolveTypeName(n.typeName);
-      const arg = bindExpr(n.arg, ctx);
+      const arg = n.arg.A_ArrayExpr && type.element ? bindArrayExpr(n.arg.A_ArrayExpr, ctx, type) : bindExpr(n.arg, ctx);
       const castLocation: number | undefined = n.location >= 0 ? n.location : n.typeName?.location;
       // the whole expression is reported at its leftmost token, a failing cast at its `::`
       const argLocation = locations.get(arg);
@@ -598,6 +679,10 @@ export function bindExpr(node: any, ctx: BindContext): Expr {
       return ctx.hooks.subLink(node, ctx);
     case 'CollateClause':
       return bindExpr(n.arg, ctx);
+    case 'A_ArrayExpr':
+      return bindArrayExpr(n, ctx);
+    case 'A_Indirection':
+      return bindIndirection(n, ctx);
     default:
       throw unsupported(`expression ${kind}`, n?.location);
   }

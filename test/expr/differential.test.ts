@@ -156,6 +156,27 @@ const groups: Record<string, string[]> = {
     "to_timestamp('2024 March', 'YYYY Month')", "to_date('March 5, 2024', 'Month DD, YYYY')", "to_number('12,345', '99,999')",
     "to_timestamp('13:00 PM', 'HH:MI AM')",
   ],
+  arrays: [
+    'ARRAY[1,2,3]', 'ARRAY[1,NULL,3]', "ARRAY['a','b']", 'ARRAY[1.5, 2]', 'ARRAY[]::int[]', 'ARRAY[]', "ARRAY['1','2']::int[]",
+    "'{1,2,3}'::int[]", "'{a,\"b c\",NULL}'::text[]", '(ARRAY[10,20,30])[2]', '(ARRAY[10,20,30])[0]', '(ARRAY[10,20,30])[4]',
+    '(ARRAY[10,20,30])[NULL]', '(ARRAY[10,20,30])[2:3]', '(ARRAY[10,20,30])[:2]', '(ARRAY[10,20,30])[2:]', '(ARRAY[10,20,30])[5:9]',
+    '(ARRAY[10,20,30])[0:1]', "('[0:2]={1,2,3}'::int[])[0]", "('[0:2]={1,2,3}'::int[])[0:1]",
+    "3 = ANY('{1,2}')", "'a' = ANY('{a,b}')", "'c' <> ALL('{a,b}')", "2 > ANY('{1,5}'::int[])", "2 > ALL('{1,5}'::int[])",
+    "NULL::int = ANY('{}'::int[])", "NULL::int = ALL('{}'::int[])", "1 = ANY('{2,NULL}'::int[])", '1 = ANY(NULL::int[])',
+    "1 = ANY('{1,NULL}'::int[])", "1 <> ALL('{2,NULL}'::int[])", "1 = SOME('{3,1}'::int[])", "1.5 = ANY('{1,2}'::int[])", "1 = ANY('{1.0,2}'::numeric[])",
+    'array_length(ARRAY[1,2,3], 1)', 'array_length(ARRAY[1,2,3], 2)', "array_length('{}'::int[], 1)", 'cardinality(ARRAY[1,2])', "cardinality('{}'::int[])",
+    "array_lower('[3:4]={1,2}'::int[], 1)", "array_upper('[3:4]={1,2}'::int[], 1)", 'array_ndims(ARRAY[1])', "array_ndims('{}'::int[])",
+    'array_dims(ARRAY[1,2])', "array_dims('[3:4]={1,2}'::int[])", "array_position(ARRAY['a','b','c'], 'b')", 'array_position(ARRAY[1,NULL], NULL)',
+    'array_position(ARRAY[1,2,1], 1, 2)', 'array_positions(ARRAY[1,2,1], 1)', 'array_remove(ARRAY[1,2,1,NULL], 1)', 'array_remove(ARRAY[1,NULL], NULL)',
+    'array_replace(ARRAY[1,2], 2, 5)', 'array_cat(ARRAY[1], ARRAY[2,3])', 'array_cat(NULL, ARRAY[2])', 'array_cat(ARRAY[1], NULL)',
+    'array_append(ARRAY[1], 2)', 'array_append(NULL, 2)', 'array_prepend(0, ARRAY[1,2])', "array_prepend(0, '[5:6]={1,2}'::int[])",
+    'ARRAY[1] || ARRAY[2]', 'ARRAY[1] || 2', '0 || ARRAY[1]', "ARRAY[1,2] || '{3,4}'", "ARRAY['a'] || 'b'::text", "'x' || ARRAY['y']",
+    'ARRAY[1] || 2.5', 'ARRAY[1.5] || 2', 'ARRAY[1,2] @> ARRAY[1]', 'ARRAY[1] <@ ARRAY[1,2]', 'ARRAY[1,NULL] @> ARRAY[NULL::int]',
+    'ARRAY[1,2] && ARRAY[2,3]', 'ARRAY[1] && ARRAY[3]', "'{}'::int[] <@ ARRAY[1]", "string_to_array('a,b,,c', ',')", "string_to_array('abc', NULL)",
+    "string_to_array('abc', '')", "string_to_array('', ',')", "string_to_array('a,x,b', ',', 'x')", "string_to_array(NULL, ',')",
+    "array_to_string(ARRAY[1,NULL,3], ',')", "array_to_string(ARRAY[1,NULL,3], ',', '*')", "array_to_string(ARRAY['2024-01-01'::date], ';')",
+    'ARRAY[1,2] = ARRAY[1,2]', 'ARRAY[1,2] < ARRAY[1,3]', 'ARRAY[1] <> ARRAY[1,2]', 'ARRAY[1,2]::text', "'a' || 1", '1 || \'a\'',
+  ],
   json: [
     "'{\"a\":1,\"b\":\"x\"}'::jsonb -> 'a'", "'{\"a\":1,\"b\":\"x\"}'::jsonb ->> 'b'", "'{\"a\":1}'::jsonb -> 'z'", "'[1,2,3]'::jsonb -> 1",
     "'[1,2,3]'::jsonb -> -1", "'[1,2,3]'::jsonb ->> 5", "'{\"a\":{\"b\":[10,20]}}'::jsonb #> '{a,b,1}'", "'{\"a\":{\"b\":[10,20]}}'::jsonb #>> '{a,b}'",
@@ -283,4 +304,11 @@ test('casts between all types', async () => {
     }
   }
   assert.equal(failures.length, 0, `${failures.length} casts differ:\n  ${failures.join('\n  ')}`);
+});
+
+test('multidimensional arrays are refused with 0A000 naming the construct, never answered', () => {
+  for (const expr of ['ARRAY[[1,2],[3,4]]', '(ARRAY[1,2])[1][1]', 'ARRAY[ARRAY[1]]']) {
+    const r = evalSql(`SELECT ${expr}`);
+    assert.ok(!r.ok && r.code === '0A000' && /multidimensional arrays/.test(r.message), `${expr}: ${JSON.stringify(r)}`);
+  }
 });

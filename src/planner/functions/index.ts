@@ -8,10 +8,11 @@ import './datetime-arith.js';
 import './datetime-fields.js';
 import './datetime-fns.js';
 import './json-fns.js';
+import './arrays.js';
 import './system.js';
 import './catalog-fns.js';
 import './to-char.js';
 import './to-timestamp.js';
 
-export { ANY, functionsNamed, registeredFunctions, implFor, returnTypeFor, type FunctionDef } from './registry.js';
+export { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY, takesAsIs, functionsNamed, registeredFunctions, implFor, returnTypeFor, type FunctionDef } from './registry.js';
 export { resolveOverload, isPreferred, type Resolution } from './resolve.js';

@@ -9,6 +9,22 @@ import type { EvalEnv } from '../expr-ir.js';
 /** PostgreSQL's "any" pseudo-type: a parameter that takes a value of any type, as it is. */
 export const ANY: SqlType = { oid: 2276, name: '"any"', typname: 'any', typlen: 4, category: 'P', arrayOid: 0 };
 
+/**
+ * PostgreSQL's polymorphic pseudo-types: in one call every anyarray argument has one array type
+ * and every anyelement argument its element type; resolution (resolve.ts) replaces them by the
+ * concrete types the known arguments fix.
+ */
+export const ANYARRAY: SqlType = { oid: 2277, name: 'anyarray', typname: 'anyarray', typlen: -1, category: 'P', arrayOid: 0 };
+export const ANYELEMENT: SqlType = { oid: 2283, name: 'anyelement', typname: 'anyelement', typlen: 4, category: 'P', arrayOid: 0 };
+
+/** Any type but an array (textanycat's `text || anynonarray`, which must not catch array || text). */
+export const ANYNONARRAY: SqlType = { oid: 2776, name: 'anynonarray', typname: 'anynonarray', typlen: 4, category: 'P', arrayOid: 0 };
+
+/** A parameter that takes its argument as it is: "any" and anynonarray. */
+export const takesAsIs = (t: SqlType) => t === ANY || t === ANYNONARRAY;
+
+export const isPolymorphic = (t: SqlType) => t === ANYARRAY || t === ANYELEMENT;
+
 export type Impl = (args: Value[], env: EvalEnv) => Value;
 
 export interface FunctionDef {

@@ -4,9 +4,9 @@
  * most exact matches, then the most preferred types, then settle unknown-typed arguments (literals,
  * untyped parameters) by type category, preferring the string category.
  */
-import { T, type SqlType } from '../../types/types.js';
+import { T, arrayTypeOf, type SqlType } from '../../types/types.js';
 import { canCast } from '../../types/casts.js';
-import { ANY, functionsNamed, type FunctionDef } from './registry.js';
+import { ANYARRAY, ANYELEMENT, ANYNONARRAY, functionsNamed, isPolymorphic, takesAsIs, type FunctionDef } from './registry.js';
 
 export interface Resolution {
   def: FunctionDef;
@@ -37,33 +37,64 @@ function paramTypes(def: FunctionDef, n: number): readonly SqlType[] | undefined
 
 const isUnknown = (t: SqlType) => t.oid === T.unknown.oid;
 
+/**
+ * The concrete parameter types of a polymorphic candidate (PostgreSQL's
+ * enforce_generic_type_consistency): the known anyarray and anyelement arguments must agree on
+ * one element type, which then types every polymorphic parameter, the unknown ones included.
+ * Undefined when they disagree or nothing fixes the type (all unknown).
+ */
+function concretize(params: readonly SqlType[], args: SqlType[]): readonly SqlType[] | undefined {
+  if (!params.some(isPolymorphic)) return params;
+  let elem: SqlType | undefined;
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    const a = args[i]!;
+    if (!isPolymorphic(p) || isUnknown(a)) continue;
+    const e = p === ANYARRAY ? a.element : a;
+    if (!e || (p === ANYELEMENT && a.element)) return undefined;
+    // as anycompatible: mixed element types meet at the one the other converts to implicitly
+    if (elem && elem.oid !== e.oid && !canCast(elem, e, 'implicit')) {
+      if (!canCast(e, elem, 'implicit')) return undefined;
+      continue;
+    }
+    elem = e;
+  }
+  const array = elem && arrayTypeOf(elem);
+  if (!elem || !array) return undefined;
+  return params.map((p) => (p === ANYARRAY ? array : p === ANYELEMENT ? elem! : p));
+}
+
 function accepts(param: SqlType, arg: SqlType): boolean {
-  return param === ANY || isUnknown(arg) || param.oid === arg.oid || canCast(arg, param, 'implicit');
+  if (param === ANYNONARRAY && arg.element) return false;
+  return takesAsIs(param) || isUnknown(arg) || param.oid === arg.oid || canCast(arg, param, 'implicit');
 }
 
 // As in PostgreSQL, a polymorphic ("any") parameter accepts everything but never counts as an exact match.
 const exactCount = (params: readonly SqlType[], args: SqlType[]) =>
-  params.reduce((n, p, i) => n + (!isUnknown(args[i]!) && p !== ANY && p.oid === args[i]!.oid ? 1 : 0), 0);
+  params.reduce((n, p, i) => n + (!isUnknown(args[i]!) && !takesAsIs(p) && !isPolymorphic(p) && p.oid === args[i]!.oid ? 1 : 0), 0);
 
 /** Picks the candidate, or undefined when none fits; throws nothing (the binder words the error). */
 export function resolveOverload(name: string, args: SqlType[], isOperator: boolean): Resolution | 'ambiguous' | undefined {
-  type Cand = { def: FunctionDef; params: readonly SqlType[] };
+  // declared: the parameter types as registered (polymorphic ones are never an exact match and
+  // count as their own category when unknown arguments are settled); params: made concrete
+  type Cand = { def: FunctionDef; params: readonly SqlType[]; declared: readonly SqlType[] };
   const all: Cand[] = [];
   for (const def of functionsNamed(name)) {
-    const params = paramTypes(def, args.length);
-    if (params) all.push({ def, params });
+    const declared = paramTypes(def, args.length);
+    const params = declared && concretize(declared, args);
+    if (declared && params) all.push({ def, params, declared });
   }
   const done = (c: Cand): Resolution => ({
     def: c.def,
-    targets: c.params.map((p, i) => (p === ANY ? (isUnknown(args[i]!) ? T.text : args[i]!) : p)),
+    targets: c.params.map((p, i) => (takesAsIs(p) ? (isUnknown(args[i]!) ? T.text : args[i]!) : p)),
   });
 
   // exact match; for a binary operator with one unknown side, assume it has the other side's type
-  const exact = all.find((c) => c.params.every((p, i) => p !== ANY && p.oid === args[i]!.oid));
+  const exact = all.find((c) => c.declared.every((p, i) => !takesAsIs(p) && p.oid === args[i]!.oid));
   if (exact) return done(exact);
   if (isOperator && args.length === 2 && isUnknown(args[0]!) !== isUnknown(args[1]!)) {
     const known = isUnknown(args[0]!) ? args[1]! : args[0]!;
-    const same = all.find((c) => c.params.every((p) => p.oid === known.oid));
+    const same = all.find((c) => c.declared.every((p) => p.oid === known.oid));
     if (same) return done(same);
   }
 
@@ -74,7 +105,7 @@ export function resolveOverload(name: string, args: SqlType[], isOperator: boole
     const best = Math.max(...cands.map(score));
     cands = cands.filter((c) => score(c) === best);
   };
-  keepMax((c) => exactCount(c.params, args));
+  keepMax((c) => exactCount(c.declared, args));
   if (cands.length === 1) return done(cands[0]!);
   keepMax((c) => c.params.reduce((n, p, i) => n + (!isUnknown(args[i]!) && p.oid !== args[i]!.oid && isPreferred(p) ? 1 : 0), 0));
   if (cands.length === 1) return done(cands[0]!);
@@ -83,11 +114,11 @@ export function resolveOverload(name: string, args: SqlType[], isOperator: boole
   // the one category all candidates agree on), then prefer that category's preferred type
   for (let i = 0; i < args.length; i++) {
     if (!isUnknown(args[i]!)) continue;
-    const categories = new Set(cands.map((c) => c.params[i]!.category));
+    const categories = new Set(cands.map((c) => c.declared[i]!.category));
     const category = categories.has('S') ? 'S' : categories.size === 1 ? [...categories][0]! : undefined;
     if (category === undefined) continue;
-    let inCategory = cands.filter((c) => c.params[i]!.category === category);
-    if (inCategory.some((c) => isPreferred(c.params[i]!))) inCategory = inCategory.filter((c) => isPreferred(c.params[i]!));
+    let inCategory = cands.filter((c) => c.declared[i]!.category === category);
+    if (inCategory.some((c) => isPreferred(c.declared[i]!))) inCategory = inCategory.filter((c) => isPreferred(c.declared[i]!));
     if (inCategory.length > 0) cands = inCategory;
   }
   if (cands.length === 1) return done(cands[0]!);

@@ -7,7 +7,7 @@ import { SqlError, SQLSTATE } from '../../errors.js';
 import { T, type SqlType, type Value } from '../../types/types.js';
 import { castValue } from '../../types/casts.js';
 import { formatValue } from '../../types/text-io.js';
-import { ANY, fn, register, type FunctionDef } from './registry.js';
+import { ANY, ANYNONARRAY, fn, register, type FunctionDef } from './registry.js';
 import type { EvalEnv } from '../expr-ir.js';
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -167,13 +167,13 @@ register(
   fn('||', [T.bytea, T.bytea], T.bytea, (a: Uint8Array, b: Uint8Array) => Buffer.concat([a, b])),
   {
     name: '||',
-    args: [text, ANY],
+    args: [text, ANYNONARRAY],
     returns: text,
     specialize: (types) => (args, env) => (args[0] as string) + textOf(types[1]!, env, 'cast')(args[1]!),
   },
   {
     name: '||',
-    args: [ANY, text],
+    args: [ANYNONARRAY, text],
     returns: text,
     specialize: (types) => (args, env) => textOf(types[0]!, env, 'cast')(args[0]!) + (args[1] as string),
   },

@@ -1,5 +1,6 @@
 /** Every query of the differential suite, family by family. */
 import aggregates from './aggregates.js';
+import arrays from './arrays.js';
 import basics from './basics.js';
 import ctes from './ctes.js';
 import extras from './extras.js';
@@ -24,4 +25,5 @@ export const ALL_QUERIES: DiffQuery[] = [
   ...ctes,
   ...views,
   ...extras,
+  ...arrays,
 ];
