@@ -4,7 +4,7 @@
  * call's arguments is the query binder's job; this module only names and types them.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
-import { T, type SqlType } from '../types/types.js';
+import { T, arrayTypeOf, type SqlType } from '../types/types.js';
 import type { AggName } from './logical.js';
 
 const ALIASES: Record<string, AggName> = {
@@ -17,13 +17,14 @@ const ALIASES: Record<string, AggName> = {
   every: 'bool_and',
   bool_or: 'bool_or',
   string_agg: 'string_agg',
+  array_agg: 'array_agg',
   first: 'first',
   last: 'last',
 };
 
 /** Other aggregates PostgreSQL has: recognised so they fail as unsupported rather than unknown. */
 const UNSUPPORTED = new Set([
-  'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'stddev', 'stddev_pop',
+  'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'stddev', 'stddev_pop',
   'stddev_samp', 'variance', 'var_pop', 'var_samp', 'bit_and', 'bit_or', 'xmlagg', 'percentile_cont',
   'percentile_disc', 'mode', 'corr', 'covar_pop', 'covar_samp', 'regr_slope', 'any_value',
 ]);
@@ -97,6 +98,13 @@ export function aggregateSignature(
       if (textual(a!) && textual(args[1]!)) return { argTypes: [T.text, T.text], result: T.text };
       if (a!.oid === T.bytea.oid && args[1]!.oid === T.bytea.oid) return { argTypes: args, result: T.bytea };
       throw fail();
+    }
+    case 'array_agg': {
+      const t = a!.oid === T.unknown.oid ? T.text : a!;
+      if (t.element) throw new SqlError(SQLSTATE.featureNotSupported, 'array_agg over arrays (multidimensional arrays) is not supported', { position: location + 1 });
+      const result = arrayTypeOf(t);
+      if (!result) throw fail();
+      return { argTypes: [t], result };
     }
     case 'first':
     case 'last': {

@@ -213,7 +213,9 @@ export class QueryBinder implements QueryBinderApi {
     const sig = aggregateSignature(name, funcname[funcname.length - 1]!, bound.map((b: Expr) => b.type), n.location);
     const args = bound.map((b: Expr, i: number) => coerce(b, sig.argTypes[i]!));
     const filter = n.agg_filter ? requireBoolean(this.bind(n.agg_filter, level, 'FILTER'), 'FILTER', exprLocation(n.agg_filter)) : null;
-    const orderBy = (n.agg_order ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
+    let orderBy: SortKey[] = (n.agg_order ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
+    // PostgreSQL sorts to find a DISTINCT call's values, so a list comes out in their order
+    if (n.agg_distinct && orderBy.length === 0 && (name === 'array_agg' || name === 'string_agg')) orderBy = [{ expr: args[0]!, desc: false, nullsFirst: false }];
     return { name, args, distinct: !!n.agg_distinct, filter, orderBy, type: sig.result };
   }
 

@@ -8,12 +8,13 @@
  *   avg(float)                   float8        min/max, first/last       the argument's type
  *   sum/avg(interval)            interval
  *   bool_and/bool_or             boolean       string_agg                text (or bytea)
+ *   array_agg                    the argument's array type, NULL elements included
  * Over a general input an accumulator keeps what retraction needs (a sorted multiset for min/max,
- * the surviving rows in order for first/last/string_agg); over append or stream inputs, where no
+ * the surviving rows in order for first/last/string_agg/array_agg); over append or stream inputs, where no
  * retraction ever reaches it, it keeps only a running value.
  */
 import { Decimal } from 'decimal.js';
-import { Interval, type Value } from '../../types/types.js';
+import { Interval, SqlArray, type Value } from '../../types/types.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { comparatorFor, compareValues, singleKey } from '../../types/compare.js';
 import { scaleOf, withScale } from '../../types/numeric.js';
@@ -30,6 +31,7 @@ export type AggregateFn =
   | 'bool_and'
   | 'bool_or'
   | 'string_agg'
+  | 'array_agg'
   | 'first'
   | 'last';
 
@@ -72,7 +74,7 @@ export interface AccumulatorOptions {
 
 /** Whether an aggregate ignores NULL arguments (all but count(*), first and last do, as in SQL). */
 export function skipsNulls(fn: AggregateFn): boolean {
-  return fn !== 'count_star' && fn !== 'first' && fn !== 'last';
+  return fn !== 'count_star' && fn !== 'first' && fn !== 'last' && fn !== 'array_agg';
 }
 
 class CountAcc implements Accumulator {
@@ -297,8 +299,18 @@ class RunningFirstLastAcc implements Accumulator {
   }
 }
 
+/** The value of a list aggregate (string_agg, array_agg) from its pieces in order, with their copies. */
+type ListResult = (pieces: Iterable<[{ value: Value; delimiter: Value }, number]>) => Value;
+
+/** array_agg's elements: every value, NULLs included; NULL over no rows. */
+const collectElements: ListResult = (pieces) => {
+  const elements: Value[] = [];
+  for (const [piece, copies] of pieces) for (let i = 0; i < copies; i++) elements.push(piece.value);
+  return elements.length === 0 ? null : new SqlArray(elements);
+};
+
 /** string_agg's pieces: each value preceded by its row's delimiter, except the first. */
-function concatPieces(pieces: Iterable<[{ value: Value; delimiter: Value }, number]>): Value {
+const concatPieces: ListResult = (pieces) => {
   const parts: (string | Uint8Array)[] = [];
   let binary = false;
   for (const [piece, copies] of pieces) {
@@ -311,7 +323,7 @@ function concatPieces(pieces: Iterable<[{ value: Value; delimiter: Value }, numb
   if (parts.length === 0) return null;
   if (binary) return Buffer.concat(parts as Uint8Array[]);
   return (parts as string[]).join('');
-}
+};
 
 interface Piece {
   value: Value;
@@ -321,14 +333,14 @@ interface Piece {
   count: number;
 }
 
-/** string_agg with ORDER BY: pieces sorted by the call's ORDER BY, ties in arrival order. */
-class OrderedStringAggAcc implements Accumulator {
+/** string_agg or array_agg with ORDER BY: pieces sorted by the call's ORDER BY, ties in arrival order. */
+class OrderedListAcc implements Accumulator {
   private readonly pieces: SortedArray<Piece>;
   private readonly byId = new CopiesById<Piece>();
   private readonly drop = (piece: Piece): void => {
     this.pieces.remove(piece);
   };
-  constructor(orderCompare: (a: Value[], b: Value[]) => number, private readonly retractable: boolean) {
+  constructor(orderCompare: (a: Value[], b: Value[]) => number, private readonly retractable: boolean, private readonly finish: ListResult) {
     this.pieces = new SortedArray((a, b) => orderCompare(a.order, b.order) || a.seq - b.seq);
   }
   update(c: Contribution, diff: number): void {
@@ -341,30 +353,32 @@ class OrderedStringAggAcc implements Accumulator {
     this.byId.remove(c.id, -diff, this.drop);
   }
   result(): Value {
-    return concatPieces(Array.from(this.pieces, (p): [Piece, number] => [p, p.count]));
+    return this.finish(Array.from(this.pieces, (p): [Piece, number] => [p, p.count]));
   }
 }
 
-/** string_agg in arrival order over a general input. */
-class ArrivalStringAggAcc implements Accumulator {
+/** string_agg or array_agg in arrival order over a general input. */
+class ArrivalListAcc implements Accumulator {
   private readonly log = new ArrivalLog<{ value: Value; delimiter: Value }>();
+  constructor(private readonly finish: ListResult) {}
   update(c: Contribution, diff: number): void {
     if (diff > 0) this.log.add(c.id, { value: c.value, delimiter: c.delimiter }, c.seq, diff);
     else this.log.remove(c.id, -diff);
   }
   result(): Value {
-    return concatPieces(this.log.entries());
+    return this.finish(this.log.entries());
   }
 }
 
-/** string_agg in arrival order over an append or stream input: one growing list of pieces. */
-class RunningStringAggAcc implements Accumulator {
+/** string_agg or array_agg in arrival order over an append or stream input: one growing list of pieces. */
+class RunningListAcc implements Accumulator {
   private readonly pieces: [{ value: Value; delimiter: Value }, number][] = [];
+  constructor(private readonly finish: ListResult) {}
   update(c: Contribution, diff: number): void {
     this.pieces.push([{ value: c.value, delimiter: c.delimiter }, diff]);
   }
   result(): Value {
-    return concatPieces(this.pieces);
+    return this.finish(this.pieces);
   }
 }
 
@@ -422,7 +436,10 @@ function baseAccumulator({ fn, argKind, retractable, orderCompare }: Accumulator
     case 'last':
       return retractable ? new FirstLastAcc(fn === 'last') : new RunningFirstLastAcc(fn === 'last');
     case 'string_agg':
-      if (orderCompare) return new OrderedStringAggAcc(orderCompare, retractable);
-      return retractable ? new ArrivalStringAggAcc() : new RunningStringAggAcc();
+    case 'array_agg': {
+      const finish = fn === 'array_agg' ? collectElements : concatPieces;
+      if (orderCompare) return new OrderedListAcc(orderCompare, retractable, finish);
+      return retractable ? new ArrivalListAcc(finish) : new RunningListAcc(finish);
+    }
   }
 }

@@ -32,7 +32,7 @@ export interface AggregateSpec {
   distinct: boolean;
   /** FILTER (WHERE ...): rows for which it is not true do not contribute. */
   filter?: RowFn<boolean>;
-  /** ORDER BY inside the call (string_agg). */
+  /** ORDER BY inside the call (string_agg, array_agg). */
   orderBy?: { keys: RowFn<Value[]>; compare: (a: Value[], b: Value[]) => number };
   argKind: ArgKind;
 }
@@ -60,7 +60,7 @@ interface Group {
 /** Whether some aggregate needs to know which row contributed (arrival-ordered state). */
 function needsRowIdentity(spec: AggregateOpSpec): boolean {
   if (spec.input !== 'general') return false;
-  return spec.aggregates.some((a) => a.fn === 'first' || a.fn === 'last' || (a.fn === 'string_agg' && !a.distinct));
+  return spec.aggregates.some((a) => a.fn === 'first' || a.fn === 'last' || ((a.fn === 'string_agg' || a.fn === 'array_agg') && !a.distinct));
 }
 
 export class AggregateOp implements Operator {

@@ -1,4 +1,4 @@
-/** Arrays: ARRAY[...] and '{...}' literals, subscripts and slices, op ANY/ALL, array functions and operators. */
+/** Arrays: ARRAY[...] and '{...}' literals, subscripts and slices, op ANY/ALL, array functions and operators, array_agg. */
 import { family } from '../query.js';
 
 export default family('arrays', [
@@ -16,4 +16,9 @@ export default family('arrays', [
   ['array-bounds', `SELECT id, array_lower(string_to_array(note, ' '), 1) AS lo, array_upper(string_to_array(note, ' '), 1) AS hi, array_ndims(string_to_array(note, ' ')) AS nd, array_dims(string_to_array(note, ' ')) AS dims FROM orders`],
   ['group-by-array', `SELECT ARRAY[status] AS k, count(*) AS n FROM orders GROUP BY ARRAY[status]`],
   ['array-order-compare', `SELECT id, ARRAY[qty, product_id] < ARRAY[3, 1] AS lt, ARRAY[qty] = ARRAY[product_id] AS eq FROM line_items ORDER BY ARRAY[qty, product_id], id`],
+  ['array-agg-ordered', `SELECT customer_id, array_agg(id ORDER BY id) AS ids, array_agg(status ORDER BY created_at DESC NULLS FIRST, id) AS statuses, array_agg(priority ORDER BY priority NULLS FIRST, id) AS priorities FROM orders GROUP BY customer_id`],
+  ['array-agg-distinct', `SELECT customer_id, array_agg(DISTINCT status) AS statuses, array_agg(DISTINCT priority ORDER BY priority DESC) AS priorities FROM orders GROUP BY customer_id`],
+  ['array-agg-filter-global', `SELECT array_agg(id ORDER BY id) FILTER (WHERE qty > 7) AS big, array_agg(DISTINCT product_id) AS products, array_agg(discount ORDER BY discount, id) FILTER (WHERE id < 0) AS none FROM line_items`],
+  ['array-agg-over-join', `SELECT c.city, array_agg(o.id ORDER BY o.id) AS orders, cardinality(array_agg(DISTINCT o.status)) AS kinds FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.city`],
+  ['array-agg-having', `SELECT order_id, array_agg(qty ORDER BY qty, id) AS qtys FROM line_items GROUP BY order_id HAVING 5 = ANY(array_agg(qty))`],
 ]);
