@@ -343,6 +343,9 @@ export class Connection implements WireContext {
     } catch (err) {
       this.reportError(err, 0);
       this.ignoreTillSync = true;
+      // PostgreSQL sends every error report at once (elog.c flushes it): a client that ended its
+      // batch with Flush rather than Sync (asyncpg's prepare) waits for the error before its Sync.
+      await this.flush();
     }
   }
 

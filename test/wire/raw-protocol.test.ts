@@ -265,6 +265,16 @@ test('extended protocol errors: skip until Sync, 26000, 34000, 42P05, several co
   c.send(serialize.end());
 });
 
+test('an error is sent at once, before any Sync: a client that sent Parse and Flush hears of it (asyncpg prepares so)', async () => {
+  const c = await RawClient.started(eddy.port);
+  c.send(Buffer.concat([serialize.parse({ name: 'bad', text: 'SELECT * FROM no_such_table' }), serialize.describe({ type: 'S', name: 'bad' }), serialize.flush()]));
+  const replies = await c.until((m) => m.name === 'error');
+  assert.equal(replies.at(-1)!.code, '42P01');
+  c.send(serialize.sync());
+  assert.deepEqual(names(await c.until((m) => m.name === 'readyForQuery')), ['readyForQuery']);
+  c.send(serialize.end());
+});
+
 test('ReadyForQuery reports the transaction status: idle, in a block, failed', async () => {
   const c = await RawClient.started(eddy.port);
   const statusAfter = async (sql: string) => {
