@@ -162,6 +162,11 @@ const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 export class CopyRowEncoder {
   private started = false;
   private readonly types: SqlType[];
+  /**
+   * Says what body() depends on besides the row: two encoders with the same key encode a row to
+   * the same bytes, so they may share them (SUBSCRIBE's subscribers of one relation do).
+   */
+  readonly key: string;
 
   constructor(
     private readonly columns: readonly { name: string; type: SqlType }[],
@@ -169,6 +174,7 @@ export class CopyRowEncoder {
     private readonly timeZone: string | undefined,
   ) {
     this.types = columns.map((c) => c.type);
+    this.key = JSON.stringify([opts, timeZone ?? null, this.types.map((t) => t.oid)]);
   }
 
   get binary(): boolean {
@@ -180,13 +186,24 @@ export class CopyRowEncoder {
     return this.opts.header && !this.binary ? Buffer.from(formatCopyRow(this.columns.map((c) => c.name), this.opts)) : null;
   }
 
+  /** One row's CopyData (in binary the first one carries the file header). */
   row(row: Value[]): Buffer {
+    return this.framed(this.body(row));
+  }
+
+  /** A row encoded by body() (this encoder's, or one with the same key) as this stream's next CopyData. */
+  framed(body: Buffer): Buffer {
+    if (!this.binary || this.started) return body;
+    this.started = true;
+    return Buffer.concat([BINARY_HEADER, body]);
+  }
+
+  /** The row's bytes, the same wherever in the stream it goes. */
+  body(row: Value[]): Buffer {
     if (!this.binary) {
       return Buffer.from(formatCopyRow(row.map((v, i) => (v === null ? null : formatValue(this.types[i]!, v, { timeZone: this.timeZone }))), this.opts));
     }
     const parts: Buffer[] = [];
-    if (!this.started) parts.push(BINARY_HEADER);
-    this.started = true;
     const count = Buffer.alloc(2);
     count.writeInt16BE(row.length);
     parts.push(count);

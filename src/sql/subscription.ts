@@ -3,6 +3,10 @@
  * closed cycle into SUBSCRIBE's rows, `_ts, [_progressed,] _diff, columns...`, queued until the
  * client reads them (COPY, a bare SUBSCRIBE's rows, or FETCH from a cursor).
  *
+ * The queue holds the cycles' batches as the engine delivered them, not rows made from them:
+ * every subscriber of a relation gets the same batch object in a cycle, so COPY encodes each
+ * change once for all of them (handlers/subscribe.ts), and a queued change costs a reference.
+ *
  * The engine never waits for a reader: the queue has a bound, and a subscription whose reader
  * falls that far behind ends with 53200 and frees everything at once. Readers that keep up get
  * backpressure from their transport instead (COPY waits for the socket to drain before pulling
@@ -15,6 +19,7 @@
 import { SqlError, SQLSTATE } from '../errors.js';
 import { followChanges, type ChangeDelivery, type ChangeFeedListener } from '../engine/change-feed.js';
 import type { Dataflow } from '../engine/dataflow.js';
+import type { Batch } from '../engine/batch.js';
 import { T, type SqlType, type Value } from '../types/types.js';
 import type { RelationColumn } from '../planner/catalog-api.js';
 import type { FollowedRelation } from './query.js';
@@ -37,11 +42,22 @@ export function subscribeColumns(columns: RelationColumn[], progress: boolean): 
 /** How often an idle subscription with PROGRESS says that time moved on. */
 const IDLE_PROGRESS_MS = 1000;
 
+/**
+ * A stretch of queued SUBSCRIBE rows: rows [from, to) of one cycle's batch, or one progress row.
+ * Readers take pieces; `subscribeRow` makes the wire row of a piece's element.
+ */
+export type QueuedPiece =
+  | { kind: 'changes'; time: number; batch: Batch; from: number; to: number }
+  | { kind: 'progress'; time: number };
+
+
 export class Subscription implements ChangeFeedListener {
   readonly columns: RelationColumn[];
   readonly types: SqlType[];
-  private queue: Value[][] = [];
+  private queue: QueuedPiece[] = [];
   private head = 0;
+  /** Rows in the queue's pieces from `head` on. */
+  private queuedRows = 0;
   private error: SqlError | null = null;
   private closed = false;
   private wake: (() => void) | null = null;
@@ -80,12 +96,11 @@ export class Subscription implements ChangeFeedListener {
   changes({ time, batch, snapshot }: ChangeDelivery): void {
     if (this.closed) return;
     if (snapshot) this.snapshotLeft = batch.length;
-    const ts = BigInt(time);
-    const progress = this.options.progress;
-    for (const { row, diff } of batch) {
-      this.queue.push(progress ? [ts, false, BigInt(diff), ...row] : [ts, BigInt(diff), ...row]);
+    if (batch.length > 0) {
+      this.queue.push({ kind: 'changes', time, batch, from: 0, to: batch.length });
+      this.queuedRows += batch.length;
     }
-    if (progress) this.progressRow(time);
+    if (this.options.progress) this.progressRow(time);
     if (this.ready - this.snapshotLeft > this.options.bufferRows) {
       this.end(new SqlError(SQLSTATE.outOfMemory, `subscriber fell too far behind: more than ${this.options.bufferRows} rows were waiting to be read`, {
         hint: 'Read the subscription faster, or raise eddy.subscribe_buffer_rows.',
@@ -103,31 +118,70 @@ export class Subscription implements ChangeFeedListener {
 
   /** Rows queued and not yet taken. */
   get ready(): number {
-    return this.queue.length - this.head;
+    return this.queuedRows;
   }
 
   /**
-   * Up to `max` queued rows (possibly none). Once the queue is empty, an ended subscription
-   * throws its error; a closed one returns null.
+   * Up to `max` queued rows (possibly none) as the wire rows `_ts, [_progressed,] _diff,
+   * columns`. Once the queue is empty, an ended subscription throws its error; a closed one
+   * returns null.
    */
   take(max: number): Value[][] | null {
-    const available = this.ready;
-    if (available === 0) {
+    const pieces = this.takePieces(max);
+    return pieces && this.rowsOf(pieces);
+  }
+
+  /** The wire rows of taken pieces. */
+  rowsOf(pieces: QueuedPiece[]): Value[][] {
+    const rows: Value[][] = [];
+    for (const piece of pieces) {
+      if (piece.kind === 'progress') rows.push(this.subscribeRow(piece, 0));
+      else for (let i = piece.from; i < piece.to; i++) rows.push(this.subscribeRow(piece, i));
+    }
+    return rows;
+  }
+
+  /** Up to `max` queued rows as pieces (possibly none); errors and the end as for take(). */
+  takePieces(max: number): QueuedPiece[] | null {
+    if (this.queuedRows === 0) {
       if (this.error) throw this.error;
       return this.closed ? null : [];
     }
-    const n = Math.min(max, available);
-    this.snapshotLeft = Math.max(0, this.snapshotLeft - n);
-    const rows = this.queue.slice(this.head, this.head + n);
-    this.head += n;
+    const pieces: QueuedPiece[] = [];
+    let left = max;
+    while (left > 0 && this.head < this.queue.length) {
+      const piece = this.queue[this.head]!;
+      if (piece.kind === 'progress') {
+        pieces.push(piece);
+        left--;
+        this.head++;
+        continue;
+      }
+      const n = Math.min(left, piece.to - piece.from);
+      pieces.push({ ...piece, to: piece.from + n });
+      piece.from += n;
+      left -= n;
+      if (piece.from === piece.to) this.head++;
+    }
+    const taken = max - left;
+    this.queuedRows -= taken;
+    this.snapshotLeft = Math.max(0, this.snapshotLeft - taken);
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return rows;
+    return pieces;
+  }
+
+  /** The wire row of a piece's element `i` (a progress piece has one, at any i). */
+  subscribeRow(piece: QueuedPiece, i: number): Value[] {
+    const ts = BigInt(piece.time);
+    if (piece.kind === 'progress') return [ts, true, null, ...this.nulls];
+    const { row, diff } = piece.batch[i]!;
+    return this.options.progress ? [ts, false, BigInt(diff), ...row] : [ts, BigInt(diff), ...row];
   }
 
   /**
@@ -155,8 +209,7 @@ export class Subscription implements ChangeFeedListener {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue = [];
-    this.head = 0;
+    this.dropQueue();
     this.detach();
     this.notify();
   }
@@ -173,17 +226,21 @@ export class Subscription implements ChangeFeedListener {
   private end(error: SqlError, dropQueued: boolean): void {
     if (this.error || this.closed) return;
     this.error = error;
-    if (dropQueued) {
-      this.queue = [];
-      this.head = 0;
-    }
+    if (dropQueued) this.dropQueue();
     this.detach();
     this.notify();
   }
 
+  private dropQueue(): void {
+    this.queue = [];
+    this.head = 0;
+    this.queuedRows = 0;
+  }
+
   private progressRow(time: number): void {
     this.lastProgress = time;
-    this.queue.push([BigInt(time), true, null, ...this.nulls]);
+    this.queue.push({ kind: 'progress', time });
+    this.queuedRows++;
   }
 
   /** Nothing is waiting to run, so nothing can change before now: say so. */

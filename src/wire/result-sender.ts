@@ -140,20 +140,17 @@ export class ResultRun {
     const { writer } = this.ctx;
     writer.copyOutResponse(r.format === 'binary', r.columnCount);
     await this.ctx.flush();
-    let rows = 0;
     const unregister = this.ctx.onDisconnect(() => r.close());
     try {
-      // The producer yields one chunk per row, as PostgreSQL sends one CopyData per row.
-      for await (const chunk of r.chunks) {
-        writer.copyData(chunk);
-        rows++;
-        // Awaiting the drain is the backpressure: no more rows are pulled while the client lags.
-        if (writer.wantsFlush || r.willWait?.()) await this.ctx.flush();
+      for await (const group of r.chunks) {
+        for (const chunk of group) writer.copyData(chunk);
+        // Awaiting the drain is the backpressure: no more rows are asked for while the client lags.
+        await this.ctx.flush();
       }
     } finally {
       unregister();
     }
     writer.copyDone();
-    writer.commandComplete(r.tag(rows));
+    writer.commandComplete(r.tag());
   }
 }

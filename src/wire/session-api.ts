@@ -68,20 +68,20 @@ export type ExecResult =
       /** Called on CopyFail or a lost connection: nothing written is kept. */
       abort(reason: string): void;
     }
-  /** COPY ... TO STDOUT: the wire sends CopyOutResponse then each chunk as CopyData, then CopyDone. */
+  /**
+   * COPY ... TO STDOUT: the wire sends CopyOutResponse, then each chunk of each group as one
+   * CopyData, then CopyDone. A group is what the producer has ready: the wire sends it on before
+   * asking for the next group (which may wait, for SUBSCRIBE), waiting while the client lags.
+   */
   | {
       kind: 'copy-out';
       format: 'text' | 'binary';
       columnCount: number;
-      chunks: AsyncIterable<Uint8Array>;
-      tag: (rowCount: number) => string;
+      chunks: AsyncIterable<Uint8Array[]>;
+      /** The CommandComplete tag, once every group was sent. */
+      tag: () => string;
       /** Stops the producer early (connection gone). */
       close(): void;
-      /**
-       * For a producer whose chunks come over time (SUBSCRIBE): true when it has no chunk ready,
-       * so the next one may be a wait and what was sent so far should reach the client first.
-       */
-      willWait?(): boolean;
     };
 
 /**

@@ -234,6 +234,9 @@ function copyFrom(session: Session, statement: Statement, node: any): Prepared {
   });
 }
 
+/** Rows encoded and handed to the wire at a time by COPY TO STDOUT. */
+const COPY_GROUP_ROWS = 1000;
+
 /** `COPY t [(cols)] TO STDOUT` reads the relation as `SELECT cols FROM t`; `COPY (query) TO STDOUT` runs the query. */
 function copyTo(session: Session, statement: Statement, node: any): Prepared {
   const query = node.query ?? {
@@ -254,15 +257,14 @@ function copyTo(session: Session, statement: Statement, node: any): Prepared {
     const rows = planned.read(session.evalEnv([]));
     const encoder = new CopyRowEncoder(planned.columns, opts, session.settings.get('timezone'));
     let stopped = false;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
+    async function* chunks(): AsyncGenerator<Uint8Array[]> {
       const head = encoder.head();
-      if (head) yield head;
-      for (const row of rows) {
-        if (stopped) return;
-        yield encoder.row(row);
+      if (head) yield [head];
+      for (let at = 0; at < rows.length && !stopped; at += COPY_GROUP_ROWS) {
+        yield rows.slice(at, at + COPY_GROUP_ROWS).map((row) => encoder.row(row));
       }
       const end = encoder.end();
-      if (end) yield end;
+      if (end && !stopped) yield [end];
     }
     return {
       kind: 'copy-out',

@@ -14,7 +14,8 @@ import type { SubscribeStatement } from '../grammar/subscribe.js';
 import { column, commandResult, simplePrepared, type Handler } from '../prepared.js';
 import { followRelation, maintainQuery, planSelect } from '../query.js';
 import type { Session } from '../session.js';
-import { Subscription, subscribeColumns } from '../subscription.js';
+import { Subscription, subscribeColumns, type QueuedPiece } from '../subscription.js';
+import type { Batch } from '../../engine/batch.js';
 import { checkCursorAllowed, CURSOR_OPT_HOLD } from './cursors.js';
 
 /** What a prepared SUBSCRIBE knows before it runs: its row shape; start() attaches it. */
@@ -47,13 +48,19 @@ function prepareSubscribe(session: Session, stmt: SubscribeStatement): PreparedS
 const descs = (columns: RelationColumn[]): ColumnDesc[] => columns.map((c) => column(c.name, c.type, c.typmod));
 const cancelHook = (session: Session) => (listener: (reason: SqlError) => void) => session.onCancel(listener);
 
-/** The subscription's next rows: what is queued, else the first ones to come; null once closed. */
-async function nextRows(session: Session, sub: Subscription, max: number): Promise<Value[][] | null> {
+/** The subscription's next pieces: what is queued, else the first ones to come; null once closed. */
+async function nextPieces(session: Session, sub: Subscription, max: number): Promise<QueuedPiece[] | null> {
   for (;;) {
-    const rows = sub.take(max);
-    if (rows === null || rows.length > 0) return rows;
+    const pieces = sub.takePieces(max);
+    if (pieces === null || pieces.length > 0) return pieces;
     await sub.wait(null, cancelHook(session));
   }
+}
+
+/** The subscription's next rows: what is queued, else the first ones to come; null once closed. */
+async function nextRows(session: Session, sub: Subscription, max: number): Promise<Value[][] | null> {
+  const pieces = await nextPieces(session, sub, max);
+  return pieces && sub.rowsOf(pieces);
 }
 
 export const subscribe: Handler = (session, statement) => {
@@ -75,6 +82,24 @@ export const subscribe: Handler = (session, statement) => {
   });
 };
 
+/** Rows taken from a subscription's queue, encoded and handed to the wire at a time. */
+const COPY_GROUP_ROWS = 1024;
+
+/**
+ * Encoded rows of delivered batches, by batch and encoder key: the subscribers of one relation
+ * get the same batch in a cycle, so each change is encoded once, not once per subscriber. An
+ * entry lives as long as some subscriber still queues its batch.
+ */
+const encodedBatches = new WeakMap<Batch, Map<string, (Buffer | undefined)[]>>();
+
+function encodedRow(sub: Subscription, piece: Extract<QueuedPiece, { kind: 'changes' }>, i: number, encoder: CopyRowEncoder): Buffer {
+  let byKey = encodedBatches.get(piece.batch);
+  if (!byKey) encodedBatches.set(piece.batch, (byKey = new Map()));
+  let rows = byKey.get(encoder.key);
+  if (!rows) byKey.set(encoder.key, (rows = new Array(piece.batch.length)));
+  return (rows[i] ??= encoder.body(sub.subscribeRow(piece, i)));
+}
+
 export const copySubscribe: Handler = (session, statement) => {
   const { subscribe: stmt, copy } = statement.ast.EddyCopySubscribe;
   const prepared = prepareSubscribe(session, stmt);
@@ -82,23 +107,24 @@ export const copySubscribe: Handler = (session, statement) => {
   return simplePrepared(statement, null, (): ExecResult => {
     const sub = prepared.start();
     const encoder = new CopyRowEncoder(prepared.columns, opts, session.settings.get('timezone'));
-    let batch: Value[][] = [];
-    let at = 0;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
+    let sent = 0;
+    async function* chunks(): AsyncGenerator<Uint8Array[]> {
       try {
         const head = encoder.head();
-        if (head) yield head;
+        if (head) yield [head];
         for (;;) {
-          if (at === batch.length) {
-            const rows = await nextRows(session, sub, 1024);
-            if (rows === null) break;
-            batch = rows;
-            at = 0;
+          const pieces = await nextPieces(session, sub, COPY_GROUP_ROWS);
+          if (pieces === null) break;
+          const group: Buffer[] = [];
+          for (const piece of pieces) {
+            if (piece.kind === 'progress') group.push(encoder.row(sub.subscribeRow(piece, 0)));
+            else for (let i = piece.from; i < piece.to; i++) group.push(encoder.framed(encodedRow(sub, piece, i, encoder)));
           }
-          yield encoder.row(batch[at++]!);
+          sent += group.length;
+          yield group;
         }
         const end = encoder.end();
-        if (end) yield end;
+        if (end) yield [end];
       } finally {
         sub.close();
       }
@@ -108,9 +134,8 @@ export const copySubscribe: Handler = (session, statement) => {
       format: encoder.binary ? 'binary' : 'text',
       columnCount: prepared.columns.length,
       chunks: chunks(),
-      tag: (n) => `COPY ${n}`,
+      tag: () => `COPY ${sent}`,
       close: () => sub.close(),
-      willWait: () => at === batch.length && sub.ready === 0,
     };
   });
 };
