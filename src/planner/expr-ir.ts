@@ -34,6 +34,8 @@ export interface EvalEnv {
   params: Value[];
   /** Session settings, for current_setting() and TimeZone-aware date/time functions. */
   setting(name: string): string | undefined;
+  /** set_config(): changes a session setting as SET does and returns its new value. */
+  setSetting?(name: string, value: string): string;
   /** The statement's (or update cycle's) timestamp, microseconds since epoch: now() is stable within it. */
   now: number;
   /** The catalog, for catalog functions (pg_get_viewdef ...); absent outside a database session. */

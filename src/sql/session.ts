@@ -104,6 +104,10 @@ export class Session {
       params,
       // The database name is the connection's, not a setting: exposed under Eddy's own prefix.
       setting: (name) => (name === 'eddy.database' ? this.databaseName : settings.get(name)),
+      setSetting: (name, value) => {
+        settings.set(name, value);
+        return settings.get(name) ?? value;
+      },
       now: Date.now() * 1000,
       catalog: this.db.system,
       interrupt: this.statementTimer.check,

@@ -42,4 +42,16 @@ register(
       return value ?? null;
     },
   },
+  {
+    // Drivers call it in a SELECT (asyncpg turns jit off before introspecting types). is_local
+    // is taken as SET LOCAL is here: the setting lasts for the session.
+    name: 'set_config',
+    args: [T.text, T.text, T.bool],
+    returns: T.text,
+    volatile: true,
+    impl: ([name, value], env) => {
+      if (!env.setSetting) throw new SqlError(SQLSTATE.featureNotSupported, 'set_config is not available here');
+      return env.setSetting(name as string, value as string);
+    },
+  },
 );
