@@ -49,6 +49,10 @@ else
   echo "Kafka for tests: $EDDY_TEST_KAFKA_BROKERS"
 fi
 
+# The drivers the driver tests run in their own languages (Python, Java, Go), from their
+# registries into ~/.cache/eddy once; a failure here fails the run, as a missing driver must.
+npx tsx scripts/drivers.ts
+
 # Node 20's --test takes no globs, so the files are listed here; sorted for a stable order.
 mapfile -t test_files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ "${#test_files[@]}" -eq 0 ]; then

@@ -1,0 +1,11 @@
+/**
+ * Installs (or finds cached) every driver the driver tests run: the Python venv, pgjdbc and the
+ * pgx checks (test/support/drivers.ts). scripts/test.sh runs it once before the tests, so test
+ * files running side by side never install the same thing twice.
+ *   tsx scripts/drivers.ts
+ */
+import { pythonDrivers } from '../test/support/drivers.js';
+
+const started = Date.now();
+const python = await pythonDrivers();
+process.stdout.write(`Drivers for tests (${((Date.now() - started) / 1000).toFixed(1)} s): ${python}\n`);
