@@ -7,6 +7,8 @@
  */
 import type { SqlType, Value } from '../types/types.js';
 import type { CatalogInfo } from './catalog-api.js';
+import type { Node } from '../engine/dataflow.js';
+import type { Row } from '../engine/batch.js';
 
 export type Expr =
   | { kind: 'column'; index: number; type: SqlType }
@@ -42,6 +44,11 @@ export interface EvalEnv {
   catalog?: CatalogInfo;
   /** Throws when the statement must stop (statement_timeout); long evaluations call it now and then. */
   interrupt?: () => void;
+  /**
+   * A table's rows as the session's open transaction block sees them, when the block changed
+   * that table (null otherwise): ad-hoc reads inside a block see the block's own writes.
+   */
+  blockRows?: (tableNode: Node) => Row[] | null;
 }
 
 export type CompiledExpr = (row: Value[], env: EvalEnv) => Value;

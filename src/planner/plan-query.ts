@@ -69,7 +69,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
             if (!leaf.node.arrangement) {
               throw new SqlError(SQLSTATE.featureNotSupported, `relation "${leaf.name}" cannot be read directly`);
             }
-            return flow.constant(leaf.node.arrangement, leaf.name);
+            return flow.constant(env.blockRows?.(leaf.node) ?? leaf.node.arrangement, leaf.name);
           }),
         env.now / 1000,
         env.interrupt,

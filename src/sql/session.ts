@@ -111,6 +111,7 @@ export class Session {
       now: Date.now() * 1000,
       catalog: this.db.system,
       interrupt: this.statementTimer.check,
+      blockRows: (node) => this.writes.blockRows(node),
     };
   }
 

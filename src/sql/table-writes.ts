@@ -4,6 +4,7 @@
  * the block's own statements see them. Rows inserted in the block carry negative ids until then.
  */
 import type { Row } from '../engine/batch.js';
+import type { Node } from '../engine/dataflow.js';
 import type { TableChange } from '../catalog/table.js';
 import type { Database } from './database.js';
 import type { TableRelation } from '../catalog/relation.js';
@@ -25,6 +26,12 @@ export class TableWrites {
     const committed = [...rel.data.rows];
     if (!p) return committed;
     return [...committed.filter(([id]) => !p.deletes.has(id)), ...p.inserts];
+  }
+
+  /** The rows of the table whose node is `node`, when this block changed it; null otherwise. */
+  blockRows(node: Node): Row[] | null {
+    for (const rel of this.pending.keys()) if (rel.node === node) return this.visibleRows(rel).map(([, row]) => row);
+    return null;
   }
 
   /** Records one statement's change; commits it at once unless a transaction block is open. */

@@ -6,6 +6,7 @@
  */
 import type { Batch, Row } from '../batch.js';
 import { BatchBuilder, changeKey } from '../batch-builder.js';
+import { EqualityClasses, emitClassChange, type Member } from './equality-classes.js';
 import type { InputKind, Operator, RowFn } from '../operator.js';
 import { rowKey, sameRow } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
@@ -20,7 +21,8 @@ function acceptsChange(kind: InputKind, diff: number, op: string): boolean {
 
 export class DistinctOp implements Operator {
   readonly arity = 1;
-  private readonly counts = new Map<string, number>();
+  /** Per class of equal rows, each printed form's count (over append/stream inputs: 1, "seen"). */
+  private readonly classes = new EqualityClasses<number>(() => 0, (n) => n <= 0);
   constructor(private readonly spec: { input: InputKind }) {}
 
   describe(): string {
@@ -28,21 +30,24 @@ export class DistinctOp implements Operator {
   }
 
   step([input]: Batch[]): Batch {
-    const out: Batch = [];
+    const out = new BatchBuilder();
     for (const c of input) {
-      const { row, diff } = c;
-      if (!acceptsChange(this.spec.input, diff, 'DISTINCT')) continue;
-      const k = changeKey(c);
-      const before = this.counts.get(k) ?? 0;
-      // Over append/stream inputs the count only says "seen"; keeping 1 bounds nothing but is uniform.
-      const after = this.spec.input === 'general' ? before + diff : 1;
-      if (after === 0) this.counts.delete(k);
-      else this.counts.set(k, after);
-      if (before <= 0 && after > 0) out.push({ row, diff: 1, key: k });
-      else if (before > 0 && after <= 0) out.push({ row, diff: -1, key: k });
+      if (!acceptsChange(this.spec.input, c.diff, 'DISTINCT')) continue;
+      const { key, members } = this.classes.classOf(c);
+      const before = firstOf(members);
+      const m = this.classes.member(members, c);
+      m.counts = this.spec.input === 'general' ? m.counts + c.diff : 1;
+      this.classes.prune(key, members);
+      emitClassChange(out, { member: before, count: before ? 1 : 0 }, { member: firstOf(members), count: members.size > 0 ? 1 : 0 });
     }
-    return out;
+    return out.finish();
   }
+}
+
+/** The earliest arrived member still present (members with nothing left are pruned). */
+function firstOf<C>(members: Map<string, Member<C>>): Member<C> | null {
+  for (const m of members.values()) return m;
+  return null;
 }
 
 export interface DistinctOnSpec {

@@ -1,10 +1,12 @@
 /**
- * UNION / INTERSECT / EXCEPT [ALL] over two inputs with SQL's multiplicity rules. Each distinct
- * row keeps its multiplicity on both sides; a cycle recomputes the output multiplicity of the
- * touched rows and emits the difference. (UNION ALL needs no state: it is UnionAllOp.)
+ * UNION / INTERSECT / EXCEPT [ALL] over two inputs with SQL's multiplicity rules. Rows are
+ * grouped by SQL equality (equality-classes.ts: 1.0 and 1.00 are one value); each class keeps its
+ * multiplicity on both sides, and a cycle recomputes the output of the touched classes and emits
+ * the difference. (UNION ALL needs no state: it is UnionAllOp.)
  */
-import type { Batch, Row } from '../batch.js';
-import { BatchBuilder, changeKey } from '../batch-builder.js';
+import type { Batch, Change } from '../batch.js';
+import { BatchBuilder } from '../batch-builder.js';
+import { EqualityClasses, emitClassChange, type ClassOutput, type Member } from './equality-classes.js';
 import type { Operator } from '../operator.js';
 
 export interface SetOpSpec {
@@ -13,7 +15,6 @@ export interface SetOpSpec {
 }
 
 interface Counts {
-  readonly row: Row;
   left: number;
   right: number;
 }
@@ -32,7 +33,7 @@ function multiplicity(spec: SetOpSpec, l: number, r: number): number {
 
 export class SetOp implements Operator {
   readonly arity = 2;
-  private readonly rows = new Map<string, Counts>();
+  private readonly classes = new EqualityClasses<Counts>(() => ({ left: 0, right: 0 }), (c) => c.left === 0 && c.right === 0);
   constructor(private readonly spec: SetOpSpec) {}
 
   describe(): string {
@@ -40,26 +41,35 @@ export class SetOp implements Operator {
   }
 
   step([left, right]: Batch[]): Batch {
-    const before = new Map<string, number>();
-    const touch = (k: string, row: Row, dl: number, dr: number): void => {
-      let c = this.rows.get(k);
-      if (c === undefined) {
-        c = { row, left: 0, right: 0 };
-        this.rows.set(k, c);
-      }
-      if (!before.has(k)) before.set(k, multiplicity(this.spec, c.left, c.right));
-      c.left += dl;
-      c.right += dr;
+    const before = new Map<string, { members: Map<string, Member<Counts>>; output: ClassOutput }>();
+    const touch = (c: Change, side: 'left' | 'right'): void => {
+      const { key, members } = this.classes.classOf(c);
+      if (!before.has(key)) before.set(key, { members, output: this.output(members) });
+      this.classes.member(members, c).counts[side] += c.diff;
     };
-    for (const c of left) touch(changeKey(c), c.row, c.diff, 0);
-    for (const c of right) touch(changeKey(c), c.row, 0, c.diff);
+    for (const c of left) touch(c, 'left');
+    for (const c of right) touch(c, 'right');
     const out = new BatchBuilder();
-    for (const [k, was] of before) {
-      const c = this.rows.get(k)!;
-      const now = multiplicity(this.spec, c.left, c.right);
-      if (now !== was) out.addKeyed(k, c.row, now - was);
-      if (c.left === 0 && c.right === 0) this.rows.delete(k);
+    for (const [key, { members, output }] of before) {
+      this.classes.prune(key, members);
+      emitClassChange(out, output, this.output(members));
     }
     return out.finish();
+  }
+
+  /** A class's output: its multiplicity, as the earliest member on the left (else on the right). */
+  private output(members: Map<string, Member<Counts>>): ClassOutput {
+    let l = 0;
+    let r = 0;
+    let leftMember: Member<Counts> | null = null;
+    let anyMember: Member<Counts> | null = null;
+    for (const m of members.values()) {
+      l += m.counts.left;
+      r += m.counts.right;
+      if (m.counts.left > 0) leftMember ??= m;
+      if (m.counts.left > 0 || m.counts.right > 0) anyMember ??= m;
+    }
+    const count = multiplicity(this.spec, l, r);
+    return { member: count > 0 ? (leftMember ?? anyMember) : null, count };
   }
 }
