@@ -5,11 +5,12 @@
  * strings, booleans, null) is stored as itself. Timestamps and dates are numbers.
  */
 import { Decimal } from 'decimal.js';
+import { formatJsonValue, formatJsonb, hasJsonText, jsonWithText, parseJsonText } from '../types/json-text.js';
 import { formatNumeric, parseNumericText } from '../types/numeric.js';
 import { Interval, Json, SqlArray, type Value } from '../types/types.js';
 import type { Row } from '../engine/batch.js';
 
-type Encoded = null | boolean | number | string | { i8: string } | { dec: string } | { b64: string } | { iv: [number, number, number] } | { json: unknown } | { f: string }
+type Encoded = null | boolean | number | string | { i8: string } | { dec: string } | { b64: string } | { iv: [number, number, number] } | { json: unknown } | { jtext: string; verbatim: boolean } | { f: string }
   | { arr: Encoded[]; lower: number };
 
 function encodeValue(v: Value): Encoded {
@@ -20,7 +21,9 @@ function encodeValue(v: Value): Encoded {
   if (v instanceof Decimal) return { dec: formatNumeric(v) };
   if (v instanceof Uint8Array) return { b64: Buffer.from(v).toString('base64') };
   if (v instanceof Interval) return { iv: [v.months, v.days, v.micros] };
-  if (v instanceof Json) return { json: v.value };
+  // As text: a document's Decimals (1.50, 1e400, 12345678901234567890) and json's own spelling
+  // survive, which JSON.stringify of the parsed document loses.
+  if (v instanceof Json) return hasJsonText(v) ? { jtext: formatJsonValue(v), verbatim: true } : { jtext: formatJsonb(v.value), verbatim: false };
   if (v instanceof SqlArray) return { arr: v.elements.map(encodeValue), lower: v.lower };
   throw new Error(`cannot store value of unknown representation: ${String(v)}`);
 }
@@ -31,6 +34,8 @@ function decodeValue(e: Encoded): Value {
   if ('dec' in e) return parseNumericText(e.dec)!;
   if ('b64' in e) return Buffer.from(e.b64, 'base64');
   if ('iv' in e) return new Interval(e.iv[0], e.iv[1], e.iv[2]);
+  if ('jtext' in e) return e.verbatim ? jsonWithText(parseJsonText(e.jtext, 'json'), e.jtext) : new Json(parseJsonText(e.jtext, 'jsonb'));
+  // Rows stored before documents were kept as text.
   if ('json' in e) return new Json(e.json);
   if ('f' in e) return Number(e.f);
   if ('arr' in e) return new SqlArray(e.arr.map(decodeValue), e.lower);

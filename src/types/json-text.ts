@@ -21,6 +21,11 @@ export function jsonWithText(doc: unknown, text: string): Json {
   return j;
 }
 
+/** Whether the value carries its input text (a json value parsed from text; jsonb's do not). */
+export function hasJsonText(j: Json): boolean {
+  return jsonTexts.has(j);
+}
+
 /** json's text output: its input text when it has one, else a compact rendering. */
 export function formatJsonValue(j: Json): string {
   return jsonTexts.get(j) ?? formatJson(j.value);

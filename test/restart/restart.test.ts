@@ -142,3 +142,22 @@ test('array columns are stored and read back whole, before and after a restart',
     await eddy.stop();
   }
 });
+
+test('json keeps its text and jsonb its exact numbers across a restart', async () => {
+  const eddy = await startEddy();
+  try {
+    const rows = async () => (await (await eddy.client()).query('SELECT js::text AS js, jb::text AS jb FROM docs ORDER BY id')).rows;
+    const client = await eddy.client();
+    await client.query('CREATE TABLE docs (id int, js json, jb jsonb)');
+    await client.query(`INSERT INTO docs VALUES (1, '{"n": 1e400,  "a": [1.50]}', '{"n": 12345678901234567890, "x": 1.50}'), (2, '"s"', 'null')`);
+    const expected = [
+      { js: '{"n": 1e400,  "a": [1.50]}', jb: '{"n": 12345678901234567890, "x": 1.50}' },
+      { js: '"s"', jb: 'null' },
+    ];
+    assert.deepEqual(await rows(), expected);
+    await eddy.restart();
+    assert.deepEqual(await rows(), expected);
+  } finally {
+    await eddy.stop();
+  }
+});
