@@ -260,6 +260,13 @@ function makeCall(def: FunctionDef, args: Expr[], targets: SqlType[]): Expr {
   const coerced = args.map((a, i) => coerce(a, targets[i]!));
   const types = coerced.map((a) => a.type);
   const strict = def.strict ?? true;
+  if (def.setReturning) {
+    const name = def.name;
+    const impl = () => {
+      throw new SqlError(SQLSTATE.featureNotSupported, `set-returning function ${name} is not supported in this context`);
+    };
+    return { kind: 'call', name, args: coerced, type: returnTypeFor(def, types), strict, volatile: def.volatile ?? false, impl, setReturning: def.setReturning(types) };
+  }
   // a strict function of a NULL constant is NULL, as PostgreSQL's planner simplifies it, and
   // nothing downstream should ever call the function with it. Only a constant argument that
   // raises an error keeps the call: PostgreSQL would have raised it while folding that argument.
@@ -309,8 +316,8 @@ function resolveOperator(name: string, args: Expr[], location?: number): Resolut
   return r;
 }
 
-/** Resolves and builds a function call by name. */
-function bindFunction(name: string, args: Expr[], location?: number): Expr {
+/** Resolves and builds a function call by name (set-returning ones included: the planner expands those). */
+export function bindFunction(name: string, args: Expr[], location?: number): Expr {
   const r = resolveOverload(name, args.map((a) => a.type), false);
   if (r === undefined) {
     throw new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${typeList(args)}) does not exist`, {

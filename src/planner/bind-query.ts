@@ -36,6 +36,8 @@ import { GroupByBinder } from './grouping.js';
 import { bareName, CorrelationUnsupported, exprLocation, nodeTag, positionOf, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
 import { planWindows, type WindowCall } from './windows.js';
+import { anySetReturning, expandSelectList } from './set-returning.js';
+import { functionsNamed } from './functions/index.js';
 import {
   AGG_BASE,
   requireBoolean,
@@ -183,6 +185,9 @@ export class QueryBinder implements QueryBinderApi {
   private aggregateCall(n: any, level: Level, clause: Clause): Expr | undefined {
     const funcname = strings(n.funcname);
     const name = aggregateName(funcname, n.location);
+    if (clause !== 'select' && !n.over && functionsNamed(funcname[funcname.length - 1]!).some((d) => d.setReturning)) {
+      throw new SqlError(SQLSTATE.featureNotSupported, `set-returning functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
+    }
     if (n.over) return this.windowCall(n, funcname, name, level, clause);
     if (!name) {
       if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter) {
@@ -344,6 +349,13 @@ export class QueryBinder implements QueryBinderApi {
       plan = windows.plan;
       finalize = (e) => transformExpr(e, (x) => (x.kind === 'column' && x.index >= WINDOW_BASE && x.index < OUTER_BASE ? windows.values[x.index - WINDOW_BASE] : undefined));
       targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
+    }
+    if (anySetReturning(targets.map((t) => t.expr))) {
+      const expanded = expandSelectList(plan, targets.map((t) => t.expr));
+      plan = expanded.plan;
+      targets = targets.map((t, i) => ({ ...t, expr: expanded.exprs[i]! }));
+      const before = finalize;
+      finalize = (e) => expanded.rewrite(before(e));
     }
     if (!setOperand) {
       // An untyped literal in the result is text: SELECT 'x' has a text column.

@@ -30,7 +30,8 @@ function isImmutableNode(e: Expr): boolean {
     case 'param':
       return false;
     case 'call':
-      return !e.volatile;
+      // a set-returning call is rows, not a value to fold
+      return !e.volatile && !e.setReturning;
     case 'cast':
       return castIsImmutable(e.arg.type, e.type);
     default:

@@ -75,8 +75,8 @@ function describe(p: LogicalPlan): string {
   switch (p.op) {
     case 'get':
       return `Read ${p.relationName}`;
-    case 'series':
-      return `Series ${[p.series.start, p.series.stop, p.series.step].map((e) => formatExpr(e, [])).join(', ')}`;
+    case 'srf':
+      return `${p.outer ? 'Outer ' : ''}Set-returning ${p.calls.map((c) => `${c.name}(${c.args.map((a) => formatExpr(a, p.input.columns)).join(', ')})`).join(', ')}${p.ordinality ? ' WITH ORDINALITY' : ''}`;
     case 'values':
       return `Values (${p.rows.length} row${p.rows.length === 1 ? '' : 's'})`;
     case 'filter':

@@ -16,7 +16,17 @@ export type Expr =
   /** $n, 0-based index into the statement's parameters. */
   | { kind: 'param'; index: number; type: SqlType }
   /** A function or operator already resolved to its implementation (strict: NULL in, NULL out, unless `strict` is false). */
-  | { kind: 'call'; name: string; args: Expr[]; type: SqlType; strict: boolean; volatile: boolean; impl: (args: Value[], env: EvalEnv) => Value }
+  | {
+      kind: 'call';
+      name: string;
+      args: Expr[];
+      type: SqlType;
+      strict: boolean;
+      volatile: boolean;
+      impl: (args: Value[], env: EvalEnv) => Value;
+      /** A set-returning function (unnest, generate_series ...): the planner expands it into rows; `type` is its first column's. */
+      setReturning?: SetReturning;
+    }
   | { kind: 'cast'; arg: Expr; type: SqlType; typmod: number }
   | { kind: 'and' | 'or'; args: Expr[]; type: SqlType }
   | { kind: 'not'; arg: Expr; type: SqlType }
@@ -30,6 +40,15 @@ export type Expr =
   | { kind: 'greatest' | 'least'; args: Expr[]; type: SqlType }
   /** x IN (list of expressions) with SQL's NULL semantics. */
   | { kind: 'inlist'; arg: Expr; list: Expr[]; negate: boolean; type: SqlType };
+
+/** A set-returning function's output for one call site: its columns, and its rows for given (non-null) arguments. */
+export interface SetReturning {
+  /** Column names of a function with several (jsonb_each: key, value); one column takes the call's name. */
+  columns: { name?: string; type: SqlType }[];
+  rows(args: Value[], env: EvalEnv): Value[][];
+  /** False when NULL arguments still give rows (a scalar function in FROM); otherwise they give none. */
+  strict?: boolean;
+}
 
 /** What an expression may read besides its row: parameters and session state. */
 export interface EvalEnv {

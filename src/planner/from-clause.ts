@@ -6,10 +6,10 @@
 import { SqlError, SQLSTATE } from '../errors.js';
 import type { SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
-import { coerce, commonType } from './bind-expr.js';
+import { bindFunction, coerce, commonType } from './bind-expr.js';
 import { FromScope, type ScopeColumn, type ScopeEntry } from './scope.js';
-import { getNode, joinNode, projectNode, seriesNode, valuesNode, type JoinKind, type LogicalPlan } from './logical.js';
-import { bindSeries } from './series.js';
+import { filterNode, getNode, joinNode, projectNode, srfNode, valuesNode, type JoinKind, type LogicalPlan, type SrfCall } from './logical.js';
+import { ORDINALITY } from './set-returning.js';
 import { column, constBool } from './expr-utils.js';
 import { domainOf } from './domain.js';
 import { T } from '../types/types.js';
@@ -37,6 +37,10 @@ export class FromClauseBinder {
     for (const item of items) {
       if (item.RangeSubselect?.lateral) {
         acc = this.lateralJoin(acc ?? NO_FROM(), item.RangeSubselect, 'inner', null, ctes);
+        continue;
+      }
+      if (item.RangeFunction) {
+        acc = this.functionItem(acc ?? NO_FROM(), item.RangeFunction, false, ctes);
         continue;
       }
       const next = this.bindFromItem(item, ctes);
@@ -71,26 +75,57 @@ export class FromClauseBinder {
       case 'JoinExpr':
         return this.bindJoin(n, ctes);
       case 'RangeFunction':
-        return this.bindRangeFunction(n);
+        return this.functionItem(NO_FROM(), n, false, ctes);
       default:
         throw unsupported(`${tag} in FROM`);
     }
   }
 
-  /** A function in FROM: generate_series over constants or parameters. */
-  private bindRangeFunction(n: any): FromItem {
-    const call = n.functions.length === 1 && n.functions[0].List.items[0].FuncCall;
-    const names = call ? strings(call.funcname) : [];
-    const isSeries = names[names.length - 1] === 'generate_series' && (names.length === 1 || names[0] === 'pg_catalog');
-    if (n.lateral) throw unsupported('LATERAL', exprLocation(n.functions[0].List.items[0]));
-    if (!isSeries || n.is_rowsfrom) throw unsupported('functions in FROM other than generate_series', exprLocation(n.functions[0].List.items[0]));
-    if (n.ordinality) throw unsupported('WITH ORDINALITY', call.location);
-    // Arguments see no columns: a reference to another FROM item would need LATERAL.
-    const level: Level = { plan: valuesNode([[]], []), scope: new FromScope([]), aggregates: [], subqueryColumns: new Set(), ctes: new Map() };
-    const args = (call.args ?? []).map((a: any) => this.binder.bind(a, level, 'functions in FROM'));
-    const name = n.alias?.colnames ? strings(n.alias.colnames)[0]! : (n.alias?.aliasname ?? 'generate_series');
-    const plan = seriesNode(bindSeries(args, call.location), name);
-    return relationItem(plan, n.alias?.aliasname ?? 'generate_series', n.alias);
+  /**
+   * A function in FROM, lateral as in PostgreSQL (its arguments may read the FROM items before
+   * it): per row of `left`, a set-returning function's rows, any other function's one value.
+   * ROWS FROM (f(...), g(...)) and unnest(a, b, ...) run their calls side by side, NULL-padded
+   * to the longest; WITH ORDINALITY numbers the rows. `outer` keeps a left row that gets no rows.
+   */
+  private functionItem(left: FromItem, n: any, outer: boolean, ctes: CteEnv): FromItem {
+    const level: Level = { plan: left.plan, scope: new FromScope(left.entries), aggregates: [], subqueryColumns: new Set(), ctes };
+    const calls: SrfCall[] = [];
+    for (const item of n.functions) {
+      const [node, coldefs] = item.List.items;
+      if (coldefs && Object.keys(coldefs).length > 0) throw unsupported('a column definition list for a function in FROM', exprLocation(node));
+      const call = node.FuncCall;
+      if (!call) {
+        calls.push(scalarCall('?column?', this.binder.bind(node, level, 'functions in FROM')));
+        continue;
+      }
+      const names = strings(call.funcname);
+      const name = names[names.length - 1]!;
+      if (call.agg_star || call.agg_distinct || call.agg_order || call.agg_filter || call.over) throw unsupported(`${name}(...) with aggregate or window syntax in FROM`, call.location);
+      if (names.length > 1 && names[0] !== 'pg_catalog') {
+        throw new SqlError(SQLSTATE.undefinedFunction, `function ${names.join('.')} does not exist`, { position: call.location + 1 });
+      }
+      const args: Expr[] = (call.args ?? []).map((a: any) => this.binder.bind(a, level, 'functions in FROM'));
+      // unnest(a, b, ...) in FROM is ROWS FROM (unnest(a), unnest(b), ...)
+      const groups = name === 'unnest' && args.length > 1 ? args.map((a) => [a]) : [args];
+      for (const group of groups) {
+        const e = bindFunction(name, group, call.location);
+        calls.push(e.kind === 'call' && e.setReturning ? { name, args: e.args, output: e.setReturning } : scalarCall(name, e));
+      }
+    }
+    const colnames = strings(n.alias?.colnames);
+    const single = calls.length === 1 && calls[0]!.output.columns.length === 1;
+    const produced = calls.flatMap((c) =>
+      c.output.columns.map((col) => ({ name: single && n.alias ? n.alias.aliasname : (col.name ?? c.name), type: col.type, typmod: -1 })),
+    );
+    if (n.ordinality) produced.push(ORDINALITY);
+    if (colnames.length > produced.length) {
+      throw new SqlError(SQLSTATE.invalidColumnReference, `table "${n.alias.aliasname}" has ${produced.length} columns available but ${colnames.length} columns specified`);
+    }
+    const columns = produced.map((c, i) => ({ ...c, name: colnames[i] ?? c.name }));
+    const plan = srfNode(level.plan, calls, !!n.ordinality, outer, columns);
+    const width = level.plan.columns.length;
+    const entry: ScopeEntry = { alias: n.alias?.aliasname ?? calls[0]!.name, columns: columns.map((c, i) => ({ ...c, index: width + i })) };
+    return { plan, entries: [...left.entries, entry] };
   }
 
   private bindRangeVar(n: any, ctes: CteEnv): FromItem {
@@ -124,6 +159,7 @@ export class FromClauseBinder {
       item = this.lateralJoin(left, n.rarg.RangeSubselect, kind, n.quals, ctes);
       return n.alias ? this.aliasJoin(item, n.alias) : item;
     }
+    if (n.rarg.RangeFunction) return this.functionJoin(left, n, kind, ctes);
     const right = this.bindFromItem(n.rarg, ctes);
     const leftWidth = left.plan.columns.length;
     const entries = [...left.entries, ...shiftEntries(right.entries, leftWidth)];
@@ -201,6 +237,17 @@ export class FromClauseBinder {
     const base = joined.columns.length;
     const plan = projectNode(joined, [...joined.columns.map((c, i) => column(i, c.type)), ...filled], [...joined.columns, ...subColumns]);
     return { plan, entries: [...left.entries, entry((i) => base + i)] };
+  }
+
+  /** `left [LEFT] JOIN [LATERAL] f(...) ON ...`: the function reads left's row; LEFT needs ON true. */
+  private functionJoin(left: FromItem, n: any, kind: JoinKind, ctes: CteEnv): FromItem {
+    const location = exprLocation(n.rarg.RangeFunction.functions[0].List.items[0]);
+    if (n.isNatural || n.usingClause) throw unsupported('JOIN to a function with USING or NATURAL', location);
+    const trivialOn = !n.quals || n.quals.A_Const?.boolval?.boolval === true;
+    if (kind === 'right' || kind === 'full' || (kind === 'left' && !trivialOn)) throw unsupported(`${kind.toUpperCase()} JOIN to a function${kind === 'left' ? ' with an ON condition other than true' : ''}`, location);
+    let item = this.functionItem(left, n.rarg.RangeFunction, kind === 'left', ctes);
+    if (!trivialOn) item = { ...item, plan: filterNode(item.plan, this.bindOn(n.quals, item.entries, item.plan, ctes)) };
+    return n.alias ? this.aliasJoin(item, n.alias) : item;
   }
 
   /** JOIN ... USING (names) / NATURAL JOIN: equi-join keys, and one merged column per name. */
@@ -297,4 +344,9 @@ function checkDuplicateAliases(entries: ScopeEntry[], items: any[]): void {
     }
     seen.add(e.alias);
   }
+}
+
+/** A function that is not set-returning, in FROM: one row holding its value (NULL included). */
+function scalarCall(name: string, e: Expr): SrfCall {
+  return { name, args: [e], output: { columns: [{ type: e.type }], rows: ([v]) => [[v!]], strict: false } };
 }

@@ -9,11 +9,11 @@
  * append-only inputs stays append-only; aggregation over a stream accumulates everything it saw.
  */
 import type { SqlType } from '../types/types.js';
-import type { Expr } from './expr-ir.js';
+import type { Expr, SetReturning } from './expr-ir.js';
 import type { TableType } from './catalog-api.js';
 import type { AggregateFn } from '../engine/ops/accumulators.js';
 import type { TemporalBound } from './temporal.js';
-import type { Series } from './series.js';
+
 
 export interface PlanColumn {
   name: string;
@@ -54,7 +54,13 @@ interface Common {
 export type LogicalPlan =
   | (Common & { op: 'get'; relationName: string; relationKind: string; node: unknown })
   | (Common & { op: 'values'; rows: Expr[][] })
-  | (Common & { op: 'series'; series: Series })
+  /**
+   * Set-returning functions over each input row (FROM and LATERAL functions, the select list's
+   * unnest/generate_series ...): the input columns, then each call's columns side by side (a
+   * call that runs out first is NULL-padded), then the ordinality if asked. A row whose calls
+   * give no rows is dropped, unless `outer` (LEFT JOIN LATERAL ... ON true) keeps it NULL-padded.
+   */
+  | (Common & { op: 'srf'; input: LogicalPlan; calls: SrfCall[]; ordinality: boolean; outer: boolean })
   | (Common & { op: 'filter'; input: LogicalPlan; predicate: Expr })
   /** WHERE conditions on now(): each row is visible between its bounds, re-checked as time passes. */
   | (Common & { op: 'temporal'; input: LogicalPlan; bounds: TemporalBound[] })
@@ -120,8 +126,17 @@ export function valuesNode(rows: Expr[][], columns: PlanColumn[]): LogicalPlan {
   return { op: 'values', rows, columns, tableType: 'append' };
 }
 
-export function seriesNode(series: Series, name: string): LogicalPlan {
-  return { op: 'series', series, columns: [{ name, type: series.type, typmod: -1 }], tableType: 'append' };
+/** One set-returning call of an srf node: its arguments over the input row, and what it returns. */
+export interface SrfCall {
+  name: string;
+  args: Expr[];
+  output: SetReturning;
+}
+
+export function srfNode(input: LogicalPlan, calls: SrfCall[], ordinality: boolean, outer: boolean, columns: PlanColumn[]): LogicalPlan {
+  // rows come and go with their input row; filtering a ring's rows can reorder them, as a filter does
+  const tableType: TableType = typeof input.tableType === 'object' ? 'general' : input.tableType;
+  return { op: 'srf', input, calls, ordinality, outer, columns: [...input.columns, ...columns], tableType };
 }
 
 export function filterNode(input: LogicalPlan, predicate: Expr): LogicalPlan {
@@ -211,7 +226,6 @@ export function planInputs(p: LogicalPlan): LogicalPlan[] {
   switch (p.op) {
     case 'get':
     case 'values':
-    case 'series':
       return [];
     case 'join':
     case 'semijoin':
@@ -230,8 +244,8 @@ export function nodeExprs(p: LogicalPlan): Expr[] {
       return [];
     case 'values':
       return p.rows.flat();
-    case 'series':
-      return [p.series.start, p.series.stop, p.series.step];
+    case 'srf':
+      return p.calls.flatMap((c) => c.args);
     case 'filter':
       return [p.predicate];
     case 'temporal':

@@ -7,7 +7,7 @@ import { SqlError } from '../errors.js';
 import type { Row } from '../engine/batch.js';
 import type { Dataflow, Node } from '../engine/dataflow.js';
 import type { Operator, RowFn } from '../engine/operator.js';
-import { FilterOp, MapOp, UnionAllOp } from '../engine/ops/basic.js';
+import { FilterOp, FlatMapOp, MapOp, UnionAllOp } from '../engine/ops/basic.js';
 import { JoinOp } from '../engine/ops/join.js';
 import { SemiJoinOp } from '../engine/ops/semijoin.js';
 import { AggregateOp, type AggregateSpec, type ArgKind } from '../engine/ops/aggregate.js';
@@ -20,7 +20,7 @@ import type { EvalEnv, Expr } from './expr-ir.js';
 import { compileExpr } from './compile-expr.js';
 import { accumulationMode, type AggCall, type LogicalPlan, type SortKey } from './logical.js';
 import { rowComparator, tupleComparator } from './sort.js';
-import { seriesRows } from './series.js';
+import { expandRow } from './set-returning.js';
 
 /** An operator tree ready to be added to a Dataflow; leaves are relations and constant rows. */
 export type Lowered =
@@ -78,8 +78,10 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
       return { kind: 'relation', name: plan.relationName, node: plan.node as Node };
     case 'values':
       return { kind: 'constant', rows: plan.rows.map((r) => r.map((e) => compileExpr(e)([], env))) };
-    case 'series':
-      return { kind: 'constant', rows: seriesRows(plan.series, env) };
+    case 'srf': {
+      const expand = expandRow(plan.calls, plan.ordinality, plan.outer, env);
+      return op(new FlatMapOp(expand, `FlatMap ${plan.calls.map((c) => c.name).join(', ')}`), plan.input);
+    }
     case 'filter':
       return op(new FilterOp(pred(plan.predicate)), plan.input);
     case 'temporal': {

@@ -17,6 +17,7 @@ import {
   projectNode,
   semiJoinNode,
   setOpNode,
+  srfNode,
   temporalNode,
   topKNode,
   type JoinKind,
@@ -48,8 +49,9 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
   switch (plan.op) {
     case 'get':
     case 'values':
-    case 'series':
       return plan;
+    case 'srf':
+      return srfNode(optimize(plan.input), plan.calls.map((c) => ({ ...c, args: c.args.map(foldConstants) })), plan.ordinality, plan.outer, plan.columns.slice(plan.input.columns.length));
     case 'filter':
       return pushFilter(optimize(plan.input), splitConjuncts(foldConstants(plan.predicate)));
     case 'project': {
@@ -108,6 +110,15 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
     }
     case 'join':
       return above(planJoin(input.kind, input.left, input.right, input.leftKey, input.rightKey, input.residual ? splitConjuncts(input.residual) : [], movable), fixed);
+    case 'srf': {
+      // conditions on the input's columns alone filter the rows before they are expanded: every
+      // row an input row expands to (a NULL-padded one too) has that row's columns
+      const width = input.input.columns.length;
+      const below = movable.filter((c) => [...columnsUsed(c)].every((i) => i < width));
+      if (below.length === 0) break;
+      const rest = [...movable.filter((c) => !below.includes(c)), ...fixed];
+      return above(srfNode(pushFilter(input.input, below), input.calls, input.ordinality, input.outer, input.columns.slice(width)), rest);
+    }
     case 'semijoin':
       return above(
         semiJoinNode(input.anti, input.nullAwareNotIn, pushFilter(input.left, movable), input.right, input.leftKey, input.rightKey, input.residual),

@@ -182,7 +182,7 @@ test('name resolution errors', () => {
   assertSqlError(() => cat.plan('SELECT * FROM items i, other i'), SQLSTATE.duplicateAlias);
 
   assertSqlError(() => cat.plan('WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r'), SQLSTATE.featureNotSupported);
-  assertSqlError(() => cat.plan('SELECT * FROM items, LATERAL generate_series(1, items.id) s'), SQLSTATE.featureNotSupported);
+  assertSqlError(() => cat.plan('SELECT * FROM items, LATERAL generate_series(1, missing.id) s'), SQLSTATE.undefinedTable);
 });
 
 test('table types: filters keep them, aggregates over streams accumulate', () => {

@@ -62,6 +62,40 @@ export class MapOp implements Operator {
   }
 }
 
+/**
+ * Set-returning functions: each row through fn, which gives any number of rows (unnest,
+ * generate_series ...). Every output row carries its input row's diff, so a retraction retracts
+ * exactly what the row produced.
+ */
+export class FlatMapOp implements Operator {
+  readonly arity = 1;
+  private readonly errors = new RowErrors();
+  constructor(private readonly fn: RowFn<Row[]>, private readonly label = 'FlatMap') {}
+
+  step([input]: Batch[]): Batch {
+    const b = new BatchBuilder();
+    for (const c of input) {
+      let rows: Row[];
+      try {
+        rows = this.fn(c.row);
+      } catch (err) {
+        this.errors.record(c, err);
+        continue;
+      }
+      for (const row of rows) b.add(row, c.diff);
+    }
+    return b.finish();
+  }
+
+  currentError(): SqlError | null {
+    return this.errors.current();
+  }
+
+  describe(): string {
+    return this.label;
+  }
+}
+
 /** UNION ALL of n inputs: the sum of their changes. */
 export class UnionAllOp implements Operator {
   constructor(readonly arity: number) {}

@@ -7,7 +7,7 @@ import { SqlError, SQLSTATE } from '../../errors.js';
 import { SqlArray, T, arrayTypeOf, type SqlType, type Value } from '../../types/types.js';
 import { compareValues, valuesEqual } from '../../types/compare.js';
 import { formatValue } from '../../types/text-io.js';
-import { ANYARRAY, ANYELEMENT, fn, register, type FunctionDef, type Impl } from './registry.js';
+import { ANYARRAY, ANYELEMENT, fn, register, srf, type FunctionDef, type Impl } from './registry.js';
 
 const int = T.int4;
 const text = T.text;
@@ -175,6 +175,7 @@ const defs: FunctionDef[] = [
   { name: 'string_to_array', args: [text, text, text], returns: TEXT_ARRAY, impl: stringToArray, ...nonStrict },
   { name: 'array_to_string', args: [ANYARRAY, text], returns: text, specialize: (types) => arrayToString(elementOf(types)), ...nonStrict },
   { name: 'array_to_string', args: [ANYARRAY, text, text], returns: text, specialize: (types) => arrayToString(elementOf(types)), ...nonStrict },
+  srf('unnest', [ANYARRAY], (types) => [{ type: elementOf(types) }], (a: [SqlArray]) => a[0].elements.map((e) => [e])),
 ];
 
 register(...defs);

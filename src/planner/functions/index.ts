@@ -9,6 +9,7 @@ import './datetime-fields.js';
 import './datetime-fns.js';
 import './json-fns.js';
 import './arrays.js';
+import './series.js';
 import './system.js';
 import './catalog-fns.js';
 import './to-char.js';

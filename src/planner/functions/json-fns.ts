@@ -5,7 +5,7 @@ import { Json, T, type SqlType, type Value } from '../../types/types.js';
 import { castValue } from '../../types/casts.js';
 import { compareJsonbKeys, formatJson, formatJsonValue, formatJsonb, jsonWithText, quoteJsonString } from '../../types/json-text.js';
 import { compareValues } from '../../types/compare.js';
-import { ANY, register, type FunctionDef } from './registry.js';
+import { ANY, register, srf, type FunctionDef } from './registry.js';
 import type { EvalEnv } from '../expr-ir.js';
 
 type Doc = unknown;
@@ -309,4 +309,38 @@ register(
       return new Json([...arr(x), ...arr(y)]);
     },
   },
+);
+
+// ---- set-returning: jsonb_array_elements, jsonb_each, jsonb_object_keys ------------------------
+
+/** A jsonb array's elements; 22023 for anything else, worded as PostgreSQL words it. */
+function arrayElements(doc: Doc): Doc[] {
+  if (Array.isArray(doc)) return doc;
+  throw new SqlError(SQLSTATE.invalidParameterValue, `cannot extract elements from ${isObject(doc) ? 'an object' : 'a scalar'}`);
+}
+
+/** A jsonb object's fields in jsonb's key order; 22023 for anything else. */
+function objectFields(doc: Doc, fn: string): [string, Doc][] {
+  if (!isObject(doc)) {
+    const what = fn === 'jsonb_object_keys' ? (Array.isArray(doc) ? 'an array' : 'a scalar') : 'a non-object';
+    throw new SqlError(SQLSTATE.invalidParameterValue, `cannot call ${fn} on ${what}`);
+  }
+  return Object.keys(doc)
+    .sort(compareJsonbKeys)
+    .map((k) => [k, doc[k]]);
+}
+
+const jsonb = T.jsonb;
+register(
+  srf('jsonb_array_elements', [jsonb], [{ name: 'value', type: jsonb }], ([j]: [Json]) => arrayElements(j.value).map((d) => [new Json(d)])),
+  srf('jsonb_array_elements_text', [jsonb], [{ name: 'value', type: T.text }], ([j]: [Json]) =>
+    arrayElements(j.value).map((d) => [asText(d, true)]),
+  ),
+  srf('jsonb_each', [jsonb], [{ name: 'key', type: T.text }, { name: 'value', type: jsonb }], ([j]: [Json]) =>
+    objectFields(j.value, 'jsonb_each').map(([k, d]) => [k, new Json(d)]),
+  ),
+  srf('jsonb_each_text', [jsonb], [{ name: 'key', type: T.text }, { name: 'value', type: T.text }], ([j]: [Json]) =>
+    objectFields(j.value, 'jsonb_each_text').map(([k, d]) => [k, asText(d, true)]),
+  ),
+  srf('jsonb_object_keys', [jsonb], [{ type: T.text }], ([j]: [Json]) => objectFields(j.value, 'jsonb_object_keys').map(([k]) => [k])),
 );

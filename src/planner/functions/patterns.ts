@@ -1,11 +1,11 @@
 /**
  * LIKE / ILIKE (~~, ~~*, and their negations), POSIX regular expressions (~, ~*, !~, !~*),
- * regexp_replace and like_escape. Patterns compile to JS RegExps once and are cached, since a
+ * regexp_replace, regexp_matches and like_escape. Patterns compile to JS RegExps once and are cached, since a
  * pattern is nearly always a constant.
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
-import { T, type Value } from '../../types/types.js';
-import { register } from './registry.js';
+import { SqlArray, T, arrayTypeOf, type Value } from '../../types/types.js';
+import { register, srf } from './registry.js';
 
 const cache = new Map<string, RegExp>();
 function cached(key: string, build: () => RegExp): RegExp {
@@ -212,4 +212,28 @@ register(
       return regexSubstring(s as string, posixRegExp(`^(?:${head})(${mid})(?:${tail})$`, ''));
     },
   },
+);
+
+/**
+ * regexp_matches(s, pattern [, flags]): per match the captured groups (the whole match when the
+ * pattern has none) as text[], unmatched groups NULL; the first match only unless flags has g.
+ */
+function regexpMatches([source, pattern, flags = '']: string[]): Value[][] {
+  const bad = flags.replace(/[gi]/g, '');
+  if (bad) throw new SqlError(SQLSTATE.invalidParameterValue, `invalid regular expression option: "${bad[0]}"`);
+  const re = posixRegExp(pattern!, flags.replace(/[^i]/g, '') + 'g');
+  const rows: Value[][] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(source!); m; m = re.exec(source!)) {
+    rows.push([new SqlArray(m.length > 1 ? m.slice(1).map((g) => g ?? null) : [m[0]])]);
+    if (!flags.includes('g')) break;
+    if (m[0] === '') re.lastIndex++;
+  }
+  return rows;
+}
+
+const textArray = arrayTypeOf(text)!;
+register(
+  srf('regexp_matches', [text, text], [{ type: textArray }], regexpMatches),
+  srf('regexp_matches', [text, text, text], [{ type: textArray }], regexpMatches),
 );

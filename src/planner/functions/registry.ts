@@ -4,7 +4,7 @@
  * picks among the definitions of one name.
  */
 import type { SqlType, Value } from '../../types/types.js';
-import type { EvalEnv } from '../expr-ir.js';
+import type { EvalEnv, SetReturning } from '../expr-ir.js';
 
 /** PostgreSQL's "any" pseudo-type: a parameter that takes a value of any type, as it is. */
 export const ANY: SqlType = { oid: 2276, name: '"any"', typname: 'any', typlen: 4, category: 'P', arrayOid: 0 };
@@ -44,6 +44,8 @@ export interface FunctionDef {
    * now(), anything reading session settings), so it is never constant-folded.
    */
   readonly volatile?: boolean;
+  /** A set-returning function: its columns and rows for the resolved argument types. */
+  readonly setReturning?: (argTypes: SqlType[]) => SetReturning;
 }
 
 /** A definition whose implementation takes its (non-null) arguments as parameters. */
@@ -54,6 +56,26 @@ export function fn(name: string, args: SqlType[], returns: SqlType, impl: (...a:
 /** A definition whose implementation reads its arguments as an array, and the session's environment. */
 export function fnEnv(name: string, args: SqlType[], returns: SqlType, impl: (a: any[], env: EvalEnv) => Value, extra: Partial<FunctionDef> = {}): FunctionDef {
   return { name, args, returns, impl, ...extra };
+}
+
+type Columns = { name?: string; type: SqlType }[];
+
+/** A set-returning function: its output columns (fixed or from the argument types) and its rows for non-null arguments. */
+export function srf(
+  name: string,
+  args: SqlType[],
+  columns: Columns | ((argTypes: SqlType[]) => Columns),
+  rows: (a: any, env: EvalEnv) => Value[][],
+  extra: Partial<FunctionDef> = {},
+): FunctionDef {
+  const columnsFor = typeof columns === 'function' ? columns : () => columns;
+  return {
+    name,
+    args,
+    returns: (types) => columnsFor(types)[0]!.type,
+    setReturning: (types) => ({ columns: columnsFor(types), rows }),
+    ...extra,
+  };
 }
 
 const byName = new Map<string, FunctionDef[]>();

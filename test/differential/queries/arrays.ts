@@ -21,4 +21,11 @@ export default family('arrays', [
   ['array-agg-filter-global', `SELECT array_agg(id ORDER BY id) FILTER (WHERE qty > 7) AS big, array_agg(DISTINCT product_id) AS products, array_agg(discount ORDER BY discount, id) FILTER (WHERE id < 0) AS none FROM line_items`],
   ['array-agg-over-join', `SELECT c.city, array_agg(o.id ORDER BY o.id) AS orders, cardinality(array_agg(DISTINCT o.status)) AS kinds FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.city`],
   ['array-agg-having', `SELECT order_id, array_agg(qty ORDER BY qty, id) AS qtys FROM line_items GROUP BY order_id HAVING 5 = ANY(array_agg(qty))`],
+  ['unnest-from-lateral', `SELECT o.id, w.word FROM orders o, unnest(string_to_array(o.note, ' ')) AS w(word)`],
+  ['unnest-left-lateral-ordinality', `SELECT o.id, w.word, w.n FROM orders o LEFT JOIN LATERAL unnest(string_to_array(o.note, ' ')) WITH ORDINALITY AS w(word, n) ON true`],
+  ['unnest-select-list', `SELECT id, unnest(string_to_array(note, ' ')) AS word, unnest(ARRAY[priority, customer_id]) AS num FROM orders`],
+  ['unnest-several-arguments', `SELECT l.id, u.a, u.b FROM line_items l, unnest(ARRAY[l.qty, l.product_id], ARRAY[l.unit_price]) AS u(a, b)`],
+  ['unnest-grouped', `SELECT w.word, count(*) AS n FROM orders o CROSS JOIN LATERAL unnest(string_to_array(o.note, ' ')) AS w(word) GROUP BY w.word`],
+  ['unnest-of-array-agg', `SELECT customer_id, unnest(array_agg(DISTINCT status)) AS status FROM orders GROUP BY customer_id`],
+  ['unnest-filtered', `SELECT o.id, w FROM orders o, unnest(string_to_array(o.note, ' ')) w WHERE o.priority > 1 AND w <> ''`],
 ]);

@@ -13,4 +13,11 @@ export default family('extras', [
   ['md5', `SELECT id, md5(name) AS h FROM customers`],
   ['date-bin', `SELECT date_bin('6 hours', created_at, TIMESTAMP '2024-01-01') AS bucket, count(*) AS n FROM orders GROUP BY 1`],
   ['interval-justify', `SELECT id, justify_interval(created_at - TIMESTAMP '2024-01-01') AS since, order_date + interval '1 month' AS next_month FROM orders`],
+  ['generate-series-lateral', `SELECT o.id, g FROM orders o, generate_series(1, o.priority) AS g`],
+  ['generate-series-select-list', `SELECT id, generate_series(0, qty, 3) AS step, generate_series(1, 2) AS two FROM line_items`],
+  ['generate-series-numeric-timestamp', `SELECT o.id, n, t FROM orders o, generate_series(0.5, o.priority, 1.25) AS n, generate_series(o.created_at, o.created_at + interval '1 day', interval '10 hours') AS t`],
+  ['jsonb-set-returning', `SELECT c.id, e.key, e.value, t.value AS text_value FROM customers c, jsonb_each(jsonb_build_object('city', c.city, 'score', c.score)) e, jsonb_each_text(jsonb_build_object('seg', c.segment)) t`],
+  ['jsonb-array-elements', `SELECT c.id, jsonb_array_elements(jsonb_build_array(c.name, c.active)) AS v, jsonb_array_elements_text(jsonb_build_array(c.city, 1)) AS t FROM customers c`],
+  ['jsonb-object-keys', `SELECT k, count(*) AS n FROM customers c, jsonb_object_keys(jsonb_strip_nulls(jsonb_build_object('city', c.city, 'segment', c.segment))) AS k GROUP BY k`],
+  ['regexp-matches', `SELECT id, m, regexp_matches(name, '([a-z])([a-z])') AS first_pair FROM customers, regexp_matches(name, '[aeiou]', 'g') AS m`],
 ]);
