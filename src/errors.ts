@@ -65,6 +65,7 @@ export const SQLSTATE = {
   diskFull: '53100',
   tooManyConnections: '53300',
   ioError: '58030',
+  dataCorrupted: 'XX001',
   adminShutdown: '57P01',
   internalError: 'XX000',
   invalidParameterValueConfig: '22023',

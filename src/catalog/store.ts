@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from '../engine/batch.js';
 import { decodeRow, encodeRow } from './row-codec.js';
+import { damagedCatalog, openError, writeError } from './store-errors.js';
 
 export type ObjectKind = 'table' | 'view' | 'materialized-view' | 'source' | 'sink';
 
@@ -25,11 +26,32 @@ export class CatalogStore {
   private readonly deleteRow: Database.Statement;
   private readonly deleteTableRows: Database.Statement;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'catalog.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+  /**
+   * Opens (or creates) the catalog; throws an Error saying what to do when the file is damaged
+   * (checked with SQLite's quick_check: every page and row readable) or the directory unwritable.
+   */
+  constructor(private readonly dataDir: string) {
+    const file = join(dataDir, 'catalog.sqlite');
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      const check = this.db.pragma('quick_check(1)', { simple: true });
+      if (check !== 'ok') throw damagedCatalog(file, String(check));
+      this.createTables();
+      // SQLite opens an unwritable file read-only without a word; a write now says so at start,
+      // not at the first INSERT.
+      this.db.pragma(`user_version = ${Number(this.db.pragma('user_version', { simple: true }))}`);
+    } catch (err) {
+      throw openError(err, dataDir, file);
+    }
+    this.putRow = this.db.prepare('INSERT OR REPLACE INTO table_rows (table_id, row_id, data) VALUES (?, ?, ?)');
+    this.deleteRow = this.db.prepare('DELETE FROM table_rows WHERE table_id = ? AND row_id = ?');
+    this.deleteTableRows = this.db.prepare('DELETE FROM table_rows WHERE table_id = ?');
+  }
+
+  private createTables(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (
         id INTEGER PRIMARY KEY,
@@ -44,9 +66,6 @@ export class CatalogStore {
         PRIMARY KEY (table_id, row_id)
       ) WITHOUT ROWID;
     `);
-    this.putRow = this.db.prepare('INSERT OR REPLACE INTO table_rows (table_id, row_id, data) VALUES (?, ?, ?)');
-    this.deleteRow = this.db.prepare('DELETE FROM table_rows WHERE table_id = ? AND row_id = ?');
-    this.deleteTableRows = this.db.prepare('DELETE FROM table_rows WHERE table_id = ?');
   }
 
   objects(): StoredObject[] {
@@ -59,7 +78,7 @@ export class CatalogStore {
   }
 
   addObject(obj: StoredObject): void {
-    this.db.prepare('INSERT INTO objects (id, kind, name, sql) VALUES (?, ?, ?, ?)').run(obj.id, obj.kind, obj.name, obj.sql);
+    this.write(() => this.db.prepare('INSERT INTO objects (id, kind, name, sql) VALUES (?, ?, ?, ?)').run(obj.id, obj.kind, obj.name, obj.sql));
   }
 
   removeObject(id: number): void {
@@ -86,11 +105,21 @@ export class CatalogStore {
   }
 
   truncate(tableId: number): void {
-    this.deleteTableRows.run(tableId);
+    this.write(() => this.deleteTableRows.run(tableId));
   }
 
+  /** Runs fn's writes atomically: all kept, or (on any error) none. */
   transaction(fn: () => void): void {
-    this.db.transaction(fn)();
+    this.write(() => this.db.transaction(fn)());
+  }
+
+  /** A write SQLite could not keep (disk full, read-only directory) fails as a SqlError saying so. */
+  private write(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      throw writeError(err, this.dataDir);
+    }
   }
 
   close(): void {

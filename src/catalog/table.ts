@@ -78,6 +78,15 @@ export class TableData {
     return { added, removed };
   }
 
+  /** Takes back what apply returned (the store could not keep it), newest first. */
+  undo(applied: { added: { rowId: number; row: Row }[]; removed: { rowId: number; row: Row }[] }): void {
+    for (const { rowId, row } of applied.added) {
+      this.rows.delete(rowId);
+      if (this.primaryKey.length > 0) this.keyIndex.delete(this.keyOf(row));
+    }
+    for (const { rowId, row } of applied.removed) this.put(rowId, row);
+  }
+
   clear(): Row[] {
     const all = [...this.rows.values()];
     this.rows.clear();

@@ -207,16 +207,23 @@ export class Database {
 
   /**
    * Commits changes to tables: checks constraints, writes SQLite, updates memory, and runs one
-   * update cycle so every materialized view reflects them before the statement completes.
+   * update cycle so every materialized view reflects them before the statement completes. When
+   * any of it fails, nothing is kept, in memory or on disk.
    */
   commitTableChanges(changes: Map<TableRelation, TableChange>): void {
     const applied: { rel: TableRelation; added: { rowId: number; row: Row }[]; removed: { rowId: number; row: Row }[] }[] = [];
-    for (const [rel, change] of changes) applied.push({ rel, ...rel.data.apply(change) });
-    this.store.transaction(() => {
-      for (const { rel, added, removed } of applied) {
-        this.store.writeRows(rel.id, added, removed.map((r) => r.rowId));
-      }
-    });
+    try {
+      for (const [rel, change] of changes) applied.push({ rel, ...rel.data.apply(change) });
+      this.store.transaction(() => {
+        for (const { rel, added, removed } of applied) {
+          this.store.writeRows(rel.id, added, removed.map((r) => r.rowId));
+        }
+      });
+    } catch (err) {
+      // A later table's constraint or a write the disk refused: memory keeps nothing either.
+      for (const a of applied.reverse()) a.rel.data.undo(a);
+      throw err;
+    }
     for (const { rel, added, removed } of applied) {
       if (added.length + removed.length === 0) continue;
       rel.node.push([...removed.map(({ row }) => ({ row, diff: -1 })), ...added.map(({ row }) => ({ row, diff: 1 }))]);
@@ -261,13 +268,14 @@ export class Database {
       dropped.push(sink.name);
     }
     for (const d of direct) if (this.relations.has(d.name)) dropped.push(...this.drop(d.name, true));
+    // The catalog first: if the disk refuses, the relation is still fully there.
+    this.store.removeObject(rel.id);
     if (rel.kind === 'source') {
       void rel.runtime.stop().catch((err) => this.log(`stopping source ${name}: ${String(err)}`));
       this.sourceErrors.forget(name);
     }
     // Subscriptions reading the relation end (their nodes are nobody's catalog objects).
     if (rel.kind !== 'view') this.dataflow.removeWithDependents(rel.node);
-    this.store.removeObject(rel.id);
     this.relations.delete(name);
     this.catalogChanged();
     dropped.push(name);

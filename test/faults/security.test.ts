@@ -5,17 +5,14 @@
  */
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
-import { kill, launch, type ServerProcess } from '../support/eddy-process.js';
+import { kill, launch, runToExit, type ServerProcess } from '../support/eddy-process.js';
 import { RawClient } from '../wire/raw-client.js';
 
-const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const ADMIN_PASSWORD = 'adm1n-pa55-9f3c';
 const VIEWER_PASSWORD = 'v1ewer:with:colons-77ad';
 
@@ -28,20 +25,9 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI to its exit (it must refuse to start). */
-function runToExit(flags: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', join(dir, 'refused'), ...flags], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((done) => child.on('exit', (code) => done({ code, stderr })));
-}
-
 test('listening beyond loopback without --password-file is refused unless --insecure', async () => {
   for (const host of ['0.0.0.0', '::']) {
-    const refused = await runToExit(['--host', host]);
+    const refused = await runToExit(join(dir, 'refused'), ['--host', host]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, new RegExp(`refusing to listen on ${host.replace(/[.]/g, '\\.')} without --password-file`));
     assert.match(refused.stderr, /--insecure/);

@@ -16,11 +16,30 @@ export interface ServerProcess {
   log: string[];
 }
 
+export interface LaunchOptions {
+  /** RLIMIT_FSIZE in 1 KiB blocks: a bigger file cannot be written (EFBIG), as on a full disk. */
+  fileSizeLimitKb?: number;
+  /** Run as this user (and group): a root test's way to have permissions apply. */
+  uid?: number;
+}
+
+/** The command line that runs `eddy` with these arguments (under a file-size limit if asked). */
+function eddyCommand(args: string[], opts: LaunchOptions): [string, string[]] {
+  const node = [process.execPath, '--import', 'tsx', 'src/cli.ts', ...args];
+  if (opts.fileSizeLimitKb === undefined) return [node[0]!, node.slice(1)];
+  // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing the process.
+  return ['bash', ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeLimitKb}; exec "$0" "$@"`, ...node]];
+}
+
+const asUser = (opts: LaunchOptions) => (opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid });
+
 /** Runs `eddy` on a free port (with more flags if given) and waits for it to say where it listens. */
-export async function launch(dataDir: string, flags: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir, ...flags], {
+export async function launch(dataDir: string, flags: string[] = [], opts: LaunchOptions = {}): Promise<ServerProcess> {
+  const [command, args] = eddyCommand(['--port', '0', '--data-dir', dataDir, ...flags], opts);
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...asUser(opts),
   });
   const log: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -36,6 +55,15 @@ export async function launch(dataDir: string, flags: string[] = []): Promise<Ser
     { timeoutMs: 60_000, message: 'eddy to listen' },
   );
   return { port, child, log };
+}
+
+/** Runs `eddy` that is expected to refuse to start: its exit code and what it wrote. */
+export function runToExit(dataDir: string, flags: string[] = [], opts: LaunchOptions = {}): Promise<{ code: number | null; stderr: string }> {
+  const [command, args] = eddyCommand(['--port', '0', '--data-dir', dataDir, ...flags], opts);
+  const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], ...asUser(opts) });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((done) => child.on('exit', (code) => done({ code, stderr })));
 }
 
 /** SIGKILL, and wait for the process to be gone. */
