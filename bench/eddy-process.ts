@@ -20,9 +20,10 @@ export interface EddyProcess {
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
-export async function startEddyProcess(): Promise<EddyProcess> {
+/** Starts the server; `extraArgs` are more command-line options (e.g. --max-connections). */
+export async function startEddyProcess(extraArgs: string[] = []): Promise<EddyProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const port = await new Promise<number>((resolve, reject) => {

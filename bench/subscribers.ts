@@ -53,7 +53,8 @@ async function drive(server: EddyProcess, writer: pg.Client, seconds: number, st
 }
 
 async function main(): Promise<void> {
-  const server = await startEddyProcess();
+  // The subscribers and the writer, past the default connection limit of 100.
+  const server = await startEddyProcess(['--max-connections', String(SUBSCRIBERS + 10)]);
   const writer = new pg.Client({ connectionString: server.url });
   await writer.connect();
   const subscribers: pg.Client[] = [];
