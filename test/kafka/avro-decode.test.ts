@@ -15,7 +15,7 @@ import { DecodeError } from '../../src/kafka/decode/index.js';
 import type { AvroFieldMapping, AvroFormatSpec } from '../../src/kafka/source-spec.js';
 import { numericTypmod } from '../../src/types/numeric.js';
 import { formatValue } from '../../src/types/text-io.js';
-import { Interval, Json, T } from '../../src/types/types.js';
+import { Interval, Json, SqlArray, T, arrayTypeOf } from '../../src/types/types.js';
 import { ensureKafka, kafkaEndpoints, schemaRegistry, uniqueTopic } from '../support/kafka.js';
 
 before(async () => {
@@ -98,7 +98,7 @@ test('every Avro type maps to its SQL column type and value', async () => {
     label: [T.text, -1], raw: [T.bytea, -1], four: [T.bytea, -1], side: [T.text, -1], maybe: [T.text, -1],
     amount: [T.numeric, numericTypmod(10, 2)], day: [T.date, -1], at_ms: [T.timestamptz, -1], at_us: [T.timestamptz, -1],
     local_ms: [T.timestamp, -1], time_ms: [T.interval, -1], time_us: [T.interval, -1], id: [T.text, -1],
-    tags: [T.jsonb, -1], attrs: [T.jsonb, -1], nested: [T.jsonb, -1], either: [T.jsonb, -1],
+    tags: [arrayTypeOf(T.text), -1], attrs: [T.jsonb, -1], nested: [T.jsonb, -1], either: [T.jsonb, -1],
   });
 
   const atMs = Date.UTC(2024, 2, 1, 12, 30, 15, 250);
@@ -130,10 +130,39 @@ test('every Avro type maps to its SQL column type and value', async () => {
   assert.equal(formatValue(T.interval, value.time_ms!), '01:02:03.004');
   assert.deepEqual(value.time_us, new Interval(0, 0, 1_000_001));
   assert.equal(value.id, '0e1f4a5c-8d3b-4b1e-9a57-0c6a3e2f9d10');
-  assert.deepEqual(value.tags, new Json(['a', 'b']));
+  assert.deepEqual(value.tags, new SqlArray(['a', 'b']));
   assert.deepEqual(value.attrs, new Json({ k: 5 }));
   assert.deepEqual(value.nested, new Json({ x: 1, when: '1970-01-01' }));
   assert.deepEqual(value.either, new Json('two'));
+});
+
+test('Avro arrays of scalars are array columns (nullable items NULL elements, logical types typed); arrays of records or arrays stay jsonb', async () => {
+  const subject = uniqueTopic('avro-arrays') + '-value';
+  const id = await register(subject, {
+    type: 'record',
+    name: 'Arrays',
+    fields: [
+      { name: 'longs', type: { type: 'array', items: ['null', 'long'] } },
+      { name: 'amounts', type: { type: 'array', items: { type: 'bytes', logicalType: 'decimal', precision: 6, scale: 2 } } },
+      { name: 'maybe', type: ['null', { type: 'array', items: 'string' }], default: null },
+      { name: 'points', type: { type: 'array', items: { type: 'record', name: 'P', fields: [{ name: 'x', type: 'int' }] } } },
+      { name: 'grid', type: { type: 'array', items: { type: 'array', items: 'int' } } },
+    ],
+  });
+  const decoder = await decoderFor(subject, format(null));
+  assert.deepEqual(
+    decoder.columns.map((c) => [c.name, c.type.name, c.typmod]),
+    [['longs', 'bigint[]', -1], ['amounts', 'numeric[]', numericTypmod(6, 2)], ['maybe', 'text[]', -1], ['points', 'jsonb', -1], ['grid', 'jsonb', -1]],
+  );
+  const bytes = await encode(id, { longs: [1, null, 2 ** 40], amounts: [Buffer.from([0x01, 0x00])], maybe: null, points: [{ x: 1 }], grid: [[1], []] });
+  const [longs, amounts, maybe, points, grid] = await decodeOne(decoder, bytes);
+  assert.deepEqual(longs, new SqlArray([1n, null, 2n ** 40n]));
+  assert.equal(formatValue(arrayTypeOf(T.numeric)!, amounts!), '{2.56}');
+  assert.equal(maybe, null);
+  assert.deepEqual(points, new Json([{ x: 1 }]));
+  assert.deepEqual(grid, new Json([[1], []]));
+  const empty = await decodeOne(decoder, await encode(id, { longs: [], amounts: [], maybe: ['a'], points: [], grid: [] }));
+  assert.deepEqual(empty.slice(0, 3), [new SqlArray([]), new SqlArray([]), new SqlArray(['a'])]);
 });
 
 test('longs keep every digit, nulls of optional fields are NULL, and a null message is all NULL', async () => {
@@ -342,7 +371,7 @@ test('fields added with defaults in a later version: an older message reads the 
   assert.equal(row[3], 1_500_000);
   assert.equal(formatValue(T.interval, row[4]!), '00:01:01');
   assert.equal(row[5], 42n);
-  assert.deepEqual(row[6], new Json(['x']));
+  assert.deepEqual(row[6], new SqlArray(['x']));
 });
 
 test('jsonb documents: floats as real digits, longs beyond doubles exact, recursive records, unions by branch', async () => {

@@ -173,3 +173,29 @@ test(`a time table's START TIME is read in the session's time zone and stored as
   await h.waitRows(`SELECT tick, timestamp FROM berlin_ticks WHERE tick = 0`, [['0', '2024-06-01 10:00:00+00']]);
   await h.client.query('DROP SOURCE berlin_ticks');
 });
+
+test('JSON (tags text[], scores int[]) reads JSON arrays and array literals into array columns, and views unnest and aggregate them', async () => {
+  const topic = await h.topic('json-arrays', 1);
+  await h.client.query(`CREATE SOURCE tagged FROM KAFKA (${h.from(topic)}) KEY FORMAT IGNORE
+    VALUE FORMAT JSON (id int, tags text[], scores int[]) TABLE TYPE APPEND`);
+  await h.client.query(`CREATE MATERIALIZED VIEW tag_counts AS SELECT tag, count(*) AS n, array_agg(id ORDER BY id) AS ids FROM tagged, unnest(tags) AS tag GROUP BY tag`);
+  await produce(topic, [
+    { value: JSON.stringify({ id: 1, tags: ['a', 'b'], scores: [1, 2.5, null] }) },
+    { value: JSON.stringify({ id: 2, tags: '{b,"c d"}', scores: [] }) },
+    { value: JSON.stringify({ id: 3, tags: null }) },
+    { value: JSON.stringify({ id: 4, tags: ['a', null] }) },
+  ], h.kafka);
+  await h.waitRows(`SELECT id, tags, scores, cardinality(tags) FROM tagged`, [
+    ['1', '{a,b}', '{1,3,NULL}', '2'],
+    ['2', '{b,"c d"}', '{}', '2'],
+    ['3', null, null, null],
+    ['4', '{a,NULL}', null, '2'],
+  ]);
+  await h.waitRows(`SELECT tag, n, ids FROM tag_counts`, [
+    ['a', '2', '{1,4}'],
+    ['b', '2', '{1,2}'],
+    ['c d', '1', '{2}'],
+    [null, '1', '{4}'],
+  ]);
+  assert.deepEqual((await h.rows('SHOW COLUMNS FROM tagged')).map((r) => [r[0], r[2]]).slice(-3), [['id', 'integer'], ['tags', 'text[]'], ['scores', 'integer[]']]);
+});

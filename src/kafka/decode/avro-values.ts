@@ -4,8 +4,9 @@
  *
  *   boolean → boolean, int → integer, long → bigint, float → real, double → double precision,
  *   string and enum → text, bytes and fixed → bytea, a union of null and one type → that type
- *   (nullable), logical types → their SQL type (avro-types.ts), records, arrays, maps and other
- *   unions → jsonb. Inside jsonb, a union's value is its branch's value (not Avro's JSON
+ *   (nullable), logical types → their SQL type (avro-types.ts), an array of any of those → an
+ *   array of that type (a nullable item a NULL element); records, maps, other unions and arrays
+ *   of them (or of arrays: one dimension only) → jsonb. Inside jsonb, a union's value is its branch's value (not Avro's JSON
  *   encoding's {"type": value}), bytes are '\x...' strings and logical values are written as
  *   to_jsonb writes their SQL type.
  */
@@ -13,7 +14,7 @@ import type avro from 'avsc';
 import { Decimal } from 'decimal.js';
 import { SQLSTATE } from '../../errors.js';
 import { formatBytea, formatFloat4 } from '../../types/text-io.js';
-import { Json, T, type SqlType, type Value } from '../../types/types.js';
+import { Json, SqlArray, T, arrayTypeOf, type SqlType, type Value } from '../../types/types.js';
 import { SqlLogicalType, type AvroType } from './avro-types.js';
 import { DecodeError } from './decode-error.js';
 
@@ -72,6 +73,12 @@ export function avroReading(type: AvroType): AvroReading {
       return reading(T.bytea, copyBytes);
     case 'null':
       return reading(T.text, () => null);
+    case 'array': {
+      const item = avroReading((type as avro.types.ArrayType).itemsType as AvroType);
+      const array = item.type.oid === T.jsonb.oid ? undefined : arrayTypeOf(item.type);
+      if (array === undefined) break;
+      return reading(array, (v) => new SqlArray((v as unknown[]).map(item.read)), item.typmod);
+    }
     case 'union:wrapped': {
       const branch = nullableBranch(type as avro.types.WrappedUnionType);
       if (branch === undefined) break;

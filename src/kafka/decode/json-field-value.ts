@@ -8,7 +8,7 @@ import { Decimal } from 'decimal.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { formatJsonb } from '../../types/json-text.js';
 import { parseValue, type TextIoSettings } from '../../types/text-io.js';
-import { Json, T, type Value } from '../../types/types.js';
+import { Json, SqlArray, T, type SqlType, type Value } from '../../types/types.js';
 import type { DecodedColumn } from './column.js';
 
 const INTEGER_TYPES: ReadonlySet<number> = new Set([T.int2.oid, T.int4.oid, T.int8.oid]);
@@ -44,6 +44,17 @@ function numberText(column: DecodedColumn, value: number | Decimal): string {
   return exact.isInteger() ? text : exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed();
 }
 
+/** A JSON array into an array column: each element as the element type reads it, JSON null a NULL element. */
+function jsonArrayValue(column: DecodedColumn, element: SqlType, items: unknown[], settings?: TextIoSettings): SqlArray {
+  const elementColumn = { ...column, type: element };
+  return new SqlArray(
+    items.map((item) => {
+      if (Array.isArray(item)) throw new SqlError(SQLSTATE.featureNotSupported, `a nested JSON array cannot be read as ${column.type.name} (multidimensional arrays are not supported)`);
+      return jsonFieldValue(elementColumn, item, settings);
+    }),
+  );
+}
+
 /**
  * The column's value for a field; `undefined` is a missing field. Throws SqlError when the
  * field's JSON cannot be that type.
@@ -55,6 +66,7 @@ export function jsonFieldValue(column: DecodedColumn, value: unknown, settings?:
   if (type.oid === T.jsonb.oid || type.oid === T.json.oid) return new Json(value);
   if (value === null) return null;
   if (typeof value === 'string') return parseValue(type, value, column.typmod, settings);
+  if (type.element && Array.isArray(value)) return jsonArrayValue(column, type.element, value, settings);
   // Strings take any JSON as its text, as `doc ->> 'field'` does.
   if (type.category === 'S') return parseValue(type, formatJsonb(value), column.typmod, settings);
   const kind = jsonKind(value);
