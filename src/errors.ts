@@ -20,6 +20,7 @@ export const SQLSTATE = {
   warning: '01000',
   featureNotSupported: '0A000',
   invalidTextRepresentation: '22P02',
+  badCopyFileFormat: '22P04',
   invalidParameterValue: '22023',
   divisionByZero: '22012',
   numericValueOutOfRange: '22003',

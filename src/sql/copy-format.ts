@@ -155,6 +155,47 @@ const BINARY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
 const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
 /**
+ * Splits COPY's binary format (what pgx's CopyFrom and psycopg's binary copy send) into rows of
+ * fields, each the bytes of one value in its type's binary form or null.
+ */
+export function parseBinaryCopyRows(input: Buffer): (Buffer | null)[][] {
+  const bad = (what: string) => new SqlError(SQLSTATE.badCopyFileFormat, what);
+  if (input.length < BINARY_HEADER.length || !input.subarray(0, 11).equals(BINARY_HEADER.subarray(0, 11))) {
+    throw bad('COPY file signature not recognized');
+  }
+  // Bit 16 of the flags says OIDs are included, which Eddy's tables never have.
+  if (input.readUInt32BE(11) & 0x10000) throw bad('COPY file with OIDs is not supported');
+  let pos = 19 + input.readUInt32BE(15);
+  const need = (n: number) => {
+    if (pos + n > input.length) throw bad('unexpected EOF in COPY data');
+  };
+  const rows: (Buffer | null)[][] = [];
+  for (;;) {
+    // The end of the data where a row would start ends it as the trailer does (PostgreSQL
+    // accepts both; pgx sends no trailer).
+    if (pos === input.length) return rows;
+    need(2);
+    const count = input.readInt16BE(pos);
+    pos += 2;
+    if (count === -1) return rows;
+    const row: (Buffer | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      need(4);
+      const len = input.readInt32BE(pos);
+      pos += 4;
+      if (len === -1) {
+        row.push(null);
+        continue;
+      }
+      need(len);
+      row.push(input.subarray(pos, pos + len));
+      pos += len;
+    }
+    rows.push(row);
+  }
+}
+
+/**
  * Encodes rows for COPY TO STDOUT, one CopyData per row as PostgreSQL sends them. In binary the
  * file header travels with the first row (as PostgreSQL sends it: drivers parse each CopyData as
  * one row) and end() gives the trailer; in text and CSV, head() gives the HEADER line, if asked for.

@@ -11,10 +11,13 @@ import { figureColumnName } from '../../planner/column-names.js';
 import { bindExpr, coerce, ParamTypes } from '../../planner/bind-expr.js';
 import { compileExpr, compilePredicate } from '../../planner/compile-expr.js';
 import { parseValue } from '../../types/text-io.js';
+import { decodeBinary } from '../../types/binary-io.js';
+import { castValue } from '../../types/casts.js';
+import type { Value } from '../../types/types.js';
 import { column, commandResult, paramPrepared, rowsResult, type Handler, type Prepared } from '../prepared.js';
 import type { TableRelation } from '../../catalog/relation.js';
 import type { Statement } from '../parse.js';
-import { copyOptions, CopyRowEncoder, parseCopyRows } from '../copy-format.js';
+import { copyOptions, CopyRowEncoder, parseBinaryCopyRows, parseCopyRows } from '../copy-format.js';
 import type { Session } from '../session.js';
 import { planSelect } from '../query.js';
 import type { ColumnDesc, ExecResult } from '../../wire/session-api.js';
@@ -200,30 +203,38 @@ function copyFrom(session: Session, statement: Statement, node: any): Prepared {
     ? node.attlist.map((a: any) => columnIndex(rel, a.String.sval, 0))
     : rel.columns.map((_, i) => i);
   const opts = copyOptions(node.options);
-  if (opts.format === 'binary') throw new SqlError(SQLSTATE.featureNotSupported, 'COPY FROM in binary format is not supported; use text or csv');
   const params = new ParamTypes([]);
   const defaultFns = defaults(rel, params).map(compileExpr);
   return paramPrepared(statement, params, null, () => {
     const chunks: Buffer[] = [];
     return {
       kind: 'copy-in',
-      format: 'text',
+      format: opts.format === 'binary' ? 'binary' : 'text',
       columnCount: targets.length,
       write: (chunk) => chunks.push(Buffer.from(chunk)),
       abort: () => (chunks.length = 0),
       finish: async () => {
         const env = session.evalEnv([]);
-        const lines = parseCopyRows(Buffer.concat(chunks).toString('utf8'), opts);
+        const input = Buffer.concat(chunks);
+        // A field's value from its text or, in binary, from its type's binary form with the
+        // column's typmod applied as a cast to the column type would (numeric(12,3), varchar(n)).
+        const value = (col: TableRelation['columns'][number], field: string | Buffer): Value =>
+          typeof field === 'string'
+            ? parseValue(col.type, field, col.typmod)
+            : col.typmod < 0
+              ? decodeBinary(col.type, field)
+              : castValue(decodeBinary(col.type, field), col.type, col.type, col.typmod, env);
+        const lines = opts.format === 'binary' ? parseBinaryCopyRows(input) : parseCopyRows(input.toString('utf8'), opts);
         const rows = lines.map((fields, lineNo) => {
           if (fields.length !== targets.length) {
-            throw new SqlError('22P04', fields.length < targets.length ? 'missing data for column' : 'extra data after last expected column', {
+            throw new SqlError(SQLSTATE.badCopyFileFormat, fields.length < targets.length ? 'missing data for column' : 'extra data after last expected column', {
               detail: `COPY ${rel.name}, line ${lineNo + 1}`,
             });
           }
           const row = defaultFns.map((f) => f([], env));
           fields.forEach((text, i) => {
             const col = rel.columns[targets[i]!]!;
-            row[targets[i]!] = text === null ? null : parseValue(col.type, text, col.typmod);
+            row[targets[i]!] = text === null ? null : value(col, text);
           });
           return row;
         });
