@@ -4,8 +4,8 @@
  * files running side by side never install the same thing twice.
  *   tsx scripts/drivers.ts
  */
-import { pythonDrivers } from '../test/support/drivers.js';
+import { goDriver, pythonDrivers } from '../test/support/drivers.js';
 
 const started = Date.now();
-const python = await pythonDrivers();
-process.stdout.write(`Drivers for tests (${((Date.now() - started) / 1000).toFixed(1)} s): ${python}\n`);
+const [python, go] = await Promise.all([pythonDrivers(), goDriver()]);
+process.stdout.write(`Drivers for tests (${((Date.now() - started) / 1000).toFixed(1)} s): ${python}, ${go}\n`);
