@@ -3,6 +3,7 @@
  * clean shutdown) and start it again on the same data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -64,6 +65,12 @@ export function runToExit(dataDir: string, flags: string[] = [], opts: LaunchOpt
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((done) => child.on('exit', (code) => done({ code, stderr })));
+}
+
+/** A process's resident memory in MiB, from /proc. */
+export function residentMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** SIGKILL, and wait for the process to be gone. */

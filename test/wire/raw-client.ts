@@ -46,11 +46,11 @@ export class RawClient {
   }
 
   /** Connects and completes a normal startup, returning once ReadyForQuery has arrived. */
-  static async started(port: number, params: Record<string, string> = { user: 'eddy', database: 'eddy' }): Promise<RawClient> {
+  static async started(port: number, params: Record<string, string> = { user: 'eddy', database: 'eddy' }, deadlineMs = DEFAULT_DEADLINE_MS): Promise<RawClient> {
     const client = await RawClient.connect(port);
     client.startParsing();
     client.send(serialize.startup(params));
-    await client.until((m) => m.name === 'readyForQuery');
+    await client.until((m) => m.name === 'readyForQuery', 'ReadyForQuery after startup', deadlineMs);
     return client;
   }
 
@@ -87,16 +87,17 @@ export class RawClient {
    * Waits until a message matching `pred` arrives; removes and returns the messages up to and
    * including it (later ones stay for the next call).
    */
-  async until(pred: (m: Message) => boolean, what = 'a matching message'): Promise<Message[]> {
-    await this.waitFor(() => this.messages.some(pred), what);
+  async until(pred: (m: Message) => boolean, what = 'a matching message', deadlineMs = DEFAULT_DEADLINE_MS): Promise<Message[]> {
+    await this.waitFor(() => this.messages.some(pred), what, deadlineMs);
     return this.messages.splice(0, this.messages.findIndex(pred) + 1);
   }
 
-  async waitForClose(what = 'the server to close the connection'): Promise<void> {
-    await this.waitFor(() => this.closed, what);
+  async waitForClose(what = 'the server to close the connection', deadlineMs = DEFAULT_DEADLINE_MS): Promise<void> {
+    await this.waitFor(() => this.closed, what, deadlineMs);
   }
 
-  private async waitFor(cond: () => boolean, what: string, deadlineMs = DEFAULT_DEADLINE_MS): Promise<void> {
+  /** Waits until `cond` holds (checked whenever bytes arrive or the socket closes). */
+  async waitFor(cond: () => boolean, what: string, deadlineMs = DEFAULT_DEADLINE_MS): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     while (!cond()) {
       const left = deadline - Date.now();

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm run soak`: the fault suite's long versions (test/faults), the sizes docs/RELIABILITY.md
+# reports. Uses the running Kafka (npm run kafka -- start) like npm test. Each test prints its
+# figures; the sizes can be changed through the same variables.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export EDDY_FUZZ_FRAMES="${EDDY_FUZZ_FRAMES:-100000}"
+export EDDY_FUZZ_CONNECTIONS="${EDDY_FUZZ_CONNECTIONS:-1000}"
+mapfile -t files < <(find test/faults -name '*.test.ts' | sort)
+exec node --import tsx --test --test-concurrency=1 --test-timeout=3600000 --test-force-exit "${files[@]}"
