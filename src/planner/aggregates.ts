@@ -6,6 +6,7 @@
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, arrayTypeOf, type SqlType } from '../types/types.js';
 import type { AggName } from './logical.js';
+import type { ArgKind } from '../engine/ops/accumulators.js';
 
 const ALIASES: Record<string, AggName> = {
   count: 'count',
@@ -112,4 +113,14 @@ export function aggregateSignature(
       return { argTypes: [t], result: t };
     }
   }
+}
+
+/** The engine's arithmetic for an aggregate's (first) argument type. */
+export function argKind(t: SqlType | undefined): ArgKind {
+  if (!t) return 'other';
+  if (t.oid === T.int2.oid || t.oid === T.int4.oid) return 'int';
+  if (t.oid === T.int8.oid) return 'bigint';
+  if (t.oid === T.numeric.oid) return 'numeric';
+  if (t.oid === T.float4.oid || t.oid === T.float8.oid) return 'float';
+  return 'other';
 }

@@ -35,13 +35,15 @@ import { FromClauseBinder } from './from-clause.js';
 import { GroupByBinder } from './grouping.js';
 import { bareName, CorrelationUnsupported, exprLocation, nodeTag, positionOf, strings, unsupported } from './parse-nodes.js';
 import { temporalBound, type TemporalBound } from './temporal.js';
-import { planWindows, type WindowCall } from './windows.js';
+import { mapWindowCall, planWindows } from './windows.js';
+import { bindWindowCall, windowDefinitions } from './window-clause.js';
 import { anySetReturning, expandSelectList } from './set-returning.js';
 import { functionsNamed } from './functions/index.js';
 import {
   AGG_BASE,
   requireBoolean,
   SUBQUERY_BASE,
+  WINDOW_BASE,
   type BoundQuery,
   type Clause,
   type CteEnv,
@@ -52,10 +54,7 @@ import {
   type Target,
 } from './binder-api.js';
 
-/** Column indexes from here up to OUTER_BASE are window function results awaiting planning. */
-const WINDOW_BASE = SUBQUERY_BASE + (1 << 22);
-
-const AGGREGATES_ALLOWED = new Set<Clause>(['select', 'HAVING', 'ORDER BY', 'DISTINCT ON']);
+const AGGREGATES_ALLOWED = new Set<Clause>(['select', 'HAVING', 'ORDER BY', 'DISTINCT ON', 'window']);
 
 function emptyScope(outer: FromScope | null = null): FromScope {
   return new FromScope([], outer);
@@ -134,7 +133,6 @@ export class QueryBinder implements QueryBinderApi {
   fromAndWhere(stmt: any, outer: FromScope | null, ctes: CteEnv, domain?: Domain): { level: Level; correlated: Expr[] } {
     if (stmt.intoClause) throw unsupported('SELECT INTO');
     if (stmt.lockingClause) throw unsupported('SELECT ... FOR UPDATE/SHARE');
-    if (stmt.windowClause) throw unsupported('named windows (WINDOW clause)');
     const from = this.from.bindFromList(stmt.fromClause ?? [], ctes, domain);
     const level: Level = {
       plan: from.plan,
@@ -143,6 +141,7 @@ export class QueryBinder implements QueryBinderApi {
       subqueryColumns: new Set(),
       ctes,
       carried: domain?.plan.columns.length ?? 0,
+      windowDefs: windowDefinitions(stmt.windowClause),
     };
     const correlated: Expr[] = [];
     if (stmt.whereClause) {
@@ -184,11 +183,11 @@ export class QueryBinder implements QueryBinderApi {
   /** The funcCall hook: an aggregate call becomes a reference to its (future) result column. */
   private aggregateCall(n: any, level: Level, clause: Clause): Expr | undefined {
     const funcname = strings(n.funcname);
+    if (n.over) return this.windowCall(n, level, clause);
     const name = aggregateName(funcname, n.location);
     if (clause !== 'select' && !n.over && functionsNamed(funcname[funcname.length - 1]!).some((d) => d.setReturning)) {
       throw new SqlError(SQLSTATE.featureNotSupported, `set-returning functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
     }
-    if (n.over) return this.windowCall(n, funcname, name, level, clause);
     if (!name) {
       if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter) {
         throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')} is not an aggregate function`, { position: n.location + 1 });
@@ -206,53 +205,42 @@ export class QueryBinder implements QueryBinderApi {
   }
 
   /** An aggregate call's arguments, FILTER and ORDER BY, bound and typed. */
-  private aggCall(n: any, funcname: string[], name: AggName, level: Level): AggCall {
+  private aggCall(n: any, funcname: string[], name: AggName, level: Level, argClause: Clause = 'aggregate'): AggCall {
     if (n.agg_within_group) throw unsupported('WITHIN GROUP', n.location);
     if (n.agg_star && name !== 'count') {
       throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')}(*) must be used to call a parameterless aggregate function`, { position: n.location + 1 });
     }
-    const bound = (n.args ?? []).map((a: any) => this.bind(a, level, 'aggregate'));
+    const bound = (n.args ?? []).map((a: any) => this.bind(a, level, argClause));
     if (!n.agg_star && bound.length === 0) {
       throw new SqlError(SQLSTATE.undefinedFunction, `function ${funcname.join('.')}() does not exist`, { position: n.location + 1 });
     }
     const sig = aggregateSignature(name, funcname[funcname.length - 1]!, bound.map((b: Expr) => b.type), n.location);
     const args = bound.map((b: Expr, i: number) => coerce(b, sig.argTypes[i]!));
-    const filter = n.agg_filter ? requireBoolean(this.bind(n.agg_filter, level, 'FILTER'), 'FILTER', exprLocation(n.agg_filter)) : null;
+    const filter = n.agg_filter ? requireBoolean(this.bind(n.agg_filter, level, argClause === 'window' ? 'window' : 'FILTER'), 'FILTER', exprLocation(n.agg_filter)) : null;
     let orderBy: SortKey[] = (n.agg_order ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
     // PostgreSQL sorts to find a DISTINCT call's values, so a list comes out in their order
     if (n.agg_distinct && orderBy.length === 0 && (name === 'array_agg' || name === 'string_agg')) orderBy = [{ expr: args[0]!, desc: false, nullsFirst: false }];
     return { name, args, distinct: !!n.agg_distinct, filter, orderBy, type: sig.result };
   }
 
-  /**
-   * A window function call (aggregates, rank, dense_rank; PARTITION BY and ORDER BY with the
-   * default frame), referenced as a placeholder column until the SELECT is planned.
-   */
-  private windowCall(n: any, funcname: string[], name: AggName | undefined, level: Level, clause: Clause): Expr {
+  /** A window function call, referenced as a placeholder column until the SELECT is planned. */
+  private windowCall(n: any, level: Level, clause: Clause): Expr {
+    if (clause === 'window') throw new SqlError(SQLSTATE.windowingError, 'window function calls cannot be nested', { position: n.location + 1 });
     if (clause !== 'select' && clause !== 'ORDER BY') {
-      throw new SqlError('42P20', `window functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
+      throw new SqlError(SQLSTATE.windowingError, `window functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
     }
-    if (level.deferred) throw unsupported('window functions in a query with GROUP BY or aggregates', n.location);
-    const over = n.over;
-    if (over.name || over.refname) throw unsupported('named windows', over.location);
-    // 1058: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW, the frame when none is given.
-    if (over.frameOptions !== 1058) throw unsupported('window frames', over.location);
-    const partition: Expr[] = (over.partitionClause ?? []).map((p: any) => this.bind(p, level, 'aggregate'));
-    const order: SortKey[] = (over.orderClause ?? []).map((s: any) => this.sortKey(s.SortBy, this.bind(s.SortBy.node, level, 'aggregate')));
-    const fname = funcname[funcname.length - 1]!;
-    let call: WindowCall;
-    if (name) {
-      if (n.agg_distinct || n.agg_order) throw unsupported('DISTINCT or ORDER BY inside a window function', n.location);
-      const agg = this.aggCall(n, funcname, name, level);
-      call = { kind: 'aggregate', call: agg, partition, order, type: agg.type };
-    } else if ((fname === 'rank' || fname === 'dense_rank') && !(n.args ?? []).length) {
-      call = { kind: fname, call: null, partition, order, type: T.int8 };
-    } else {
-      throw unsupported(`window function ${fname}`, n.location);
-    }
+    const call = bindWindowCall(n, level.windowDefs ?? new Map(), {
+      bind: (node) => this.bind(node, level, 'window'),
+      sortKey: (sortBy, expr) => this.sortKey(sortBy, expr),
+      aggregate: (node) => {
+        const funcname = strings(node.funcname);
+        const name = aggregateName(funcname, node.location);
+        return name ? this.aggCall(node, funcname, name, level, 'window') : undefined;
+      },
+    });
     level.windows ??= [];
     level.windows.push(call);
-    return column(WINDOW_BASE + level.windows.length - 1, call.type);
+    return column(WINDOW_BASE + level.windows.length - 1, call.call.type);
   }
 
   private sortKey(sortBy: any, expr: Expr): SortKey {
@@ -345,10 +333,15 @@ export class QueryBinder implements QueryBinderApi {
     }
 
     if (level.windows) {
-      const windows = planWindows(plan, level.windows);
+      // Windows see the grouped rows; over a domain, each outer value's rows are partitions apart.
+      const grouped = finalize;
+      const calls = level.windows.map((w) => mapWindowCall({ ...w, partition: [...carry, ...w.partition] }, grouped));
+      const windows = planWindows(plan, calls);
       plan = windows.plan;
-      finalize = (e) => transformExpr(e, (x) => (x.kind === 'column' && x.index >= WINDOW_BASE && x.index < OUTER_BASE ? windows.values[x.index - WINDOW_BASE] : undefined));
-      targets = targets.map((t) => ({ ...t, expr: finalize(t.expr) }));
+      const placeholders = (e: Expr) =>
+        transformExpr(e, (x) => (x.kind === 'column' && x.index >= WINDOW_BASE && x.index < OUTER_BASE ? windows.values[x.index - WINDOW_BASE] : undefined));
+      finalize = (e) => placeholders(grouped(e));
+      targets = targets.map((t) => ({ ...t, expr: placeholders(t.expr) }));
     }
     if (anySetReturning(targets.map((t) => t.expr))) {
       const expanded = expandSelectList(plan, targets.map((t) => t.expr));

@@ -12,6 +12,7 @@ import type { PlannerSettings, RelationResolver } from './catalog-api.js';
 import type { FromScope, ScopeEntry } from './scope.js';
 import type { AggCall, LogicalPlan, PlanColumn, SortKey } from './logical.js';
 import type { WindowCall } from './windows.js';
+import type { windowDefinitions } from './window-clause.js';
 
 export interface QueryContext {
   relations: RelationResolver;
@@ -65,6 +66,8 @@ export interface Level {
   carried?: number;
   /** Window function calls, referenced as columns WINDOW_BASE + i until they are planned. */
   windows?: WindowCall[];
+  /** The WINDOW clause's named windows. */
+  windowDefs?: ReturnType<typeof windowDefinitions>;
   /**
    * In an aggregate query's SELECT list, HAVING and ORDER BY: uncorrelated scalar subqueries,
    * joined after the aggregation and referenced as columns SUBQUERY_BASE + i until then.
@@ -90,6 +93,8 @@ export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }
 export const AGG_BASE = 1 << 22;
 /** Column indexes from here up to WINDOW_BASE are deferred subquery values of an aggregate query. */
 export const SUBQUERY_BASE = 1 << 23;
+/** Column indexes from here up to OUTER_BASE are window function results awaiting planning. */
+export const WINDOW_BASE = SUBQUERY_BASE + (1 << 22);
 
 /** The clause being bound, named as PostgreSQL names it in "aggregate functions are not allowed in ...". */
 export type Clause =
@@ -105,7 +110,9 @@ export type Clause =
   | 'HAVING'
   | 'ORDER BY'
   | 'DISTINCT ON'
-  | 'aggregate';
+  | 'aggregate'
+  /** Inside a window function call or its window (aggregates allowed, window calls not). */
+  | 'window';
 
 /** The expression's type must be boolean (WHERE, HAVING, ON, FILTER). */
 export function requireBoolean(e: Expr, clause: string, location: number): Expr {

@@ -3,7 +3,7 @@
  * conditions and table types. Column references print as the input column's name.
  */
 import type { Expr } from './expr-ir.js';
-import { planInputs, type LogicalPlan, type PlanColumn, type SortKey } from './logical.js';
+import { planInputs, type LogicalPlan, type PlanColumn, type SortKey, type WindowBound, type WindowFnCall, type WindowFrame } from './logical.js';
 import type { TableType } from './catalog-api.js';
 import { OUTER_BASE } from './scope.js';
 import { formatValue } from '../types/text-io.js';
@@ -126,7 +126,33 @@ function describe(p: LogicalPlan): string {
     }
     case 'setop':
       return `${p.kind[0]!.toUpperCase() + p.kind.slice(1)}${p.all ? ' All' : ''}`;
+    case 'window': {
+      const cols = p.input.columns;
+      const partition = p.partition.length > 0 ? ` PARTITION BY ${p.partition.map((k) => formatExpr(k, cols)).join(', ')}` : '';
+      const order = p.order.length > 0 ? ` ORDER BY ${formatOrder(p.order, cols)}` : '';
+      return `Window${partition}${order}: ${p.functions.map((f) => formatWindowCall(f, cols)).join(', ')}`;
+    }
   }
+}
+
+function formatWindowCall(f: WindowFnCall, cols: PlanColumn[]): string {
+  const a = f.aggregate;
+  const args = a
+    ? a.args.length === 0 ? '*' : a.args.map((x) => formatExpr(x, cols)).join(', ')
+    : [...f.args.slice(0, 1), ...(f.count ? [f.count] : []), ...f.args.slice(1)].map((x) => formatExpr(x, cols)).join(', ');
+  const filter = a?.filter ? ` FILTER (WHERE ${formatExpr(a.filter, cols)})` : '';
+  const framed = a !== null || f.fn === 'first_value' || f.fn === 'last_value' || f.fn === 'nth_value';
+  return `${a ? a.name : f.fn}(${args})${filter}${framed ? ` ${formatFrame(f.frame, cols)}` : ''}`;
+}
+
+function formatFrame(frame: WindowFrame, cols: PlanColumn[]): string {
+  const bound = (b: WindowBound, start: boolean) => {
+    if (b.kind === 'unbounded') return start ? 'UNBOUNDED PRECEDING' : 'UNBOUNDED FOLLOWING';
+    if (b.kind === 'current') return 'CURRENT ROW';
+    return `${formatExpr(b.offset!, cols)} ${b.kind.toUpperCase()}`;
+  };
+  const exclude = frame.exclude === 'no others' ? '' : ` EXCLUDE ${frame.exclude.toUpperCase()}`;
+  return `${frame.unit.toUpperCase()} BETWEEN ${bound(frame.start, true)} AND ${bound(frame.end, false)}${exclude}`;
 }
 
 /** The plan as an indented tree, one operator per line with its table type. */

@@ -9,7 +9,7 @@ import { OUTER_BASE } from './scope.js';
 import { aggregateNode, projectNode, setOpNode, type AggCall, type LogicalPlan, type PlanColumn } from './logical.js';
 import { column, columnsUsed, exprEquals, transformExpr } from './expr-utils.js';
 import { bareName, exprLocation, positionOf, unsupported } from './parse-nodes.js';
-import { AGG_BASE, SUBQUERY_BASE, type Level, type QueryBinderApi, type Target } from './binder-api.js';
+import { AGG_BASE, SUBQUERY_BASE, WINDOW_BASE, type Level, type QueryBinderApi, type Target } from './binder-api.js';
 
 function hasAggregateRef(e: Expr): boolean {
   for (const i of columnsUsed(e)) if (i >= AGG_BASE && i < SUBQUERY_BASE) return true;
@@ -109,7 +109,9 @@ export class GroupByBinder {
       if (g >= 0) return column(g, x.type);
       if (x.kind !== 'column') return undefined;
       if (x.index >= AGG_BASE && x.index < SUBQUERY_BASE) return column(groupKey.length + x.index - AGG_BASE, x.type);
-      if (x.index >= SUBQUERY_BASE && x.index < OUTER_BASE) {
+      // Window calls are planned over the grouped rows: their placeholders stay.
+      if (x.index >= WINDOW_BASE && x.index < OUTER_BASE) return x;
+      if (x.index >= SUBQUERY_BASE && x.index < WINDOW_BASE) {
         return column(groupKey.length + level.aggregates.length + x.index - SUBQUERY_BASE, x.type);
       }
       if (level.subqueryColumns.has(x.index)) throw unsupported('subqueries in the select list of an aggregate query');

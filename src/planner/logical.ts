@@ -43,6 +43,51 @@ export interface AggCall {
   type: SqlType;
 }
 
+/** A window frame bound; offsets are constants (ROWS, GROUPS) or the bound's value per row (RANGE). */
+export interface WindowBound {
+  kind: 'unbounded' | 'preceding' | 'current' | 'following';
+  /** ROWS / GROUPS with an offset: the number of rows or groups (a constant or parameter, int8). */
+  offset: Expr | null;
+  /** RANGE with an offset: the bound's value for the current row (the ORDER BY value moved by the offset). */
+  value: Expr | null;
+}
+
+export interface WindowFrame {
+  unit: 'rows' | 'range' | 'groups';
+  start: WindowBound;
+  end: WindowBound;
+  exclude: 'no others' | 'current row' | 'group' | 'ties';
+  /** RANGE with an offset: the ORDER BY value as the bounds' type, compared with them. */
+  rangeValue: Expr | null;
+}
+
+export type WindowFnName =
+  | 'row_number'
+  | 'rank'
+  | 'dense_rank'
+  | 'percent_rank'
+  | 'cume_dist'
+  | 'ntile'
+  | 'lag'
+  | 'lead'
+  | 'first_value'
+  | 'last_value'
+  | 'nth_value'
+  | 'aggregate';
+
+/** One window function call of a window node. */
+export interface WindowFnCall {
+  fn: WindowFnName;
+  /** lag/lead: the value and the default (when given); first_value, last_value, nth_value: the value. */
+  args: Expr[];
+  /** lag/lead's offset, ntile's buckets, nth_value's n: a constant or parameter (int4). */
+  count: Expr | null;
+  /** fn 'aggregate': the call (no DISTINCT, no ORDER BY inside). */
+  aggregate: AggCall | null;
+  frame: WindowFrame;
+  type: SqlType;
+}
+
 export type JoinKind = 'inner' | 'left' | 'right' | 'full';
 export type SetOpKind = 'union' | 'intersect' | 'except';
 
@@ -105,7 +150,9 @@ export type LogicalPlan =
    * constants or parameters, read when the dataflow is built.
    */
   | (Common & { op: 'topk'; input: LogicalPlan; order: SortKey[]; limit: Expr | null; offset: Expr | null; partition: Expr[] })
-  | (Common & { op: 'setop'; kind: SetOpKind; all: boolean; left: LogicalPlan; right: LogicalPlan });
+  | (Common & { op: 'setop'; kind: SetOpKind; all: boolean; left: LogicalPlan; right: LogicalPlan })
+  /** Window functions over one PARTITION BY / ORDER BY: the input row followed by one value per call. */
+  | (Common & { op: 'window'; input: LogicalPlan; partition: Expr[]; order: SortKey[]; functions: WindowFnCall[] });
 
 export function isStream(t: TableType): boolean {
   return t === 'stream';
@@ -221,6 +268,25 @@ export function setOpNode(kind: SetOpKind, all: boolean, left: LogicalPlan, righ
   return { op: 'setop', kind, all, left, right, columns, tableType };
 }
 
+export function windowNode(input: LogicalPlan, partition: Expr[], order: SortKey[], functions: WindowFnCall[]): LogicalPlan {
+  const columns = [...input.columns, ...functions.map((f) => ({ name: f.fn === 'aggregate' ? f.aggregate!.name : f.fn, type: f.type, typmod: -1 }))];
+  // A new row retracts others' values; over a stream the rows still leave in the next cycle.
+  return { op: 'window', input, partition, order, functions, columns, tableType: 'general' };
+}
+
+/** Every expression a window call evaluates over the window's input row. */
+export function windowCallExprs(f: WindowFnCall): Expr[] {
+  const a = f.aggregate;
+  const bounds = [f.frame.start, f.frame.end].flatMap((b) => [b.offset, b.value]);
+  return [
+    ...f.args,
+    ...(f.count ? [f.count] : []),
+    ...(a ? [...a.args, ...(a.filter ? [a.filter] : [])] : []),
+    ...(bounds.filter((e) => e !== null) as Expr[]),
+    ...(f.frame.rangeValue ? [f.frame.rangeValue] : []),
+  ];
+}
+
 /** The plan's direct inputs. */
 export function planInputs(p: LogicalPlan): LogicalPlan[] {
   switch (p.op) {
@@ -264,5 +330,7 @@ export function nodeExprs(p: LogicalPlan): Expr[] {
       return [...p.key, ...keys(p.order)];
     case 'topk':
       return [...keys(p.order), ...p.partition, ...(p.limit ? [p.limit] : []), ...(p.offset ? [p.offset] : [])];
+    case 'window':
+      return [...p.partition, ...keys(p.order), ...p.functions.flatMap(windowCallExprs)];
   }
 }

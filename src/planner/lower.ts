@@ -10,7 +10,9 @@ import type { Operator, RowFn } from '../engine/operator.js';
 import { FilterOp, FlatMapOp, MapOp, UnionAllOp } from '../engine/ops/basic.js';
 import { JoinOp } from '../engine/ops/join.js';
 import { SemiJoinOp } from '../engine/ops/semijoin.js';
-import { AggregateOp, type AggregateSpec, type ArgKind } from '../engine/ops/aggregate.js';
+import { AggregateOp, type AggregateSpec } from '../engine/ops/aggregate.js';
+import { argKind } from './aggregates.js';
+import { windowOperators } from './lower-window.js';
 import { DistinctOnOp, DistinctOp } from '../engine/ops/distinct.js';
 import { TopKOp } from '../engine/ops/topk.js';
 import { SetOp } from '../engine/ops/setop.js';
@@ -150,6 +152,8 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
     case 'setop':
       if (plan.kind === 'union' && plan.all) return op(new UnionAllOp(2), plan.left, plan.right);
       return op(new SetOp({ op: plan.kind, all: plan.all }), plan.left, plan.right);
+    case 'window':
+      return windowOperators(plan, env).reduce<Lowered>((tree: Lowered, o: Operator) => ({ kind: 'op', op: o, inputs: [tree] }), lower(plan.input, env));
   }
 }
 
@@ -175,15 +179,6 @@ export function countValue(e: Expr | null, env: EvalEnv, clause: 'LIMIT' | 'OFFS
   const n = Number(v);
   if (n < 0) throw new SqlError(clause === 'LIMIT' ? '2201W' : '2201X', `${clause} must not be negative`);
   return n;
-}
-
-function argKind(t: SqlType | undefined): ArgKind {
-  if (!t) return 'other';
-  if (t.oid === T.int2.oid || t.oid === T.int4.oid) return 'int';
-  if (t.oid === T.int8.oid) return 'bigint';
-  if (t.oid === T.numeric.oid) return 'numeric';
-  if (t.oid === T.float4.oid || t.oid === T.float8.oid) return 'float';
-  return 'other';
 }
 
 function aggregateSpec(

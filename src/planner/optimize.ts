@@ -20,6 +20,7 @@ import {
   srfNode,
   temporalNode,
   topKNode,
+  windowNode,
   type JoinKind,
   type LogicalPlan,
 } from './logical.js';
@@ -77,6 +78,8 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
       return topKNode(optimize(plan.input), plan.order, plan.limit, plan.offset, plan.partition);
     case 'setop':
       return setOpNode(plan.kind, plan.all, optimize(plan.left), optimize(plan.right), plan.columns);
+    case 'window':
+      return windowNode(optimize(plan.input), plan.partition, plan.order, plan.functions);
   }
 }
 

@@ -1,114 +1,60 @@
 /**
- * Window functions with the default frame, as joins and aggregations so they stay incremental:
- * - `agg(...) OVER (PARTITION BY p)`: the aggregate per partition, joined back by a NULL-safe
- *   partition key;
- * - with `ORDER BY o` (the frame from the partition's start to the current row and its peers):
- *   each distinct (p, o) is joined with the rows of its partition that sort at or before it, and
- *   aggregated; `rank()` counts the rows strictly before, `dense_rank()` their distinct keys.
- * Each window widens the row by one column; the rows themselves are unchanged.
+ * Window functions in the logical plan: the calls of a SELECT that share a PARTITION BY and an
+ * ORDER BY become one window node (the engine's WindowOp), which widens each row by their
+ * values; calls over different windows stack window nodes. Every call's value is then a column
+ * of the widened row.
  */
-import { T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
-import { bindOperator } from './bind-expr.js';
-import { column, remapColumns } from './expr-utils.js';
-import { aggregateNode, distinctNode, joinNode, projectNode, type AggCall, type LogicalPlan, type SortKey } from './logical.js';
-import { tupleKey } from './domain.js';
-import { compareKey } from './sort.js';
+import { column, exprEquals } from './expr-utils.js';
+import { windowNode, type LogicalPlan, type SortKey, type WindowBound, type WindowFnCall } from './logical.js';
 
+/** A window function call as the binder found it: its window and the call. */
 export interface WindowCall {
-  kind: 'aggregate' | 'rank' | 'dense_rank';
-  /** The aggregate, over the query's row (kind 'aggregate'). */
-  call: AggCall | null;
   partition: Expr[];
   order: SortKey[];
-  type: SqlType;
+  call: WindowFnCall;
 }
 
-/**
- * `r` sorts before `d` (strict) or at or before it: a call over the concatenated key values
- * `[...d, ...r]`, each compared under its ORDER BY direction.
- */
-function sortsBefore(d: Expr[], r: Expr[], order: SortKey[], orEqual: boolean): Expr {
-  return {
-    kind: 'call',
-    name: orEqual ? 'window_at_or_before' : 'window_before',
-    args: [...d, ...r],
-    type: T.bool,
-    strict: false,
-    volatile: false,
-    impl: (values: Value[]) => {
-      const n = order.length;
-      for (let i = 0; i < n; i++) {
-        const c = compareKey(values[n + i]!, values[i]!, order[i]!.desc, order[i]!.nullsFirst);
-        if (c !== 0) return c < 0;
-      }
-      return orEqual;
-    },
-  };
-}
-
-const columnsOf = (exprs: Expr[], name: string) => exprs.map((e, i) => ({ name: `${name}${i}`, type: e.type, typmod: -1 }));
+const sameOrder = (a: SortKey[], b: SortKey[]) =>
+  a.length === b.length && a.every((k, i) => k.desc === b[i]!.desc && k.nullsFirst === b[i]!.nullsFirst && exprEquals(k.expr, b[i]!.expr));
+const sameExprs = (a: Expr[], b: Expr[]) => a.length === b.length && a.every((e, i) => exprEquals(e, b[i]!));
 
 /**
- * Widens `input` with the windows' values, one column each; returns the widened plan and each
- * window's value as an expression over it.
+ * Widens `input` with the calls' values; returns the widened plan and each call's value as an
+ * expression over it. The calls' expressions are over `input`'s row, which every window node
+ * passes through unchanged, so stacked nodes read them at the same indexes.
  */
-export function planWindows(input: LogicalPlan, windows: WindowCall[]): { plan: LogicalPlan; values: Expr[] } {
+export function planWindows(input: LogicalPlan, calls: WindowCall[]): { plan: LogicalPlan; values: Expr[] } {
+  const windows: { partition: Expr[]; order: SortKey[]; members: number[] }[] = [];
+  calls.forEach((c, i) => {
+    const w = windows.find((x) => sameExprs(x.partition, c.partition) && sameOrder(x.order, c.order));
+    if (w) w.members.push(i);
+    else windows.push({ partition: c.partition, order: c.order, members: [i] });
+  });
   let plan = input;
-  const values: Expr[] = [];
+  const values: Expr[] = new Array(calls.length);
   for (const w of windows) {
-    if (w.order.length === 0 && w.kind !== 'aggregate') {
-      // Without ORDER BY every row of a partition is a peer of every other: rank 1.
-      values.push({ kind: 'const', value: 1n, type: T.int8 });
-      continue;
-    }
-    const keys = [...w.partition, ...w.order.map((k) => k.expr)];
-    let perKey: LogicalPlan;
-    if (w.order.length === 0) {
-      const agg = aggregateNode(input, w.partition, [w.call!], [...columnsOf(w.partition, 'p'), { name: 'value', type: w.type, typmod: -1 }], 'general');
-      perKey = projectNode(agg, [tupleKey(w.partition.map((p, i) => column(i, p.type))), column(w.partition.length, w.type)], [
-        { name: 'key', type: T.text, typmod: -1 },
-        { name: 'value', type: w.type, typmod: -1 },
-      ]);
-    } else {
-      // Each distinct (partition, order key) with the rows of its partition up to its peers.
-      const p = w.partition.length;
-      const domain = distinctNode(projectNode(input, keys, columnsOf(keys, 'k')));
-      const width = keys.length;
-      const onRow = (e: Expr) => remapColumns(e, (i) => i + width);
-      const dOrder = w.order.map((k, i) => column(p + i, k.expr.type));
-      const rOrder = w.order.map((k) => onRow(k.expr));
-      const joined = joinNode(
-        'inner',
-        domain,
-        input,
-        [tupleKey(w.partition.map((e, i) => column(i, e.type)))],
-        [tupleKey(w.partition)],
-        sortsBefore(dOrder, rOrder, w.order, true),
-      );
-      const before = sortsBefore(dOrder, rOrder, w.order, false);
-      const call: AggCall =
-        w.kind === 'aggregate'
-          ? { ...w.call!, args: w.call!.args.map(onRow), filter: w.call!.filter ? onRow(w.call!.filter) : null, orderBy: w.call!.orderBy.map((k) => ({ ...k, expr: onRow(k.expr) })) }
-          : {
-              name: 'count',
-              args: w.kind === 'dense_rank' ? [tupleKey(rOrder)] : [],
-              distinct: w.kind === 'dense_rank',
-              filter: before,
-              orderBy: [],
-              type: T.int8,
-            };
-      const group = tupleKey(keys.map((k, i) => column(i, k.type)));
-      const agg = aggregateNode(joined, [group], [call], [{ name: 'key', type: T.text, typmod: -1 }, { name: 'value', type: call.type, typmod: -1 }], 'general');
-      const value = w.kind === 'aggregate' ? column(1, w.type) : bindOperator('+', [column(1, T.int8), { kind: 'const', value: 1n, type: T.int8 }]);
-      perKey = projectNode(agg, [column(0, T.text), value], [
-        { name: 'key', type: T.text, typmod: -1 },
-        { name: 'value', type: w.type, typmod: -1 },
-      ]);
-    }
     const base = plan.columns.length;
-    plan = joinNode('inner', plan, perKey, [tupleKey(w.order.length === 0 ? w.partition : keys)], [column(0, T.text)], null);
-    values.push(column(base + 1, w.type));
+    plan = windowNode(plan, w.partition, w.order, w.members.map((i) => calls[i]!.call));
+    w.members.forEach((i, k) => (values[i] = column(base + k, calls[i]!.call.type)));
   }
   return { plan, values };
+}
+
+/** The call with every expression it holds passed through `f` (onto the grouped row, say). */
+export function mapWindowCall(w: WindowCall, f: (e: Expr) => Expr): WindowCall {
+  const c = w.call;
+  const bound = (b: WindowBound): WindowBound => ({ ...b, offset: b.offset && f(b.offset), value: b.value && f(b.value) });
+  const a = c.aggregate;
+  return {
+    partition: w.partition.map(f),
+    order: w.order.map((k) => ({ ...k, expr: f(k.expr) })),
+    call: {
+      ...c,
+      args: c.args.map(f),
+      count: c.count && f(c.count),
+      aggregate: a && { ...a, args: a.args.map(f), filter: a.filter && f(a.filter) },
+      frame: { ...c.frame, start: bound(c.frame.start), end: bound(c.frame.end), rangeValue: c.frame.rangeValue && f(c.frame.rangeValue) },
+    },
+  };
 }

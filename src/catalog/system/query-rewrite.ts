@@ -1,14 +1,12 @@
 /**
  * What a query's parse tree needs before binding so that clients' catalog queries run on Eddy:
  * object-name literals ('pg_class'::regclass) become oids, and in queries that read the system
- * catalog, array constructs over its (NULL) array columns become their known values and pgjdbc's
- * numbering of columns by a window function becomes the attnum it equals, and the expansion of
+ * catalog, array constructs over its (NULL) array columns become their known values and the expansion of
  * index keys by information_schema._pg_expandarray becomes a join; and in every query,
  * the array-free forms of constructs over current_schemas() replace them. The tree is
  * copied where it changes (parsed statements are reused by prepared statements).
  */
 import { CatalogArrays, readsCatalog, type IsCatalogRelation } from './catalog-arrays.js';
-import { attributeNumbering } from './attribute-numbering.js';
 import { currentSchemasConstruct } from './current-schemas.js';
 import { compositeColumns, compositeElement, expandArrays } from './expand-array.js';
 import { objectNameLiteral, type ObjectNames } from './object-name-literals.js';
@@ -34,8 +32,8 @@ export function rewriteForCatalog(query: any, catalog: CatalogNames): any {
     const replaced =
       (readsCatalogTables ? (compositeElement(node, composites) ?? arrays.replacement(node)) : undefined) ?? objectNameLiteral(node, catalog);
     if (replaced !== undefined) return replaced;
-    // a SELECT may have its column numbering replaced; its parts are rewritten all the same
-    const source: any = (readsCatalogTables ? (expandArrays(node) ?? attributeNumbering(node)) : undefined) ?? node;
+    // a SELECT may have its index keys expanded; its parts are rewritten all the same
+    const source: any = (readsCatalogTables ? expandArrays(node) : undefined) ?? node;
     let copy: any = source;
     for (const [key, value] of Object.entries(source)) {
       const next = rewrite(value);

@@ -10,6 +10,7 @@ import ordering from './ordering.js';
 import setops from './setops.js';
 import subqueries from './subqueries.js';
 import views from './views.js';
+import windows from './windows.js';
 import type { DiffQuery } from '../query.js';
 
 export { baseViews } from './views.js';
@@ -26,4 +27,5 @@ export const ALL_QUERIES: DiffQuery[] = [
   ...views,
   ...extras,
   ...arrays,
+  ...windows,
 ];
