@@ -18,6 +18,7 @@
  * through its grouping, DISTINCT and LIMIT; the outer row then finds its rows by a NULL-safe
  * key of those values.
  */
+import { arraySubqueryAsScalar } from './array-subquery.js';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type Value } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
@@ -117,6 +118,8 @@ export class SubqueryPlanner {
     switch (link.subLinkType) {
       case 'EXPR_SUBLINK':
         return this.scalar(link, level);
+      case 'ARRAY_SUBLINK':
+        return this.scalar(arraySubqueryAsScalar(link), level);
       case 'EXISTS_SUBLINK':
         return this.existsValue(link, level);
       case 'ANY_SUBLINK':

@@ -180,11 +180,9 @@ test('a view over the catalog that uses its array columns reads like the query i
   await c.query('DROP VIEW acl_report');
 });
 
-test('array constructs over data Eddy has are refused, not answered with NULL', async () => {
-  await assert.rejects(
-    c.query("SELECT array_to_string(ARRAY(SELECT relname FROM pg_class WHERE relnamespace = 2200), ',') AS names"),
-    (err: any) => err.code === '0A000' || err.code === '42883',
-  );
+test('array constructs over data Eddy has are computed from it, not answered with NULL', async () => {
+  const names = await c.query("SELECT array_to_string(ARRAY(SELECT relname FROM pg_class WHERE relnamespace = 2200 AND relname IN ('people', 'events') ORDER BY relname), ',') AS names");
+  assert.deepEqual(names.rows, [{ names: 'events,people' }]);
   // over the catalog's array columns (NULL in Eddy: no ACLs) the same construct is NULL
   const { rows } = await c.query("SELECT array_to_string(relacl, ',') AS acl FROM pg_class WHERE relname = 'people'");
   assert.deepEqual(rows, [{ acl: null }]);

@@ -1,4 +1,4 @@
-/** Arrays: ARRAY[...] and '{...}' literals, subscripts and slices, op ANY/ALL, array functions and operators, array_agg. */
+/** Arrays: ARRAY[...] and '{...}' literals, subscripts and slices, op ANY/ALL, array functions and operators, array_agg, ARRAY(subquery), unnest. */
 import { family } from '../query.js';
 
 export default family('arrays', [
@@ -21,6 +21,8 @@ export default family('arrays', [
   ['array-agg-filter-global', `SELECT array_agg(id ORDER BY id) FILTER (WHERE qty > 7) AS big, array_agg(DISTINCT product_id) AS products, array_agg(discount ORDER BY discount, id) FILTER (WHERE id < 0) AS none FROM line_items`],
   ['array-agg-over-join', `SELECT c.city, array_agg(o.id ORDER BY o.id) AS orders, cardinality(array_agg(DISTINCT o.status)) AS kinds FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.city`],
   ['array-agg-having', `SELECT order_id, array_agg(qty ORDER BY qty, id) AS qtys FROM line_items GROUP BY order_id HAVING 5 = ANY(array_agg(qty))`],
+  ['array-subquery-correlated', `SELECT c.id, ARRAY(SELECT o.id FROM orders o WHERE o.customer_id = c.id ORDER BY o.created_at DESC NULLS LAST, o.id) AS orders FROM customers c`],
+  ['array-subquery-grouped', `SELECT ARRAY(SELECT DISTINCT status FROM orders WHERE status IS NOT NULL ORDER BY status) AS statuses, ARRAY(SELECT id FROM products WHERE price > 1000) AS none`],
   ['unnest-from-lateral', `SELECT o.id, w.word FROM orders o, unnest(string_to_array(o.note, ' ')) AS w(word)`],
   ['unnest-left-lateral-ordinality', `SELECT o.id, w.word, w.n FROM orders o LEFT JOIN LATERAL unnest(string_to_array(o.note, ' ')) WITH ORDINALITY AS w(word, n) ON true`],
   ['unnest-select-list', `SELECT id, unnest(string_to_array(note, ' ')) AS word, unnest(ARRAY[priority, customer_id]) AS num FROM orders`],
