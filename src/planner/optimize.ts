@@ -8,6 +8,7 @@
  * Volatile predicates (random()) never move: they must run exactly where the query put them.
  */
 import type { Expr } from './expr-ir.js';
+import { T } from '../types/types.js';
 import {
   aggregateNode,
   distinctNode,
@@ -129,6 +130,14 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
       );
     case 'setop':
       return above(setOpNode(input.kind, input.all, pushFilter(input.left, movable), pushFilter(input.right, movable), input.columns), fixed);
+    case 'window': {
+      const limit = rowNumberLimit(input, movable);
+      if (limit === null || input.input.op === 'topk') break;
+      // Only the first `limit` rows of each partition can pass: a per-partition top-K keeps just
+      // those, so a change elsewhere in a partition costs nothing and the window numbers only them.
+      const top = topKNode(input.input, input.order, { kind: 'const', value: BigInt(limit), type: T.int8 }, null, input.partition);
+      return filterNode(windowNode(top, input.partition, input.order, input.functions), conjunction(parts));
+    }
     case 'aggregate': {
       // Only grouped: a global aggregate has its one row even when every input row is filtered out.
       const groups = input.groupKey.length;
@@ -142,6 +151,27 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
     }
   }
   return filterNode(input, conjunction(parts));
+}
+
+/**
+ * `rn <= k`, `rn < k` or `rn = k` (or the mirrored forms) on a window node whose functions are
+ * all row_number(): the largest row number the filter lets through, else null.
+ */
+function rowNumberLimit(window: Extract<LogicalPlan, { op: 'window' }>, conjuncts: Expr[]): number | null {
+  if (!window.functions.every((f) => f.fn === 'row_number')) return null;
+  const width = window.input.columns.length;
+  const mirrored: Record<string, string> = { '<=': '>=', '<': '>', '=': '=' };
+  let best: number | null = null;
+  for (const c of conjuncts) {
+    if (c.kind !== 'call' || c.args.length !== 2) continue;
+    const [a, b] = c.args as [Expr, Expr];
+    const [col, k, op] = a.kind === 'column' ? [a, b, c.name] : [b, a, Object.keys(mirrored).find((o) => mirrored[o] === c.name)];
+    if (col.kind !== 'column' || col.index < width || k.kind !== 'const' || op === undefined || !(op in mirrored)) continue;
+    if (typeof k.value !== 'bigint' && typeof k.value !== 'number') continue;
+    const n = Math.max(0, Number(k.value) - (op === '<' ? 1 : 0));
+    if (Number.isSafeInteger(n) && (best === null || n < best)) best = n;
+  }
+  return best;
 }
 
 /**
