@@ -211,3 +211,15 @@ test('defaults are shown as written, whatever quotes and parentheses they hold',
   ]);
   await c.query('DROP TABLE "Odd"');
 });
+
+test('pg_proc marks set-returning functions and its polymorphic argument types are pg_type rows', async () => {
+  const { rows } = await c.query(
+    "SELECT p.proname, p.proretset, t.typname FROM pg_proc p JOIN pg_type t ON t.oid = split_part(p.proargtypes, ' ', 1)::oid " +
+      "WHERE p.proname IN ('unnest', 'array_length', 'jsonb_each') ORDER BY 1",
+  );
+  assert.deepEqual(rows, [
+    { proname: 'array_length', proretset: false, typname: 'anyarray' },
+    { proname: 'jsonb_each', proretset: true, typname: 'jsonb' },
+    { proname: 'unnest', proretset: true, typname: 'anyarray' },
+  ]);
+});

@@ -16,6 +16,8 @@ export interface BuiltinFunction {
   /** Null when the result type depends on the arguments (shown as "any"). */
   returns: SqlType | null;
   volatile: boolean;
+  /** A set-returning function (pg_proc.proretset). */
+  setReturning: boolean;
 }
 
 const FIRST_FUNCTION_OID = FIRST_EDDY_SYSTEM_OID + 3000;
@@ -32,6 +34,7 @@ export function builtinFunctions(): readonly BuiltinFunction[] {
       args: d.args,
       variadic: d.variadic ?? false,
       returns: typeof d.returns === 'function' ? null : d.returns,
+      setReturning: d.setReturning !== undefined,
       volatile: d.volatile ?? false,
     }));
   return cached;

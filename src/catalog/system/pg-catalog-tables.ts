@@ -9,14 +9,14 @@ import type { Row } from '../../engine/batch.js';
 import { ARRAY_TYPES, T, type SqlType } from '../../types/types.js';
 import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
-import { ANY } from '../../planner/functions/index.js';
+import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
 import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
-/** The types pg_type lists: every type Eddy has, their array types, and the pseudo-type "any" of polymorphic functions. */
-export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ...ARRAY_TYPES, ANY];
+/** The types pg_type lists: every type Eddy has, their array types, and the pseudo-types of polymorphic functions. */
+export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ...ARRAY_TYPES, ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY];
 
 /** pg_language's "internal": functions implemented inside the server. */
 const INTERNAL_LANGUAGE = 12;
@@ -141,7 +141,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
       'pronargs:int2 prorettype:oid proargtypes:text prosrc:text',
     () => [
       ...builtinFunctions().map((f) => [
-        f.oid, f.name, NAMESPACE.pg_catalog, OWNER_OID, INTERNAL_LANGUAGE, 'f', false, false, f.volatile ? 'v' : 'i',
+        f.oid, f.name, NAMESPACE.pg_catalog, OWNER_OID, INTERNAL_LANGUAGE, 'f', false, f.setReturning, f.volatile ? 'v' : 'i',
         f.args.length, (f.returns ?? ANY).oid, f.args.map((a) => a.oid).join(' '), f.name,
       ]),
       // the types' I/O functions: not callable from SQL, listed for the drivers that look them up

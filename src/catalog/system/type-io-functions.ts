@@ -4,7 +4,7 @@
  * array types by them (pgjdbc: typinput = 'array_in'::regproc; Npgsql: typreceive = array_recv).
  * Every array type uses array_in/array_out/array_recv/array_send, as in PostgreSQL.
  */
-import { ANY } from '../../planner/functions/index.js';
+import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
 import { T, type SqlType } from '../../types/types.js';
 
 export interface TypeIo {
@@ -38,6 +38,9 @@ const TABLE: [number, [number, string], [number, string], [number, string], [num
   [T.numeric.oid, [1701, 'numeric_in'], [1702, 'numeric_out'], [2460, 'numeric_recv'], [2461, 'numeric_send']],
   [T.jsonb.oid, [3806, 'jsonb_in'], [3804, 'jsonb_out'], [3805, 'jsonb_recv'], [3803, 'jsonb_send']],
   [ANY.oid, [2294, 'any_in'], [2295, 'any_out'], [0, ''], [0, '']],
+  [ANYARRAY.oid, [2296, 'anyarray_in'], [2297, 'anyarray_out'], [2502, 'anyarray_recv'], [2503, 'anyarray_send']],
+  [ANYELEMENT.oid, [2312, 'anyelement_in'], [2313, 'anyelement_out'], [0, ''], [0, '']],
+  [ANYNONARRAY.oid, [2777, 'anynonarray_in'], [2778, 'anynonarray_out'], [0, ''], [0, '']],
 ];
 
 const ARRAY_IO: [number, string][] = [[750, 'array_in'], [751, 'array_out'], [2400, 'array_recv'], [2401, 'array_send']];

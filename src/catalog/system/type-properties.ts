@@ -8,6 +8,8 @@ export const typeByValue = (t: SqlType): boolean => t.typlen > 0 && t.typlen <= 
 export function typeAlign(t: SqlType): string {
   // an array is int-aligned unless its elements need double alignment (_int8, _float8 ...)
   if (t.element) return typeAlign(t.element) === 'd' ? 'd' : 'i';
+  // anyarray, the one variable-length pseudo-type, must fit any array
+  if (t.category === 'P' && t.typlen === -1) return 'd';
   // 1-byte types, name (a char array), and unknown (a C string, typlen -2) are byte-aligned
   if (t.typlen === 1 || t.typlen === -2 || t.oid === T.name.oid) return 'c';
   if (t.typlen === 2) return 's';
