@@ -136,3 +136,14 @@ test('getPrimaryKeys: key columns in key order, as PostgreSQL gives them', async
   const rows = await sameRows(GET_PRIMARY_KEYS, ['jdbc\\_%']);
   assert.deepEqual(rows.map((r: any) => `${r.table_name}.${r.column_name}:${r.key_seq}`), ['jdbc_accounts.id:1', 'jdbc_pairs.c:1', 'jdbc_pairs.a:2']);
 });
+
+test("pg_constraint.conkey, pg_index.indoption and an index's relpages/reltuples, which pgjdbc 42.7's getPrimaryKeys and getIndexInfo read", async () => {
+  await sameRows(`SELECT conname, conkey, confkey FROM pg_constraint WHERE conrelid = 'jdbc_pairs'::regclass`);
+  await sameRows(`SELECT i.indoption[0] AS first, i.indoption[1] AS second, ci.relpages, ci.reltuples FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid WHERE i.indrelid = 'jdbc_pairs'::regclass`);
+  // pgjdbc's shape: the expansion's .n and (keys).x matched to the column's attnum outside.
+  const rows = await sameRows(`SELECT result.attname, result.n FROM (SELECT (information_schema._pg_expandarray(con.conkey)).n AS n,
+      information_schema._pg_expandarray(con.conkey) AS keys, a.attname, a.attnum
+    FROM pg_constraint con JOIN pg_attribute a ON a.attrelid = con.conrelid WHERE con.conrelid = 'jdbc_pairs'::regclass) result
+    WHERE result.attnum = (result.keys).x ORDER BY result.n`);
+  assert.deepEqual(rows, [{ attname: 'c', n: 1 }, { attname: 'a', n: 2 }]);
+});

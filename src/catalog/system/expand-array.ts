@@ -9,7 +9,7 @@
  *
  * Eddy has no set-returning functions in SELECT lists nor composite values, but the same rows
  * come from a join: in Eddy's catalog the vectors (indkey) are text, "1 2", so their elements are
- * split_part(v, ' ', k.n) for k.n in 1..32 (INDEX_MAX_KEYS) while non-empty. So the SELECT gets
+ * split_part(v, ' ', k.n) (arrays like conkey are read the same way) for k.n in 1..32 (INDEX_MAX_KEYS) while non-empty. So the SELECT gets
  * one `generate_series(1, 32) AS k(n)` per distinct argument, `.n` becomes k.n, the element (and
  * the composite, whose only use is its .x) becomes split_part(...)::int2, and (col).x of such a
  * composite column anywhere in the query becomes the column.
@@ -26,8 +26,12 @@ const cast = (arg: any, type: string) => ({ TypeCast: { arg, typeName: { names: 
 const column = (...path: string[]) => ({ ColumnRef: { fields: path.map(name), location: -1 } });
 const text = (s: string) => ({ A_Const: { sval: { sval: s }, location: -1 } });
 
-/** The element at position alias.n of a vector held as text ("1 2"), '' past its end. */
-const elementText = (vector: any, alias: string) => call('split_part', [cast(vector, 'text'), text(' '), column(alias, 'n')]);
+/**
+ * The element at position alias.n of a vector held as text ("1 2") or of an int2[] such as
+ * pg_constraint.conkey ("{1,2}" as text: the braces dropped, commas made spaces), '' past its end.
+ */
+const elementText = (vector: any, alias: string) =>
+  call('split_part', [call('translate', [cast(vector, 'text'), text(',{}'), text(' ')]), text(' '), column(alias, 'n')]);
 
 /** The argument of an information_schema._pg_expandarray(v) call, else undefined. */
 function expandedArgument(node: any): any | undefined {

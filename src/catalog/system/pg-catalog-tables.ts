@@ -6,7 +6,7 @@
  * Eddy has no array values (see catalog-arrays.ts).
  */
 import type { Row } from '../../engine/batch.js';
-import { ARRAY_TYPES, T, type SqlType } from '../../types/types.js';
+import { ARRAY_TYPES, SqlArray, T, type SqlType } from '../../types/types.js';
 import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
@@ -28,8 +28,11 @@ function classRows({ relations }: CatalogContents): Row[] {
   const rows: Row[] = [];
   // replica identity: user tables and materialized views have the default ('d'); views, indexes
   // and PostgreSQL's system tables none ('n')
+  // relpages and reltuples as PostgreSQL has them before any VACUUM or ANALYZE: a table 0 and -1
+  // (never counted), an index built with its table 1 (its metapage) and 0 (pgjdbc's getIndexInfo
+  // reports them as PAGES and CARDINALITY).
   const row = (oid: number, name: string, nsp: number, kind: string, am: number, natts: number, hasIndex: boolean): Row => [
-    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, 0, -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true,
+    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, kind === 'i' ? 1 : 0, kind === 'i' ? 0 : -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true,
     (kind === 'r' || kind === 'm') && nsp !== NAMESPACE.pg_catalog ? 'd' : 'n', false, null,
   ];
   for (const r of relations) {
@@ -70,13 +73,15 @@ function attrdefRows({ relations }: CatalogContents): Row[] {
 function indexRows({ relations }: CatalogContents): Row[] {
   return relations
     .filter((r) => r.primaryKey.length > 0)
-    .map((r) => [primaryKeyOid(r), r.oid, r.primaryKey.length, r.primaryKey.length, true, false, true, false, true, false, true, false, true, true, false, r.primaryKey.map((p) => p + 1).join(' '), null, null]);
+    .map((r) => [primaryKeyOid(r), r.oid, r.primaryKey.length, r.primaryKey.length, true, false, true, false, true, false, true, false, true, true, false, r.primaryKey.map((p) => p + 1).join(' '), null, null,
+      // An int2vector, subscripted from 0 (pgjdbc reads indoption[position - 1]): every key ascending.
+      new SqlArray(r.primaryKey.map(() => 0), 0)]);
 }
 
 function constraintRows({ relations }: CatalogContents): Row[] {
   return relations
     .filter((r) => r.primaryKey.length > 0)
-    .map((r) => [primaryKeyOid(r), primaryKeyName(r), namespaceOid(r), 'p', false, false, true, r.oid, 0, primaryKeyOid(r), 0, 0, ' ', ' ', ' ', true, 0, true]);
+    .map((r) => [primaryKeyOid(r), primaryKeyName(r), namespaceOid(r), 'p', false, false, true, r.oid, 0, primaryKeyOid(r), 0, 0, ' ', ' ', ' ', true, 0, true, new SqlArray(r.primaryKey.map((p) => p + 1)), null]);
 }
 
 function typeRows(): Row[] {
@@ -125,14 +130,14 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_index', 2610,
     'indexrelid:oid indrelid:oid indnatts:int2 indnkeyatts:int2 indisunique:bool indnullsnotdistinct:bool indisprimary:bool ' +
       'indisexclusion:bool indimmediate:bool indisclustered:bool indisvalid:bool indcheckxmin:bool indisready:bool indislive:bool ' +
-      'indisreplident:bool indkey:text indexprs:text indpred:text',
+      'indisreplident:bool indkey:text indexprs:text indpred:text indoption:_int2',
     indexRows,
   ),
   table(
     'pg_constraint', 2606,
     'oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool convalidated:bool conrelid:oid ' +
       'contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char confdeltype:char confmatchtype:char conislocal:bool ' +
-      'coninhcount:int4 connoinherit:bool',
+      'coninhcount:int4 connoinherit:bool conkey:_int2 confkey:_int2',
     constraintRows,
   ),
   table(

@@ -4,7 +4,7 @@
  */
 import type { Row } from '../../engine/batch.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
-import { T, type SqlType } from '../../types/types.js';
+import { arrayTypeOf, T, type SqlType } from '../../types/types.js';
 import type { CatalogRelation } from './catalog-relation.js';
 
 export interface CatalogContents {
@@ -27,7 +27,7 @@ export interface SystemTable {
 
 const SHORT_TYPES: Record<string, SqlType> = {
   oid: T.oid, name: T.name, text: T.text, bool: T.bool, char: T.char, int2: T.int2, int4: T.int4,
-  int8: T.int8, float4: T.float4, timestamptz: T.timestamptz, varchar: T.varchar,
+  int8: T.int8, float4: T.float4, timestamptz: T.timestamptz, varchar: T.varchar, _int2: arrayTypeOf(T.int2)!,
 };
 
 /** Columns from a compact 'name:type name:type ...' spec (types by pg_type name). */
