@@ -4,8 +4,8 @@
  * files running side by side never install the same thing twice.
  *   tsx scripts/drivers.ts
  */
-import { goDriver, pythonDrivers } from '../test/support/drivers.js';
+import { goDriver, javaDriver, pythonDrivers } from '../test/support/drivers.js';
 
 const started = Date.now();
-const [python, go] = await Promise.all([pythonDrivers(), goDriver()]);
-process.stdout.write(`Drivers for tests (${((Date.now() - started) / 1000).toFixed(1)} s): ${python}, ${go}\n`);
+const [python, java, go] = await Promise.all([pythonDrivers(), javaDriver(), goDriver()]);
+process.stdout.write(`Drivers for tests (${((Date.now() - started) / 1000).toFixed(1)} s): ${python}, ${java.classpath}, ${go}\n`);
