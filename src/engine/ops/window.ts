@@ -220,7 +220,8 @@ export class WindowOp implements Operator {
   /** The spans of positions whose outputs the changed entries can affect, merged and in order. */
   private affected(part: Partition, changed: Entry[]): Span[] {
     const n = part.rows.total;
-    if (this.sizeDependent) return [[0, n]];
+    // Every row (a new view filling up, a partition replaced): one pass beats finding the spans.
+    if (this.sizeDependent || changed.length * 8 > n) return [[0, n]];
     const spans: Span[] = [];
     for (const probe of changed) {
       const present = part.rows.find(probe);
@@ -263,6 +264,13 @@ export class WindowOp implements Operator {
   /** The rows whose frame [start, end) touches the positions [p, q]: frame bounds only grow along the partition. */
   private reaching(part: Partition, frame: Frame, p: number, q: number): Span {
     const n = part.rows.total;
+    if (frame.unit === 'rows') {
+      // ROWS bounds are the position moved by a constant: solve for i directly.
+      const delta = (b: FrameBound) => (b.kind === 'current' ? 0 : b.kind === 'preceding' ? -b.offset : b.offset);
+      const lo = frame.end.kind === 'unbounded' ? 0 : Math.max(0, p - delta(frame.end) - 1);
+      const hi = frame.start.kind === 'unbounded' || q >= n ? n : Math.min(n, Math.max(0, q - delta(frame.start) + 1));
+      return [lo, hi];
+    }
     const lo = frame.end.kind === 'unbounded' ? 0 : firstIndex(n, (i) => this.frameOf(part, frame, this.place(part, i))[1] >= p);
     const hi = frame.start.kind === 'unbounded' ? n : firstIndex(n, (i) => this.frameOf(part, frame, this.place(part, i))[0] > q);
     return [lo, hi];
