@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export EDDY_FUZZ_FRAMES="${EDDY_FUZZ_FRAMES:-100000}"
 export EDDY_FUZZ_CONNECTIONS="${EDDY_FUZZ_CONNECTIONS:-1000}"
+export EDDY_POISON_GOOD="${EDDY_POISON_GOOD:-100000}"
+export EDDY_POISON_BAD="${EDDY_POISON_BAD:-10000}"
 mapfile -t files < <(find test/faults -name '*.test.ts' | sort)
 exec node --import tsx --test --test-concurrency=1 --test-timeout=3600000 --test-force-exit "${files[@]}"

@@ -19,6 +19,7 @@ const { values } = parseArgs({
     insecure: { type: 'boolean' },
     'max-connections': { type: 'string' },
     'authentication-timeout': { type: 'string' },
+    'source-errors-retained': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -32,7 +33,8 @@ if (values.help) {
       '  --insecure          allow a non-loopback --host without --password-file\n' +
       '  --tls-cert F --tls-key F [--tls-required]   offer TLS (and refuse clients without it)\n' +
       '  --max-connections N         sessions at once (default 100; EDDY_MAX_CONNECTIONS)\n' +
-      '  --authentication-timeout S  seconds a client has to log in (default 60)\n',
+      '  --authentication-timeout S  seconds a client has to log in (default 60)\n' +
+      '  --source-errors-retained N  undecodable messages kept per source in eddy_source_errors (default 1000)\n',
   );
   process.exit(0);
 }
@@ -58,6 +60,7 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
 }
 const maxConnections = positiveInteger('--max-connections', values['max-connections'] ?? process.env.EDDY_MAX_CONNECTIONS);
 const authTimeoutSeconds = positiveInteger('--authentication-timeout', values['authentication-timeout']);
+const sourceErrorsRetained = positiveInteger('--source-errors-retained', values['source-errors-retained']);
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -83,6 +86,7 @@ try {
     auth,
     maxConnections,
     startupTimeoutMs: authTimeoutSeconds === undefined ? undefined : authTimeoutSeconds * 1000,
+    sourceErrorsRetained,
     tls: tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey), required: values['tls-required'] ?? false } : undefined,
   });
   log(`eddy listening on ${host}:${server.port} (data dir ${dataDir})`);

@@ -6,6 +6,7 @@ import type { Database } from './sql/database.js';
 import { openDatabase } from './sql/open-database.js';
 import { ClientSession } from './sql/client-session.js';
 import { normalizeMilliseconds } from './sql/settings.js';
+import { DEFAULT_SOURCE_ERRORS_RETAINED } from './kafka/source-errors.js';
 import { DEFAULT_MAX_CONNECTIONS, startWireServer, type WireServerOptions } from './wire/server.js';
 import { DEFAULT_STARTUP_TIMEOUT_MS, type WireAuth } from './wire/connection.js';
 
@@ -27,6 +28,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** A client that has not authenticated within it is disconnected (default 60 s). */
   startupTimeoutMs?: number;
+  /** Undecodable messages eddy_source_errors keeps per source (default 1000, the latest). */
+  sourceErrorsRetained?: number;
 }
 
 export interface RunningServer {
@@ -37,11 +40,15 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
-  const database = await openDatabase(opts.dataDir, log);
+  const database = await openDatabase(opts.dataDir, log, { sourceErrorsRetained: opts.sourceErrorsRetained });
   try {
     const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const startupTimeoutMs = opts.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
-    const serverSettings = { max_connections: String(maxConnections), authentication_timeout: normalizeMilliseconds(String(startupTimeoutMs)) };
+    const serverSettings = {
+      max_connections: String(maxConnections),
+      authentication_timeout: normalizeMilliseconds(String(startupTimeoutMs)),
+      'eddy.source_errors_retained': String(opts.sourceErrorsRetained ?? DEFAULT_SOURCE_ERRORS_RETAINED),
+    };
     const auth = opts.auth;
     const wire = await startWireServer({
       host: opts.host,

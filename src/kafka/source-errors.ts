@@ -1,6 +1,8 @@
 /**
  * eddy_source_errors: the messages sources could not decode (a BoundedErrorLog: each source
- * keeps its latest MAX_ERRORS_PER_SOURCE; dropping a source retracts its rows).
+ * keeps its latest `retained`, --source-errors-retained, default 1000; dropping a source retracts
+ * its rows). The raw bytes kept are cut at MAX_RAW_BYTES, so memory stays bounded by retained x
+ * 64 KiB per source whatever the messages' size.
  */
 import type { Dataflow, InputNode } from '../engine/dataflow.js';
 import { BoundedErrorLog } from './error-log.js';
@@ -8,7 +10,8 @@ import type { RelationColumn } from '../planner/catalog-api.js';
 import { T } from '../types/types.js';
 
 export const SOURCE_ERRORS_RELATION = 'eddy_source_errors';
-const MAX_ERRORS_PER_SOURCE = 1000;
+export const DEFAULT_SOURCE_ERRORS_RETAINED = 1000;
+const MAX_RAW_BYTES = 64 * 1024;
 
 export const SOURCE_ERROR_COLUMNS: RelationColumn[] = [
   { name: 'source', type: T.text, typmod: -1 },
@@ -34,8 +37,8 @@ export interface SourceErrorRecord {
 export class SourceErrorLog {
   private readonly log: BoundedErrorLog;
 
-  constructor(dataflow: Dataflow) {
-    this.log = new BoundedErrorLog(dataflow, SOURCE_ERRORS_RELATION, MAX_ERRORS_PER_SOURCE);
+  constructor(dataflow: Dataflow, retained = DEFAULT_SOURCE_ERRORS_RETAINED) {
+    this.log = new BoundedErrorLog(dataflow, SOURCE_ERRORS_RELATION, retained);
   }
 
   get node(): InputNode {
@@ -45,7 +48,7 @@ export class SourceErrorLog {
   /** Adds the records (one push, so one cycle for a whole bad batch), evicting the oldest. */
   record(records: SourceErrorRecord[]): void {
     const now = Date.now() * 1000;
-    this.log.record(records.map((r) => ({ owner: r.source, row: [r.source, r.partition, r.offset, r.part, r.error, r.raw, now] })));
+    this.log.record(records.map((r) => ({ owner: r.source, row: [r.source, r.partition, r.offset, r.part, r.error, r.raw && r.raw.subarray(0, MAX_RAW_BYTES), now] })));
   }
 
   /** Forgets a dropped source's errors. */

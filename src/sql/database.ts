@@ -30,6 +30,11 @@ const KIND_WORDS: Record<Relation['kind'], string> = {
   system: 'system relation',
 };
 
+export interface DatabaseOptions {
+  /** How many undecodable messages eddy_source_errors keeps per source (the latest). */
+  sourceErrorsRetained?: number;
+}
+
 export class Database {
   readonly relations = new Map<string, Relation>();
   readonly dataflow = new Dataflow();
@@ -51,12 +56,13 @@ export class Database {
   constructor(
     dataDir: string,
     readonly log: (line: string) => void,
+    options: DatabaseOptions = {},
   ) {
     this.store = new CatalogStore(dataDir);
     this.scheduler = new Scheduler(this.dataflow, {
       onError: (err) => log(`update cycle failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
-    this.sourceErrors = new SourceErrorLog(this.dataflow);
+    this.sourceErrors = new SourceErrorLog(this.dataflow, options.sourceErrorsRetained);
     this.sinks = new SinkCatalog(this.dataflow, this.store, log);
     const systemRelations: [string, RelationColumn[], InputNode][] = [
       [SOURCE_ERRORS_RELATION, SOURCE_ERROR_COLUMNS, this.sourceErrors.node],

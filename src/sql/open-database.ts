@@ -3,11 +3,11 @@
  * definition through a session, as a client once ran it. Lives above database.ts because the
  * statement handlers import the database.
  */
-import { Database } from './database.js';
+import { Database, type DatabaseOptions } from './database.js';
 import { ClientSession } from './client-session.js';
 
-export async function openDatabase(dataDir: string, log: (line: string) => void): Promise<Database> {
-  const db = new Database(dataDir, log);
+export async function openDatabase(dataDir: string, log: (line: string) => void, options: DatabaseOptions = {}): Promise<Database> {
+  const db = new Database(dataDir, log, options);
   const session = new ClientSession(db, { user: 'eddy', database: 'eddy' });
   await db.restore(async (sql) => {
     for (const stmt of session.parse(sql)) {

@@ -112,6 +112,7 @@ const SPECS: Record<string, SettingSpec> = {
   /** The server's (--max-connections, --authentication-timeout): passed in as fixed values. */
   max_connections: { defaultValue: '100', readOnly: true },
   authentication_timeout: { defaultValue: '1min', readOnly: true },
+  'eddy.source_errors_retained': { defaultValue: '1000', readOnly: true },
   /** Enforced by ClientSession.execute (src/sql/statement-timer.ts): 57014 past it. */
   statement_timeout: { defaultValue: '0', normalize: normalizeMilliseconds },
   lock_timeout: { defaultValue: '0' },
