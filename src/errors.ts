@@ -40,6 +40,7 @@ export const SQLSTATE = {
   activeSqlTransaction: '25001',
   noActiveSqlTransaction: '25P01',
   inFailedSqlTransaction: '25P02',
+  invalidSavepointSpecification: '3B001',
   syntaxError: '42601',
   invalidName: '42602',
   undefinedColumn: '42703',

@@ -9,11 +9,11 @@ import type { Value } from '../types/types.js';
 import type { EvalEnv } from '../planner/expr-ir.js';
 import type { Database } from './database.js';
 import { Settings } from './settings.js';
-import { TableWrites } from './table-writes.js';
+import { TableWrites, type PendingSnapshot } from './table-writes.js';
 import { SessionCursors } from './cursors.js';
 import { statementTimeout, userCancel } from './cancel.js';
 import { StatementTimer } from './statement-timer.js';
-import type { SqlError } from '../errors.js';
+import { SqlError, SQLSTATE } from '../errors.js';
 
 export interface SessionOptions {
   /** The user may read (SELECT, SUBSCRIBE, SHOW...) but not change anything: 42501 otherwise. */
@@ -29,6 +29,8 @@ export class Session {
   /** Cursors opened by DECLARE. */
   readonly cursors = new SessionCursors();
   private txStatus: 'I' | 'T' | 'E' = 'I';
+  /** The open block's savepoints, oldest first: what ROLLBACK TO puts back. */
+  private savepoints: { name: string; writes: PendingSnapshot; settings: ReadonlyMap<string, string> }[] = [];
   private notices: Notice[] = [];
   private readonly cancelListeners = new Set<(reason: SqlError) => void>();
   /** statement_timeout of the statement running now (ClientSession.execute arms it). */
@@ -71,12 +73,42 @@ export class Session {
     const was = this.txStatus;
     const commits = commit && was === 'T';
     this.txStatus = 'I';
+    this.savepoints = [];
     if (was === 'I') return was;
     this.cursors.transactionEnded(commits);
     this.settings.endTransaction(commits);
     if (commits) this.writes.commit();
     else this.writes.rollback();
     return was;
+  }
+
+  /** SAVEPOINT name: inside a block only (25P01); a name used again hides the older one. */
+  savepoint(name: string): void {
+    if (this.txStatus === 'I') throw new SqlError(SQLSTATE.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
+    this.savepoints.push({ name, writes: this.writes.snapshot(), settings: this.settings.savepoint() });
+  }
+
+  /** The newest savepoint called `name` (3B001 when there is none), by position. */
+  private savepointIndex(name: string, statement: string): number {
+    if (this.txStatus === 'I') throw new SqlError(SQLSTATE.noActiveSqlTransaction, `${statement} can only be used in transaction blocks`);
+    const at = this.savepoints.map((sp) => sp.name).lastIndexOf(name);
+    if (at < 0) throw new SqlError(SQLSTATE.invalidSavepointSpecification, `savepoint "${name}" does not exist`);
+    return at;
+  }
+
+  /** RELEASE SAVEPOINT: forgets it and every later one; the changes since stay in the block. */
+  releaseSavepoint(name: string): void {
+    this.savepoints.length = this.savepointIndex(name, 'RELEASE SAVEPOINT');
+  }
+
+  /** ROLLBACK TO SAVEPOINT: the block's changes and settings as they were there, and a failed block usable again. */
+  rollbackToSavepoint(name: string): void {
+    const at = this.savepointIndex(name, 'ROLLBACK TO SAVEPOINT');
+    const sp = this.savepoints[at]!;
+    this.savepoints.length = at + 1;
+    this.writes.restore(sp.writes);
+    this.settings.restore(sp.settings);
+    this.txStatus = 'T';
   }
 
   inTransactionBlock(): boolean {

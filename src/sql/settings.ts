@@ -216,16 +216,24 @@ export class Settings {
   }
 
   endTransaction(commit: boolean): void {
-    if (!commit && this.snapshot) {
-      for (const name of new Set([...this.snapshot.keys(), ...this.values.keys()])) {
-        if (this.snapshot.get(name) !== this.values.get(name) && SPECS[name]?.reported) {
-          this.changedReported.set(displayName(name), this.snapshot.get(name) ?? SPECS[name]!.defaultValue);
-        }
-      }
-      this.values.clear();
-      for (const [k, v] of this.snapshot) this.values.set(k, v);
-    }
+    if (!commit && this.snapshot) this.restore(this.snapshot);
     this.snapshot = null;
+  }
+
+  /** The values now, for a SAVEPOINT to return to. */
+  savepoint(): ReadonlyMap<string, string> {
+    return new Map(this.values);
+  }
+
+  /** Puts back values taken earlier, reporting the reported ones that change (ROLLBACK, ROLLBACK TO). */
+  restore(saved: ReadonlyMap<string, string>): void {
+    for (const name of new Set([...saved.keys(), ...this.values.keys()])) {
+      if (saved.get(name) !== this.values.get(name) && SPECS[name]?.reported) {
+        this.changedReported.set(displayName(name), saved.get(name) ?? SPECS[name]!.defaultValue);
+      }
+    }
+    this.values.clear();
+    for (const [k, v] of saved) this.values.set(k, v);
   }
 
   /** Custom "x.y" settings exist once set, as in PostgreSQL. */

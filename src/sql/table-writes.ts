@@ -63,4 +63,17 @@ export class TableWrites {
   rollback(): void {
     this.pending.clear();
   }
+
+  /** The block's changes so far, for a SAVEPOINT to return to. */
+  snapshot(): PendingSnapshot {
+    return new Map([...this.pending].map(([rel, p]) => [rel, { deletes: new Set(p.deletes), inserts: new Map(p.inserts) }]));
+  }
+
+  /** ROLLBACK TO SAVEPOINT: the block's changes as they were at the snapshot. */
+  restore(snapshot: PendingSnapshot): void {
+    this.pending.clear();
+    for (const [rel, p] of snapshot) this.pending.set(rel, { deletes: new Set(p.deletes), inserts: new Map(p.inserts) });
+  }
 }
+
+export type PendingSnapshot = ReadonlyMap<TableRelation, PendingTable>;

@@ -5,6 +5,7 @@
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { commandResult, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
 import { displayName } from '../settings.js';
+import type { Statement } from '../parse.js';
 
 /** The text of a SET argument list, as PostgreSQL flattens it (several values joined by ", "). */
 function setValue(args: any[] | undefined): string {
@@ -91,11 +92,26 @@ export const transaction: Handler = (session, statement) => {
         true,
       );
     case 'TRANS_STMT_SAVEPOINT':
-    case 'TRANS_STMT_RELEASE':
-    case 'TRANS_STMT_ROLLBACK_TO':
+      // In a failed block only ROLLBACK TO and the block's end may run, as in PostgreSQL.
       return simplePrepared(statement, null, () => {
-        throw new SqlError(SQLSTATE.featureNotSupported, 'savepoints are not supported');
+        session.savepoint(savepointName(statement));
+        return commandResult('SAVEPOINT');
       });
+    case 'TRANS_STMT_RELEASE':
+      return simplePrepared(statement, null, () => {
+        session.releaseSavepoint(savepointName(statement));
+        return commandResult('RELEASE');
+      });
+    case 'TRANS_STMT_ROLLBACK_TO':
+      return simplePrepared(
+        statement,
+        null,
+        () => {
+          session.rollbackToSavepoint(savepointName(statement));
+          return commandResult('ROLLBACK');
+        },
+        true,
+      );
     default:
       return simplePrepared(statement, null, () => {
         throw new SqlError(SQLSTATE.featureNotSupported, `transaction statement ${kind} is not supported`);
@@ -114,3 +130,8 @@ export const discard: Handler = (session, statement) =>
 export const deallocate: Handler = (_session, statement) =>
   // Named statements live in the wire layer; DEALLOCATE by SQL is accepted for drivers that send it.
   simplePrepared(statement, null, () => commandResult(statement.ast.DeallocateStmt.isall ? 'DEALLOCATE ALL' : 'DEALLOCATE'));
+
+/** The savepoint a SAVEPOINT, RELEASE or ROLLBACK TO statement names. */
+function savepointName(statement: Statement): string {
+  return statement.ast.TransactionStmt.savepoint_name;
+}
