@@ -13,8 +13,9 @@
  * more rows from the queue).
  *
  * PROGRESS rows say "everything up to _ts is in": one after every closed cycle, and, while the
- * engine is idle (no input waiting, no timer due), one a second at the wall clock, so that a
- * client tells a quiet relation from a stalled feed, as Materialize's progress messages do.
+ * engine is idle (no input waiting, no timer due) and the sources feeding the relation are
+ * running and caught up, one a second at the wall clock, so that a client tells a quiet relation
+ * from a stalled feed, as Materialize's progress messages do.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { followChanges, type ChangeDelivery, type ChangeFeedListener } from '../engine/change-feed.js';
@@ -29,6 +30,11 @@ export interface SubscriptionOptions {
   progress: boolean;
   /** Rows queued at most before the subscription ends with 53200. */
   bufferRows: number;
+  /**
+   * Whether every source feeding the relation is running and has read all its topic holds: only
+   * then does an idle engine mean "nothing changed" rather than "a source is stalled".
+   */
+  feedsCaughtUp: () => boolean;
 }
 
 /** SUBSCRIBE's row shape: Materialize's order, with the progress flag before the diff. */
@@ -248,7 +254,7 @@ export class Subscription implements ChangeFeedListener {
     const flow = this.flow;
     const now = Date.now();
     const wakeup = flow.nextWakeup();
-    if (flow.hasPendingInput() || (wakeup !== null && wakeup <= now)) return;
+    if (flow.hasPendingInput() || (wakeup !== null && wakeup <= now) || !this.options.feedsCaughtUp()) return;
     const time = Math.max(now, flow.cycleTime);
     if (time <= this.lastProgress) return;
     this.progressRow(time);

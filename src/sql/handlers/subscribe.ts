@@ -16,7 +16,24 @@ import { followRelation, maintainQuery, planSelect } from '../query.js';
 import type { Session } from '../session.js';
 import { Subscription, subscribeColumns, type QueuedPiece } from '../subscription.js';
 import type { Batch } from '../../engine/batch.js';
+import type { Node } from '../../engine/dataflow.js';
+import type { SourceRelation } from '../../catalog/relation.js';
 import { checkCursorAllowed, CURSOR_OPT_HOLD } from './cursors.js';
+
+/** The sources whose input nodes `node` reads, directly or through other nodes. */
+function sourcesFeeding(session: Session, node: Node): SourceRelation[] {
+  const upstream = new Set<Node>();
+  const visit = (n: Node): void => {
+    if (upstream.has(n)) return;
+    upstream.add(n);
+    for (const input of n.inputs) visit(input);
+  };
+  visit(node);
+  return [...session.db.relations.values()].filter((r): r is SourceRelation => r.kind === 'source' && upstream.has(r.node));
+}
+
+/** A source that reads and has read all its topic holds: its silence means nothing new. */
+const caughtUp = (s: ReturnType<SourceRelation['runtime']['status']>): boolean => s.status === 'running' && !s.lag;
 
 /** What a prepared SUBSCRIBE knows before it runs: its row shape; start() attaches it. */
 interface PreparedSubscribe {
@@ -40,7 +57,9 @@ function prepareSubscribe(session: Session, stmt: SubscribeStatement): PreparedS
       const followed =
         target.kind === 'relation' ? followRelation(session, target.schema, target.name, target.location) : maintainQuery(session, target.query);
       const bufferRows = Number(session.settings.get('eddy.subscribe_buffer_rows'));
-      return new Subscription(session.db.dataflow, followed, { snapshot: stmt.snapshot, progress: stmt.progress, bufferRows });
+      const sources = sourcesFeeding(session, followed.node);
+      const feedsCaughtUp = () => sources.every((s) => caughtUp(s.runtime.status()));
+      return new Subscription(session.db.dataflow, followed, { snapshot: stmt.snapshot, progress: stmt.progress, bufferRows, feedsCaughtUp });
     },
   };
 }
