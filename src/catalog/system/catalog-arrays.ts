@@ -1,6 +1,6 @@
 /**
- * Eddy has no array values, but the catalog queries clients send are full of them: psql's \d
- * reads array_to_string(c.reloptions || ARRAY(SELECT ... unnest(tc.reloptions))), 'd' =
+ * Eddy's catalog keeps no array values (its array columns are text), but the catalog queries
+ * clients send are full of them: psql's \d reads array_to_string(c.reloptions || ARRAY(SELECT ... unnest(tc.reloptions))), 'd' =
  * ANY(stxkind), ARRAY(SELECT rolname ... WHERE oid = ANY(polroles)), prattrs[s]; \l reads
  * array_to_string(d.datacl, ...); \du ARRAY(SELECT ... FROM pg_auth_members ...).
  *

@@ -3,7 +3,7 @@
  * whose subject Eddy does not have (inheritance, extensions, policies, publications, rules,
  * triggers, comments) exist and are empty, so the queries that join them run. Columns of array
  * type in PostgreSQL that clients read (ACLs, options, policy roles ...) are text and always NULL:
- * Eddy has no array values (see catalog-arrays.ts).
+ * Eddy's catalog keeps no array values (see catalog-arrays.ts).
  */
 import type { Row } from '../../engine/batch.js';
 import { ARRAY_TYPES, SqlArray, T, type SqlType } from '../../types/types.js';

@@ -1,6 +1,6 @@
 /**
  * Array functions and operators over one-dimensional arrays (SqlArray): the ARRAY[...]
- * constructor, subscripts and slices, op ANY/ALL (array), array_length and friends, ||, @>, <@,
+ * constructor, subscripts and slices, op ANY/ALL (array) (= < ... are comparison.ts's), array_length and friends, ||, @>, <@,
  * &&, string_to_array and array_to_string, with PostgreSQL's NULL and lower-bound rules.
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
@@ -140,17 +140,7 @@ function arrayToString(element: SqlType): Impl {
 const elementOf = (types: SqlType[]) => sameArray(types).element!;
 const nonStrict = { strict: false } as const;
 
-const COMPARISONS: [string, (c: number) => boolean][] = [
-  ['=', (c) => c === 0],
-  ['<>', (c) => c !== 0],
-  ['<', (c) => c < 0],
-  ['<=', (c) => c <= 0],
-  ['>', (c) => c > 0],
-  ['>=', (c) => c >= 0],
-];
-
 const defs: FunctionDef[] = [
-  ...COMPARISONS.map(([op, test]) => fn(op, [ANYARRAY, ANYARRAY], BOOL, (a: SqlArray, b: SqlArray) => test(compareValues(a, b)))),
   fn('array_length', [ANYARRAY, int], int, (a: SqlArray, d: number) => ofDimension(a, d, () => a.elements.length)),
   fn('array_lower', [ANYARRAY, int], int, (a: SqlArray, d: number) => ofDimension(a, d, () => a.lower)),
   fn('array_upper', [ANYARRAY, int], int, (a: SqlArray, d: number) => ofDimension(a, d, () => upper(a))),

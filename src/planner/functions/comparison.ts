@@ -1,11 +1,11 @@
-/** = <> < <= > >= for every type, with PostgreSQL's btree ordering (compare.ts). */
+/** = <> < <= > >= for every type and arrays of them (anyarray), with PostgreSQL's btree ordering (compare.ts). */
 import { T, type SqlType, type Value } from '../../types/types.js';
 import { compareValues } from '../../types/compare.js';
-import { register } from './registry.js';
+import { ANYARRAY, register } from './registry.js';
 
 const COMPARABLE: SqlType[] = [
   T.bool, T.int2, T.int4, T.int8, T.float4, T.float8, T.numeric, T.oid, T.text, T.name, T.char, T.bpchar,
-  T.bytea, T.date, T.timestamp, T.timestamptz, T.interval, T.jsonb,
+  T.bytea, T.date, T.timestamp, T.timestamptz, T.interval, T.jsonb, ANYARRAY,
 ];
 
 const OPERATORS: [string, (c: number) => boolean][] = [
