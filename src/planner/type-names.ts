@@ -44,6 +44,11 @@ const TYPES_BY_NAME = new Map<string, SqlType>([
   ...['regclass', 'regtype', 'regproc', 'regprocedure', 'regnamespace', 'regrole', 'regoper', 'regconfig'].map((n): [string, SqlType] => [n, T.oid]),
 ]);
 
+/** The type a name names as to_regtype reads it (pg_type names, aliases, format_type's spelling); undefined if none. */
+export function typeNamed(name: string): SqlType | undefined {
+  return TYPES_BY_NAME.get(name) ?? [...TYPES_BY_NAME.values()].find((t) => t.name === name);
+}
+
 export interface ResolvedType {
   type: SqlType;
   typmod: number;

@@ -143,6 +143,14 @@ test('object-name literals and to_regclass name relations, types and schemas by 
   await assert.rejects(c.query("SELECT 'nowhere'::regnamespace"), (err: any) => err.code === '3F000');
 });
 
+test("to_regtype: a type's oid by any of its names, NULL for a name that is no type (psycopg's TypeInfo.fetch)", async () => {
+  const { rows } = await c.query(
+    "SELECT to_regtype('int4')::oid AS a, to_regtype('INTEGER')::oid AS b, to_regtype('pg_catalog.text')::oid AS c, " +
+      "to_regtype('character varying')::oid AS d, to_regtype('int4[]')::oid AS e, to_regtype('hstore') AS f, to_regtype('nope.int4') AS g",
+  );
+  assert.deepEqual(rows, [{ a: 23, b: 23, c: 25, d: 1043, e: 1007, f: null, g: null }]);
+});
+
 test('a source is described as a table', async () => {
   await c.query("CREATE SOURCE clock FROM TIME TABLE (PERIOD '1 hour')");
   const { rows } = await c.query(

@@ -3,7 +3,8 @@
  * names, object definitions (looked up in the session's catalog), comments (Eddy keeps none),
  * privileges (one superuser: always granted) and sizes (state lives in memory: 0 bytes on disk).
  */
-import { T, typeByOid } from '../../types/types.js';
+import { arrayTypeOf, T, typeByOid } from '../../types/types.js';
+import { typeNamed } from '../type-names.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { ANY, fn, fnEnv, register } from './registry.js';
@@ -45,6 +46,18 @@ register(
     const parts = qualifiedName(name);
     return parts.length === 0 || parts.length > 2 ? null : (catalog(env)?.relationOid(parts.length === 2 ? parts[0]! : null, parts.at(-1)!) ?? null);
   }, readsCatalog),
+  // to_regtype: the type's oid, or NULL for a name that is no type (psycopg's TypeInfo.fetch asks
+  // for hstore so: SQLAlchemy does at connect); 'int4[]' names the array type
+  fn('to_regtype', [text], oid, (name: string) => {
+    const spelled = name.trim();
+    const isArray = spelled.endsWith('[]');
+    const bare = isArray ? spelled.slice(0, -2) : spelled;
+    // Spellings with spaces ('character varying') are one name, not identifiers to split.
+    const parts = /^[a-z ]+$/i.test(bare) ? [bare.toLowerCase().replace(/\s+/g, ' ')] : qualifiedName(bare);
+    if (parts.length === 0 || parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) return null;
+    const type = typeNamed(parts.at(-1)!);
+    return (isArray && type ? arrayTypeOf(type) : type)?.oid ?? null;
+  }),
   // every type and function lives in pg_catalog, which is always on the search path
   fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
   fn('pg_function_is_visible', [oid], bool, () => true),
