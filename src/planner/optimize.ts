@@ -131,12 +131,17 @@ function pushFilter(input: LogicalPlan, conjuncts: Expr[]): LogicalPlan {
     case 'setop':
       return above(setOpNode(input.kind, input.all, pushFilter(input.left, movable), pushFilter(input.right, movable), input.columns), fixed);
     case 'window': {
-      const limit = rowNumberLimit(input, movable);
-      if (limit === null || input.input.op === 'topk') break;
-      // Only the first `limit` rows of each partition can pass: a per-partition top-K keeps just
-      // those, so a change elsewhere in a partition costs nothing and the window numbers only them.
-      const top = topKNode(input.input, input.order, { kind: 'const', value: BigInt(limit), type: T.int8 }, null, input.partition);
-      return filterNode(windowNode(top, input.partition, input.order, input.functions), conjunction(parts));
+      // A condition on partition keys keeps or drops whole partitions: it can go below.
+      const keys = new Set(input.partition.flatMap((e) => (e.kind === 'column' ? [e.index] : [])));
+      const below = movable.filter((c) => [...columnsUsed(c)].every((i) => keys.has(i)));
+      const rest = parts.filter((c) => !below.includes(c));
+      let inner = pushFilter(input.input, below);
+      // Only the first `limit` rows of each partition can pass `rn <= limit`: a per-partition
+      // top-K keeps just those, so a change elsewhere in a partition costs nothing.
+      const limit = input.input.op === 'topk' ? null : rowNumberLimit(input, rest);
+      if (limit !== null) inner = topKNode(inner, input.order, { kind: 'const', value: BigInt(limit), type: T.int8 }, null, input.partition);
+      if (below.length === 0 && limit === null) break;
+      return above(windowNode(inner, input.partition, input.order, input.functions), rest);
     }
     case 'aggregate': {
       // Only grouped: a global aggregate has its one row even when every input row is filtered out.

@@ -66,6 +66,12 @@ test('WHERE rn <= k over row_number() plans a per-partition top-K under the wind
   assertSameRows(view.arrangement.rows(), cat.read(sql));
 });
 
+test('a condition on the partition key goes below the window; one on other columns or the values stays above', () => {
+  const { cat } = events();
+  const plan = cat.plan("SELECT * FROM (SELECT id, usr, ts, row_number() OVER (PARTITION BY usr ORDER BY ts) AS rn FROM events) t WHERE usr = 'a' AND ts > 5 AND rn > 1").explain();
+  assert.match(plan, /^Filter \(\(ts > 5\) AND \(row_number > 1\)\)[^\n]*\n\s*-> Window[^\n]*\n\s*-> Filter \(usr = 'a'\)/, plan);
+});
+
 test('windows PostgreSQL rejects are rejected with its errors; unsupported ones name the construct', () => {
   const { cat } = events();
   assertSqlError(() => cat.plan('SELECT sum(ts) OVER (ORDER BY ts, id RANGE 1 PRECEDING) FROM events'), '42P20', /exactly one ORDER BY column/);
