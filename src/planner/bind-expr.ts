@@ -14,7 +14,7 @@ import type { Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
 import { CONSTANT_ENV, compileExpr, isConstantTree } from './compile-expr.js';
 import { anyAll, arrayConstructor, slice, subscript } from './functions/arrays.js';
-import { takesAsIs, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
+import { functionsNamed, isPolymorphic, takesAsIs, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
 
 export interface Scope {
   /** Resolves a (possibly qualified) column name; throws 42703 (unknown) or 42702 (ambiguous). */
@@ -316,9 +316,19 @@ function resolveOperator(name: string, args: Expr[], location?: number): Resolut
   return r;
 }
 
+/** Whether some definition would fit but for its polymorphic parameters, whose arguments are all untyped literals. */
+function onlyUnknownPolymorphic(name: string, args: Expr[]): boolean {
+  return functionsNamed(name).some(
+    (d) => d.args.length === args.length && d.args.some(isPolymorphic) && d.args.every((p, i) => !isPolymorphic(p) || isUnknown(args[i]!.type)),
+  );
+}
+
 /** Resolves and builds a function call by name (set-returning ones included: the planner expands those). */
 export function bindFunction(name: string, args: Expr[], location?: number): Expr {
   const r = resolveOverload(name, args.map((a) => a.type), false);
+  if (r === undefined && onlyUnknownPolymorphic(name, args)) {
+    throw new SqlError(SQLSTATE.datatypeMismatch, 'could not determine polymorphic type because input has type unknown', { position: position(location) });
+  }
   if (r === undefined) {
     throw new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${typeList(args)}) does not exist`, {
       position: position(location),

@@ -175,7 +175,7 @@ const groups: Record<string, string[]> = {
     'ARRAY[1,2] && ARRAY[2,3]', 'ARRAY[1] && ARRAY[3]', "'{}'::int[] <@ ARRAY[1]", "string_to_array('a,b,,c', ',')", "string_to_array('abc', NULL)",
     "string_to_array('abc', '')", "string_to_array('', ',')", "string_to_array('a,x,b', ',', 'x')", "string_to_array(NULL, ',')",
     "array_to_string(ARRAY[1,NULL,3], ',')", "array_to_string(ARRAY[1,NULL,3], ',', '*')", "array_to_string(ARRAY['2024-01-01'::date], ';')",
-    'ARRAY[1,2] = ARRAY[1,2]', 'ARRAY[1,2] < ARRAY[1,3]', 'ARRAY[1] <> ARRAY[1,2]', 'ARRAY[1,2]::text', "'a' || 1", '1 || \'a\'',
+    'ARRAY[1,2] = ARRAY[1,2]', 'ARRAY[1,2] < ARRAY[1,3]', 'ARRAY[1] <> ARRAY[1,2]', 'ARRAY[1,2]::text', "array_length('{1,2}', 1)", "cardinality('{1}')", "'a' || 1", '1 || \'a\'',
   ],
   json: [
     "'{\"a\":1,\"b\":\"x\"}'::jsonb -> 'a'", "'{\"a\":1,\"b\":\"x\"}'::jsonb ->> 'b'", "'{\"a\":1}'::jsonb -> 'z'", "'[1,2,3]'::jsonb -> 1",
