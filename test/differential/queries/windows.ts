@@ -33,5 +33,10 @@ export default family('windows', [
   ['top-k-lt', `SELECT * FROM (SELECT id, status, row_number() OVER (PARTITION BY status ORDER BY id DESC) AS rn FROM orders) t WHERE rn < 3 AND id > 5`],
   ['rank-filtered-outside', `SELECT * FROM (SELECT id, city, rank() OVER (PARTITION BY city ORDER BY score NULLS LAST) AS r FROM customers) t WHERE r <= 2`],
   ['window-distinct-order', `SELECT DISTINCT city, count(*) OVER (PARTITION BY city) AS n FROM customers ORDER BY city NULLS FIRST`],
+  ['correlated-window-subquery', `SELECT c.id, (SELECT count(*) OVER () FROM orders o WHERE o.customer_id = c.id ORDER BY o.id LIMIT 1) AS n, (SELECT lag(o.id) OVER (ORDER BY o.id) FROM orders o WHERE o.customer_id = c.id ORDER BY o.id DESC LIMIT 1) AS before_last FROM customers c`],
+  ['range-desc-nulls-first', `SELECT id, sum(priority) OVER (ORDER BY priority DESC NULLS FIRST RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS s, count(*) OVER (ORDER BY created_at DESC NULLS FIRST RANGE BETWEEN CURRENT ROW AND '36 hours' FOLLOWING) AS n FROM orders`],
+  ['groups-exclude-group', `SELECT id, avg(qty) OVER (ORDER BY product_id NULLS FIRST GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE GROUP) AS neighbours, nth_value(id, 2) OVER (ORDER BY product_id, id ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW) AS second FROM line_items`],
+  ['lag-negative-window-in-order-by', `SELECT id, lag(id, -2, 0) OVER (ORDER BY id) AS ahead FROM products ORDER BY row_number() OVER (ORDER BY price DESC NULLS LAST, id) LIMIT 6`],
+  ['window-over-view', `SELECT id, city, rank() OVER (PARTITION BY city ORDER BY value DESC NULLS LAST) AS r FROM customer_value`],
   ['window-then-limit', `SELECT id, sum(priority) OVER (ORDER BY id) AS running FROM orders ORDER BY id DESC LIMIT 5`],
 ]);
