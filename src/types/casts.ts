@@ -131,7 +131,10 @@ for (const from of STRINGS) {
   for (const to of STRINGS) {
     if (from === to && to !== T.varchar && to !== T.bpchar) continue;
     const fromPadded = from === T.bpchar;
-    def([from], to, to === T.char || from === T.char ? 'assignment' : 'implicit', (v, typmod) => {
+    // "char" converts to and from the other strings on assignment only, but to text implicitly
+    // ("char" = varchar compares as text: SQLAlchemy's relkind = ANY(ARRAY['r'::VARCHAR]))
+    const context = (to === T.char || from === T.char) && !(from === T.char && to === T.text) ? 'assignment' : 'implicit';
+    def([from], to, context, (v, typmod) => {
       const s = fromPadded && to !== T.bpchar ? stripPadding(v) : (v as string);
       if (to === T.varchar || to === T.bpchar) return applyCharLength(to, s, typmod, true);
       if (to === T.name) return parseValue(T.name, s);

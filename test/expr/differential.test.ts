@@ -52,6 +52,9 @@ const groups: Record<string, string[]> = {
     "greatest('a', 'b')", 'greatest(NULL::int, NULL)', "least(date '2024-01-01', timestamp '2023-06-01 10:00')",
   ],
   casts: [
+    // "char" reaches text implicitly, the other strings on assignment only (SQLAlchemy compares relkind with varchar)
+    "'r'::\"char\" = 'r'::varchar", "'r'::\"char\" = ANY (ARRAY['r'::varchar, 'p'::varchar])", "'t'::\"char\" <> 't'::varchar",
+    "'r'::\"char\" = 'r'::text", "'r'::\"char\" = 'r'::bpchar",
     '1.5::int', '2.5::int', '-2.5::int', '1.5::float8::int', '2.5::float8::int', '3.5::float8::int', '-2.5::float8::int', '2147483648::int',
     "'2147483648'::bigint::int", '1e10::float8::int', "'NaN'::float8::int", "'NaN'::numeric::int", '12.345::numeric(4,2)', '123.45::numeric(4,2)',
     '0.005::numeric(3,2)', "'abc'::varchar(2)", "'ab'::char(4)", "'ab  '::char(4)::text", "('ab'::char(4) || 'c')", '1::bool', '0::bool',

@@ -63,6 +63,7 @@ register(
   fn('pg_function_is_visible', [oid], bool, () => true),
   fn('pg_operator_is_visible', [oid], bool, () => true),
   fn('pg_conversion_is_visible', [oid], bool, () => true),
+  fn('pg_collation_is_visible', [oid], bool, () => true),
   fn('pg_statistics_obj_is_visible', [oid], bool, () => true),
   {
     name: 'format_type',
