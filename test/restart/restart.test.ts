@@ -123,41 +123,39 @@ test('tables, views and their contents are identical after a restart, and views 
   }
 });
 
-test('array columns are stored and read back whole, before and after a restart', async () => {
+/** Creates and fills a table, then checks `select` gives `expected` before and after a restart. */
+async function survivesRestart(setup: string[], select: string, expected: unknown[]): Promise<void> {
   const eddy = await startEddy();
   try {
-    const rows = async () => (await (await eddy.client()).query('SELECT id, a::text AS a, t::text AS t, n::text AS n FROM arrs ORDER BY id')).rows;
-    let client = await eddy.client();
-    await client.query('CREATE TABLE arrs (id int, a int4[], t text[], n numeric[])');
-    await client.query(`INSERT INTO arrs VALUES (1, '{1,NULL,-3}', '{"a b",NULL,""}', '{1.50,NaN}'), (2, '[0:1]={7,8}', '{}', NULL)`);
-    const expected = [
-      { id: 1, a: '{1,NULL,-3}', t: '{"a b",NULL,""}', n: '{1.50,NaN}' },
-      { id: 2, a: '[0:1]={7,8}', t: '{}', n: null },
-    ];
+    const rows = async () => (await (await eddy.client()).query(select)).rows;
+    const client = await eddy.client();
+    for (const sql of setup) await client.query(sql);
     assert.deepEqual(await rows(), expected);
     await eddy.restart();
-    client = await eddy.client();
     assert.deepEqual(await rows(), expected);
   } finally {
     await eddy.stop();
   }
+}
+
+test('array columns are stored and read back whole, before and after a restart', async () => {
+  await survivesRestart(
+    ['CREATE TABLE arrs (id int, a int4[], t text[], n numeric[])', `INSERT INTO arrs VALUES (1, '{1,NULL,-3}', '{"a b",NULL,""}', '{1.50,NaN}'), (2, '[0:1]={7,8}', '{}', NULL)`],
+    'SELECT id, a::text AS a, t::text AS t, n::text AS n FROM arrs ORDER BY id',
+    [
+      { id: 1, a: '{1,NULL,-3}', t: '{"a b",NULL,""}', n: '{1.50,NaN}' },
+      { id: 2, a: '[0:1]={7,8}', t: '{}', n: null },
+    ],
+  );
 });
 
 test('json keeps its text and jsonb its exact numbers across a restart', async () => {
-  const eddy = await startEddy();
-  try {
-    const rows = async () => (await (await eddy.client()).query('SELECT js::text AS js, jb::text AS jb FROM docs ORDER BY id')).rows;
-    const client = await eddy.client();
-    await client.query('CREATE TABLE docs (id int, js json, jb jsonb)');
-    await client.query(`INSERT INTO docs VALUES (1, '{"n": 1e400,  "a": [1.50]}', '{"n": 12345678901234567890, "x": 1.50}'), (2, '"s"', 'null')`);
-    const expected = [
+  await survivesRestart(
+    ['CREATE TABLE docs (id int, js json, jb jsonb)', `INSERT INTO docs VALUES (1, '{"n": 1e400,  "a": [1.50]}', '{"n": 12345678901234567890, "x": 1.50}'), (2, '"s"', 'null')`],
+    'SELECT js::text AS js, jb::text AS jb FROM docs ORDER BY id',
+    [
       { js: '{"n": 1e400,  "a": [1.50]}', jb: '{"n": 12345678901234567890, "x": 1.50}' },
       { js: '"s"', jb: 'null' },
-    ];
-    assert.deepEqual(await rows(), expected);
-    await eddy.restart();
-    assert.deepEqual(await rows(), expected);
-  } finally {
-    await eddy.stop();
-  }
+    ],
+  );
 });

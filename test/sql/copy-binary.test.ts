@@ -7,33 +7,24 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { startEddy, type EddyHandle } from '../support/eddy.js';
-import { freshDatabase, startPostgres, type PostgresHandle } from '../support/postgres.js';
+import { startEddyAndPostgres, type EddyAndPostgres } from '../support/eddy-and-postgres.js';
 import { FIDELITY_DDL, FIDELITY_ROWS } from '../drivers/fidelity.js';
 
-let eddy: EddyHandle;
-let server: PostgresHandle;
-let database: { url: string; drop(): Promise<void> };
+let sides: EddyAndPostgres;
 let e: pg.Client;
 let p: pg.Client;
 
 before(async () => {
-  [eddy, server] = await Promise.all([startEddy(), startPostgres()]);
-  database = await freshDatabase(server.url, 'copy_binary');
-  p = new pg.Client({ connectionString: database.url });
-  await p.connect();
+  sides = await startEddyAndPostgres('copy_binary');
+  ({ e, p } = sides);
   await p.query(FIDELITY_DDL);
   await p.query(FIDELITY_ROWS);
-  e = await eddy.client();
   await e.query(FIDELITY_DDL);
 });
 after(async () => {
-  await p?.end();
-  await eddy?.stop();
-  await database?.drop();
-  await server?.stop();
+  await sides?.stop();
 });
 
 async function copyOut(client: pg.Client, sql: string): Promise<Buffer> {

@@ -5,29 +5,20 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
-import { startEddy, type EddyHandle } from '../support/eddy.js';
-import { freshDatabase, startPostgres, type PostgresHandle } from '../support/postgres.js';
+import type pg from 'pg';
+import { startEddyAndPostgres, type EddyAndPostgres } from '../support/eddy-and-postgres.js';
 
-let eddy: EddyHandle;
-let server: PostgresHandle;
-let database: { url: string; drop(): Promise<void> };
+let sides: EddyAndPostgres;
 let e: pg.Client;
 let p: pg.Client;
 
 before(async () => {
-  [eddy, server] = await Promise.all([startEddy(), startPostgres()]);
-  database = await freshDatabase(server.url, 'savepoints');
-  p = new pg.Client({ connectionString: database.url });
-  await p.connect();
-  e = await eddy.client();
+  sides = await startEddyAndPostgres('savepoints');
+  ({ e, p } = sides);
   for (const c of [e, p]) await c.query('CREATE TABLE sp (x int)');
 });
 after(async () => {
-  await p?.end();
-  await eddy?.stop();
-  await database?.drop();
-  await server?.stop();
+  await sides?.stop();
 });
 
 async function outcome(c: pg.Client, sql: string): Promise<unknown> {
