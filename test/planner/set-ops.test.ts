@@ -107,4 +107,9 @@ test('generate_series in FROM', () => {
   // functions in FROM are lateral: the series reads a's row
   assertSameRows(cat.read('SELECT a.x, g FROM a, generate_series(a.x, 3) g WHERE a.x >= 2'), [[2, 2], [2, 3], [3, 3]]);
   assertSqlError(() => cat.plan('SELECT * FROM unnest(1)'), SQLSTATE.undefinedFunction);
+  // a condition on the input's columns filters before the rows are expanded; one on the function's stays above
+  const pushed = cat.plan('SELECT a.x, g FROM a, generate_series(a.x, 3) g WHERE a.x >= 2 AND g < 3').explain();
+  assert.match(pushed, /Filter \(g < 3\)[^]*Set-returning generate_series\(x, 3\)[^]*Filter \(x >= 2\)[^]*Read a/);
+  assertSameRows(cat.read('SELECT a.x, g FROM a, generate_series(a.x, 3) g WHERE a.x >= 2 AND g < 3'), [[2, 2]]);
+  assertSqlError(() => cat.plan('SELECT x FROM a WHERE generate_series(1, x) > 1'), SQLSTATE.featureNotSupported);
 });
