@@ -8,10 +8,15 @@
  * unapplied offset, the reader seeks there on every (re)join, and messages below it are dropped,
  * so reconnecting after the broker went away neither loses nor repeats a message. The group's
  * committed offsets follow `next` (for START OFFSET COMMITTED), written after rows are applied.
+ *
+ * The topic's metadata is looked at again every 'metadata.max.age.ms' (default 30 s): partitions
+ * added since are read from their start (the reader restarts with them; positions are the
+ * runtime's, so nothing is lost or repeated), and a topic that no longer exists fails the source,
+ * saying so, instead of leaving it retrying for ever.
  */
 import type { Row } from '../engine/batch.js';
 import type { SourceRuntime } from '../catalog/relation.js';
-import { SqlError } from '../errors.js';
+import { SqlError, SQLSTATE } from '../errors.js';
 import { probeTopic, startPartitionReader, type FetchedBatch, type KafkaConnection, type PartitionReader, type TopicProbe } from './kafka-client.js';
 import { MessagePartError, rowAssembler, type RowAssembler } from './message-rows.js';
 import type { SourceErrorLog, SourceErrorRecord } from './source-errors.js';
@@ -37,6 +42,8 @@ const COMMIT_INTERVAL_MS = 1000;
 const RECONNECT_MAX_MS = 5000;
 /** How long a restarted source tries to learn how far its topic goes (to catch up to it). */
 const CATCH_UP_PROBE_MS = 10_000;
+/** How often the topic's partitions are looked at again, unless 'metadata.max.age.ms' says. */
+const DEFAULT_METADATA_CHECK_MS = 30_000;
 
 type State = 'starting' | 'running' | 'reconnecting' | 'failed' | 'stopped';
 
@@ -54,6 +61,10 @@ export class KafkaSourceRuntime implements SourceRuntime {
   private commitInFlight: Promise<void> | null = null;
   private commitTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private metadataTimer: NodeJS.Timeout | null = null;
+  private checkingMetadata = false;
+  /** Checks in a row that found no topic: two are needed, so a broker's hiccup fails nothing. */
+  private topicMissing = 0;
   private wakeRetry: (() => void) | null = null;
   /** After a restart: the high watermarks to reach, and who waits for that. */
   private catchUp: { targets: Map<number, bigint> | null; done: () => void; promise: Promise<void> } | null = null;
@@ -80,6 +91,38 @@ export class KafkaSourceRuntime implements SourceRuntime {
     void this.connect();
     this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
     this.commitTimer.unref();
+    const maxAge = this.options.spec.connection.properties.find((p) => p.name === 'metadata.max.age.ms');
+    this.metadataTimer = setInterval(() => void this.checkMetadata(), Math.max(100, maxAge ? Number(maxAge.value) : DEFAULT_METADATA_CHECK_MS));
+    this.metadataTimer.unref();
+  }
+
+  /** New partitions are read from their start; a deleted topic fails the source. */
+  private async checkMetadata(): Promise<void> {
+    if (this.halted || this.checkingMetadata || this.state === 'starting') return;
+    this.checkingMetadata = true;
+    const topic = this.options.spec.connection.topic;
+    try {
+      const probe = await probeTopic(this.connection, topic, null);
+      this.topicMissing = 0;
+      const added = probe.partitions.filter((p) => !this.next.has(p.partition));
+      if (added.length === 0 || this.halted) return;
+      for (const p of added) {
+        this.next.set(p.partition, p.low);
+        this.high.set(p.partition, p.high);
+      }
+      this.log(`topic ${topic} has new partitions ${added.map((p) => p.partition).join(', ')}: reading them from their start`);
+      const old = this.reader;
+      this.reader = null;
+      await old?.stop();
+      await this.connect();
+    } catch (err) {
+      if (err instanceof SqlError && err.code === SQLSTATE.undefinedObject && ++this.topicMissing >= 2) {
+        this.halt(`Kafka topic "${topic}" no longer exists (deleted?): the source cannot read on; DROP SOURCE and create it again`);
+      }
+      // Anything else (the broker away) the reader reports itself, and the next check retries.
+    } finally {
+      this.checkingMetadata = false;
+    }
   }
 
   private async connect(): Promise<void> {
@@ -224,10 +267,15 @@ export class KafkaSourceRuntime implements SourceRuntime {
   }
 
   private fail(record: SourceErrorRecord): void {
+    this.halt(`message at partition ${record.partition} offset ${record.offset} could not be decoded (${record.part}): ${record.error}`);
+  }
+
+  /** Stops reading for good, saying why in SHOW SOURCES and the log. */
+  private halt(problem: string): void {
     this.state = 'failed';
-    this.problem = `message at partition ${record.partition} offset ${record.offset} could not be decoded (${record.part}): ${record.error}`;
+    this.problem = problem;
     this.options.log(`source ${this.options.spec.name} failed: ${this.problem}`);
-    // Not awaited: disconnecting waits for the batch being handled, which is this one.
+    // Not awaited: disconnecting waits for the batch being handled, which may be the caller's.
     void this.shutdown(true);
   }
 
@@ -251,7 +299,8 @@ export class KafkaSourceRuntime implements SourceRuntime {
 
   /**
    * status: starting (not joined yet), running, reconnecting: <why> (the broker is away; it is
-   * retried), failed: <why> (ON ERROR = 'fail'), stopped. lag: messages in the log not read yet.
+   * retried), failed: <why> (ON ERROR = 'fail', the topic deleted), stopped. lag: messages in the
+   * log not read yet.
    */
   status(): ReturnType<SourceRuntime['status']> {
     let lag: number | null = null;
@@ -274,6 +323,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
   private async shutdown(connected: boolean): Promise<void> {
     this.catchUp?.done();
     if (this.commitTimer) clearInterval(this.commitTimer);
+    if (this.metadataTimer) clearInterval(this.metadataTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.wakeRetry?.();
     const reader = this.reader;

@@ -1,0 +1,81 @@
+/**
+ * The topic changes under a running source: partitions added after CREATE SOURCE are read (from
+ * their start, nothing lost or repeated), and a topic deleted under a source puts it in a clear
+ * `failed` state, keeping what it read. 'metadata.max.age.ms' makes the source look again often.
+ */
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
+import { createTopic, ensureKafka, produce, uniqueTopic, type KafkaEndpoints } from '../support/kafka.js';
+
+let eddy: EddyHandle;
+let kafka: KafkaEndpoints;
+let c: pg.Client;
+before(async () => {
+  kafka = await ensureKafka();
+  eddy = await startEddy();
+  c = await eddy.client();
+});
+after(async () => {
+  await eddy?.stop();
+});
+
+async function withAdmin<T>(fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+  const admin = new Kafka({ clientId: 'eddy-test-admin', brokers: [kafka.brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const numbers = (from: number, to: number, partitions: number) =>
+  Array.from({ length: to - from }, (_, i) => ({ value: String(from + i), partition: (from + i) % partitions }));
+
+async function sourceRow(name: string) {
+  return (await c.query('SHOW SOURCES')).rows.find((r) => r.name === name);
+}
+
+test('partitions added to a topic after CREATE SOURCE are read, every message once', { timeout: 120_000 }, async () => {
+  const topic = uniqueTopic('grow');
+  await createTopic(topic, 1, kafka);
+  await c.query(`CREATE SOURCE grows FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', 'metadata.max.age.ms' = '300')
+    KEY FORMAT IGNORE VALUE FORMAT TEXT AS v bigint TABLE TYPE APPEND`);
+  await c.query('CREATE MATERIALIZED VIEW grown AS SELECT count(*) AS n, count(DISTINCT v) AS d, sum(v) AS s FROM grows');
+  await produce(topic, numbers(0, 100, 1), kafka);
+  const seen = async () => (await c.query('SELECT n::int, d::int, s::int FROM grown')).rows[0] as { n: number; d: number; s: number };
+  await waitFor(async () => (await seen()).n === 100, { message: 'the first partition read' });
+  await withAdmin((admin) => admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] }));
+  // Produced as soon as the partitions exist: before the source notices them.
+  await produce(topic, numbers(100, 1000, 4), kafka);
+  await waitFor(async () => (await seen()).n >= 1000, { timeoutMs: 30_000, message: 'every partition read' });
+  const total = await seen();
+  assert.deepEqual(total, { n: 1000, d: 1000, s: (999 * 1000) / 2 });
+  const row = await sourceRow('grows');
+  assert.equal(row.status, 'running');
+  assert.equal(String(row.lag), '0');
+  console.log(`# topic grown from 1 to 4 partitions under a source: ${total.n} messages read, ${total.d} distinct, none lost or repeated`);
+});
+
+test('a topic deleted under a source fails it clearly; what it read stays', { timeout: 120_000 }, async () => {
+  const topic = uniqueTopic('deleted');
+  await createTopic(topic, 2, kafka);
+  await c.query(`CREATE SOURCE doomed FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', 'metadata.max.age.ms' = '300')
+    KEY FORMAT IGNORE VALUE FORMAT TEXT AS v bigint TABLE TYPE APPEND`);
+  await produce(topic, numbers(0, 50, 2), kafka);
+  await waitFor(async () => (await c.query('SELECT count(*)::int AS n FROM doomed')).rows[0].n === 50, { message: 'the messages read' });
+  await withAdmin((admin) => admin.deleteTopics({ topics: [topic] }));
+  const failed = await waitFor(async () => {
+    const row = await sourceRow('doomed');
+    return row?.status.startsWith('failed') ? row : null;
+  }, { timeoutMs: 30_000, message: 'the source to fail' });
+  assert.equal(failed.status, `failed: Kafka topic "${topic}" no longer exists (deleted?): the source cannot read on; DROP SOURCE and create it again`);
+  assert.equal((await c.query('SELECT count(*)::int AS n FROM doomed')).rows[0].n, 50);
+  // The broker did not get the topic back from the source's reads.
+  assert.equal(await withAdmin(async (admin) => (await admin.listTopics()).includes(topic)), false);
+  console.log(`# topic deleted under a source: SHOW SOURCES says ${failed.status.slice(0, 60)}...; its 50 rows kept`);
+  await c.query('DROP SOURCE doomed');
+});
