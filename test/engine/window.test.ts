@@ -32,6 +32,10 @@ const makeRow = (rand: () => number): Row => {
 const cases: [string, WindowFunction[]][] = [
   ['ranking and size-dependent functions', [{ fn: 'row_number' }, { fn: 'rank' }, { fn: 'dense_rank' }, { fn: 'percent_rank' }, { fn: 'cume_dist' }, { fn: 'ntile', buckets: 3 }]],
   ['offset functions', [{ fn: 'lag', value: 2, offset: 1, default: null }, { fn: 'lead', value: 2, offset: 2, default: 0 }, { fn: 'lag', value: 2, offset: -1, default: 1 }]],
+  // Alone, so that no other function's recomputed rows cover for the rows a far offset must redo.
+  ['a far lead alone', [{ fn: 'lead', value: 2, offset: 3, default: null }]],
+  ['a far negative lag alone', [{ fn: 'lag', value: 2, offset: -3, default: 0 }]],
+  ['a far lag alone', [{ fn: 'lag', value: 2, offset: 3, default: 0 }]],
   [
     'value functions over frames',
     [

@@ -113,14 +113,6 @@ interface RowPlace {
 /** Aggregates whose value does not depend on the order rows arrive in. */
 const ORDER_INSENSITIVE = new Set<AggregateFn>(['count', 'count_star', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or']);
 
-const ROWS_BEFORE = (offset: number): Frame => ({
-  unit: 'rows',
-  start: { kind: 'preceding', offset, column: -1 },
-  end: { kind: 'preceding', offset, column: -1 },
-  exclude: 'no others',
-  rangeValue: -1,
-});
-
 /** A half-open interval of positions. */
 type Span = [number, number];
 
@@ -237,7 +229,14 @@ export class WindowOp implements Operator {
             break;
           case 'lag':
           case 'lead':
-            if (f.offset !== null) spans.push(this.reaching(part, ROWS_BEFORE(f.fn === 'lag' ? f.offset : -f.offset), p, q));
+            if (f.offset !== null) {
+              // The row `ahead` positions on reads the changed stretch, or reads across it: after
+              // rows come or go at [p, q), every row between a target and itself that straddles
+              // the stretch reads another row now (not only the one whose target is p).
+              const ahead = f.fn === 'lead' ? f.offset : -f.offset;
+              if (ahead > 0) spans.push([p - ahead, p]);
+              else if (ahead < 0) spans.push([q, q - ahead]);
+            }
             break;
           case 'first_value':
           case 'last_value':
