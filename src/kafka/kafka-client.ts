@@ -378,8 +378,6 @@ export async function startPartitionReader(
     sessionTimeout: 6000,
     heartbeatInterval: 1000,
     retry: { ...retry, restartOnFailure: async () => !stopping },
-    // Reading must never create the topic again (where the broker allows it) once it was deleted.
-    allowAutoTopicCreation: false,
     ...mapped,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

@@ -11,8 +11,9 @@
  *
  * The topic's metadata is looked at again every 'metadata.max.age.ms' (default 30 s): partitions
  * added since are read from their start (the reader restarts with them; positions are the
- * runtime's, so nothing is lost or repeated), and a topic that no longer exists fails the source,
- * saying so, instead of leaving it retrying for ever.
+ * runtime's, so nothing is lost or repeated), and a topic that no longer exists, or whose offsets
+ * went back (deleted and created again), fails the source, saying so, instead of leaving it
+ * retrying for ever.
  */
 import type { Row } from '../engine/batch.js';
 import type { SourceRuntime } from '../catalog/relation.js';
@@ -104,6 +105,14 @@ export class KafkaSourceRuntime implements SourceRuntime {
     try {
       const probe = await probeTopic(this.connection, topic, null);
       this.topicMissing = 0;
+      // Offsets never go back on a topic: one that did was deleted and created again (a reader
+      // asking for it may do that where the broker creates topics automatically).
+      const reset = probe.partitions.find((p) => (this.next.get(p.partition) ?? 0n) > p.high);
+      if (reset) {
+        const read = this.next.get(reset.partition)!;
+        this.halt(`Kafka topic "${topic}" was deleted or created again: partition ${reset.partition} ends at offset ${reset.high}, before the ${read} messages read; DROP SOURCE and create it again`);
+        return;
+      }
       const added = probe.partitions.filter((p) => !this.next.has(p.partition));
       if (added.length === 0 || this.halted) return;
       for (const p of added) {

