@@ -39,6 +39,7 @@ import { mapWindowCall, planWindows } from './windows.js';
 import { bindWindowCall, windowDefinitions } from './window-clause.js';
 import { anySetReturning, expandSelectList } from './set-returning.js';
 import { functionsNamed } from './functions/index.js';
+import { checkWellFormedRecursion, mentionsTable, refuseMutualRecursion } from './recursive.js';
 import {
   AGG_BASE,
   requireBoolean,
@@ -108,7 +109,6 @@ export class QueryBinder implements QueryBinderApi {
 
   private withCtes(withClause: any, outer: CteEnv): CteEnv {
     if (!withClause) return outer;
-    if (withClause.recursive) throw unsupported('WITH RECURSIVE', withClause.location);
     const env: CteEnv = new Map(outer);
     const seen = new Set<string>();
     for (const c of withClause.ctes) {
@@ -120,9 +120,14 @@ export class QueryBinder implements QueryBinderApi {
       }
       seen.add(cte.ctename);
       if (nodeTag(cte.ctequery) !== 'SelectStmt') throw unsupported('data-modifying statements in WITH', cte.location);
-      // Each CTE sees the ones defined before it.
-      env.set(cte.ctename, { query: cte.ctequery.SelectStmt, colnames: strings(cte.aliascolnames), env: new Map(env) });
+      const query = cte.ctequery.SelectStmt;
+      const recursive = !!withClause.recursive && mentionsTable(query, cte.ctename);
+      if (recursive) checkWellFormedRecursion(cte.ctename, query, cte.location);
+      // Each CTE sees the ones defined before it; under WITH RECURSIVE it sees all of them (the
+      // shared map, filled in by the end of this loop), as in PostgreSQL.
+      env.set(cte.ctename, { query, colnames: strings(cte.aliascolnames), env: withClause.recursive ? env : new Map(env), recursive });
     }
+    if (withClause.recursive) refuseMutualRecursion(withClause.ctes.map((c: any) => c.CommonTableExpr));
     return env;
   }
 
@@ -270,7 +275,9 @@ export class QueryBinder implements QueryBinderApi {
         continue;
       }
       const expr = this.bind(rt.val, level, 'select');
-      targets.push({ expr, name: rt.name ?? figureColumnName(rt.val), typmod: this.typmodOf(expr, level), location: rt.location });
+      // x::numeric of a numeric(10,2) column binds to the column itself, but shows no typmod, as in PostgreSQL
+      const typmod = rt.val?.TypeCast && expr.kind !== 'cast' ? -1 : this.typmodOf(expr, level);
+      targets.push({ expr, name: rt.name ?? figureColumnName(rt.val), typmod, location: rt.location });
     }
     return targets;
   }

@@ -84,7 +84,17 @@ export interface Target {
   location: number;
 }
 
-export type CteEnv = Map<string, { query: any; colnames: string[]; env: CteEnv }>;
+export interface CteEntry {
+  query: any;
+  colnames: string[];
+  env: CteEnv;
+  /** WITH RECURSIVE and the query reads itself (planner/recursive.ts). */
+  recursive?: boolean;
+  /** Inside its own recursive term, the name stands for the working table. */
+  workingTable?: { id: number; columns: PlanColumn[] };
+}
+
+export type CteEnv = Map<string, CteEntry>;
 
 /**
  * Column indexes from here up to SUBQUERY_BASE are aggregate results awaiting grouping; indexes

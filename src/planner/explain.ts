@@ -126,6 +126,10 @@ function describe(p: LogicalPlan): string {
     }
     case 'setop':
       return `${p.kind[0]!.toUpperCase() + p.kind.slice(1)}${p.all ? ' All' : ''}`;
+    case 'recursive':
+      return `Recursive ${p.name} (${p.distinct ? 'Union' : 'Union All'})`;
+    case 'workingTable':
+      return `Working Table ${p.name}`;
     case 'window': {
       const cols = p.input.columns;
       const partition = p.partition.length > 0 ? ` PARTITION BY ${p.partition.map((k) => formatExpr(k, cols)).join(', ')}` : '';

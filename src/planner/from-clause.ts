@@ -10,6 +10,7 @@ import { bindFunction, coerce, commonType } from './bind-expr.js';
 import { FromScope, type ScopeColumn, type ScopeEntry } from './scope.js';
 import { filterNode, getNode, joinNode, projectNode, srfNode, valuesNode, type JoinKind, type LogicalPlan, type SrfCall } from './logical.js';
 import { ORDINALITY } from './set-returning.js';
+import { bindRecursiveCte, workingTableNode } from './recursive.js';
 import { column, constBool } from './expr-utils.js';
 import { domainOf } from './domain.js';
 import { T } from '../types/types.js';
@@ -132,6 +133,8 @@ export class FromClauseBinder {
     const refName = n.alias?.aliasname ?? n.relname;
     if (!n.schemaname && ctes.has(n.relname)) {
       const cte = ctes.get(n.relname)!;
+      if (cte.workingTable) return relationItem(workingTableNode(n.relname, cte.workingTable), refName, n.alias);
+      if (cte.recursive) return relationItem(bindRecursiveCte(this.binder, n.relname, cte, n.location), refName, n.alias);
       const q = this.binder.bindQuery(cte.query, null, cte.env);
       const plan = renameColumns(this.binder.asRelation(q), cte.colnames, n.relname, n.location);
       return relationItem(plan, refName, n.alias);

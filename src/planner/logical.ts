@@ -152,7 +152,13 @@ export type LogicalPlan =
   | (Common & { op: 'topk'; input: LogicalPlan; order: SortKey[]; limit: Expr | null; offset: Expr | null; partition: Expr[] })
   | (Common & { op: 'setop'; kind: SetOpKind; all: boolean; left: LogicalPlan; right: LogicalPlan })
   /** Window functions over one PARTITION BY / ORDER BY: the input row followed by one value per call. */
-  | (Common & { op: 'window'; input: LogicalPlan; partition: Expr[]; order: SortKey[]; functions: WindowFnCall[] });
+  | (Common & { op: 'window'; input: LogicalPlan; partition: Expr[]; order: SortKey[]; functions: WindowFnCall[] })
+  /**
+   * WITH RECURSIVE: `base UNION [ALL] body`, where `body` reads the working table through the
+   * `workingTable` leaf with the same id (see planner/recursive.ts).
+   */
+  | (Common & { op: 'recursive'; name: string; id: number; distinct: boolean; base: LogicalPlan; body: LogicalPlan })
+  | (Common & { op: 'workingTable'; name: string; id: number });
 
 export function isStream(t: TableType): boolean {
   return t === 'stream';
@@ -292,7 +298,10 @@ export function planInputs(p: LogicalPlan): LogicalPlan[] {
   switch (p.op) {
     case 'get':
     case 'values':
+    case 'workingTable':
       return [];
+    case 'recursive':
+      return [p.base, p.body];
     case 'join':
     case 'semijoin':
     case 'setop':
@@ -325,6 +334,8 @@ export function nodeExprs(p: LogicalPlan): Expr[] {
       return [...p.groupKey, ...p.aggregates.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...keys(a.orderBy)])];
     case 'distinct':
     case 'setop':
+    case 'recursive':
+    case 'workingTable':
       return [];
     case 'distinctOn':
       return [...p.key, ...keys(p.order)];

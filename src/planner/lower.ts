@@ -16,19 +16,23 @@ import { windowOperators } from './lower-window.js';
 import { DistinctOnOp, DistinctOp } from '../engine/ops/distinct.js';
 import { TopKOp } from '../engine/ops/topk.js';
 import { SetOp } from '../engine/ops/setop.js';
+import { RecursiveOp, type Circuit } from '../engine/ops/recursive.js';
 import { TemporalFilterOp, type ValidityInterval } from '../engine/ops/temporal-filter.js';
 import { T, type SqlType, type Value } from '../types/types.js';
 import type { EvalEnv, Expr } from './expr-ir.js';
 import { compileExpr } from './compile-expr.js';
-import { accumulationMode, type AggCall, type LogicalPlan, type SortKey } from './logical.js';
+import { accumulationMode, planInputs, type AggCall, type LogicalPlan, type SortKey } from './logical.js';
 import { rowComparator, tupleComparator } from './sort.js';
 import { expandRow } from './set-returning.js';
+import { DEFAULT_MAX_RECURSION_ITERATIONS } from './recursive.js';
 
 /** An operator tree ready to be added to a Dataflow; leaves are relations and constant rows. */
 export type Lowered =
   | { kind: 'relation'; name: string; node: Node }
   | { kind: 'constant'; rows: Row[] }
-  | { kind: 'op'; op: Operator; inputs: Lowered[] };
+  | { kind: 'op'; op: Operator; inputs: Lowered[] }
+  /** Inside a recursive term only: the working table (0) or a table the term reads (i). */
+  | { kind: 'slot'; index: number };
 
 /**
  * Adds the tree's operators to `df`. Relation leaves are the catalog's nodes of that same
@@ -45,10 +49,16 @@ export function addToDataflow(df: Dataflow, tree: Lowered, relationNode: (leaf: 
         tree.op,
         tree.inputs.map((i) => addToDataflow(df, i, relationNode)),
       );
+    case 'slot':
+      throw new Error('a recursive term slot outside its recursive query');
   }
 }
 
-export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
+/**
+ * `sub` lowers the node's inputs: the recursive term's instances map the working table and the
+ * subtrees that do not read it to slots (see lowerRecursive).
+ */
+export function lower(plan: LogicalPlan, env: EvalEnv, sub: (p: LogicalPlan) => Lowered = (p) => lower(p, env)): Lowered {
   const fn = (e: Expr): RowFn<Value> => {
     const f = compileExpr(e);
     return (row: Row) => f(row, env);
@@ -73,7 +83,7 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
   };
   const comparator = (order: SortKey[]) =>
     rowComparator(order.map((k) => ({ get: fn(k.expr), desc: k.desc, nullsFirst: k.nullsFirst })));
-  const op = (o: Operator, ...inputs: LogicalPlan[]): Lowered => ({ kind: 'op', op: o, inputs: inputs.map((i) => lower(i, env)) });
+  const op = (o: Operator, ...inputs: LogicalPlan[]): Lowered => ({ kind: 'op', op: o, inputs: inputs.map(sub) });
 
   switch (plan.op) {
     case 'get':
@@ -153,8 +163,47 @@ export function lower(plan: LogicalPlan, env: EvalEnv): Lowered {
       if (plan.kind === 'union' && plan.all) return op(new UnionAllOp(2), plan.left, plan.right);
       return op(new SetOp({ op: plan.kind, all: plan.all }), plan.left, plan.right);
     case 'window':
-      return windowOperators(plan, env).reduce<Lowered>((tree: Lowered, o: Operator) => ({ kind: 'op', op: o, inputs: [tree] }), lower(plan.input, env));
+      return windowOperators(plan, env).reduce<Lowered>((tree: Lowered, o: Operator) => ({ kind: 'op', op: o, inputs: [tree] }), sub(plan.input));
+    case 'recursive':
+      return lowerRecursive(plan, env);
+    case 'workingTable':
+      throw new Error(`the working table of ${plan.name} outside its recursive query`);
   }
+}
+
+/**
+ * WITH RECURSIVE: the non-recursive term and every subtree of the recursive term that does not
+ * read the working table are ordinary inputs of the RecursiveOp; the rest of the term is built
+ * afresh for each iteration layer the operator keeps.
+ */
+function lowerRecursive(plan: Extract<LogicalPlan, { op: 'recursive' }>, env: EvalEnv): Lowered {
+  const readsWorkingTable = (p: LogicalPlan): boolean =>
+    (p.op === 'workingTable' && p.id === plan.id) || planInputs(p).some(readsWorkingTable);
+  const externals: LogicalPlan[] = [];
+  const collect = (p: LogicalPlan): void => {
+    if (!readsWorkingTable(p)) externals.push(p);
+    else planInputs(p).forEach(collect);
+  };
+  collect(plan.body);
+  const inner = (p: LogicalPlan): Lowered => {
+    if (p.op === 'workingTable' && p.id === plan.id) return { kind: 'slot', index: 0 };
+    if (!readsWorkingTable(p)) return { kind: 'slot', index: externals.indexOf(p) + 1 };
+    return lower(p, env, inner);
+  };
+  const op = new RecursiveOp({
+    distinct: plan.distinct,
+    externals: externals.length,
+    body: () => toCircuit(inner(plan.body)),
+    maxIterations: Number(env.setting('eddy.max_recursion_iterations') ?? DEFAULT_MAX_RECURSION_ITERATIONS),
+  });
+  return { kind: 'op', op, inputs: [lower(plan.base, env), ...externals.map((e) => lower(e, env))] };
+}
+
+/** One instance of the recursive term's operators; its leaves are all slots. */
+function toCircuit(l: Lowered): Circuit {
+  if (l.kind === 'slot') return l;
+  if (l.kind === 'op') return { kind: 'op', op: l.op, inputs: l.inputs.map(toCircuit) };
+  throw new Error('a relation inside a recursive term that should have been one of its inputs');
 }
 
 /** A row's validity interval from its bounds; null (never visible) when a bound is NULL. */

@@ -51,7 +51,11 @@ export function optimize(plan: LogicalPlan): LogicalPlan {
   switch (plan.op) {
     case 'get':
     case 'values':
+    case 'workingTable':
       return plan;
+    case 'recursive':
+      // Nothing moves into or out of the recursion: a filter above it applies to the whole result.
+      return { ...plan, base: optimize(plan.base), body: optimize(plan.body) };
     case 'srf':
       return srfNode(optimize(plan.input), plan.calls.map((c) => ({ ...c, args: c.args.map(foldConstants) })), plan.ordinality, plan.outer, plan.columns.slice(plan.input.columns.length));
     case 'filter':

@@ -4,6 +4,7 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { SERVER_VERSION } from '../version.js';
+import { DEFAULT_MAX_RECURSION_ITERATIONS } from '../planner/recursive.js';
 
 interface SettingSpec {
   defaultValue: string;
@@ -131,6 +132,8 @@ const SPECS: Record<string, SettingSpec> = {
   server_name: { defaultValue: 'eddy', readOnly: true },
   /** Rows a subscription may queue for a slow reader before it ends with 53200 (src/sql/subscription.ts). */
   'eddy.subscribe_buffer_rows': { defaultValue: '100000', normalize: normalizePositiveInteger },
+  /** Evaluations of a WITH RECURSIVE term that may still produce rows before 54001 (src/engine/ops/recursive.ts). */
+  'eddy.max_recursion_iterations': { defaultValue: String(DEFAULT_MAX_RECURSION_ITERATIONS), normalize: normalizePositiveInteger },
 };
 
 /** PostgreSQL's spelling of names it reports in mixed case. */

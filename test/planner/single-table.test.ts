@@ -181,7 +181,6 @@ test('name resolution errors', () => {
   assertSqlError(() => cat.plan('SELECT x.id FROM items'), SQLSTATE.undefinedTable, /missing FROM-clause entry/);
   assertSqlError(() => cat.plan('SELECT * FROM items i, other i'), SQLSTATE.duplicateAlias);
 
-  assertSqlError(() => cat.plan('WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r'), SQLSTATE.featureNotSupported);
   assertSqlError(() => cat.plan('SELECT * FROM items, LATERAL generate_series(1, missing.id) s'), SQLSTATE.undefinedTable);
 });
 

@@ -7,6 +7,7 @@ import extras from './extras.js';
 import functions from './functions.js';
 import joins from './joins.js';
 import ordering from './ordering.js';
+import recursive from './recursive.js';
 import setops from './setops.js';
 import subqueries from './subqueries.js';
 import views from './views.js';
@@ -24,6 +25,7 @@ export const ALL_QUERIES: DiffQuery[] = [
   ...setops,
   ...ordering,
   ...ctes,
+  ...recursive,
   ...views,
   ...extras,
   ...arrays,
