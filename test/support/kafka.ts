@@ -201,8 +201,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a private instance on free ports in a temp dir; destroy() it when done. */
+/**
+ * Starts a private instance on free ports in a temp dir; destroy() it when done. A port found
+ * free can be taken by another test before the instance binds it: then it starts again on others.
+ */
 export async function startPrivateKafka(): Promise<PrivateKafka> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPrivateKafkaOnce();
+    } catch (error) {
+      if (attempt >= 3 || !/is in use by another program/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startPrivateKafkaOnce(): Promise<PrivateKafka> {
   const stateDir = mkdtempSync(join(tmpdir(), 'eddy-kafka-private-'));
   const [kafkaPort, controllerPort, registryPort] = [await freePort(), await freePort(), await freePort()];
   const env = {
