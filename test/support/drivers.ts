@@ -19,9 +19,9 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 const DRIVERS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'drivers');
-const CACHE_DIR = join(homedir(), '.cache', 'eddy');
+export const CACHE_DIR = join(homedir(), '.cache', 'eddy');
 
-async function run(what: string, file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+export async function run(what: string, file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   try {
     await exec(file, args, { maxBuffer: 64 * 1024 * 1024, ...options });
   } catch (error) {
@@ -31,14 +31,14 @@ async function run(what: string, file: string, args: string[], options: { cwd?: 
 }
 
 /** A short digest of the files that decide what gets installed, naming the cache directory. */
-function digest(files: string[], extra = ''): string {
+export function digest(files: string[], extra = ''): string {
   const hash = createHash('sha256').update(extra);
   for (const file of files) hash.update(file).update(readFileSync(file));
   return hash.digest('hex').slice(0, 12);
 }
 
 /** `dir`, built by `build(staging)` into a staging directory first unless it is there already. */
-async function cached(dir: string, build: (staging: string) => Promise<void>): Promise<string> {
+export async function cached(dir: string, build: (staging: string) => Promise<void>): Promise<string> {
   if (existsSync(dir)) return dir;
   const staging = `${dir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
