@@ -426,7 +426,7 @@ for (const [name, r] of streaming) {
     continue;
   }
   const ratio = typeof eddyStreaming === 'string' || name === 'eddy' ? '' : `   (Eddy/${name}: ${(eddyStreaming.perCpuSecond / r.perCpuSecond).toFixed(2)}x per CPU-s, p50 ${(r.p50 / Math.max(1, eddyStreaming.p50)).toFixed(1)}x lower)`;
-  console.log(`${name.padEnd(10)}  ${fmt(r.perCpuSecond).padStart(10)}   ${fmt(r.perWallSecond).padStart(11)}   ${r.cpuSeconds.toFixed(2).padStart(6)}   ${String(r.p50).padStart(9)}   ${String(r.p99).padStart(6)}${ratio}`);
+  console.log(`${name.padEnd(10)}  ${fmt(r.perCpuSecond).padStart(10)}   ${fmt(r.perWallSecond).padStart(11)}   ${r.cpuSeconds.toFixed(2).padStart(6)}   ${String(Math.round(r.p50)).padStart(9)}   ${String(Math.round(r.p99)).padStart(6)}${ratio}`);
 }
 console.log(`\n${fmt(PG_ROWS)} rows inserted 100 per statement, then a fresh answer from the view`);
 console.log('system                    insert s   to fresh answer s   server CPU s   rows/CPU-s');
