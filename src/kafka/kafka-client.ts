@@ -347,12 +347,20 @@ function explicitAssigner(topic: string, partitions: number[]): PartitionAssigne
   });
 }
 
+/** The longest wait before a consumer that gave up is replaced by a new one. */
+const REPLACE_MAX_MS = 5000;
+
 /**
  * Starts reading `partitions` of `topic` in group `groupId`. Offsets come from the runtime, not
  * from the group: on every (re)join the reader seeks each partition to `nextOffsets()`, so a
  * rebalance or a reconnection after the broker went away resumes exactly where the runtime's
  * applied messages end. The group's committed offsets are written by `commit` (for COMMITTED).
  * Resolves once connected; rejects if the first connection fails.
+ *
+ * kafkajs restarts a crashed consumer only after errors it deems retriable; after others (a
+ * broker that is back but has no group coordinator yet says "Failed to find group coordinator",
+ * which it does not retry) the consumer stays dead. The reader then replaces it with a new one,
+ * backing off, until stopped: a source must never stop reading for a broker's passing state.
  */
 export async function startPartitionReader(
   connection: KafkaConnection,
@@ -361,13 +369,63 @@ export async function startPartitionReader(
   partitions: number[],
   handlers: ReaderHandlers,
 ): Promise<PartitionReader> {
+  // Once stopped, never again: a consumer whose disconnect is still waiting for a lost broker
+  // must not restart itself and rejoin (a zombie member reading for nobody) when it returns.
+  let stopping = false;
+  let replaceTimer: NodeJS.Timeout | null = null;
+  let replaceDelay = 300;
+  const replace = () => {
+    replaceTimer = setTimeout(() => {
+      replaceTimer = null;
+      if (stopping) return;
+      openConsumer(connection, topic, groupId, partitions, handlers, () => stopping, onGaveUp).then(
+        (next) => {
+          if (stopping) return void next.disconnect().catch(() => {});
+          consumer = next;
+          replaceDelay = 300;
+        },
+        (err: unknown) => {
+          handlers.onTrouble(err instanceof Error ? err : new Error(String(err)));
+          replaceDelay = Math.min(replaceDelay * 2, REPLACE_MAX_MS);
+          replace();
+        },
+      );
+    }, replaceDelay);
+  };
+  const onGaveUp = (dead: Consumer) => {
+    if (stopping || dead !== consumer) return;
+    void dead.disconnect().catch(() => {});
+    replace();
+  };
+  let consumer = await openConsumer(connection, topic, groupId, partitions, handlers, () => stopping, onGaveUp);
+  return {
+    stop: () => {
+      stopping = true;
+      if (replaceTimer) clearTimeout(replaceTimer);
+      return consumer.disconnect();
+    },
+    commit: (offsets) =>
+      consumer.commitOffsets([...offsets].map(([partition, offset]) => ({ topic, partition, offset: offset.toString() }))),
+  };
+}
+
+/**
+ * One consumer of the reader, connected and running; `onGaveUp` is told when it crashed for
+ * good (kafkajs will not restart it). Rejects, disconnected, if it cannot start.
+ */
+async function openConsumer(
+  connection: KafkaConnection,
+  topic: string,
+  groupId: string,
+  partitions: number[],
+  handlers: ReaderHandlers,
+  stopping: () => boolean,
+  onGaveUp: (consumer: Consumer) => void,
+): Promise<Consumer> {
   const mapped = mapClientProperties(connection.properties).consumer;
   // Short retries: a lost broker soon shows as a crash (and in SHOW SOURCES), after which the
   // consumer restarts itself, rejoining (which seeks again), for as long as it lives.
   const retry = { initialRetryTime: 200, maxRetryTime: 2000, retries: 5 };
-  // Once stopped, never again: a consumer whose disconnect is still waiting for a lost broker
-  // must not restart itself and rejoin (a zombie member reading for nobody) when it returns.
-  let stopping = false;
   const consumer: Consumer = client(connection, { retry }).consumer({
     groupId,
     partitionAssigners: [explicitAssigner(topic, partitions)],
@@ -377,7 +435,7 @@ export async function startPartitionReader(
     // default minimum); 'session.timeout.ms' overrides it.
     sessionTimeout: 6000,
     heartbeatInterval: 1000,
-    retry: { ...retry, restartOnFailure: async () => !stopping },
+    retry: { ...retry, restartOnFailure: async () => !stopping() },
     ...mapped,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -388,13 +446,16 @@ export async function startPartitionReader(
     }
     handlers.onJoined();
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onTrouble(payload.error));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    handlers.onTrouble(payload.error);
+    if (!payload.restart) onGaveUp(consumer);
+  });
   // Emitted after eachBatch has returned (never after it threw), and for filtered-out batches.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.topic === topic) handlers.onBatchDone(payload.partition, BigInt(payload.lastOffset), BigInt(payload.highWatermark));
   });
-  await consumer.connect();
   try {
+    await consumer.connect();
     // Offsets come from seeks; this only decides where an offset the log no longer holds
     // (retention) resets to: the oldest message kept, not the end, so as little as possible is lost.
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -409,14 +470,7 @@ export async function startPartitionReader(
     await consumer.disconnect().catch(() => {});
     throw err;
   }
-  return {
-    stop: () => {
-      stopping = true;
-      return consumer.disconnect();
-    },
-    commit: (offsets) =>
-      consumer.commitOffsets([...offsets].map(([partition, offset]) => ({ topic, partition, offset: offset.toString() }))),
-  };
+  return consumer;
 }
 
 /** How long reading back a range may go without any progress before it counts as failed. */

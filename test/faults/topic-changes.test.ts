@@ -40,6 +40,11 @@ async function sourceRow(name: string) {
   return (await c.query('SHOW SOURCES')).rows.find((r) => r.name === name);
 }
 
+/** For a wait that gives up: the source's row and what the server logged about it. */
+const sourceState = (name: string, counts: () => Promise<unknown>) => async () =>
+  `SHOW SOURCES: ${JSON.stringify(await sourceRow(name))}; counts: ${JSON.stringify(await counts())}\n` +
+  eddy.logLines.filter((l) => l.includes(`source ${name}`)).slice(-15).join('\n');
+
 test('partitions added to a topic after CREATE SOURCE are read, every message once', { timeout: 120_000 }, async () => {
   const topic = uniqueTopic('grow');
   await createTopic(topic, 1, kafka);
@@ -48,11 +53,11 @@ test('partitions added to a topic after CREATE SOURCE are read, every message on
   await c.query('CREATE MATERIALIZED VIEW grown AS SELECT count(*) AS n, count(DISTINCT v) AS d, sum(v) AS s FROM grows');
   await produce(topic, numbers(0, 100, 1), kafka);
   const seen = async () => (await c.query('SELECT n::int, d::int, s::int FROM grown')).rows[0] as { n: number; d: number; s: number };
-  await waitFor(async () => (await seen()).n === 100, { message: 'the first partition read' });
+  await waitFor(async () => (await seen()).n === 100, { message: 'the first partition read', describe: sourceState('grows', seen) });
   await withAdmin((admin) => admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] }));
   // Produced as soon as the partitions exist: before the source notices them.
   await produce(topic, numbers(100, 1000, 4), kafka);
-  await waitFor(async () => (await seen()).n >= 1000, { timeoutMs: 30_000, message: 'every partition read' });
+  await waitFor(async () => (await seen()).n >= 1000, { timeoutMs: 30_000, message: 'every partition read', describe: sourceState('grows', seen) });
   const total = await seen();
   assert.deepEqual(total, { n: 1000, d: 1000, s: (999 * 1000) / 2 });
   const row = await sourceRow('grows');

@@ -36,6 +36,11 @@ async function counts(client: Awaited<ReturnType<EddyHandle['client']>>) {
   return rows[0] as { n: number; distinct_n: number; total: number };
 }
 
+/** For a wait that gives up: the source's row, its counts and what the server logged about it. */
+const lossyState = (client: Awaited<ReturnType<EddyHandle['client']>>) => async () =>
+  `SHOW SOURCES: ${JSON.stringify((await client.query('SHOW SOURCES')).rows.find((r) => r.name === 'lossy'))}; counts: ${JSON.stringify(await counts(client))}\n` +
+  eddy.logLines.filter((l) => l.includes('source lossy')).slice(-15).join('\n');
+
 test('a source survives its broker going away and coming back: no message lost or repeated', { timeout: 240_000 }, async () => {
   const topic = uniqueTopic('loss');
   await createTopic(topic, 2, kafka);
@@ -43,20 +48,20 @@ test('a source survives its broker going away and coming back: no message lost o
   await client.query(`CREATE SOURCE lossy FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST)
     KEY FORMAT IGNORE VALUE FORMAT TEXT AS v integer TABLE TYPE APPEND`);
   await produce(topic, messages(0, 100, 2), kafka);
-  await waitFor(async () => (await counts(client)).n === 100, { timeoutMs: 30_000, message: 'the first 100 messages' });
+  await waitFor(async () => (await counts(client)).n === 100, { timeoutMs: 30_000, message: 'the first 100 messages', describe: lossyState(client) });
 
   await kafka.stop();
   await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && /^reconnecting/.test(r.status)), {
     timeoutMs: 60_000,
-    message: 'SHOW SOURCES to report the lost broker',
+    message: 'SHOW SOURCES to report the lost broker', describe: lossyState(client),
   });
   await kafka.start();
   await produce(topic, messages(100, 200, 2), kafka);
-  await waitFor(async () => (await counts(client)).n >= 200, { timeoutMs: 90_000, message: 'all 200 messages after the broker came back' });
+  await waitFor(async () => (await counts(client)).n >= 200, { timeoutMs: 90_000, message: 'all 200 messages after the broker came back', describe: lossyState(client) });
   const expectedTotal = (199 * 200) / 2;
   assert.deepEqual(await counts(client), { n: 200, distinct_n: 200, total: expectedTotal });
   await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && r.status === 'running'), {
-    message: 'the source to be running again',
+    message: 'the source to be running again', describe: lossyState(client),
   });
 
   // A restart while the broker is down: the server starts, the source waits for the broker.
@@ -67,7 +72,7 @@ test('a source survives its broker going away and coming back: no message lost o
   assert.ok(during, 'the source is back in the catalog');
   await kafka.start();
   await produce(topic, messages(200, 210, 2), kafka);
-  await waitFor(async () => (await counts(client)).n >= 210, { timeoutMs: 90_000, message: 'all 210 messages after restart and broker return' });
+  await waitFor(async () => (await counts(client)).n >= 210, { timeoutMs: 90_000, message: 'all 210 messages after restart and broker return', describe: lossyState(client) });
   assert.deepEqual(await counts(client), { n: 210, distinct_n: 210, total: (209 * 210) / 2 });
 });
 

@@ -7,6 +7,8 @@ export interface WaitOptions {
   /** Says what was awaited, for the timeout error. */
   message?: string;
   intervalMs?: number;
+  /** What the state was when the wait gave up (a table's counts, a log's tail), for the error. */
+  describe?: () => string | Promise<string>;
 }
 
 /**
@@ -28,7 +30,8 @@ export async function waitFor<T>(cond: () => T | Promise<T>, opts: WaitOptions =
     if (Date.now() >= deadline) {
       const what = opts.message ?? 'condition';
       const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+      const state = opts.describe ? `\n${await Promise.resolve().then(opts.describe).catch((err: unknown) => `(describing the state failed: ${String(err)})`)}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}${state}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
