@@ -417,6 +417,8 @@ const refresh: [string, RefreshResult | string][] = [
 ];
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Process CPU is counted in 10 ms clock ticks: a rate over less than one tick is not a figure. */
+const perCpu = (count: number, cpuSeconds: number) => (cpuSeconds >= 0.01 ? fmt(count / cpuSeconds) : 'unmeasured');
 console.log(`\nstreaming: every message from the start of the topic (${fmt(MESSAGES)} preloaded, more for later systems: the latency phases before them); latency: ${LATENCY_SECONDS} s at ${fmt(RATE)} messages/s, a probe every ${PROBE_EVERY_MS} ms`);
 console.log('system      msgs/CPU-s   msgs/wall-s   CPU s    latency p50   p99 (ms)');
 const eddyStreaming = streaming[0]![1];
@@ -433,5 +435,5 @@ console.log('system                    insert s   to fresh answer s   server CPU
 for (const [name, r] of refresh) {
   const label = name === 'postgres' ? 'postgres REFRESH MV' : 'eddy incremental MV';
   if (typeof r === 'string') console.log(`${label.padEnd(24)}  ${r}`);
-  else console.log(`${label.padEnd(24)}  ${r.insertSeconds.toFixed(2).padStart(8)}   ${r.freshSeconds.toFixed(3).padStart(17)}   ${r.cpuSeconds.toFixed(2).padStart(12)}   ${fmt(PG_ROWS / r.cpuSeconds).padStart(10)}`);
+  else console.log(`${label.padEnd(24)}  ${r.insertSeconds.toFixed(2).padStart(8)}   ${r.freshSeconds.toFixed(3).padStart(17)}   ${r.cpuSeconds.toFixed(2).padStart(12)}   ${perCpu(PG_ROWS, r.cpuSeconds).padStart(10)}`);
 }

@@ -16,6 +16,7 @@ test('the compare bench runs its Eddy and PostgreSQL sides and prints their figu
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '5000', '1', 'eddy,postgres', '2000'], { cwd: ROOT, timeout: 180_000 });
   assert.match(stdout, /^eddy\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d\s+\d+\s+\d+$/m, stdout);
   assert.match(stdout, /^deephaven\s+not run$/m, stdout);
-  assert.match(stdout, /^postgres REFRESH MV\s+\d+\.\d\d\s+\d+\.\d{3}\s+\d+\.\d\d\s+[\d,]+$/m, stdout);
+  // At this size PostgreSQL may use less CPU than one clock tick: its rate is then 'unmeasured'.
+  assert.match(stdout, /^postgres REFRESH MV\s+\d+\.\d\d\s+\d+\.\d{3}\s+\d+\.\d\d\s+([\d,]+|unmeasured)$/m, stdout);
   assert.match(stdout, /^eddy incremental MV\s+\d+\.\d\d\s+\d+\.\d{3}\s+\d+\.\d\d\s+[\d,]+$/m, stdout);
 });
