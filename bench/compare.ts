@@ -33,6 +33,7 @@ import { deephavenPython, flinkPeer, PEER_SCRIPTS } from './peers/install.js';
 import { treeCpuSeconds } from './proc.js';
 import { createTopic, ensureKafka, uniqueTopic } from '../test/support/kafka.js';
 import { startPostgresCluster } from '../test/support/postgres.js';
+import { preloadTopic } from './preload.js';
 
 const MESSAGES = Number(process.argv[2] ?? 300_000);
 const LATENCY_SECONDS = Number(process.argv[3] ?? 20);
@@ -57,15 +58,8 @@ function trade(i: number, symbol = `S${i % SYMBOLS}`): string {
 let produced = 0;
 
 async function preload(topic: string): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const CHUNK = 10_000;
-  for (let done = 0; done < MESSAGES; done += CHUNK) {
-    const messages = Array.from({ length: Math.min(CHUNK, MESSAGES - done) }, (_, j) => ({ value: trade(done + j), partition: (done + j) % PARTITIONS }));
-    await producer.send({ topic, acks: 1, messages });
-  }
+  await preloadTopic(kafka, topic, MESSAGES, PARTITIONS, (i) => trade(i));
   produced += MESSAGES;
-  await producer.disconnect();
 }
 
 /** What each streaming system gives the common measurement. */

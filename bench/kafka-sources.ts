@@ -23,6 +23,7 @@ import pg from 'pg';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { SourceRelation } from '../src/catalog/relation.js';
 import { createTopic, ensureKafka, uniqueTopic } from '../test/support/kafka.js';
+import { preloadTopic } from './preload.js';
 
 const MESSAGES = Number(process.argv[2] ?? 300_000);
 const LATENCY_SECONDS = Number(process.argv[3] ?? 10);
@@ -41,14 +42,7 @@ function message(i: number, ts?: number): string {
 }
 
 async function preload(topic: string): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const CHUNK = 10_000;
-  for (let done = 0; done < MESSAGES; done += CHUNK) {
-    const messages = Array.from({ length: Math.min(CHUNK, MESSAGES - done) }, (_, j) => ({ value: message(done + j), partition: (done + j) % PARTITIONS }));
-    await producer.send({ topic, acks: 1, messages });
-  }
-  await producer.disconnect();
+  await preloadTopic(kafka, topic, MESSAGES, PARTITIONS, (i) => message(i));
 }
 
 async function bareConsumer(topic: string): Promise<number> {
