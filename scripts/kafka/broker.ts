@@ -193,7 +193,10 @@ export async function createTopic(
   partitions: number,
 ): Promise<{ created: boolean; partitions: number }> {
   return withAdmin(brokers, 'request', async (admin) => {
-    const created = await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }] });
+    // waitForLeaders is off: kafkajs's own wait gives up on 'This server does not host this
+    // topic-partition', which a broker that has just started answers for a moment; the wait below
+    // takes it as not yet.
+    const created = await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: false });
     let found = 0;
     await waitUntil(
       async () => {
