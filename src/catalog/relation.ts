@@ -8,6 +8,7 @@
 import type { InputNode } from '../engine/dataflow.js';
 import type { RelationColumn, TableType } from '../planner/catalog-api.js';
 import type { TableData } from './table.js';
+import type { IndexArrangement } from '../engine/index-arrangement.js';
 
 interface RelationBase {
   id: number;
@@ -66,3 +67,21 @@ export interface SystemRelation extends RelationBase {
 }
 
 export type Relation = TableRelation | ViewRelation | MaterializedViewRelation | SourceRelation | SystemRelation;
+
+/**
+ * An index (CREATE INDEX) on a table, materialized view or source: the relation's rows arranged
+ * by the key columns, which ad-hoc reads look rows up in. Its name is in the relations' namespace
+ * (as in PostgreSQL's pg_class); it goes when its relation goes.
+ */
+export interface IndexObject {
+  id: number;
+  name: string;
+  /** The indexed relation's name. */
+  relation: string;
+  /** The key's column positions (0-based) in the relation's rows. */
+  columns: readonly number[];
+  method: 'btree' | 'hash';
+  /** The definition as pg_get_indexdef prints it, which is also what the catalog stores and replays. */
+  sql: string;
+  arrangement: IndexArrangement;
+}

@@ -9,7 +9,7 @@ import type { Row } from '../engine/batch.js';
 import { decodeRow, encodeRow } from './row-codec.js';
 import { damagedCatalog, openError, writeError } from './store-errors.js';
 
-export type ObjectKind = 'table' | 'view' | 'materialized-view' | 'source' | 'sink';
+export type ObjectKind = 'table' | 'view' | 'materialized-view' | 'source' | 'sink' | 'index';
 
 export interface StoredObject {
   id: number;

@@ -3,7 +3,7 @@
  * its columns, its table type and the engine node that produces its changes (or, for a plain
  * view, its stored query, which the planner inlines). src/catalog + src/sql implement it.
  */
-import type { SqlType } from '../types/types.js';
+import type { SqlType, Value } from '../types/types.js';
 
 /**
  * How a relation's rows change over time; operators use it to skip state they cannot need.
@@ -31,6 +31,8 @@ export type ResolvedRelation =
       tableType: TableType;
       /** The engine node (of the shared Dataflow) that produces this relation's changes. */
       node: unknown;
+      /** Its indexes (CREATE INDEX), which ad-hoc reads look rows up in; absent or empty when none. */
+      indexes?: readonly RelationIndex[];
     }
   | {
       kind: 'view';
@@ -39,6 +41,15 @@ export type ResolvedRelation =
       /** The stored view's parsed SelectStmt node (libpg-query JSON); the planner inlines it. */
       query: any;
     };
+
+/** An index on a relation: its rows arranged by some of its columns. */
+export interface RelationIndex {
+  name: string;
+  /** The key's column positions (0-based) in the relation's rows. */
+  columns: readonly number[];
+  /** The rows whose key columns equal `key`, as of the last update cycle; none when it holds a NULL. */
+  lookup(key: readonly Value[]): Value[][];
+}
 
 export interface RelationResolver {
   /**

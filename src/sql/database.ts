@@ -7,8 +7,8 @@
 import { SqlError, SQLSTATE } from '../errors.js';
 import { CatalogStore, type ObjectKind } from '../catalog/store.js';
 import type { TableChange } from '../catalog/table.js';
-import type { Relation, SystemRelation, TableRelation } from '../catalog/relation.js';
-import type { RelationColumn, RelationResolver, ResolvedRelation } from '../planner/catalog-api.js';
+import type { IndexObject, Relation, SystemRelation, TableRelation } from '../catalog/relation.js';
+import type { RelationColumn, RelationIndex, RelationResolver, ResolvedRelation } from '../planner/catalog-api.js';
 import { Dataflow, type InputNode } from '../engine/dataflow.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
@@ -37,6 +37,8 @@ export interface DatabaseOptions {
 
 export class Database {
   readonly relations = new Map<string, Relation>();
+  /** CREATE INDEX's indexes by name (primary keys' indexes are their tables' own: TableData). */
+  readonly indexes = new Map<string, IndexObject>();
   readonly dataflow = new Dataflow();
   /** Runs an update cycle as soon as sources have pushed input (tables run theirs synchronously). */
   readonly scheduler: Scheduler;
@@ -86,8 +88,8 @@ export class Database {
    * them then receives the difference like any other change.
    */
   private catalogChanged(): void {
-    if (this.replaying) this.system.describe(this.relations.values());
-    else if (this.system.refresh(this.relations.values())) this.dataflow.runCycle();
+    if (this.replaying) this.system.describe(this.relations.values(), this.indexes.values());
+    else if (this.system.refresh(this.relations.values(), this.indexes.values())) this.dataflow.runCycle();
   }
 
   /**
@@ -136,11 +138,34 @@ export class Database {
     this.catalogChanged();
   }
 
+  /** Registers a new index (and stores its definition unless replaying). */
+  registerIndex(index: IndexObject): void {
+    if (!this.replaying) this.store.addObject({ id: index.id, kind: 'index', name: index.name, sql: index.sql });
+    this.indexes.set(index.name, index);
+    this.catalogChanged();
+  }
+
+  /** Drops an index (DROP INDEX, or with its relation). */
+  dropIndex(name: string): void {
+    const index = this.indexes.get(name);
+    if (!index) return;
+    this.store.removeObject(index.id);
+    index.arrangement.dispose();
+    this.indexes.delete(name);
+    this.catalogChanged();
+  }
+
+  /** The indexes on a relation, oldest first. */
+  indexesOn(relation: string): IndexObject[] {
+    return [...this.indexes.values()].filter((i) => i.relation === relation);
+  }
+
   /** The id a new relation gets: the stored one during replay, else the next free one. */
   newObjectId(name: string): number {
     const stored = this.replaying ? this.storedIds.get(name) : undefined;
     if (stored !== undefined) return stored;
-    return Math.max(this.store.nextObjectId(), ...[...this.relations.values()].map((r) => r.id + 1));
+    const taken = [...this.relations.values(), ...this.indexes.values()].map((r) => r.id + 1);
+    return Math.max(this.store.nextObjectId(), ...taken);
   }
 
   /** Fails with 42P07 when the name is taken (unless IF NOT EXISTS, which the caller checks first). */
@@ -152,9 +177,9 @@ export class Database {
     }
   }
 
-  /** Relations and sinks share one namespace. */
+  /** Relations, indexes and sinks share one namespace. */
   nameTaken(name: string): boolean {
-    return this.relations.has(name) || this.sinks.byName.has(name);
+    return this.relations.has(name) || this.indexes.has(name) || this.sinks.byName.has(name);
   }
 
   get(name: string, location?: number): Relation {
@@ -199,16 +224,20 @@ export class Database {
   resolved(rel: Relation): ResolvedRelation {
     switch (rel.kind) {
       case 'table':
-        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node };
+        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node, indexes: this.relationIndexes(rel.name) };
       case 'system':
         return { kind: 'system', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node };
       case 'materialized-view':
       case 'source':
-        return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node: rel.node };
+        return { kind: rel.kind, name: rel.name, columns: rel.columns, tableType: rel.tableType, node: rel.node, indexes: this.relationIndexes(rel.name) };
       case 'view':
         // inlined into the reading query, so it gets the rewrite the reading query got
         return { kind: 'view', name: rel.name, columns: rel.columns, query: rewriteForCatalog(rel.query, this.system) };
     }
+  }
+
+  private relationIndexes(name: string): RelationIndex[] {
+    return this.indexesOn(name).map(({ name: indexName, columns, arrangement }) => ({ name: indexName, columns, lookup: (key) => arrangement.lookup(key) }));
   }
 
   /**
@@ -274,6 +303,8 @@ export class Database {
       dropped.push(sink.name);
     }
     for (const d of direct) if (this.relations.has(d.name)) dropped.push(...this.drop(d.name, true));
+    // Its indexes go with it, without a word (as in PostgreSQL, where they are part of the table).
+    for (const index of this.indexesOn(name)) this.dropIndex(index.name);
     // The catalog first: if the disk refuses, the relation is still fully there.
     this.store.removeObject(rel.id);
     if (rel.kind === 'source') {

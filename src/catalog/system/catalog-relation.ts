@@ -3,9 +3,9 @@
  * sources, views, materialized views), Eddy's own system relations, and the catalog's tables
  * themselves, from which pg_class, pg_attribute, information_schema.tables ... are computed.
  */
-import type { Relation } from '../relation.js';
+import type { IndexObject, Relation } from '../relation.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
-import { columnDefaultTexts, viewQueryText } from './definition-text.js';
+import { columnDefaultTexts, indexDefinitionText, viewQueryText } from './definition-text.js';
 import { FIRST_EDDY_SYSTEM_OID, NAMESPACE, PRIMARY_KEY_OID_OFFSET, type SchemaName } from './oids.js';
 
 /**
@@ -55,4 +55,33 @@ export function describeRelation(rel: Relation, systemIndex: number): CatalogRel
 
 export const primaryKeyOid = (rel: CatalogRelation): number => rel.oid + PRIMARY_KEY_OID_OFFSET;
 export const primaryKeyName = (rel: CatalogRelation): string => `${rel.name}_pkey`;
+
+/** An index as the system catalog describes it (pg_class relkind 'i', pg_index, pg_indexes). */
+export interface CatalogIndex {
+  oid: number;
+  name: string;
+  /** The indexed relation. */
+  table: CatalogRelation;
+  /** Positions (0-based) of the key columns in the table. */
+  columns: readonly number[];
+  method: 'btree' | 'hash';
+  unique: boolean;
+  /** The index of a primary key (which pg_constraint lists too). */
+  primary: boolean;
+}
+
+/** A table's primary key shown as its unique index, named and numbered as PostgreSQL would. */
+export function primaryKeyIndex(rel: CatalogRelation): CatalogIndex | null {
+  if (rel.primaryKey.length === 0) return null;
+  return { oid: primaryKeyOid(rel), name: primaryKeyName(rel), table: rel, columns: rel.primaryKey, method: 'btree', unique: true, primary: true };
+}
+
+/** A CREATE INDEX index on `table` (its described relation). */
+export function describeIndex(index: IndexObject, table: CatalogRelation): CatalogIndex {
+  return { oid: index.id, name: index.name, table, columns: index.columns, method: index.method, unique: false, primary: false };
+}
 export const namespaceOid = (rel: CatalogRelation): number => NAMESPACE[rel.schema];
+
+/** pg_get_indexdef(index): the statement that would create it. */
+export const indexDefinitionOf = (i: CatalogIndex): string =>
+  indexDefinitionText({ name: i.name, schema: i.table.schema, table: i.table.name, method: i.method, columns: i.columns.map((p) => i.table.columns[p]!.name), unique: i.unique });

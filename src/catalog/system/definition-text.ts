@@ -55,3 +55,12 @@ export function columnDefaultTexts(createSql: string): Map<string, string> {
   });
   return defaults;
 }
+
+/** An identifier as PostgreSQL prints it: quoted unless it is a plain lower-case name. */
+export const quoteIdent = (name: string): string => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+
+/** What pg_get_indexdef prints for an index: CREATE [UNIQUE] INDEX name ON schema.table USING method (cols). */
+export function indexDefinitionText(index: { name: string; schema: string; table: string; method: string; columns: readonly string[]; unique: boolean }): string {
+  const keys = index.columns.map(quoteIdent).join(', ');
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(index.name)} ON ${index.schema}.${quoteIdent(index.table)} USING ${index.method} (${keys})`;
+}

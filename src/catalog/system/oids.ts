@@ -16,7 +16,7 @@ export const DATABASE_NAME = 'eddy';
 /** Database names and users clients connect with beyond these get ids from here up, in order of arrival. */
 export const FIRST_CONNECTED_NAME_OID = 13000;
 
-export const ACCESS_METHOD = { heap: 2, btree: 403 } as const;
+export const ACCESS_METHOD = { heap: 2, btree: 403, hash: 405 } as const;
 export const COLLATION = { default: 100, C: 950, POSIX: 951 } as const;
 /** pg_database.encoding for UTF8 (pg_encoding_to_char(6) = 'UTF8'). */
 export const UTF8_ENCODING = 6;

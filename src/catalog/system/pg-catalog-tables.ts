@@ -7,7 +7,7 @@
  */
 import type { Row } from '../../engine/batch.js';
 import { ARRAY_TYPES, SqlArray, T, type SqlType } from '../../types/types.js';
-import { namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
+import { indexDefinitionOf, namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
 import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
@@ -23,8 +23,8 @@ const INTERNAL_LANGUAGE = 12;
 
 const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind === 'm' ? ACCESS_METHOD.heap : 0);
 
-/** pg_class rows: the relations, and each primary key's index. */
-function classRows({ relations }: CatalogContents): Row[] {
+/** pg_class rows: the relations and the indexes. */
+function classRows({ relations, indexes }: CatalogContents): Row[] {
   const rows: Row[] = [];
   // replica identity: user tables and materialized views have the default ('d'); views, indexes
   // and PostgreSQL's system tables none ('n')
@@ -35,24 +35,24 @@ function classRows({ relations }: CatalogContents): Row[] {
     oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, kind === 'i' ? 1 : 0, kind === 'i' ? 0 : -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true,
     (kind === 'r' || kind === 'm') && nsp !== NAMESPACE.pg_catalog ? 'd' : 'n', false, null,
   ];
-  for (const r of relations) {
-    const hasKey = r.primaryKey.length > 0;
-    rows.push(row(r.oid, r.name, namespaceOid(r), r.relkind, relam(r), r.columns.length, hasKey));
-    if (hasKey) rows.push(row(primaryKeyOid(r), primaryKeyName(r), namespaceOid(r), 'i', ACCESS_METHOD.btree, r.primaryKey.length, false));
-  }
+  const indexed = new Set(indexes.map((i) => i.table));
+  for (const r of relations) rows.push(row(r.oid, r.name, namespaceOid(r), r.relkind, relam(r), r.columns.length, indexed.has(r)));
+  for (const i of indexes) rows.push(row(i.oid, i.name, namespaceOid(i.table), 'i', ACCESS_METHOD[i.method], i.columns.length, false));
   return rows;
 }
 
-function attributeRows({ relations }: CatalogContents): Row[] {
+function attributeRows({ relations, indexes }: CatalogContents): Row[] {
   const rows: Row[] = [];
   const row = (relid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDefault: boolean): Row => [
     relid, name, type.oid, -1, type.typlen, num, 0, typmod, typeByValue(type), typeAlign(type), typeStorage(type), '', notNull, hasDefault, false, '', '', false, true, 0, typeCollation(type),
   ];
   for (const r of relations) {
     r.columns.forEach((c, i) => rows.push(row(r.oid, c.name, c.type, c.typmod, i + 1, c.notNull ?? false, r.defaults.has(c.name))));
-    r.primaryKey.forEach((pos, i) => {
-      const c = r.columns[pos]!;
-      rows.push(row(primaryKeyOid(r), c.name, c.type, c.typmod, i + 1, false, false));
+  }
+  for (const index of indexes) {
+    index.columns.forEach((pos, i) => {
+      const c = index.table.columns[pos]!;
+      rows.push(row(index.oid, c.name, c.type, c.typmod, i + 1, false, false));
     });
   }
   return rows;
@@ -70,12 +70,18 @@ function attrdefRows({ relations }: CatalogContents): Row[] {
   return rows;
 }
 
-function indexRows({ relations }: CatalogContents): Row[] {
-  return relations
-    .filter((r) => r.primaryKey.length > 0)
-    .map((r) => [primaryKeyOid(r), r.oid, r.primaryKey.length, r.primaryKey.length, true, false, true, false, true, false, true, false, true, true, false, r.primaryKey.map((p) => p + 1).join(' '), null, null,
-      // An int2vector, subscripted from 0 (pgjdbc reads indoption[position - 1]): every key ascending.
-      new SqlArray(r.primaryKey.map(() => 0), 0)]);
+function indexRows({ indexes }: CatalogContents): Row[] {
+  return indexes.map((i) => [
+    i.oid, i.table.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
+    i.columns.map((p) => p + 1).join(' '), null, null,
+    // An int2vector, subscripted from 0 (pgjdbc reads indoption[position - 1]): every key ascending.
+    new SqlArray(i.columns.map(() => 0), 0),
+  ]);
+}
+
+/** pg_indexes: one row per index, with the definition pg_get_indexdef prints. */
+function indexesViewRows({ indexes }: CatalogContents): Row[] {
+  return indexes.map((i) => [i.table.schema, i.table.name, i.name, null, indexDefinitionOf(i)]);
 }
 
 function constraintRows({ relations }: CatalogContents): Row[] {
@@ -182,6 +188,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_am', 2601, 'oid:oid amname:name amhandler:text amtype:char', () => [
     [ACCESS_METHOD.heap, 'heap', 'heap_tableam_handler', 't'],
     [ACCESS_METHOD.btree, 'btree', 'bthandler', 'i'],
+    [ACCESS_METHOD.hash, 'hash', 'hashhandler', 'i'],
   ]),
   table('pg_inherits', 2611, 'inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool', empty),
   table('pg_extension', 3079, 'oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text', empty),
@@ -219,10 +226,11 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_foreign_server', 1417, 'oid:oid srvname:name srvowner:oid srvfdw:oid srvtype:text srvversion:text', empty),
   table('pg_foreign_table', 3118, 'ftrelid:oid ftserver:oid', empty),
   table('pg_user_mappings', FIRST_EDDY_SYSTEM_OID + 7, 'umid:oid srvid:oid srvname:name umuser:oid usename:name', empty),
-  table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations }) =>
-    relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, false, true, r.viewQuery])),
+  table('pg_matviews', FIRST_EDDY_SYSTEM_OID + 4, 'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:bool ispopulated:bool definition:text', ({ relations, indexes }) =>
+    relations.filter((r) => r.relkind === 'm').map((r) => [r.schema, r.name, OWNER_NAME, null, indexes.some((i) => i.table === r), true, r.viewQuery])),
   table('pg_views', FIRST_EDDY_SYSTEM_OID + 5, 'schemaname:name viewname:name viewowner:name definition:text', ({ relations }) =>
     relations.filter((r) => r.relkind === 'v').map((r) => [r.schema, r.name, OWNER_NAME, r.viewQuery])),
-  table('pg_tables', FIRST_EDDY_SYSTEM_OID + 6, 'schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool', ({ relations }) =>
-    relations.filter((r) => r.relkind === 'r').map((r) => [r.schema, r.name, OWNER_NAME, null, r.primaryKey.length > 0, false, false, false])),
+  table('pg_tables', FIRST_EDDY_SYSTEM_OID + 6, 'schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool', ({ relations, indexes }) =>
+    relations.filter((r) => r.relkind === 'r').map((r) => [r.schema, r.name, OWNER_NAME, null, indexes.some((i) => i.table === r), false, false, false])),
+  table('pg_indexes', FIRST_EDDY_SYSTEM_OID + 20, 'schemaname:name tablename:name indexname:name tablespace:name indexdef:text', indexesViewRows),
 ];

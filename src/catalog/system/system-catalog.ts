@@ -10,9 +10,10 @@
 import type { Dataflow, InputNode } from '../../engine/dataflow.js';
 import type { Change, Row } from '../../engine/batch.js';
 import type { CatalogInfo } from '../../planner/catalog-api.js';
-import type { Relation, SystemRelation } from '../relation.js';
+import type { IndexObject, Relation, SystemRelation } from '../relation.js';
 import { rowKey } from '../../types/compare.js';
-import { describeRelation, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
+import { describeIndex, describeRelation, indexDefinitionOf, primaryKeyIndex, type CatalogIndex, type CatalogRelation } from './catalog-relation.js';
+import { quoteIdent } from './definition-text.js';
 import { builtinFunctions, functionSignature } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS } from './type-io-functions.js';
 import { INFORMATION_SCHEMA_TABLES } from './information-schema-tables.js';
@@ -21,7 +22,7 @@ import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNE
 import { NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 
 /** The system tables that are views in PostgreSQL (pg_class shows them with relkind 'v'). */
-const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables', 'pg_user_mappings']);
+const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables', 'pg_indexes', 'pg_user_mappings']);
 
 interface LiveTable {
   table: SystemTable;
@@ -30,8 +31,6 @@ interface LiveTable {
   rows: Map<string, Row>;
 }
 
-const quoteIdent = (name: string): string => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
-
 export class SystemCatalog implements CatalogInfo {
   private readonly tables = new Map<string, LiveTable>();
   /** The system tables described as relations: fixed, so described once. */
@@ -39,9 +38,10 @@ export class SystemCatalog implements CatalogInfo {
   /** Described user relations, cached per relation object (a definition never changes in place). */
   private readonly described = new WeakMap<Relation, CatalogRelation>();
   private current: CatalogRelation[] = [];
-  /** The current relations (and primary key indexes) by oid: catalog functions look up per row. */
+  private currentIndexes: CatalogIndex[] = [];
+  /** The current relations and indexes by oid: catalog functions look up per row. */
   private byOidIndex = new Map<number, CatalogRelation>();
-  private byPrimaryKeyIndex = new Map<number, CatalogRelation>();
+  private indexesByOid = new Map<number, CatalogIndex>();
   private readonly databases = new Map<string, number>([[DATABASE_NAME, DATABASE_OID]]);
   private readonly roles = new Map<string, number>([[OWNER_NAME, OWNER_OID]]);
   private nextConnectedOid = FIRST_CONNECTED_NAME_OID;
@@ -96,11 +96,11 @@ export class SystemCatalog implements CatalogInfo {
     return this.tables.has(`${schema ?? 'pg_catalog'}.${name}`);
   }
 
-  /** The oid of [schema.]name: unqualified names look in pg_catalog first, then public. */
+  /** The oid of the relation or index [schema.]name: unqualified names look in pg_catalog first, then public. */
   relationOid(schema: string | null, name: string): number | null {
     const schemas = schema === null ? ['pg_catalog', 'public'] : [schema];
     for (const s of schemas) {
-      const rel = this.current.find((r) => r.schema === s && r.name === name);
+      const rel = this.current.find((r) => r.schema === s && r.name === name) ?? this.currentIndexes.find((i) => i.table.schema === s && i.name === name);
       if (rel) return rel.oid;
     }
     return null;
@@ -129,7 +129,7 @@ export class SystemCatalog implements CatalogInfo {
    * Brings the lookups catalog functions make (by oid, by name) up to date with the database's
    * relations, without recomputing the system tables' rows (refresh does both).
    */
-  describe(relations: Iterable<Relation>): void {
+  describe(relations: Iterable<Relation>, indexes: Iterable<IndexObject>): void {
     let systemIndex = 0;
     const user = [...relations].map((rel) => {
       const index = rel.kind === 'system' ? systemIndex++ : 0;
@@ -141,17 +141,25 @@ export class SystemCatalog implements CatalogInfo {
     });
     this.current = [...user, ...this.ownRelations];
     this.byOidIndex = new Map(this.current.map((r) => [r.oid, r]));
-    this.byPrimaryKeyIndex = new Map(this.current.filter((r) => r.primaryKey.length > 0).map((r) => [primaryKeyOid(r), r]));
+    const byName = new Map(user.map((r) => [r.name, r]));
+    this.currentIndexes = [
+      ...this.current.flatMap((r) => primaryKeyIndex(r) ?? []),
+      ...[...indexes].flatMap((i) => {
+        const table = byName.get(i.relation);
+        return table ? [describeIndex(i, table)] : [];
+      }),
+    ];
+    this.indexesByOid = new Map(this.currentIndexes.map((i) => [i.oid, i]));
   }
 
   /**
    * Recomputes every system table from the database's relations and pushes the differences.
    * Returns whether anything changed (the caller then runs an update cycle).
    */
-  refresh(relations: Iterable<Relation>): boolean {
-    this.describe(relations);
+  refresh(relations: Iterable<Relation>, indexes: Iterable<IndexObject>): boolean {
+    this.describe(relations, indexes);
     const named = (names: Map<string, number>) => [...names].map(([name, oid]) => ({ oid, name }));
-    const contents: CatalogContents = { relations: this.current, settings: this.settings, databases: named(this.databases), roles: named(this.roles) };
+    const contents: CatalogContents = { relations: this.current, indexes: this.currentIndexes, settings: this.settings, databases: named(this.databases), roles: named(this.roles) };
     let changed = false;
     for (const live of this.tables.values()) {
       const next = new Map<string, Row>();
@@ -172,15 +180,11 @@ export class SystemCatalog implements CatalogInfo {
     return this.byOidIndex.get(oid);
   }
 
-  private byPrimaryKeyOid(oid: number): CatalogRelation | undefined {
-    return this.byPrimaryKeyIndex.get(oid);
-  }
-
   relationPlace(oid: number): { schema: SchemaName; name: string } | null {
     const rel = this.byOid(oid);
     if (rel) return { schema: rel.schema, name: rel.name };
-    const keyed = this.byPrimaryKeyOid(oid);
-    return keyed ? { schema: keyed.schema, name: primaryKeyName(keyed) } : null;
+    const index = this.indexesByOid.get(oid);
+    return index ? { schema: index.table.schema, name: index.name } : null;
   }
 
   /** pg_get_viewdef: the view's query as PostgreSQL prints it (leading space, closing semicolon). */
@@ -189,16 +193,12 @@ export class SystemCatalog implements CatalogInfo {
     return query == null ? null : ` ${query};`;
   }
 
-  private keyColumns(rel: CatalogRelation): string {
-    return rel.primaryKey.map((p) => quoteIdent(rel.columns[p]!.name)).join(', ');
-  }
-
   indexDefinition(oid: number, column = 0): string | null {
-    const rel = this.byPrimaryKeyOid(oid);
-    if (!rel) return null;
+    const index = this.indexesByOid.get(oid);
+    if (!index) return null;
     // pg_get_indexdef(index, n > 0): the n-th key column alone (empty past the last, as PostgreSQL)
-    if (column > 0) return column <= rel.primaryKey.length ? quoteIdent(rel.columns[rel.primaryKey[column - 1]!]!.name) : '';
-    return `CREATE UNIQUE INDEX ${quoteIdent(primaryKeyName(rel))} ON ${rel.schema}.${quoteIdent(rel.name)} USING btree (${this.keyColumns(rel)})`;
+    if (column > 0) return column <= index.columns.length ? quoteIdent(index.table.columns[index.columns[column - 1]!]!.name) : '';
+    return indexDefinitionOf(index);
   }
 
   functionSignature(oid: number): { result: string; arguments: string } | null {
@@ -206,7 +206,8 @@ export class SystemCatalog implements CatalogInfo {
   }
 
   constraintDefinition(oid: number): string | null {
-    const rel = this.byPrimaryKeyOid(oid);
-    return rel ? `PRIMARY KEY (${this.keyColumns(rel)})` : null;
+    const index = this.indexesByOid.get(oid);
+    if (!index?.primary) return null;
+    return `PRIMARY KEY (${index.columns.map((p) => quoteIdent(index.table.columns[p]!.name)).join(', ')})`;
   }
 }

@@ -5,11 +5,13 @@
 import type { Row } from '../../engine/batch.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
 import { arrayTypeOf, T, type SqlType } from '../../types/types.js';
-import type { CatalogRelation } from './catalog-relation.js';
+import type { CatalogIndex, CatalogRelation } from './catalog-relation.js';
 
 export interface CatalogContents {
   /** Every relation: user relations, Eddy's system relations and the system tables themselves. */
   relations: readonly CatalogRelation[];
+  /** Every index: primary keys' and CREATE INDEX's. */
+  indexes: readonly CatalogIndex[];
   /** Default settings (name, value) for pg_settings. */
   settings: readonly (readonly [string, string])[];
   /** The names clients have connected with: Eddy serves one database under any name, and any user. */

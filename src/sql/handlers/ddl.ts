@@ -154,17 +154,21 @@ const DROP_KINDS: Record<string, { kind: string; word: string; tag: string }> = 
   OBJECT_SINK: { kind: 'sink', word: 'sink', tag: 'DROP SINK' },
 };
 
+/** The names a DROP statement lists (a schema qualifier dropped: everything is in public). */
+export function droppedNames(node: any): string[] {
+  return node.objects.map((o: any) => {
+    const parts = o.List.items.map((i: any) => i.String.sval);
+    return parts[parts.length - 1];
+  });
+}
+
 export const drop: Handler = (session, statement) => {
   const node = statement.ast.DropStmt;
   const spec = DROP_KINDS[node.removeType];
   return simplePrepared(statement, null, () => {
     if (!spec) throw new SqlError(SQLSTATE.featureNotSupported, `DROP ${String(node.removeType).replace('OBJECT_', '')} is not supported`);
     const db = session.db;
-    const names: string[] = node.objects.map((o: any) => {
-      const parts = o.List.items.map((i: any) => i.String.sval);
-      return parts[parts.length - 1];
-    });
-    for (const name of names) {
+    for (const name of droppedNames(node)) {
       if (spec.kind === 'sink' && db.sinks.byName.has(name)) {
         db.sinks.drop(name);
         continue;

@@ -4,6 +4,7 @@ import type { Statement } from '../parse.js';
 import { simplePrepared, type Handler } from '../prepared.js';
 import { deallocate, discard, transaction, variableSet, variableShow } from './session-statements.js';
 import { createTable, createTableAs, createView, drop } from './ddl.js';
+import { createIndex, dropIndex } from './indexes.js';
 import { copy, del, insert, truncate, update } from './dml.js';
 import { explain, select } from './select.js';
 import { showColumns, showCreate, showObjects } from './show.js';
@@ -31,7 +32,8 @@ const HANDLERS: Record<string, Handler> = {
   CreateStmt: createTable,
   ViewStmt: createView,
   CreateTableAsStmt: createTableAs,
-  DropStmt: drop,
+  DropStmt: (session, statement, paramOids) => (statement.ast.DropStmt.removeType === 'OBJECT_INDEX' ? dropIndex : drop)(session, statement, paramOids),
+  IndexStmt: createIndex,
   InsertStmt: insert,
   UpdateStmt: update,
   DeleteStmt: del,
