@@ -8,5 +8,6 @@ export EDDY_FUZZ_FRAMES="${EDDY_FUZZ_FRAMES:-100000}"
 export EDDY_FUZZ_CONNECTIONS="${EDDY_FUZZ_CONNECTIONS:-1000}"
 export EDDY_POISON_GOOD="${EDDY_POISON_GOOD:-100000}"
 export EDDY_POISON_BAD="${EDDY_POISON_BAD:-10000}"
+export EDDY_CRASH_LOOPS="${EDDY_CRASH_LOOPS:-50}"
 mapfile -t files < <(find test/faults -name '*.test.ts' | sort)
 exec node --import tsx --test --test-concurrency=1 --test-timeout=3600000 --test-force-exit "${files[@]}"
