@@ -46,7 +46,7 @@ const CATCH_UP_PROBE_MS = 10_000;
 /** How often the topic's partitions are looked at again, unless 'metadata.max.age.ms' says. */
 const DEFAULT_METADATA_CHECK_MS = 30_000;
 
-type State = 'starting' | 'running' | 'reconnecting' | 'failed' | 'stopped';
+type State = 'starting' | 'running' | 'stalled' | 'failed' | 'stopped';
 
 export class KafkaSourceRuntime implements SourceRuntime {
   private readonly next = new Map<number, bigint>();
@@ -165,7 +165,7 @@ export class KafkaSourceRuntime implements SourceRuntime {
 
   private trouble(error: unknown): void {
     if (this.halted) return;
-    this.state = 'reconnecting';
+    this.state = 'stalled';
     this.problem = error instanceof Error ? error.message : String(error);
     this.log(`Kafka connection trouble, retrying: ${this.problem}`);
   }
@@ -307,8 +307,8 @@ export class KafkaSourceRuntime implements SourceRuntime {
   }
 
   /**
-   * status: starting (not joined yet), running, reconnecting: <why> (the broker is away; it is
-   * retried), failed: <why> (ON ERROR = 'fail', the topic deleted), stopped. lag: messages in the
+   * status: starting (not joined yet), running, stalled: <why> (the broker is away; it is
+   * retried, and reading resumes by itself), failed: <why> (ON ERROR = 'fail', the topic deleted), stopped. lag: messages in the
    * log not read yet.
    */
   status(): ReturnType<SourceRuntime['status']> {

@@ -51,7 +51,7 @@ test('a source survives its broker going away and coming back: no message lost o
   await waitFor(async () => (await counts(client)).n === 100, { timeoutMs: 30_000, message: 'the first 100 messages', describe: lossyState(client) });
 
   await kafka.stop();
-  await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && /^reconnecting/.test(r.status)), {
+  await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && /^stalled: ./.test(r.status)), {
     timeoutMs: 60_000,
     message: 'SHOW SOURCES to report the lost broker', describe: lossyState(client),
   });
