@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
 import { isLoopback, readPasswordFile } from './password-file.js';
+import { memoryLimitProblem, parseMemorySize } from './sql/memory-guard.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     'max-connections': { type: 'string' },
     'authentication-timeout': { type: 'string' },
     'source-errors-retained': { type: 'string' },
+    'max-memory': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -34,7 +36,9 @@ if (values.help) {
       '  --tls-cert F --tls-key F [--tls-required]   offer TLS (and refuse clients without it)\n' +
       '  --max-connections N         sessions at once (default 100; EDDY_MAX_CONNECTIONS)\n' +
       '  --authentication-timeout S  seconds a client has to log in (default 60)\n' +
-      '  --source-errors-retained N  undecodable messages kept per source in eddy_source_errors (default 1000)\n',
+      '  --source-errors-retained N  undecodable messages kept per source in eddy_source_errors (default 1000)\n' +
+      '  --max-memory SIZE           a statement fails with 53200 while the heap is over SIZE\n' +
+      '                              (512MB, 2GB; EDDY_MAX_MEMORY; at most 75% of Node\'s heap limit)\n',
   );
   process.exit(0);
 }
@@ -61,6 +65,17 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
 const maxConnections = positiveInteger('--max-connections', values['max-connections'] ?? process.env.EDDY_MAX_CONNECTIONS);
 const authTimeoutSeconds = positiveInteger('--authentication-timeout', values['authentication-timeout']);
 const sourceErrorsRetained = positiveInteger('--source-errors-retained', values['source-errors-retained']);
+const maxMemoryText = values['max-memory'] ?? process.env.EDDY_MAX_MEMORY;
+const maxMemoryBytes = maxMemoryText === undefined ? undefined : parseMemorySize(maxMemoryText);
+if (maxMemoryBytes === null) {
+  process.stderr.write(`eddy: invalid --max-memory "${maxMemoryText}": give a size such as 512MB or 2GB (kB, MB, GB, TB)\n`);
+  process.exit(2);
+}
+const memoryProblem = maxMemoryBytes === undefined ? null : memoryLimitProblem(maxMemoryBytes);
+if (memoryProblem) {
+  process.stderr.write(`eddy: ${memoryProblem}\n`);
+  process.exit(2);
+}
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -87,6 +102,7 @@ try {
     maxConnections,
     startupTimeoutMs: authTimeoutSeconds === undefined ? undefined : authTimeoutSeconds * 1000,
     sourceErrorsRetained,
+    maxMemoryBytes,
     tls: tlsCert && tlsKey ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey), required: values['tls-required'] ?? false } : undefined,
   });
   log(`eddy listening on ${host}:${server.port} (data dir ${dataDir})`);

@@ -6,6 +6,7 @@ import type { Database } from './sql/database.js';
 import { openDatabase } from './sql/open-database.js';
 import { ClientSession } from './sql/client-session.js';
 import { normalizeMilliseconds } from './sql/settings.js';
+import { MemoryGuard } from './sql/memory-guard.js';
 import { DEFAULT_SOURCE_ERRORS_RETAINED } from './kafka/source-errors.js';
 import { DEFAULT_MAX_CONNECTIONS, startWireServer, type WireServerOptions } from './wire/server.js';
 import { DEFAULT_STARTUP_TIMEOUT_MS, type WireAuth } from './wire/connection.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   startupTimeoutMs?: number;
   /** Undecodable messages eddy_source_errors keeps per source (default 1000, the latest). */
   sourceErrorsRetained?: number;
+  /** --max-memory in bytes: a statement fails with 53200 while the heap is over it (memory-guard.ts). */
+  maxMemoryBytes?: number;
 }
 
 export interface RunningServer {
@@ -50,6 +53,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       'eddy.source_errors_retained': String(opts.sourceErrorsRetained ?? DEFAULT_SOURCE_ERRORS_RETAINED),
     };
     const auth = opts.auth;
+    const memoryGuard = opts.maxMemoryBytes === undefined ? undefined : new MemoryGuard(opts.maxMemoryBytes);
     const wire = await startWireServer({
       host: opts.host,
       port: opts.port,
@@ -59,7 +63,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxConnections,
       startupTimeoutMs,
       // The wire authenticated startup.user before it asks for the session.
-      sessionFactory: (startup) => new ClientSession(database, startup, { readOnly: auth?.readOnly(startup.user ?? '') ?? false, serverSettings }),
+      sessionFactory: (startup) => new ClientSession(database, startup, { readOnly: auth?.readOnly(startup.user ?? '') ?? false, serverSettings, memoryGuard }),
     });
     return {
       port: wire.port,

@@ -13,6 +13,7 @@ import { TableWrites, type PendingSnapshot } from './table-writes.js';
 import { SessionCursors } from './cursors.js';
 import { statementTimeout, userCancel } from './cancel.js';
 import { StatementTimer } from './statement-timer.js';
+import type { MemoryGuard } from './memory-guard.js';
 import { SqlError, SQLSTATE } from '../errors.js';
 
 export interface SessionOptions {
@@ -20,6 +21,8 @@ export interface SessionOptions {
   readOnly?: boolean;
   /** Settings the server fixes for the session (max_connections...). */
   serverSettings?: Record<string, string>;
+  /** --max-memory: the statement running fails with 53200 past it. */
+  memoryGuard?: MemoryGuard;
 }
 
 export class Session {
@@ -38,9 +41,18 @@ export class Session {
   readonly user: string;
   readonly databaseName: string;
   readonly readOnly: boolean;
+  /** Called every few thousand rows a statement builds or produces: statement_timeout, --max-memory. */
+  private readonly interrupt: () => void;
 
   constructor(readonly db: Database, startup: Record<string, string>, options: SessionOptions = {}) {
     this.readOnly = options.readOnly ?? false;
+    const guard = options.memoryGuard;
+    this.interrupt = guard
+      ? () => {
+          this.statementTimer.check();
+          guard.check();
+        }
+      : this.statementTimer.check;
     this.settings = new Settings(startup, { ...options.serverSettings, ...(this.readOnly ? { is_superuser: 'off' } : {}) });
     this.writes = new TableWrites(db);
     this.user = startup.user ?? 'eddy';
@@ -142,7 +154,7 @@ export class Session {
       },
       now: Date.now() * 1000,
       catalog: this.db.system,
-      interrupt: this.statementTimer.check,
+      interrupt: this.interrupt,
       blockRows: (node) => this.writes.blockRows(node),
     };
   }

@@ -22,11 +22,13 @@ export interface LaunchOptions {
   fileSizeLimitKb?: number;
   /** Run as this user (and group): a root test's way to have permissions apply. */
   uid?: number;
+  /** Flags for node itself (--max-old-space-size=...). */
+  nodeFlags?: string[];
 }
 
 /** The command line that runs `eddy` with these arguments (under a file-size limit if asked). */
 function eddyCommand(args: string[], opts: LaunchOptions): [string, string[]] {
-  const node = [process.execPath, '--import', 'tsx', 'src/cli.ts', ...args];
+  const node = [process.execPath, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'src/cli.ts', ...args];
   if (opts.fileSizeLimitKb === undefined) return [node[0]!, node.slice(1)];
   // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing the process.
   return ['bash', ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeLimitKb}; exec "$0" "$@"`, ...node]];
