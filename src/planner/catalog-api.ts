@@ -47,8 +47,11 @@ export interface RelationIndex {
   name: string;
   /** The key's column positions (0-based) in the relation's rows. */
   columns: readonly number[];
-  /** The rows whose key columns equal `key`, as of the last update cycle; none when it holds a NULL. */
-  lookup(key: readonly Value[]): Value[][];
+  /**
+   * The rows whose key columns equal `key`, as of the last update cycle (none when it holds a
+   * NULL); null when the index has been dropped since the query was planned (read the relation).
+   */
+  lookup(key: readonly Value[]): Value[][] | null;
 }
 
 export interface RelationResolver {

@@ -73,8 +73,11 @@ function keys(left: Expr[], right: Expr[], l: PlanColumn[], r: PlanColumn[]): st
 
 function describe(p: LogicalPlan): string {
   switch (p.op) {
-    case 'get':
-      return `Read ${p.relationName}`;
+    case 'get': {
+      if (!p.lookup) return `Read ${p.relationName}`;
+      const key = p.lookup.index.columns.map((c, i) => `${p.columns[c]!.name} = ${formatExpr(p.lookup!.key[i]!, [])}`).join(' AND ');
+      return `Index Lookup using ${p.lookup.index.name} on ${p.relationName} (${key})`;
+    }
     case 'srf':
       return `${p.outer ? 'Outer ' : ''}Set-returning ${p.calls.map((c) => `${c.name}(${c.args.map((a) => formatExpr(a, p.input.columns)).join(', ')})`).join(', ')}${p.ordinality ? ' WITH ORDINALITY' : ''}`;
     case 'values':

@@ -146,7 +146,7 @@ export class FromClauseBinder {
       plan = renameColumns(this.binder.asRelation(q), rel.columns.map((c) => c.name), rel.name, n.location);
     } else {
       const columns = rel.columns.map((c) => ({ name: c.name, type: c.type, typmod: c.typmod }));
-      plan = getNode(rel.name, rel.kind, rel.node, columns, rel.tableType);
+      plan = getNode(rel.name, rel.kind, rel.node, columns, rel.tableType, rel.indexes);
     }
     return relationItem(plan, refName, n.alias);
   }

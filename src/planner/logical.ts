@@ -10,7 +10,7 @@
  */
 import type { SqlType } from '../types/types.js';
 import type { Expr, SetReturning } from './expr-ir.js';
-import type { TableType } from './catalog-api.js';
+import type { RelationIndex, TableType } from './catalog-api.js';
 import type { AggregateFn } from '../engine/ops/accumulators.js';
 import type { TemporalBound } from './temporal.js';
 
@@ -97,7 +97,12 @@ interface Common {
 }
 
 export type LogicalPlan =
-  | (Common & { op: 'get'; relationName: string; relationKind: string; node: unknown })
+  /**
+   * A relation read whole, or (an ad-hoc read only, see index-lookups.ts) just the rows of one of
+   * its `indexes` whose key columns equal `lookup.key` (expressions without columns: constants,
+   * parameters).
+   */
+  | (Common & { op: 'get'; relationName: string; relationKind: string; node: unknown; indexes: readonly RelationIndex[]; lookup: IndexLookup | null })
   | (Common & { op: 'values'; rows: Expr[][] })
   /**
    * Set-returning functions over each input row (FROM and LATERAL functions, the select list's
@@ -171,8 +176,14 @@ export function accumulationMode(t: TableType): AccumulationMode {
   return t === 'append' || t === 'stream' ? t : 'general';
 }
 
-export function getNode(relationName: string, relationKind: string, node: unknown, columns: PlanColumn[], tableType: TableType): LogicalPlan {
-  return { op: 'get', relationName, relationKind, node, columns, tableType };
+/** A point lookup in an index: the key columns' values, in the index's column order. */
+export interface IndexLookup {
+  index: RelationIndex;
+  key: Expr[];
+}
+
+export function getNode(relationName: string, relationKind: string, node: unknown, columns: PlanColumn[], tableType: TableType, indexes: readonly RelationIndex[] = []): LogicalPlan {
+  return { op: 'get', relationName, relationKind, node, columns, tableType, indexes, lookup: null };
 }
 
 export function valuesNode(rows: Expr[][], columns: PlanColumn[]): LogicalPlan {
@@ -311,12 +322,30 @@ export function planInputs(p: LogicalPlan): LogicalPlan[] {
   }
 }
 
+/** The node with each of its inputs replaced by f(input). */
+export function mapInputs(p: LogicalPlan, f: (input: LogicalPlan) => LogicalPlan): LogicalPlan {
+  switch (p.op) {
+    case 'get':
+    case 'values':
+    case 'workingTable':
+      return p;
+    case 'recursive':
+      return { ...p, base: f(p.base), body: f(p.body) };
+    case 'join':
+    case 'semijoin':
+    case 'setop':
+      return { ...p, left: f(p.left), right: f(p.right) };
+    default:
+      return { ...p, input: f(p.input) };
+  }
+}
+
 /** Every expression a node evaluates (not its inputs'). */
 export function nodeExprs(p: LogicalPlan): Expr[] {
   const keys = (order: SortKey[]) => order.map((k) => k.expr);
   switch (p.op) {
     case 'get':
-      return [];
+      return p.lookup?.key ?? [];
     case 'values':
       return p.rows.flat();
     case 'srf':

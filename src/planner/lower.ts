@@ -28,7 +28,8 @@ import { DEFAULT_MAX_RECURSION_ITERATIONS } from './recursive.js';
 
 /** An operator tree ready to be added to a Dataflow; leaves are relations and constant rows. */
 export type Lowered =
-  | { kind: 'relation'; name: string; node: Node }
+  /** `lookup`, when the read uses an index: the rows to read instead of the whole relation (null: read it whole). */
+  | { kind: 'relation'; name: string; node: Node; lookup?: () => Row[] | null }
   | { kind: 'constant'; rows: Row[] }
   | { kind: 'op'; op: Operator; inputs: Lowered[] }
   /** Inside a recursive term only: the working table (0) or a table the term reads (i). */
@@ -38,7 +39,7 @@ export type Lowered =
  * Adds the tree's operators to `df`. Relation leaves are the catalog's nodes of that same
  * dataflow unless `relationNode` maps them (a one-shot read maps them to snapshots).
  */
-export function addToDataflow(df: Dataflow, tree: Lowered, relationNode: (leaf: { name: string; node: Node }) => Node = (l) => l.node): Node {
+export function addToDataflow(df: Dataflow, tree: Lowered, relationNode: (leaf: Extract<Lowered, { kind: 'relation' }>) => Node = (l) => l.node): Node {
   switch (tree.kind) {
     case 'relation':
       return relationNode(tree);
@@ -86,8 +87,13 @@ export function lower(plan: LogicalPlan, env: EvalEnv, sub: (p: LogicalPlan) => 
   const op = (o: Operator, ...inputs: LogicalPlan[]): Lowered => ({ kind: 'op', op: o, inputs: inputs.map(sub) });
 
   switch (plan.op) {
-    case 'get':
-      return { kind: 'relation', name: plan.relationName, node: plan.node as Node };
+    case 'get': {
+      const leaf = { kind: 'relation' as const, name: plan.relationName, node: plan.node as Node };
+      if (!plan.lookup) return leaf;
+      const { index } = plan.lookup;
+      const key = plan.lookup.key.map((e) => compileExpr(e));
+      return { ...leaf, lookup: () => index.lookup(key.map((k) => k([], env))) };
+    }
     case 'values':
       return { kind: 'constant', rows: plan.rows.map((r) => r.map((e) => compileExpr(e)([], env))) };
     case 'srf': {

@@ -17,6 +17,7 @@ import type { QueryContext } from './binder-api.js';
 import { optimize } from './optimize.js';
 import { addToDataflow, countValue, lower } from './lower.js';
 import { explainPlan } from './explain.js';
+import { useIndexes } from './index-lookups.js';
 import { rowComparator } from './sort.js';
 import { compileExpr } from './compile-expr.js';
 
@@ -39,8 +40,11 @@ export interface PlannedQuery {
    * applies OFFSET / LIMIT.
    */
   read(env: EvalEnv): Row[];
-  /** The dataflow as an indented tree (EXPLAIN). */
-  explain(): string;
+  /**
+   * The dataflow as an indented tree (EXPLAIN): what an ad-hoc read runs, index lookups included,
+   * or with `maintained` what build() adds to the dataflow.
+   */
+  explain(maintained?: boolean): string;
 }
 
 export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
@@ -48,8 +52,9 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
   const binder = new QueryBinder(ctx);
   const bound = binder.bindQuery(stmt, null);
   const viewPlan = optimize(binder.asRelation(bound));
-  // Reads sort and cut the unsorted rows themselves: cheaper than a top-K in a one-shot flow.
-  const readPlan = optimize(bound.plan);
+  // Reads sort and cut the unsorted rows themselves (cheaper than a top-K in a one-shot flow),
+  // and look rows up in indexes where their filters allow it.
+  const readPlan = useIndexes(optimize(bound.plan));
   const visible = bound.columns.length;
 
   return {
@@ -69,7 +74,9 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
             if (!leaf.node.arrangement) {
               throw new SqlError(SQLSTATE.featureNotSupported, `relation "${leaf.name}" cannot be read directly`);
             }
-            return flow.constant(env.blockRows?.(leaf.node) ?? leaf.node.arrangement, leaf.name);
+            // A transaction block's own writes first: the index holds only committed rows.
+            const rows = env.blockRows?.(leaf.node) ?? leaf.lookup?.() ?? leaf.node.arrangement;
+            return flow.constant(rows, leaf.name);
           }),
         env.now / 1000,
         env.interrupt,
@@ -86,8 +93,8 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       if (offset > 0 || limit !== null) rows = rows.slice(offset, limit === null ? undefined : offset + limit);
       return readPlan.columns.length > visible ? rows.map((r) => r.slice(0, visible)) : rows;
     },
-    explain() {
-      return explainPlan(viewPlan);
+    explain(maintained = false) {
+      return explainPlan(maintained ? viewPlan : useIndexes(viewPlan));
     },
   };
 }

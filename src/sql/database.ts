@@ -237,7 +237,12 @@ export class Database {
   }
 
   private relationIndexes(name: string): RelationIndex[] {
-    return this.indexesOn(name).map(({ name: indexName, columns, arrangement }) => ({ name: indexName, columns, lookup: (key) => arrangement.lookup(key) }));
+    // A prepared statement keeps its plan: its lookups check that the index still exists.
+    return this.indexesOn(name).map((index) => ({
+      name: index.name,
+      columns: index.columns,
+      lookup: (key) => (this.indexes.get(index.name) === index ? index.arrangement.lookup(key) : null),
+    }));
   }
 
   /**

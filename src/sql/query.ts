@@ -45,7 +45,7 @@ export function planForView(session: Session, query: any): PlannedView {
       }
       return { node, arrangement };
     },
-    explain: () => planned.explain(),
+    explain: () => planned.explain(true),
   };
 }
 

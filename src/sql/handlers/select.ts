@@ -4,7 +4,7 @@
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { ParamTypes } from '../../planner/bind-expr.js';
-import { column, paramPrepared, rowsResult, simplePrepared, textColumns, type Handler } from '../prepared.js';
+import { column, paramPrepared, rowsResult, textColumns, type Handler } from '../prepared.js';
 import { planSelect } from '../query.js';
 
 export const select: Handler = (session, statement, paramOids) => {
@@ -17,15 +17,17 @@ export const select: Handler = (session, statement, paramOids) => {
   return paramPrepared(statement, params, columns, (values) => rowsResult(columns, planned.read(session.evalEnv(values))));
 };
 
-export const explain: Handler = (session, statement) => {
+/** EXPLAIN of a query with parameters ($1) plans it as PostgreSQL does, with the parameters unbound: they print as $1. */
+export const explain: Handler = (session, statement, paramOids) => {
   const node = statement.ast.ExplainStmt;
   const query = node.query;
   if (!query.SelectStmt) {
     throw new SqlError(SQLSTATE.featureNotSupported, 'EXPLAIN supports SELECT queries only');
   }
-  const planned = planSelect(session, query, new ParamTypes([]));
+  const params = new ParamTypes(paramOids);
+  const planned = planSelect(session, query, params);
   const columns = textColumns('QUERY PLAN');
-  return simplePrepared(statement, columns, () =>
+  return paramPrepared(statement, params, columns, () =>
     rowsResult(columns, planned.explain().split('\n').map((line) => [line]), 'EXPLAIN'),
   );
 };
