@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { spawnDaemon, type Daemon } from './daemon.js';
+import { topicsWithLeaders } from '../../src/kafka/topic-leaders.js';
 import { waitUntil } from './wait-until.js';
 import { KAFKA_VERSION, LOCAL_HOST, POM_PATH, type KafkaSettings } from './settings.js';
 
@@ -183,9 +184,10 @@ const TOPIC_READY_MS = 30_000;
 
 /**
  * Creates the topic if it does not exist; returns whether it did and its partition count, once
- * every partition has a leader. The wait is ours, not kafkajs's waitForLeaders: a broker that
- * has just started may answer "This server does not host this topic-partition" for a topic it
- * created a moment ago (its metadata not caught up yet), which kafkajs's wait does not retry.
+ * every partition has a leader. The wait is ours (src/kafka/topic-leaders.ts, which Eddy's sinks
+ * use too), not kafkajs's waitForLeaders: a broker that has just started may answer "This server
+ * does not host this topic-partition" for a topic it created a moment ago, which kafkajs's wait
+ * does not retry.
  */
 export async function createTopic(
   brokers: string,
@@ -200,16 +202,9 @@ export async function createTopic(
     let found = 0;
     await waitUntil(
       async () => {
-        try {
-          const metadata = await admin.fetchTopicMetadata({ topics: [name] });
-          const known = metadata.topics[0]?.partitions ?? [];
-          found = known.length;
-          return found > 0 && known.every((p) => p.leader >= 0);
-        } catch (err) {
-          const type = (err as { type?: string }).type;
-          if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE') return false;
-          throw err;
-        }
+        const ready = await topicsWithLeaders(admin, [name]);
+        found = ready?.get(name) ?? 0;
+        return ready !== null;
       },
       { timeoutMs: TOPIC_READY_MS, intervalMs: 100, what: `Kafka topic ${name} to have a leader for every partition` },
     );

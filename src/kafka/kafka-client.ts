@@ -10,6 +10,7 @@
 import { AssignerProtocol, Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { withDeadline } from './deadline.js';
+import { topicsWithLeaders } from './topic-leaders.js';
 
 export interface ClientProperty {
   name: string;
@@ -175,9 +176,13 @@ export interface SinkTopicSettings {
   config?: Record<string, string>;
 }
 
+/** How often ensureTopics looks whether a topic it created has leaders yet. */
+const LEADER_POLL_MS = 100;
+
 /**
  * Makes sure the topics exist (creating the missing ones) and returns each one's partition
- * count, within PROBE_TIMEOUT_MS, naming the broker when it cannot be reached.
+ * count once every partition has a leader, within PROBE_TIMEOUT_MS, naming the broker when it
+ * cannot be reached. The wait for leaders is topic-leaders.ts's, not kafkajs's (see there).
  */
 export async function ensureTopics(connection: KafkaConnection, topics: SinkTopicSettings[]): Promise<Map<string, number>> {
   return withAdmin(connection, async (admin) => {
@@ -186,7 +191,7 @@ export async function ensureTopics(connection: KafkaConnection, topics: SinkTopi
     if (missing.length > 0) {
       try {
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((t) => ({
             topic: t.topic,
             numPartitions: t.partitions ?? -1,
@@ -202,8 +207,12 @@ export async function ensureTopics(connection: KafkaConnection, topics: SinkTopi
         }
       }
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-    return new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+    // Bounded by withAdmin's deadline, which also ends this loop (the admin is disconnected).
+    for (;;) {
+      const ready = await topicsWithLeaders(admin, topics.map((t) => t.topic));
+      if (ready) return ready;
+      await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
+    }
   });
 }
 
