@@ -53,8 +53,42 @@ export function scaleOf(value: Decimal): number {
 export function formatNumeric(value: Decimal): string {
   if (value.isNaN()) return 'NaN';
   if (!value.isFinite()) return value.isNegative() ? '-Infinity' : 'Infinity';
-  const abs = value.isZero() ? value.abs() : value; // numeric has no negative zero
-  return abs.toFixed(scaleOf(value));
+  const scale = scaleOf(value);
+  // A scale below the value's decimals (never attached by withScale, which rounds) needs
+  // decimal.js's rounding; otherwise the digits are only laid out, which is all this does.
+  if (value.decimalPlaces() > scale) return (value.isZero() ? value.abs() : value).toFixed(scale);
+  return layOut(value, scale);
+}
+
+/**
+ * The value's digits in positional notation with `scale` decimals (at least its own): what
+ * `toFixed(scale)` prints then, without the Decimal that decimal.js allocates to round it (a hot
+ * spot when sinks and arrangements format every numeric). decimal.js keeps the coefficient in
+ * `d`, base-10^7 words, most significant first, the first word without leading zeros and no
+ * trailing zero words; `e` is the decimal exponent of the leading digit; `s` the sign.
+ */
+function layOut(value: Decimal, scale: number): string {
+  const words = value.d;
+  if (words[0] === 0) return scale > 0 ? `0.${'0'.repeat(scale)}` : '0'; // numeric has no -0
+  let digits = String(words[0]);
+  for (let i = 1; i < words.length; i++) digits += String(words[i]).padStart(7, '0');
+  const point = value.e + 1; // digits before the decimal point (0 or less: "0.000ddd")
+  let int: string;
+  let frac: string;
+  if (point <= 0) {
+    int = '0';
+    frac = '0'.repeat(-point) + digits;
+  } else if (point >= digits.length) {
+    int = digits + '0'.repeat(point - digits.length);
+    frac = '';
+  } else {
+    int = digits.slice(0, point);
+    frac = digits.slice(point);
+  }
+  // The last word's trailing zeros are padding beyond the value's decimals: cut or pad to scale.
+  frac = frac.length > scale ? frac.slice(0, scale) : frac + '0'.repeat(scale - frac.length);
+  const sign = value.s < 0 ? '-' : '';
+  return scale > 0 ? `${sign}${int}.${frac}` : sign + int;
 }
 
 const NUMERIC_TEXT = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?$/;
