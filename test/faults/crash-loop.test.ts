@@ -12,11 +12,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import { diffRows, runQuery } from '../differential/compare.js';
 import { connect, kill, launch, type ServerProcess } from '../support/eddy-process.js';
-import { createTopic, ensureKafka, uniqueTopic, type KafkaEndpoints } from '../support/kafka.js';
+import { createTopic, ensureKafka, PacedProducer, uniqueTopic, type KafkaEndpoints } from '../support/kafka.js';
 import { mulberry32 } from '../support/prng.js';
 import { waitFor } from '../support/wait.js';
 
@@ -49,34 +48,6 @@ function expectedIds(last: number): number[] {
     }
   }
   return ids;
-}
-
-/** Produces JSON messages with ids 0, 1, 2, ... until stopped; `acked` counts what the broker took. */
-class PacedProducer {
-  acked = 0;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  constructor(private readonly producer: Producer, private readonly topic: string) {}
-
-  start(): void {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const messages = Array.from({ length: PRODUCE_BATCH }, (_, j) => {
-          const id = this.acked + j;
-          return { partition: id % PARTITIONS, value: JSON.stringify({ id, k: id % 13, v: id % 101 }) };
-        });
-        await this.producer.send({ topic: this.topic, acks: -1, messages });
-        this.acked += messages.length;
-        await new Promise((r) => setTimeout(r, PRODUCE_EVERY_MS));
-      }
-    })();
-  }
-
-  async pause(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
 }
 
 /** Runs one transaction after another until the server goes away; says what was acknowledged. */
@@ -132,10 +103,10 @@ test(`kill -9 at random moments, ${LOOPS} times, while a source ingests and a ta
   const kafka = await ensureKafka();
   const topic = uniqueTopic('crash-loop');
   await createTopic(topic, PARTITIONS);
-  const kafkaClient = new Kafka({ clientId: 'eddy-crash-loop', brokers: kafka.brokers.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafkaClient.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const source = new PacedProducer(producer, topic);
+  const source = new PacedProducer(
+    { topic, partitions: PARTITIONS, batch: PRODUCE_BATCH, everyMs: PRODUCE_EVERY_MS, value: (id) => JSON.stringify({ id, k: id % 13, v: id % 101 }) },
+    kafka,
+  );
   const random = mulberry32(SEED);
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-crash-loop-'));
   const replayDir = mkdtempSync(join(tmpdir(), 'eddy-crash-replay-'));
@@ -151,7 +122,7 @@ test(`kill -9 at random moments, ${LOOPS} times, while a source ingests and a ta
 
     let committed = -1;
     for (let loop = 0; loop < LOOPS; loop++) {
-      source.start();
+      await source.resume();
       const writing = writeUntilKilled(client, committed + 1);
       const delay = 200 + Math.floor(random() * 1800);
       figures.killsAfterMs.push(delay);
@@ -213,7 +184,6 @@ test(`kill -9 at random moments, ${LOOPS} times, while a source ingests and a ta
     );
   } finally {
     await source.pause();
-    await producer.disconnect();
     if (server) await kill(server);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(replayDir, { recursive: true, force: true });

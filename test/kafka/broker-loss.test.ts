@@ -5,28 +5,13 @@
  * starts anyway and catches up once the broker is back; one started while the schema registry is
  * down waits for it (an Avro source's columns come from there).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
-import { createTopic, produce, schemaRegistry, startPrivateKafka, uniqueTopic, type PrivateKafka } from '../support/kafka.js';
+import { waitFor, type EddyHandle } from '../support/eddy.js';
+import { createTopic, produce, schemaRegistry, uniqueTopic } from '../support/kafka.js';
+import { privateKafkaAndEddyPerFile } from '../support/fixtures.js';
 
-let kafka: PrivateKafka;
-let eddy: EddyHandle;
-// Bounded, so that a broker that will not start on a busy machine fails the test instead of hanging it.
-before(
-  async () => {
-    kafka = await startPrivateKafka();
-    eddy = await startEddy();
-  },
-  { timeout: 200_000 },
-);
-after(
-  async () => {
-    await eddy?.stop();
-    await kafka?.destroy();
-  },
-  { timeout: 120_000 },
-);
+const env = privateKafkaAndEddyPerFile();
 
 const messages = (from: number, to: number, partitions: number) =>
   Array.from({ length: to - from }, (_, i) => ({ value: String(from + i), partition: (from + i) % partitions }));
@@ -39,24 +24,24 @@ async function counts(client: Awaited<ReturnType<EddyHandle['client']>>) {
 /** For a wait that gives up: the source's row, its counts and what the server logged about it. */
 const lossyState = (client: Awaited<ReturnType<EddyHandle['client']>>) => async () =>
   `SHOW SOURCES: ${JSON.stringify((await client.query('SHOW SOURCES')).rows.find((r) => r.name === 'lossy'))}; counts: ${JSON.stringify(await counts(client))}\n` +
-  eddy.logLines.filter((l) => l.includes('source lossy')).slice(-15).join('\n');
+  env.eddy.logLines.filter((l) => l.includes('source lossy')).slice(-15).join('\n');
 
 test('a source survives its broker going away and coming back: no message lost or repeated', { timeout: 240_000 }, async () => {
   const topic = uniqueTopic('loss');
-  await createTopic(topic, 2, kafka);
-  let client = await eddy.client();
-  await client.query(`CREATE SOURCE lossy FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST)
+  await createTopic(topic, 2, env.kafka);
+  let client = await env.eddy.client();
+  await client.query(`CREATE SOURCE lossy FROM KAFKA (BROKER '${env.kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST)
     KEY FORMAT IGNORE VALUE FORMAT TEXT AS v integer TABLE TYPE APPEND`);
-  await produce(topic, messages(0, 100, 2), kafka);
+  await produce(topic, messages(0, 100, 2), env.kafka);
   await waitFor(async () => (await counts(client)).n === 100, { timeoutMs: 30_000, message: 'the first 100 messages', describe: lossyState(client) });
 
-  await kafka.stop();
+  await env.kafka.stop();
   await waitFor(async () => (await client.query('SHOW SOURCES')).rows.some((r) => r.name === 'lossy' && /^stalled: ./.test(r.status)), {
     timeoutMs: 60_000,
     message: 'SHOW SOURCES to report the lost broker', describe: lossyState(client),
   });
-  await kafka.start();
-  await produce(topic, messages(100, 200, 2), kafka);
+  await env.kafka.start();
+  await produce(topic, messages(100, 200, 2), env.kafka);
   await waitFor(async () => (await counts(client)).n >= 200, { timeoutMs: 90_000, message: 'all 200 messages after the broker came back', describe: lossyState(client) });
   const expectedTotal = (199 * 200) / 2;
   assert.deepEqual(await counts(client), { n: 200, distinct_n: 200, total: expectedTotal });
@@ -65,39 +50,39 @@ test('a source survives its broker going away and coming back: no message lost o
   });
 
   // A restart while the broker is down: the server starts, the source waits for the broker.
-  await kafka.stop();
-  await eddy.restart();
-  client = await eddy.client();
+  await env.kafka.stop();
+  await env.eddy.restart();
+  client = await env.eddy.client();
   const during = (await client.query('SHOW SOURCES')).rows.find((r) => r.name === 'lossy');
   assert.ok(during, 'the source is back in the catalog');
-  await kafka.start();
-  await produce(topic, messages(200, 210, 2), kafka);
+  await env.kafka.start();
+  await produce(topic, messages(200, 210, 2), env.kafka);
   await waitFor(async () => (await counts(client)).n >= 210, { timeoutMs: 90_000, message: 'all 210 messages after restart and broker return', describe: lossyState(client) });
   assert.deepEqual(await counts(client), { n: 210, distinct_n: 210, total: (209 * 210) / 2 });
 });
 
 test('a restart while the schema registry is down waits for it, then serves the Avro source as before', { timeout: 240_000 }, async () => {
   const topic = uniqueTopic('loss-avro');
-  await createTopic(topic, 1, kafka);
-  const registry = schemaRegistry(kafka);
+  await createTopic(topic, 1, env.kafka);
+  const registry = schemaRegistry(env.kafka);
   const schema = { type: 'record', name: 'Trade', fields: [{ name: 'symbol', type: 'string' }, { name: 'qty', type: 'int' }] };
   const { id } = await registry.register({ type: 'AVRO' as never, schema: JSON.stringify(schema) } as never, { subject: `${topic}-value` });
-  let client = await eddy.client();
-  await client.query(`CREATE SOURCE avro_trades FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', SCHEMA REGISTRY '${kafka.registryUrl}', START OFFSET EARLIEST)
+  let client = await env.eddy.client();
+  await client.query(`CREATE SOURCE avro_trades FROM KAFKA (BROKER '${env.kafka.brokers}', TOPIC '${topic}', SCHEMA REGISTRY '${env.kafka.registryUrl}', START OFFSET EARLIEST)
     KEY FORMAT IGNORE VALUE FORMAT AVRO INCLUDE NONE TABLE TYPE APPEND`);
-  await produce(topic, [{ value: await registry.encode(id, { symbol: 'AAPL', qty: 3 }) }], kafka);
+  await produce(topic, [{ value: await registry.encode(id, { symbol: 'AAPL', qty: 3 }) }], env.kafka);
   const rows = async () => (await client.query({ text: 'SELECT symbol, qty FROM avro_trades', rowMode: 'array' })).rows;
   await waitFor(async () => (await rows()).length === 1, { timeoutMs: 30_000, message: 'the Avro message' });
 
-  await kafka.stop(); // the registry with it
-  const restarting = eddy.restart();
+  await env.kafka.stop(); // the registry with it
+  const restarting = env.eddy.restart();
   // The restart is waiting for the registry (it says so in the log) before the registry is back.
-  await waitFor(() => eddy.logLines.some((l) => /source avro_trades: schema registry .* retrying$/.test(l)), {
+  await waitFor(() => env.eddy.logLines.some((l) => /source avro_trades: schema registry .* retrying$/.test(l)), {
     timeoutMs: 60_000,
     message: 'the restart to wait for the registry',
   });
-  await kafka.start();
+  await env.kafka.start();
   await restarting;
-  client = await eddy.client();
+  client = await env.eddy.client();
   assert.deepEqual(await rows(), [['AAPL', 3]]);
 });

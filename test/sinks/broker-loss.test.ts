@@ -4,48 +4,34 @@
  * once the broker is back the sink goes on: a read_committed consumer sees every change exactly
  * once, in order.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
-import { consume, startPrivateKafka, uniqueTopic, type PrivateKafka } from '../support/kafka.js';
+import { waitFor } from '../support/eddy.js';
+import { consume, uniqueTopic } from '../support/kafka.js';
+import { privateKafkaAndEddyPerFile } from '../support/fixtures.js';
 
-let kafka: PrivateKafka;
-let eddy: EddyHandle;
-before(
-  async () => {
-    kafka = await startPrivateKafka();
-    eddy = await startEddy();
-  },
-  { timeout: 200_000 },
-);
-after(
-  async () => {
-    await eddy?.stop();
-    await kafka?.destroy();
-  },
-  { timeout: 120_000 },
-);
+const env = privateKafkaAndEddyPerFile();
 
 test('a sink survives its broker going away for over 10 s: every change exactly once', { timeout: 240_000 }, async () => {
   const topic = uniqueTopic('sink-loss');
-  const client = await eddy.client();
+  const client = await env.eddy.client();
   const sink = async () => (await client.query(`SHOW SINKS`)).rows.find((r) => r.name === 'loss_out');
   await client.query(`CREATE SOURCE loss_ticks FROM TIME TABLE (PERIOD '50 milliseconds')`);
-  await client.query(`CREATE SINK loss_out FROM (SELECT tick FROM loss_ticks) INTO KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}')`);
+  await client.query(`CREATE SINK loss_out FROM (SELECT tick FROM loss_ticks) INTO KAFKA (BROKER '${env.kafka.brokers}', TOPIC '${topic}')`);
   await waitFor(async () => Number((await sink())?.messages) > 10, { timeoutMs: 30_000, message: 'the sink writing' });
 
   const stoppedAt = Date.now();
-  await kafka.stop();
+  await env.kafka.stop();
   await waitFor(async () => /^stalled/.test((await sink())?.status ?? ''), { timeoutMs: 60_000, message: 'SHOW SINKS to report the lost broker' });
   await waitFor(() => Date.now() - stoppedAt >= 10_000, { timeoutMs: 20_000, intervalMs: 200, message: '10 s without the broker' });
-  await kafka.start();
+  await env.kafka.start();
   await waitFor(async () => (await sink())?.status === 'running' && (await sink())?.lag === '0', {
     timeoutMs: 90_000,
     message: 'the sink running and caught up after the broker came back',
   });
 
   const ticks = Number((await client.query('SELECT max(tick) + 1 AS n FROM loss_ticks')).rows[0].n);
-  const written = await consume(topic, ticks, { at: kafka, timeoutMs: 60_000 });
+  const written = await consume(topic, ticks, { at: env.kafka, timeoutMs: 60_000 });
   const values = written.slice(0, ticks).map((m) => (JSON.parse(m.value!.toString()) as { tick: number }).tick);
   assert.deepEqual(values, Array.from({ length: ticks }, (_, i) => i), 'every tick once, in order');
 });

@@ -5,24 +5,13 @@
  * batch each query runs on both, the table's through an index (EXPLAIN says so), the copy's by a
  * scan, and the answers must be equal multisets. Parameters ($1) key lookups as constants do.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
-import { startEddy, type EddyHandle } from '../support/eddy.js';
+import { eddySessionPerFile } from '../support/fixtures.js';
 import { diffRows, runQuery } from '../differential/compare.js';
 import { mulberry32 } from '../support/prng.js';
 
-let eddy: EddyHandle;
-let db: pg.Client;
-
-before(async () => {
-  eddy = await startEddy();
-  db = await eddy.client();
-});
-
-after(async () => {
-  await eddy.stop();
-});
+const env = eddySessionPerFile();
 
 const SEED = 20261207;
 const SIDES = { expected: 'scan of the copy', actual: 'index lookup' };
@@ -54,44 +43,44 @@ function randomRow(next: () => number, id: number): string {
 }
 
 test('reads through indexes equal scans, after every batch of random inserts, updates and deletes', { timeout: 120_000 }, async () => {
-  await db.query('CREATE TABLE il_t (id int, k int, s varchar(3), n numeric)');
-  await db.query('CREATE MATERIALIZED VIEW il_copy AS SELECT * FROM il_t');
-  await db.query('CREATE INDEX ON il_t (k)');
-  await db.query('CREATE INDEX ON il_t (s, k)');
-  await db.query('CREATE INDEX ON il_t (s)');
-  await db.query('CREATE INDEX ON il_t USING hash (n)');
+  await env.db.query('CREATE TABLE il_t (id int, k int, s varchar(3), n numeric)');
+  await env.db.query('CREATE MATERIALIZED VIEW il_copy AS SELECT * FROM il_t');
+  await env.db.query('CREATE INDEX ON il_t (k)');
+  await env.db.query('CREATE INDEX ON il_t (s, k)');
+  await env.db.query('CREATE INDEX ON il_t (s)');
+  await env.db.query('CREATE INDEX ON il_t USING hash (n)');
   const next = mulberry32(SEED);
   let nextId = 1;
   for (let batch = 0; batch < 12; batch++) {
     const inserts = Array.from({ length: 15 }, () => randomRow(next, nextId++ % 40));
-    await db.query(`INSERT INTO il_t VALUES ${inserts.join(', ')}`);
-    await db.query(`UPDATE il_t SET k = ${Math.floor(next() * 6)}, n = 1.0 WHERE id % 7 = ${batch % 7}`);
-    await db.query(`DELETE FROM il_t WHERE id % 5 = ${Math.floor(next() * 5)} AND k = ${Math.floor(next() * 6)}`);
+    await env.db.query(`INSERT INTO il_t VALUES ${inserts.join(', ')}`);
+    await env.db.query(`UPDATE il_t SET k = ${Math.floor(next() * 6)}, n = 1.0 WHERE id % 7 = ${batch % 7}`);
+    await env.db.query(`DELETE FROM il_t WHERE id % 5 = ${Math.floor(next() * 5)} AND k = ${Math.floor(next() * 6)}`);
     for (const [i, q] of QUERIES.entries()) {
       const name = (rel: string) => `il_${rel}_${i}`;
       const exec = async (rel: string) => {
-        const r = await db.query({ text: q.sql.replaceAll('REL', rel), values: q.params, rowMode: 'array', name: name(rel), types: { getTypeParser: () => (v: string) => v } });
+        const r = await env.db.query({ text: q.sql.replaceAll('REL', rel), values: q.params, rowMode: 'array', name: name(rel), types: { getTypeParser: () => (v: string) => v } });
         return { columns: r.fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID })), rows: r.rows };
       };
       const problem = diffRows(await exec('il_copy'), await exec('il_t'), false, SIDES);
       assert.equal(problem, null, `seed ${SEED}, batch ${batch}: ${q.sql} ${JSON.stringify(q.params ?? [])}\n${problem}`);
     }
   }
-  const count = await runQuery(db, 'SELECT count(*) FROM il_t');
+  const count = await runQuery(env.db, 'SELECT count(*) FROM il_t');
   assert.ok(Number(count.rows[0]![0]) > 20, 'the table kept enough rows for the lookups to mean something');
 });
 
 async function plan(sql: string, params: unknown[] = []): Promise<string> {
-  const r = await db.query({ text: `EXPLAIN ${sql}`, values: params, rowMode: 'array' });
+  const r = await env.db.query({ text: `EXPLAIN ${sql}`, values: params, rowMode: 'array' });
   return r.rows.map((row) => row[0]).join('\n');
 }
 
 test('EXPLAIN shows the lookup: which index, on what, with which key; other conditions scan', async () => {
-  await db.query('CREATE TABLE il_e (a int, b varchar(5), c int8)');
-  await db.query('CREATE INDEX il_e_a ON il_e (a)');
-  await db.query('CREATE INDEX il_e_ab ON il_e (a, b)');
-  await db.query('CREATE MATERIALIZED VIEW il_e_view AS SELECT a, count(*) AS n FROM il_e GROUP BY a');
-  await db.query('CREATE INDEX il_e_view_a ON il_e_view (a)');
+  await env.db.query('CREATE TABLE il_e (a int, b varchar(5), c int8)');
+  await env.db.query('CREATE INDEX il_e_a ON il_e (a)');
+  await env.db.query('CREATE INDEX il_e_ab ON il_e (a, b)');
+  await env.db.query('CREATE MATERIALIZED VIEW il_e_view AS SELECT a, count(*) AS n FROM il_e GROUP BY a');
+  await env.db.query('CREATE INDEX il_e_view_a ON il_e_view (a)');
   assert.match(await plan('SELECT * FROM il_e WHERE a = 1'), /-> Index Lookup using il_e_a on il_e \(a = 1\)/);
   // The index with more key columns wins when the conditions fix them all.
   assert.match(await plan(`SELECT * FROM il_e WHERE b = 'x' AND a = 1`), /Index Lookup using il_e_ab on il_e \(a = 1 AND b = 'x'\)/);
@@ -103,24 +92,24 @@ test('EXPLAIN shows the lookup: which index, on what, with which key; other cond
     assert.doesNotMatch(await plan(sql), /Index Lookup/, sql);
   }
   // A materialized view over an indexed table follows every change: it never looks up.
-  await db.query('CREATE MATERIALIZED VIEW il_e_ones AS SELECT * FROM il_e WHERE a = 1');
-  assert.deepEqual((await runQuery(db, 'SELECT count(*) FROM il_e_ones')).rows, [['0']]);
-  await db.query(`INSERT INTO il_e VALUES (1, 'x', 1), (2, 'y', 2)`);
-  assert.deepEqual((await runQuery(db, 'SELECT a, b FROM il_e_ones')).rows, [['1', 'x']]);
+  await env.db.query('CREATE MATERIALIZED VIEW il_e_ones AS SELECT * FROM il_e WHERE a = 1');
+  assert.deepEqual((await runQuery(env.db, 'SELECT count(*) FROM il_e_ones')).rows, [['0']]);
+  await env.db.query(`INSERT INTO il_e VALUES (1, 'x', 1), (2, 'y', 2)`);
+  assert.deepEqual((await runQuery(env.db, 'SELECT a, b FROM il_e_ones')).rows, [['1', 'x']]);
 });
 
 test('inside a transaction block a lookup sees the block own writes; a dropped index is no longer used', async () => {
-  await db.query('CREATE TABLE il_tx (a int, b text)');
-  await db.query('CREATE INDEX il_tx_a ON il_tx (a)');
-  await db.query(`INSERT INTO il_tx VALUES (1, 'committed')`);
+  await env.db.query('CREATE TABLE il_tx (a int, b text)');
+  await env.db.query('CREATE INDEX il_tx_a ON il_tx (a)');
+  await env.db.query(`INSERT INTO il_tx VALUES (1, 'committed')`);
   const select = { text: 'SELECT b FROM il_tx WHERE a = $1', name: 'il_tx_select', rowMode: 'array' as const };
-  await db.query('BEGIN');
-  await db.query(`INSERT INTO il_tx VALUES (1, 'in the block')`);
-  assert.deepEqual((await db.query({ ...select, values: [1] })).rows.map((r) => r[0]).sort(), ['committed', 'in the block']);
-  await db.query('ROLLBACK');
-  assert.deepEqual((await db.query({ ...select, values: [1] })).rows, [['committed']]);
+  await env.db.query('BEGIN');
+  await env.db.query(`INSERT INTO il_tx VALUES (1, 'in the block')`);
+  assert.deepEqual((await env.db.query({ ...select, values: [1] })).rows.map((r) => r[0]).sort(), ['committed', 'in the block']);
+  await env.db.query('ROLLBACK');
+  assert.deepEqual((await env.db.query({ ...select, values: [1] })).rows, [['committed']]);
   // The prepared statement was planned with the index; once it is gone, it reads the table.
-  await db.query('DROP INDEX il_tx_a');
-  await db.query(`INSERT INTO il_tx VALUES (1, 'after the drop')`);
-  assert.deepEqual((await db.query({ ...select, values: [1] })).rows.map((r) => r[0]).sort(), ['after the drop', 'committed']);
+  await env.db.query('DROP INDEX il_tx_a');
+  await env.db.query(`INSERT INTO il_tx VALUES (1, 'after the drop')`);
+  assert.deepEqual((await env.db.query({ ...select, values: [1] })).rows.map((r) => r[0]).sort(), ['after the drop', 'committed']);
 });

@@ -6,29 +6,20 @@
  * in a cycle compared with the same query run ad hoc. The differential suite
  * (queries/recursive.ts) checks the answers against PostgreSQL.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type pg from 'pg';
-import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
+import { waitFor } from '../support/eddy.js';
+import { eddySessionPerFile } from '../support/fixtures.js';
 
-let eddy: EddyHandle;
-let db: pg.Client;
-
-before(async () => {
-  eddy = await startEddy();
-  db = await eddy.client();
-});
-
-after(async () => {
-  await eddy.stop();
-});
+const env = eddySessionPerFile();
 
 async function rows(sql: string): Promise<unknown[][]> {
-  return (await db.query({ text: sql, rowMode: 'array' })).rows;
+  return (await env.db.query({ text: sql, rowMode: 'array' })).rows;
 }
 
 async function failsWith(sql: string, code: string, message?: RegExp): Promise<void> {
-  const err = await db.query(sql).then(
+  const err = await env.db.query(sql).then(
     () => assert.fail(`expected ${sql} to fail with ${code}`),
     (e: pg.DatabaseError) => e,
   );
@@ -39,29 +30,29 @@ async function failsWith(sql: string, code: string, message?: RegExp): Promise<v
 test('a recursion that does not converge stops at eddy.max_recursion_iterations with 54001', async () => {
   const forever = `WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t`;
   await failsWith(forever, '54001', /did not finish within 10000 iterations/);
-  await db.query(`SET eddy.max_recursion_iterations = 50`);
+  await env.db.query(`SET eddy.max_recursion_iterations = 50`);
   await failsWith(forever, '54001', /within 50 iterations/);
   // 50 evaluations of the recursive term that produce rows are allowed, 51 are not.
   assert.deepEqual(await rows(`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n <= 50) SELECT count(*) FROM t`), [['51']]);
   await failsWith(`WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n <= 51) SELECT count(*) FROM t`, '54001');
   await failsWith(`SET eddy.max_recursion_iterations = 0`, '22023');
-  await db.query(`RESET eddy.max_recursion_iterations`);
+  await env.db.query(`RESET eddy.max_recursion_iterations`);
   // The server is still answering.
   assert.deepEqual(await rows(`SELECT 1`), [[1]]);
 });
 
 test('a view whose recursion diverges reads as 54001 until the input lets it converge', async () => {
-  await db.query(`CREATE TABLE seeds (n int, stop int)`);
-  await db.query(`CREATE MATERIALIZED VIEW counted AS WITH RECURSIVE w(n, stop) AS (SELECT n, stop FROM seeds UNION ALL SELECT n + 1, stop FROM w WHERE n < stop) SELECT * FROM w`);
-  await db.query(`INSERT INTO seeds VALUES (1, 3)`);
+  await env.db.query(`CREATE TABLE seeds (n int, stop int)`);
+  await env.db.query(`CREATE MATERIALIZED VIEW counted AS WITH RECURSIVE w(n, stop) AS (SELECT n, stop FROM seeds UNION ALL SELECT n + 1, stop FROM w WHERE n < stop) SELECT * FROM w`);
+  await env.db.query(`INSERT INTO seeds VALUES (1, 3)`);
   await waitFor(async () => (await rows(`SELECT count(*) FROM counted`))[0]![0] === '3', { message: 'three rows' });
-  await db.query(`INSERT INTO seeds VALUES (1, 1000000)`);
+  await env.db.query(`INSERT INTO seeds VALUES (1, 1000000)`);
   await waitFor(
-    async () => (await db.query(`SELECT count(*) FROM counted`).then(() => null, (e: pg.DatabaseError) => e.code)) === '54001',
+    async () => (await env.db.query(`SELECT count(*) FROM counted`).then(() => null, (e: pg.DatabaseError) => e.code)) === '54001',
     { message: 'the view in error' },
   );
-  await db.query(`DELETE FROM seeds WHERE stop = 1000000`);
-  await waitFor(async () => (await db.query(`SELECT count(*) FROM counted`).then((r) => r.rows[0].count, () => null)) === '3', { message: 'the view recovered' });
+  await env.db.query(`DELETE FROM seeds WHERE stop = 1000000`);
+  await waitFor(async () => (await env.db.query(`SELECT count(*) FROM counted`).then((r) => r.rows[0].count, () => null)) === '3', { message: 'the view recovered' });
   assert.deepEqual(await rows(`SELECT n FROM counted ORDER BY n`), [[1], [2], [3]]);
 });
 
@@ -88,9 +79,9 @@ test('malformed recursive queries fail as in PostgreSQL', async () => {
 });
 
 test('a transitive closure view follows inserts and deletes in a cyclic graph', async () => {
-  await db.query(`CREATE TABLE edges (src int, dst int)`);
+  await env.db.query(`CREATE TABLE edges (src int, dst int)`);
   const closure = `WITH RECURSIVE tc(src, dst) AS (SELECT src, dst FROM edges UNION SELECT tc.src, e.dst FROM tc JOIN edges e ON e.src = tc.dst) SELECT src, dst FROM tc`;
-  await db.query(`CREATE MATERIALIZED VIEW closure AS ${closure}`);
+  await env.db.query(`CREATE MATERIALIZED VIEW closure AS ${closure}`);
   const steps = [
     `INSERT INTO edges VALUES (1, 2), (2, 3), (3, 1), (3, 4), (5, 6)`,
     `DELETE FROM edges WHERE src = 3 AND dst = 1`,
@@ -99,7 +90,7 @@ test('a transitive closure view follows inserts and deletes in a cyclic graph', 
     `DELETE FROM edges WHERE src IN (1, 5)`,
   ];
   for (const step of steps) {
-    await db.query(step);
+    await env.db.query(step);
     const expected = await rows(`${closure} ORDER BY 1, 2`);
     await waitFor(async () => JSON.stringify(await rows(`SELECT * FROM closure ORDER BY 1, 2`)) === JSON.stringify(expected), { message: `closure after ${step}` });
   }

@@ -3,31 +3,21 @@
  * COPY (text and CSV through psql's \copy), TRUNCATE, DROP with dependents, and the catalog's
  * SHOW statements — each checked against what the materialized views over the tables show.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type pg from 'pg';
-import { startEddy, type EddyHandle } from '../support/eddy.js';
+import { eddySessionPerFile } from '../support/fixtures.js';
 
-let eddy: EddyHandle;
-let db: pg.Client;
-
-before(async () => {
-  eddy = await startEddy();
-  db = await eddy.client();
-});
-
-after(async () => {
-  await eddy.stop();
-});
+const env = eddySessionPerFile();
 
 async function rows(sql: string): Promise<unknown[][]> {
-  const r = await db.query({ text: sql, rowMode: 'array' });
+  const r = await env.db.query({ text: sql, rowMode: 'array' });
   return r.rows;
 }
 
 async function failsWith(sql: string, code: string, message?: RegExp): Promise<pg.DatabaseError> {
-  const err = await db.query(sql).then(
+  const err = await env.db.query(sql).then(
     () => assert.fail(`expected ${sql} to fail with ${code}`),
     (e: pg.DatabaseError) => e,
   );
@@ -37,8 +27,8 @@ async function failsWith(sql: string, code: string, message?: RegExp): Promise<p
 }
 
 test('primary keys, NOT NULL and defaults are enforced as in PostgreSQL', async () => {
-  await db.query(`CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance numeric(10,2) DEFAULT 0, note text)`);
-  await db.query(`INSERT INTO accounts (id, owner) VALUES (1, 'ann'), (2, 'bob')`);
+  await env.db.query(`CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance numeric(10,2) DEFAULT 0, note text)`);
+  await env.db.query(`INSERT INTO accounts (id, owner) VALUES (1, 'ann'), (2, 'bob')`);
   assert.deepEqual(await rows('SELECT id, owner, balance, note FROM accounts ORDER BY id'), [
     [1, 'ann', '0.00', null],
     [2, 'bob', '0.00', null],
@@ -51,66 +41,66 @@ test('primary keys, NOT NULL and defaults are enforced as in PostgreSQL', async 
   await failsWith(`INSERT INTO accounts VALUES (3, 'cy'), (3, 'cy2')`, '23505');
   assert.deepEqual(await rows('SELECT count(*) FROM accounts'), [['2']]);
   // numeric(10,2) rounds on assignment, as PostgreSQL does.
-  await db.query(`UPDATE accounts SET balance = 10.005 WHERE id = 1`);
+  await env.db.query(`UPDATE accounts SET balance = 10.005 WHERE id = 1`);
   assert.deepEqual(await rows('SELECT balance FROM accounts WHERE id = 1'), [['10.01']]);
   await failsWith(`CREATE TABLE accounts (x int)`, '42P07', /relation "accounts" already exists/);
-  await db.query(`CREATE TABLE IF NOT EXISTS accounts (x int)`);
+  await env.db.query(`CREATE TABLE IF NOT EXISTS accounts (x int)`);
   await failsWith(`CREATE TABLE checked (x int CHECK (x > 0))`, '0A000', /CHECK/);
 });
 
 test('INSERT, UPDATE and DELETE report counts and RETURNING rows, and views follow', async () => {
-  await db.query(`CREATE TABLE items (id int PRIMARY KEY, kind text, qty int)`);
-  await db.query(`CREATE MATERIALIZED VIEW kinds AS SELECT kind, sum(qty) AS total, count(*) AS n FROM items GROUP BY kind`);
-  const inserted = await db.query(`INSERT INTO items VALUES (1, 'a', 5), (2, 'a', 7), (3, 'b', 1) RETURNING id, qty * 2 AS double`);
+  await env.db.query(`CREATE TABLE items (id int PRIMARY KEY, kind text, qty int)`);
+  await env.db.query(`CREATE MATERIALIZED VIEW kinds AS SELECT kind, sum(qty) AS total, count(*) AS n FROM items GROUP BY kind`);
+  const inserted = await env.db.query(`INSERT INTO items VALUES (1, 'a', 5), (2, 'a', 7), (3, 'b', 1) RETURNING id, qty * 2 AS double`);
   assert.equal(inserted.command, 'INSERT');
   assert.equal(inserted.rowCount, 3);
   assert.deepEqual(inserted.rows.map((r) => [r.id, r.double]), [[1, 10], [2, 14], [3, 2]]);
   assert.deepEqual(await rows('SELECT kind, total, n FROM kinds ORDER BY kind'), [['a', '12', '2'], ['b', '1', '1']]);
 
-  const updated = await db.query(`UPDATE items SET qty = qty + 1, kind = 'b' WHERE id = $1`, [2]);
+  const updated = await env.db.query(`UPDATE items SET qty = qty + 1, kind = 'b' WHERE id = $1`, [2]);
   assert.equal(updated.rowCount, 1);
   assert.deepEqual(await rows('SELECT kind, total, n FROM kinds ORDER BY kind'), [['a', '5', '1'], ['b', '9', '2']]);
 
-  const deleted = await db.query(`DELETE FROM items WHERE kind = 'b' RETURNING id`);
+  const deleted = await env.db.query(`DELETE FROM items WHERE kind = 'b' RETURNING id`);
   assert.deepEqual(deleted.rows.map((r) => r.id).sort(), [2, 3]);
   assert.deepEqual(await rows('SELECT kind, total, n FROM kinds ORDER BY kind'), [['a', '5', '1']]);
 
-  await db.query(`INSERT INTO items SELECT id + 10, kind, qty FROM items`);
+  await env.db.query(`INSERT INTO items SELECT id + 10, kind, qty FROM items`);
   assert.deepEqual(await rows('SELECT kind, total, n FROM kinds'), [['a', '10', '2']]);
-  await db.query('TRUNCATE items');
+  await env.db.query('TRUNCATE items');
   assert.deepEqual(await rows('SELECT count(*) FROM kinds'), [['0']]);
 });
 
 test('a transaction block commits its writes together, or none at ROLLBACK', async () => {
-  await db.query(`CREATE TABLE ledger (id int PRIMARY KEY, amount int)`);
-  await db.query(`CREATE MATERIALIZED VIEW ledger_total AS SELECT count(*) AS n, sum(amount) AS total FROM ledger`);
-  await db.query('BEGIN');
-  await db.query('INSERT INTO ledger VALUES (1, 10), (2, 20)');
-  await db.query('UPDATE ledger SET amount = 25 WHERE id = 2'); // sees the block's own insert
+  await env.db.query(`CREATE TABLE ledger (id int PRIMARY KEY, amount int)`);
+  await env.db.query(`CREATE MATERIALIZED VIEW ledger_total AS SELECT count(*) AS n, sum(amount) AS total FROM ledger`);
+  await env.db.query('BEGIN');
+  await env.db.query('INSERT INTO ledger VALUES (1, 10), (2, 20)');
+  await env.db.query('UPDATE ledger SET amount = 25 WHERE id = 2'); // sees the block's own insert
   assert.deepEqual(await rows('SELECT n, total FROM ledger_total'), [['0', null]], 'nothing visible before COMMIT');
-  await db.query('COMMIT');
+  await env.db.query('COMMIT');
   assert.deepEqual(await rows('SELECT n, total FROM ledger_total'), [['2', '35']]);
 
-  await db.query('BEGIN');
-  await db.query('DELETE FROM ledger');
-  await db.query('ROLLBACK');
+  await env.db.query('BEGIN');
+  await env.db.query('DELETE FROM ledger');
+  await env.db.query('ROLLBACK');
   assert.deepEqual(await rows('SELECT n, total FROM ledger_total'), [['2', '35']]);
 
   // An error fails the block: further statements are refused until ROLLBACK.
-  await db.query('BEGIN');
+  await env.db.query('BEGIN');
   await failsWith('SELECT 1/0', '22012');
   await failsWith('SELECT 1', '25P02', /current transaction is aborted/);
-  const end = await db.query('COMMIT');
+  const end = await env.db.query('COMMIT');
   assert.equal(end.command, 'ROLLBACK');
   assert.deepEqual(await rows('SELECT 1'), [[1]]);
 });
 
 test('COPY FROM STDIN in text and CSV formats, through psql', async () => {
-  await db.query(`CREATE TABLE imported (id int PRIMARY KEY, name text, score double precision, seen date)`);
+  await env.db.query(`CREATE TABLE imported (id int PRIMARY KEY, name text, score double precision, seen date)`);
   // psql runs as a child process: the server lives in this process, so it must not be blocked.
   const psql = (command: string, input: string) =>
     new Promise<string>((resolve, reject) => {
-      const child = spawn('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(eddy.port), '-U', 'eddy', '-c', command]);
+      const child = spawn('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(env.eddy.port), '-U', 'eddy', '-c', command]);
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
@@ -141,23 +131,23 @@ test('COPY FROM STDIN in text and CSV formats, through psql', async () => {
 });
 
 test('DROP refuses while others depend, naming them; CASCADE drops them too', async () => {
-  await db.query(`CREATE TABLE base (x int)`);
-  await db.query(`CREATE VIEW plain AS SELECT x FROM base WHERE x > 0`);
-  await db.query(`CREATE MATERIALIZED VIEW over_plain AS SELECT count(*) AS n FROM plain`);
+  await env.db.query(`CREATE TABLE base (x int)`);
+  await env.db.query(`CREATE VIEW plain AS SELECT x FROM base WHERE x > 0`);
+  await env.db.query(`CREATE MATERIALIZED VIEW over_plain AS SELECT count(*) AS n FROM plain`);
   const err = await failsWith('DROP TABLE base', '2BP01', /other objects depend on it/);
   assert.match(err.detail ?? '', /view plain depends on table base/);
   await failsWith('DROP VIEW base', '42809', /"base" is not a view/);
-  await db.query('DROP TABLE base CASCADE');
+  await env.db.query('DROP TABLE base CASCADE');
   await failsWith('SELECT * FROM over_plain', '42P01');
   await failsWith('SELECT * FROM plain', '42P01');
-  await db.query('DROP TABLE IF EXISTS base');
+  await env.db.query('DROP TABLE IF EXISTS base');
   await failsWith('DROP TABLE base', '42P01');
 });
 
 test('SHOW lists objects, columns and definitions; EXPLAIN shows the dataflow', async () => {
-  await db.query(`CREATE TABLE shown (id bigint PRIMARY KEY, label varchar(20), price numeric(8,3))`);
-  await db.query(`CREATE VIEW shown_view AS SELECT id FROM shown`);
-  await db.query(`CREATE MATERIALIZED VIEW shown_mv AS SELECT label, count(*) FROM shown GROUP BY label`);
+  await env.db.query(`CREATE TABLE shown (id bigint PRIMARY KEY, label varchar(20), price numeric(8,3))`);
+  await env.db.query(`CREATE VIEW shown_view AS SELECT id FROM shown`);
+  await env.db.query(`CREATE MATERIALIZED VIEW shown_mv AS SELECT label, count(*) FROM shown GROUP BY label`);
   assert.ok((await rows('SHOW TABLES')).some(([n]) => n === 'shown'));
   assert.deepEqual(await rows('SHOW VIEWS'), [['shown_view']]);
   assert.ok((await rows('SHOW MATERIALIZED VIEWS')).some(([n]) => n === 'shown_mv'));
@@ -177,11 +167,11 @@ test('SHOW lists objects, columns and definitions; EXPLAIN shows the dataflow', 
 
 test('views follow updates between values SQL calls equal but prints differently', async () => {
   // numeric 1.5 = 1.50 and interval '1 mon' = '30 days' in SQL, yet clients see the difference.
-  await db.query(`CREATE TABLE printed (id int PRIMARY KEY, amount numeric, span interval)`);
-  await db.query(`CREATE MATERIALIZED VIEW printed_rows AS SELECT id, amount, span FROM printed`);
-  await db.query(`CREATE MATERIALIZED VIEW printed_total AS SELECT sum(amount) AS total FROM printed`);
-  await db.query(`INSERT INTO printed VALUES (1, 1.5, '1 mon')`);
-  await db.query(`UPDATE printed SET amount = 1.50, span = '30 days'`);
+  await env.db.query(`CREATE TABLE printed (id int PRIMARY KEY, amount numeric, span interval)`);
+  await env.db.query(`CREATE MATERIALIZED VIEW printed_rows AS SELECT id, amount, span FROM printed`);
+  await env.db.query(`CREATE MATERIALIZED VIEW printed_total AS SELECT sum(amount) AS total FROM printed`);
+  await env.db.query(`INSERT INTO printed VALUES (1, 1.5, '1 mon')`);
+  await env.db.query(`UPDATE printed SET amount = 1.50, span = '30 days'`);
   assert.deepEqual(await rows('SELECT id, amount::text, span::text FROM printed_rows'), [[1, '1.50', '30 days']]);
   assert.deepEqual(await rows('SELECT total::text FROM printed_total'), [['1.50']]);
 });

@@ -4,44 +4,30 @@
  * and the source caught up, progress rows come again and the view's changes follow. On a broker of
  * this test's own, so the shared one stays up for the others.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
-import { createTopic, produce, startPrivateKafka, uniqueTopic, type PrivateKafka } from '../support/kafka.js';
+import { waitFor } from '../support/eddy.js';
+import { createTopic, produce, uniqueTopic } from '../support/kafka.js';
+import { privateKafkaAndEddyPerFile } from '../support/fixtures.js';
 
-let kafka: PrivateKafka;
-let eddy: EddyHandle;
-before(
-  async () => {
-    kafka = await startPrivateKafka();
-    eddy = await startEddy();
-  },
-  { timeout: 200_000 },
-);
-after(
-  async () => {
-    await eddy?.stop();
-    await kafka?.destroy();
-  },
-  { timeout: 120_000 },
-);
+const env = privateKafkaAndEddyPerFile();
 
 test('no idle progress while a feeding source is stalled; it resumes with the source', { timeout: 240_000 }, async () => {
   const topic = uniqueTopic('stall');
-  await createTopic(topic, 1, kafka);
-  const c = await eddy.client();
-  await c.query(`CREATE SOURCE feed FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST)
+  await createTopic(topic, 1, env.kafka);
+  const c = await env.eddy.client();
+  await c.query(`CREATE SOURCE feed FROM KAFKA (BROKER '${env.kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST)
     KEY FORMAT IGNORE VALUE FORMAT TEXT AS v integer TABLE TYPE APPEND`);
   await c.query('CREATE MATERIALIZED VIEW feed_total AS SELECT sum(v) AS total FROM feed');
-  await produce(topic, [{ value: '1' }], kafka);
-  const reader = await eddy.client();
+  await produce(topic, [{ value: '1' }], env.kafka);
+  const reader = await env.eddy.client();
   await reader.query('BEGIN');
   await reader.query('DECLARE p CURSOR FOR SUBSCRIBE feed_total WITH (SNAPSHOT = false, PROGRESS)');
   const fetch = async (ms: number) => (await reader.query(`FETCH ALL p WITH (TIMEOUT = '${ms}ms')`)).rows;
   // Healthy and idle: progress rows keep coming.
   await waitFor(async () => (await fetch(1500)).some((r) => r._progressed), { message: 'idle progress while the source is healthy', timeoutMs: 20_000 });
 
-  await kafka.stop();
+  await env.kafka.stop();
   await waitFor(async () => (await c.query('SHOW SOURCES')).rows.some((r) => r.name === 'feed' && r.status !== 'running'), {
     timeoutMs: 60_000,
     message: 'the source to notice the broker is gone',
@@ -50,8 +36,8 @@ test('no idle progress while a feeding source is stalled; it resumes with the so
   const whileStalled = [...(await fetch(2500)), ...(await fetch(1000))];
   assert.deepEqual(whileStalled, [], 'no progress is claimed while the source is stalled');
 
-  await kafka.start();
-  await produce(topic, [{ value: '41' }], kafka);
+  await env.kafka.start();
+  await produce(topic, [{ value: '41' }], env.kafka);
   const after: { _progressed: boolean; _diff: string | null; total: string | null }[] = [];
   await waitFor(async () => {
     after.push(...(await fetch(1000)));

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kafkajs';
 import { brokerAnswers, createTopic as createTopicWithAdmin } from '../../scripts/kafka/broker.js';
 import { registryAnswers } from '../../scripts/kafka/registry.js';
 import { brokerAddress, readSettings, registryUrl } from '../../scripts/kafka/settings.js';
@@ -112,6 +112,63 @@ export async function produce(topic: string, messages: MessageToProduce[], at: K
     await producer.send({ topic, acks: -1, messages });
   } finally {
     await producer.disconnect();
+  }
+}
+
+export interface PacedProducerOptions {
+  topic: string;
+  /** Message i goes to partition i % partitions. */
+  partitions: number;
+  /** A batch of `batch` messages every `everyMs` milliseconds. */
+  batch: number;
+  everyMs: number;
+  /** Message i's value (default: i in decimal). */
+  value?: (i: number) => string;
+}
+
+/**
+ * Produces numbered messages 0, 1, 2, ... at a steady pace until paused. Pausing waits for the
+ * send in flight, so `acked` is exactly what the broker acknowledged (a test stops a broker or
+ * kills a server only between sends), and resume() goes on from there.
+ */
+export class PacedProducer {
+  acked = 0;
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly options: PacedProducerOptions,
+    private readonly at: KafkaEndpoints = kafkaEndpoints(),
+  ) {}
+
+  async resume(): Promise<void> {
+    if (this.loop) return;
+    const producer = client('eddy-test-paced-producer', this.at).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.running = true;
+    this.loop = this.run(producer).finally(() => producer.disconnect());
+  }
+
+  private async run(producer: Producer): Promise<void> {
+    const { topic, partitions, batch, everyMs, value = String } = this.options;
+    while (this.running) {
+      const messages = Array.from({ length: batch }, (_, j) => ({ partition: (this.acked + j) % partitions, value: value(this.acked + j) }));
+      await producer.send({ topic, acks: -1, messages });
+      this.acked += batch;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+
+  async pause(): Promise<void> {
+    this.running = false;
+    const loop = this.loop;
+    this.loop = null;
+    await loop;
+  }
+
+  /** The sum of the ids acknowledged: 0 + 1 + ... + (acked - 1). */
+  get idSum(): number {
+    return (this.acked * (this.acked - 1)) / 2;
   }
 }
 
