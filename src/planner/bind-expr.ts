@@ -12,6 +12,7 @@ import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
+import { OBJECT_NAME_INPUT } from './functions/catalog-fns.js';
 import { CONSTANT_ENV, compileExpr, isConstantTree } from './compile-expr.js';
 import { anyAll, arrayConstructor, slice, subscript } from './functions/arrays.js';
 import { functionsNamed, isPolymorphic, takesAsIs, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
@@ -122,6 +123,25 @@ export function coerce(expr: Expr, target: SqlType, context: CoercionContext = '
 }
 
 /** coerce(), with the position a failing cast reports (an explicit cast's own `::`). */
+/**
+ * x::regclass and x::regtype of a string known only when the statement runs ($1::regclass with a
+ * text parameter, as SQLAlchemy sends): the name is looked up then. The reg* types read as oid,
+ * so an oid or integer argument is cast as to oid, and a literal was already resolved before binding.
+ */
+function objectNameCast(n: any, arg: Expr): Expr | undefined {
+  const names: any[] = n.typeName?.names ?? [];
+  const kind: unknown = names.at(-1)?.String?.sval;
+  const schema = names.length > 1 ? names.at(-2)?.String?.sval : 'pg_catalog';
+  if ((kind !== 'regclass' && kind !== 'regtype') || schema !== 'pg_catalog' || n.typeName.arrayBounds?.length) return undefined;
+  if (!isUnknown(arg.type) && arg.type.category !== 'S') return undefined;
+  const name = coerceAt(arg, T.text, 'explicit', -1, n.location);
+  const input = OBJECT_NAME_INPUT[kind];
+  return located(
+    { kind: 'call', name: kind, args: [name], type: T.oid, strict: true, volatile: true, impl: ([v], env) => input(v as string, env) },
+    n.location >= 0 ? n.location : undefined,
+  );
+}
+
 function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod: number, castLocation: number | undefined): Expr {
   if (takesAsIs(target)) return isUnknown(expr.type) ? coerce(expr, T.text, context) : expr;
   const location = locations.get(expr);
@@ -664,6 +684,8 @@ export function bindExpr(node: any, ctx: BindContext): Expr {
     case 'TypeCast': {
       const { type, typmod } = resolveTypeName(n.typeName);
       const arg = n.arg.A_ArrayExpr && type.element ? bindArrayExpr(n.arg.A_ArrayExpr, ctx, type) : bindExpr(n.arg, ctx);
+      const byName = objectNameCast(n, arg);
+      if (byName) return byName;
       const castLocation: number | undefined = n.location >= 0 ? n.location : n.typeName?.location;
       // the whole expression is reported at its leftmost token, a failing cast at its `::`
       const argLocation = locations.get(arg);

@@ -18,6 +18,8 @@ const TYPES_BY_NAME = new Map<string, SqlType>([
   ['int2', T.int2],
   ['smallint', T.int2],
   ['int4', T.int4],
+  ['int2vector', T.int2vector],
+  ['oidvector', T.oidvector],
   ['int', T.int4],
   ['integer', T.int4],
   ['text', T.text],

@@ -127,6 +127,8 @@ const SPECS: Record<string, SettingSpec> = {
   lc_collate: { defaultValue: 'C', readOnly: true },
   lc_ctype: { defaultValue: 'C', readOnly: true },
   jit: { defaultValue: 'off' },
+  /** Tables' pg_class.relam (heap): SQLAlchemy's get_table_names compares pg_am.amname with it. */
+  default_table_access_method: { defaultValue: 'heap' },
   timezone_abbreviations: { defaultValue: 'Default' },
   block_size: { defaultValue: '8192', readOnly: true },
   server_name: { defaultValue: 'eddy', readOnly: true },

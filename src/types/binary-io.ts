@@ -38,7 +38,7 @@ const DEC_DIGITS = 4;
 const JSONB_VERSION = 1;
 
 export function encodeBinary(type: SqlType, value: Value): Buffer {
-  if (type.element) return encodeArray(type.element, value as SqlArray);
+  if (type.element) return encodeArray(type.element, value as SqlArray, type.vector);
   switch (type.oid) {
     case T.bool.oid:
       return Buffer.from([value ? 1 : 0]);
@@ -179,13 +179,15 @@ export function decodeBinary(type: SqlType, bytes: Buffer): Value {
  * the element type's OID, per dimension its length and lower bound, then each element as an
  * int32 length (-1 for NULL) and the element's own binary form.
  */
-function encodeArray(element: SqlType, array: SqlArray): Buffer {
+function encodeArray(element: SqlType, array: SqlArray, vector = false): Buffer {
   const n = array.elements.length;
-  const header = Buffer.alloc(n === 0 ? 12 : 20);
-  header.writeInt32BE(n === 0 ? 0 : 1, 0);
+  // an empty int2vector or oidvector still has its one dimension (of length 0, from 0)
+  const dimensions = n > 0 || vector ? 1 : 0;
+  const header = Buffer.alloc(dimensions === 0 ? 12 : 20);
+  header.writeInt32BE(dimensions, 0);
   header.writeInt32BE(array.elements.includes(null) ? 1 : 0, 4);
   header.writeUInt32BE(element.oid, 8);
-  if (n > 0) {
+  if (dimensions > 0) {
     header.writeInt32BE(n, 12);
     header.writeInt32BE(array.lower, 16);
   }

@@ -202,8 +202,9 @@ function toText(from: SqlType, to: SqlType, v: Value, env: CastEnv): string {
 /** The context of the cast from one type to another, undefined when there is none. */
 function castContext(from: SqlType, to: SqlType): CoercionContext | undefined {
   if (from.oid === to.oid) return 'implicit';
-  // an array casts to another array as its elements do (PostgreSQL's array_map coercion)
-  if (from.element && to.element) return castContext(from.element, to.element);
+  // an array casts to another array as its elements do (PostgreSQL's array_map coercion); an
+  // int2vector or oidvector is such an array (subscripted from 0), but no array casts to one
+  if (from.element && to.element) return to.vector ? undefined : castContext(from.element, to.element);
   const found = casts.get(key(from, to));
   if (found) return found.context;
   if (isString(to) && from !== T.unknown) return 'assignment';
@@ -219,7 +220,7 @@ export function canCast(from: SqlType, to: SqlType, context: CoercionContext): b
 
 /** The conversion from one type to another, or undefined when there is no cast. */
 export function castFunction(from: SqlType, to: SqlType): CastFn | undefined {
-  if (from.element && to.element) return arrayCast(from.element, to.element);
+  if (from.element && to.element) return to.vector ? undefined : arrayCast(from.element, to.element);
   const found = casts.get(key(from, to));
   if (found) return found.convert;
   if (from.oid === to.oid) return (v) => v;

@@ -81,6 +81,8 @@ export function formatBytea(bytes: Uint8Array): string {
 export function formatValue(type: SqlType, value: Value, settings?: { timeZone?: string }): string {
   if (value === null) throw new Error('formatValue called with SQL NULL');
   const element = type.element;
+  // int2vectorout, oidvectorout: '1 2' (a vector holds no NULLs)
+  if (element && type.vector) return (value as SqlArray).elements.map((e) => formatValue(element, e!, settings)).join(' ');
   if (element) return formatArrayText(value as SqlArray, (e) => formatValue(element, e, settings));
   switch (type.oid) {
     case T.bool.oid:
@@ -253,6 +255,8 @@ function truncateName(text: string): string {
 export function parseValue(type: SqlType, text: string, typmod = -1, settings?: TextIoSettings): Value {
   const dt = () => ({ zone: sessionZone(settings?.timeZone), now: () => settings?.now ?? Date.now() * 1000 });
   const element = type.element;
+  // int2vectorin, oidvectorin: elements separated by white space, subscripted from 0
+  if (element && type.vector) return new SqlArray(text.split(/\s+/).filter((e) => e !== '').map((e) => parseValue(element, e)), 0);
   // an array's typmod is its elements' (varchar(3)[])
   if (element) return parseArrayText(text, (e) => parseValue(element, e, typmod, settings));
   switch (type.oid) {

@@ -2,7 +2,7 @@
 import type { SqlType } from './types.js';
 
 export function formatTypeName(type: SqlType, typmod: number): string {
-  if (type.element) return formatTypeName(type.element, typmod) + '[]';
+  if (type.element && !type.vector) return formatTypeName(type.element, typmod) + '[]';
   if (typmod < 0) return type.name;
   switch (type.typname) {
     case 'numeric': {

@@ -53,11 +53,21 @@ export interface SqlType {
   readonly arrayOid: number;
   /** An array type's element type (pg_type.typelem); absent for every other type. */
   readonly element?: SqlType;
+  /**
+   * int2vector and oidvector (pg_index.indkey, indclass ...): arrays of `element` subscripted from
+   * 0 whose text form is the elements separated by spaces ('1 2'), as PostgreSQL's catalog has them.
+   */
+  readonly vector?: true;
 }
 
 function t(oid: number, typname: string, name: string, typlen: number, category: string, arrayOid: number): SqlType {
   return { oid, typname, name, typlen, category, arrayOid };
 }
+
+const int2: SqlType = t(21, 'int2', 'smallint', 2, 'N', 1005);
+const oid: SqlType = t(26, 'oid', 'oid', 4, 'N', 1028);
+const vectorOf = (vectorOid: number, typname: string, element: SqlType, arrayOid: number): SqlType =>
+  ({ oid: vectorOid, typname, name: typname, typlen: -1, category: 'A', arrayOid, element, vector: true });
 
 export const T = {
   bool: t(16, 'bool', 'boolean', 1, 'B', 1000),
@@ -65,10 +75,12 @@ export const T = {
   char: t(18, 'char', '"char"', 1, 'Z', 1002),
   name: t(19, 'name', 'name', 64, 'S', 1003),
   int8: t(20, 'int8', 'bigint', 8, 'N', 1016),
-  int2: t(21, 'int2', 'smallint', 2, 'N', 1005),
+  int2,
+  int2vector: vectorOf(22, 'int2vector', int2, 1006),
   int4: t(23, 'int4', 'integer', 4, 'N', 1007),
   text: t(25, 'text', 'text', -1, 'S', 1009),
-  oid: t(26, 'oid', 'oid', 4, 'N', 1028),
+  oid,
+  oidvector: vectorOf(30, 'oidvector', oid, 1013),
   json: t(114, 'json', 'json', -1, 'U', 199),
   float4: t(700, 'float4', 'real', 4, 'N', 1021),
   float8: t(701, 'float8', 'double precision', 8, 'N', 1022),

@@ -1,7 +1,8 @@
 /**
  * Catalog answers PostgreSQL defines precisely, checked against a real PostgreSQL:
  * pg_size_pretty's units and rounding, format_type's spelling of every type Eddy has (with and
- * without modifiers), pg_type's rows for those types, pg_attribute's for a column of each.
+ * without modifiers), pg_type's rows for those types, pg_attribute's for a column of each,
+ * pg_index's vectors (int2vector, oidvector) and the operator classes they name.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,7 +61,8 @@ test('pg_type describes each of Eddy\'s types as PostgreSQL does', async () => {
   const typnames = (await e.query('SELECT typname FROM pg_type ORDER BY oid')).rows.map((r) => r.typname);
   assert.ok(typnames.length >= 20);
   const sql =
-    'SELECT oid, typname, typnamespace, typlen, typbyval, typtype, typcategory, typdelim, typelem, typarray, typcollation, typalign, typstorage ' +
+    'SELECT oid, typname, typnamespace, typlen, typbyval, typtype, typcategory, typdelim, typelem, typarray, typcollation, typalign, typstorage, ' +
+    'typinput::oid AS typinput, typoutput::oid AS typoutput, typreceive::oid AS typreceive, typsend::oid AS typsend ' +
     'FROM pg_catalog.pg_type WHERE typname = ANY ($1) ORDER BY oid';
   // Eddy has no array parameters: it gets the same list as IN (...)
   const [a, b] = await Promise.all([e.query(sql.replace('= ANY ($1)', `IN (${typnames.map((t) => `'${t}'`).join(', ')})`)), p.query(sql, [typnames])]);
@@ -136,6 +138,65 @@ test('information_schema constraints and privileges of a table are PostgreSQL\'s
     );
   } finally {
     await p.query('DROP TABLE IF EXISTS catalog_constraint_probe');
+  }
+});
+
+test('pg_index.indkey, indcollation, indclass and indoption are int2vector and oidvector as in PostgreSQL', async () => {
+  const ddl = [
+    'CREATE TABLE catalog_vector_probe (a int, b varchar(5), c text, d bpchar(3), e name, f text[], g float8, PRIMARY KEY (c, a))',
+    'CREATE INDEX catalog_vector_probe_b ON catalog_vector_probe USING hash (b)',
+    'CREATE INDEX catalog_vector_probe_many ON catalog_vector_probe (d, e, f, b, g)',
+  ];
+  for (const sql of ddl) await e.query(sql);
+  await p.query('DROP TABLE IF EXISTS catalog_vector_probe');
+  for (const sql of ddl) await p.query(sql);
+  const ofProbe = "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = 'catalog_vector_probe'::regclass";
+  try {
+    await sameCatalogRows(
+      'SELECT i.relname, indkey, indcollation, indclass, indoption, indkey::text AS t, indkey[0] AS k0, indkey[1] AS k1, indclass[0] AS c0, ' +
+        'array_length(indkey, 1) AS n, array_lower(indclass, 1) AS lo, array_upper(indoption, 1) AS hi, cardinality(indkey) AS card, ' +
+        `indkey::int2[] AS keys, indclass::oid[] AS classes, indkey::int4[] AS wide, 3 = ANY (indkey) AS has3 ${ofProbe} ORDER BY 1`,
+    );
+    // SQLAlchemy's get_indexes and get_pk_constraint: unnest and generate_subscripts side by side
+    await sameCatalogRows(`SELECT i.relname, unnest(indkey) AS attnum, unnest(indclass) AS opclass, generate_subscripts(indkey, 1) AS ord ${ofProbe} ORDER BY 1, 4`);
+    await sameCatalogRows(`SELECT i.relname, generate_subscripts(indoption, 1, true) AS ord ${ofProbe} ORDER BY 1, 2 DESC`);
+    await sameCatalogRows(
+      'SELECT i.relname, c.opcname, c.opcdefault, a.amname, format_type(c.opcintype, NULL) AS intype FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid ' +
+        "JOIN pg_opclass c ON c.oid = x.indclass[0] JOIN pg_am a ON a.oid = c.opcmethod WHERE x.indrelid = 'catalog_vector_probe'::regclass ORDER BY 1",
+    );
+    // every operator class Eddy lists is PostgreSQL's, row for row
+    const oids = (await e.query('SELECT oid FROM pg_opclass')).rows.map((r) => r.oid);
+    assert.ok(oids.length >= 40);
+    await sameCatalogRows(`SELECT oid, opcmethod, opcname, opcnamespace, opcowner, opcfamily, opcintype, opcdefault, opckeytype FROM pg_opclass WHERE oid IN (${oids.join(', ')}) ORDER BY oid`);
+  } finally {
+    await p.query('DROP TABLE IF EXISTS catalog_vector_probe');
+  }
+});
+
+test('int2vector and oidvector values: text form, subscripts, casts and the functions over arrays', async () => {
+  await sameCatalogRows(
+    "SELECT '1 2'::int2vector AS v, ' 3  4 '::int2vector AS spaced, ''::int2vector::text AS empty, '26 23'::oidvector AS o, ('26 23'::oidvector)[1] AS o1, " +
+      "'1 2'::int2vector = '1 2'::int2vector AS eq, '1 2'::int2vector::int2[] = '{1,2}'::int2[] AS bounds_differ, '1 2'::int2vector || 3::int2 AS appended, " +
+      "format_type('int2vector'::regtype, NULL) AS f1, format_type('oidvector'::regtype, NULL) AS f2, format_type(1006, NULL) AS f3",
+  );
+  await sameCatalogRows("SELECT unnest('7 8 9'::int2vector) + 1 AS x, generate_subscripts('7 8 9'::int2vector, 1) AS i");
+  await sameCatalogRows("SELECT generate_subscripts('{5,6,7}'::int[], 1) AS up, generate_subscripts('[2:4]={5,6,7}'::int[], 1, true) AS down, generate_subscripts('{5}'::int[], 2) AS none");
+  for (const sql of ["SELECT '{1,2}'::int2[]::int2vector", "SELECT '1,2'::int2vector"]) {
+    const [a, b] = await Promise.all([e.query(sql).catch((err) => err.code), p.query(sql).catch((err) => err.code)]);
+    assert.equal(a, b, sql);
+  }
+});
+
+test('$1::regclass and $1::regtype look the bound name up when the statement runs', async () => {
+  const sql = 'SELECT $1::regclass::oid AS rel, $2::regtype::oid AS type, $3::regclass::oid AS by_number';
+  const params = ['pg_catalog.pg_class', 'character varying', '1259'];
+  const [a, b] = await Promise.all([e.query(sql, params), p.query(sql, params)]);
+  assert.deepEqual(a.rows, b.rows);
+  assert.deepEqual(a.rows, [{ rel: 1259, type: 1043, by_number: 1259 }]);
+  for (const [cast, name] of [['regclass', 'no_such_relation'], ['regtype', 'no_such_type']]) {
+    const query = `SELECT $1::${cast}::oid`;
+    const [x, y] = await Promise.all([e.query(query, [name]).catch((err) => err.code), p.query(query, [name]).catch((err) => err.code)]);
+    assert.equal(x, y, query);
   }
 });
 

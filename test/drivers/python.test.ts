@@ -79,8 +79,13 @@ test('pandas.read_sql through SQLAlchemy and psycopg: the same dtypes and values
   assert.deepEqual(eddy, postgres);
 });
 
-test('SQLAlchemy 2 inspect() and Table autoload answer as on PostgreSQL', { todo: 'its get_pk_constraint and get_indexes unnest pg_index.indkey, which Eddy holds as text' }, async () => {
+test('SQLAlchemy 2 inspect() and Table autoload answer as on PostgreSQL', async () => {
+  // get_pk_constraint and get_indexes unnest pg_index.indkey and indclass (int2vector, oidvector)
+  // and cast a bound parameter to regclass
   const { eddy, postgres } = await check('sqlalchemy');
+  assert.deepEqual(eddy.sa_pairs.pk.constrained_columns, ['c', 'a']);
+  assert.deepEqual(eddy.sa_accounts.indexes.map((i: { column_names: string[] }) => i.column_names), [['owner', 'opened']]);
+  assert.equal(eddy.sa_pairs.indexes[0].dialect_options.postgresql_using, 'hash');
   assert.deepEqual(eddy, postgres);
 });
 

@@ -7,9 +7,9 @@
  *          information_schema._pg_expandarray(i.indkey) AS KEYS, ... FROM ... pg_index i ...
  *   ) result WHERE result.A_ATTNUM = (result.KEYS).x
  *
- * Eddy has no set-returning functions in SELECT lists nor composite values, but the same rows
- * come from a join: in Eddy's catalog the vectors (indkey) are text, "1 2", so their elements are
- * split_part(v, ' ', k.n) (arrays like conkey are read the same way) for k.n in 1..32 (INDEX_MAX_KEYS) while non-empty. So the SELECT gets
+ * Eddy has no composite values, but the same rows come from a join: a vector's text form (indkey,
+ * an int2vector, reads "1 2") gives its elements as split_part(v::text, ' ', k.n) (arrays like conkey
+ * are read the same way) for k.n in 1..32 (INDEX_MAX_KEYS) while non-empty. So the SELECT gets
  * one `generate_series(1, 32) AS k(n)` per distinct argument, `.n` becomes k.n, the element (and
  * the composite, whose only use is its .x) becomes split_part(...)::int2, and (col).x of such a
  * composite column anywhere in the query becomes the column.

@@ -12,6 +12,7 @@ import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME,
 import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
+import { defaultOperatorClass, OPERATOR_CLASSES } from './opclasses.js';
 import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
@@ -71,13 +72,21 @@ function attrdefRows({ relations }: CatalogContents): Row[] {
 }
 
 function indexRows({ indexes }: CatalogContents): Row[] {
-  return indexes.map((i) => [
-    i.oid, i.table.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
-    i.columns.map((p) => p + 1).join(' '), null, null,
-    // An int2vector, subscripted from 0 (pgjdbc reads indoption[position - 1]): every key ascending.
-    new SqlArray(i.columns.map(() => 0), 0),
-  ]);
+  return indexes.map((i) => {
+    const keys = i.columns.map((p) => i.table.columns[p]!.type);
+    // int2vectors and oidvectors, subscripted from 0 (pgjdbc reads indoption[position - 1]): the
+    // key columns, their collations and default operator classes, and every key ascending
+    const vector = (elements: number[]) => new SqlArray(elements, 0);
+    return [
+      i.oid, i.table.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
+      vector(i.columns.map((p) => p + 1)), vector(keys.map(typeCollation)), vector(keys.map((t) => defaultOperatorClass(i.method, t))),
+      vector(keys.map(() => 0)), null, null,
+    ];
+  });
 }
+
+const opclassRows = (): Row[] =>
+  OPERATOR_CLASSES.map((o) => [o.oid, ACCESS_METHOD[o.method], o.name, NAMESPACE.pg_catalog, OWNER_OID, o.family, o.inputType, o.isDefault, o.keyType]);
 
 /** pg_indexes: one row per index, with the definition pg_get_indexdef prints. */
 function indexesViewRows({ indexes }: CatalogContents): Row[] {
@@ -136,7 +145,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_index', 2610,
     'indexrelid:oid indrelid:oid indnatts:int2 indnkeyatts:int2 indisunique:bool indnullsnotdistinct:bool indisprimary:bool ' +
       'indisexclusion:bool indimmediate:bool indisclustered:bool indisvalid:bool indcheckxmin:bool indisready:bool indislive:bool ' +
-      'indisreplident:bool indkey:text indexprs:text indpred:text indoption:_int2',
+      'indisreplident:bool indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector indexprs:text indpred:text',
     indexRows,
   ),
   table(
@@ -190,6 +199,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     [ACCESS_METHOD.btree, 'btree', 'bthandler', 'i'],
     [ACCESS_METHOD.hash, 'hash', 'hashhandler', 'i'],
   ]),
+  table('pg_opclass', 2616, 'oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid', opclassRows),
   table('pg_inherits', 2611, 'inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool', empty),
   table('pg_extension', 3079, 'oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text', empty),
   table(

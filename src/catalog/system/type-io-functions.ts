@@ -2,7 +2,8 @@
  * The input, output, receive and send functions of Eddy's types, with PostgreSQL's names and
  * OIDs (pg_type.typinput ... and their pg_proc rows), and the array I/O functions: drivers tell
  * array types by them (pgjdbc: typinput = 'array_in'::regproc; Npgsql: typreceive = array_recv).
- * Every array type uses array_in/array_out/array_recv/array_send, as in PostgreSQL.
+ * Every array type uses array_in/array_out/array_recv/array_send, as in PostgreSQL (int2vector and
+ * oidvector, arrays with their own text form, have their own).
  */
 import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
 import { T, type SqlType } from '../../types/types.js';
@@ -22,9 +23,11 @@ const TABLE: [number, [number, string], [number, string], [number, string], [num
   [T.name.oid, [34, 'namein'], [35, 'nameout'], [2422, 'namerecv'], [2423, 'namesend']],
   [T.int8.oid, [460, 'int8in'], [461, 'int8out'], [2408, 'int8recv'], [2409, 'int8send']],
   [T.int2.oid, [38, 'int2in'], [39, 'int2out'], [2404, 'int2recv'], [2405, 'int2send']],
+  [T.int2vector.oid, [40, 'int2vectorin'], [41, 'int2vectorout'], [2410, 'int2vectorrecv'], [2411, 'int2vectorsend']],
   [T.int4.oid, [42, 'int4in'], [43, 'int4out'], [2406, 'int4recv'], [2407, 'int4send']],
   [T.text.oid, [46, 'textin'], [47, 'textout'], [2414, 'textrecv'], [2415, 'textsend']],
   [T.oid.oid, [1798, 'oidin'], [1799, 'oidout'], [2418, 'oidrecv'], [2419, 'oidsend']],
+  [T.oidvector.oid, [54, 'oidvectorin'], [55, 'oidvectorout'], [2420, 'oidvectorrecv'], [2421, 'oidvectorsend']],
   [T.json.oid, [321, 'json_in'], [322, 'json_out'], [323, 'json_recv'], [324, 'json_send']],
   [T.float4.oid, [200, 'float4in'], [201, 'float4out'], [2424, 'float4recv'], [2425, 'float4send']],
   [T.float8.oid, [214, 'float8in'], [215, 'float8out'], [2426, 'float8recv'], [2427, 'float8send']],
@@ -52,7 +55,7 @@ const ARRAY_TYPE_IO: TypeIo = { input: arrayIn, output: arrayOut, receive: array
 
 /** A type's I/O functions (zeros for a type without them). */
 export const typeIo = (type: SqlType): TypeIo =>
-  type.element ? ARRAY_TYPE_IO : (byType.get(type.oid) ?? { input: 0, output: 0, receive: 0, send: 0 });
+  type.element && !type.vector ? ARRAY_TYPE_IO : (byType.get(type.oid) ?? { input: 0, output: 0, receive: 0, send: 0 });
 
 /** Every I/O function as (oid, name), for pg_proc. */
 export const TYPE_IO_FUNCTIONS: readonly { oid: number; name: string }[] = [

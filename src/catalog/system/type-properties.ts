@@ -19,7 +19,8 @@ export function typeAlign(t: SqlType): string {
 
 /** p plain, m main (numeric), x extended (other variable-length types). */
 export function typeStorage(t: SqlType): string {
-  if (t.typlen !== -1) return 'p';
+  // int2vector and oidvector are plain, as their arrays (_int2vector) are not
+  if (t.typlen !== -1 || t.vector) return 'p';
   return t.oid === T.numeric.oid ? 'm' : 'x';
 }
 

@@ -1,7 +1,7 @@
 /**
  * Array functions and operators over one-dimensional arrays (SqlArray): the ARRAY[...]
  * constructor, subscripts and slices, op ANY/ALL (array) (= < ... are comparison.ts's), array_length and friends, ||, @>, <@,
- * &&, string_to_array and array_to_string, with PostgreSQL's NULL and lower-bound rules.
+ * &&, string_to_array and array_to_string, unnest and generate_subscripts, with PostgreSQL's NULL and lower-bound rules.
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { SqlArray, T, arrayTypeOf, type SqlType, type Value } from '../../types/types.js';
@@ -14,7 +14,11 @@ const text = T.text;
 const BOOL = T.bool;
 const INT_ARRAY = arrayTypeOf(T.int4)!;
 const TEXT_ARRAY = arrayTypeOf(T.text)!;
-const sameArray = (types: SqlType[]) => types.find((t) => t.element)!;
+/** The array type of a polymorphic result: an int2vector's or oidvector's is int2[] or oid[], as in PostgreSQL. */
+const sameArray = (types: SqlType[]) => {
+  const array = types.find((t) => t.element)!;
+  return array.vector ? arrayTypeOf(array.element!)! : array;
+};
 
 /** ARRAY[e1, e2, ...] (elements already coerced to one type; NULL elements stay). */
 export const arrayConstructor: Impl = (args) => new SqlArray(args);
@@ -137,6 +141,13 @@ function arrayToString(element: SqlType): Impl {
   };
 }
 
+/** generate_subscripts: the subscripts of dimension `dim` (only 1 has any), highest first when reversed. */
+function subscripts(a: SqlArray, dim: number, reverse: boolean): Value[][] {
+  if (dim !== 1) return [];
+  const all = a.elements.map((_, i) => [a.lower + i]);
+  return reverse ? all.reverse() : all;
+}
+
 const elementOf = (types: SqlType[]) => sameArray(types).element!;
 const nonStrict = { strict: false } as const;
 
@@ -166,6 +177,8 @@ const defs: FunctionDef[] = [
   { name: 'array_to_string', args: [ANYARRAY, text], returns: text, specialize: (types) => arrayToString(elementOf(types)), ...nonStrict },
   { name: 'array_to_string', args: [ANYARRAY, text, text], returns: text, specialize: (types) => arrayToString(elementOf(types)), ...nonStrict },
   srf('unnest', [ANYARRAY], (types) => [{ type: elementOf(types) }], (a: [SqlArray]) => a[0].elements.map((e) => [e])),
+  srf('generate_subscripts', [ANYARRAY, int], [{ type: int }], ([a, d]: [SqlArray, number]) => subscripts(a, d, false)),
+  srf('generate_subscripts', [ANYARRAY, int, BOOL], [{ type: int }], ([a, d, reverse]: [SqlArray, number, boolean]) => subscripts(a, d, reverse)),
 ];
 
 register(...defs);

@@ -4,6 +4,7 @@
  * privileges (one superuser: always granted) and sizes (state lives in memory: 0 bytes on disk).
  */
 import { arrayTypeOf, T, typeByOid } from '../../types/types.js';
+import { SqlError, SQLSTATE } from '../../errors.js';
 import { typeNamed } from '../type-names.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
@@ -36,28 +37,53 @@ function sizePretty(bytes: bigint): string {
 /** Reads the catalog, which DDL changes: never constant-folded. */
 const readsCatalog = { volatile: true } as const;
 
+/** The oid of the type a name names as regtype input reads it ('int4', 'character varying', 'pg_catalog.int4[]'), else null. */
+function typeOidNamed(name: string): number | null {
+  const spelled = name.trim();
+  const isArray = spelled.endsWith('[]');
+  const bare = isArray ? spelled.slice(0, -2) : spelled;
+  // Spellings with spaces ('character varying') are one name, not identifiers to split.
+  const parts = /^[a-z ]+$/i.test(bare) ? [bare.toLowerCase().replace(/\s+/g, ' ')] : qualifiedName(bare);
+  if (parts.length === 0 || parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) return null;
+  const type = typeNamed(parts.at(-1)!);
+  return (isArray && type ? arrayTypeOf(type) : type)?.oid ?? null;
+}
+
+function relationOidNamed(name: string, env: EvalEnv): number | null {
+  const parts = qualifiedName(name);
+  return parts.length === 0 || parts.length > 2 ? null : (catalog(env)?.relationOid(parts.length === 2 ? parts[0]! : null, parts.at(-1)!) ?? null);
+}
+
+/**
+ * regclass and regtype input of a value known only when the statement runs ($1::regclass with a
+ * text parameter, relname::regclass): the object's oid, a number as itself, and PostgreSQL's
+ * error for a name that names nothing. Literals are resolved before binding (object-name-literals.ts).
+ */
+export const OBJECT_NAME_INPUT: Record<'regclass' | 'regtype', (name: string, env: EvalEnv) => number> = {
+  regclass: (name, env) => {
+    if (/^\s*\d+\s*$/.test(name)) return Number(name);
+    const found = relationOidNamed(name, env);
+    if (found === null) throw new SqlError(SQLSTATE.undefinedTable, `relation "${name}" does not exist`);
+    return found;
+  },
+  regtype: (name) => {
+    if (/^\s*\d+\s*$/.test(name)) return Number(name);
+    const found = typeOidNamed(name);
+    if (found === null) throw new SqlError(SQLSTATE.undefinedObject, `type "${name}" does not exist`);
+    return found;
+  },
+};
+
 register(
   fnEnv('pg_table_is_visible', [oid], bool, ([o], env) => {
     const place = catalog(env)?.relationPlace(o);
     return place ? SEARCH_PATH.has(place.schema) : null;
   }, readsCatalog),
   // to_regclass: the relation's oid, or NULL where ::regclass would fail (reg* types read as oid)
-  fnEnv('to_regclass', [text], oid, ([name], env) => {
-    const parts = qualifiedName(name);
-    return parts.length === 0 || parts.length > 2 ? null : (catalog(env)?.relationOid(parts.length === 2 ? parts[0]! : null, parts.at(-1)!) ?? null);
-  }, readsCatalog),
+  fnEnv('to_regclass', [text], oid, ([name], env) => relationOidNamed(name, env), readsCatalog),
   // to_regtype: the type's oid, or NULL for a name that is no type (psycopg's TypeInfo.fetch asks
   // for hstore so: SQLAlchemy does at connect); 'int4[]' names the array type
-  fn('to_regtype', [text], oid, (name: string) => {
-    const spelled = name.trim();
-    const isArray = spelled.endsWith('[]');
-    const bare = isArray ? spelled.slice(0, -2) : spelled;
-    // Spellings with spaces ('character varying') are one name, not identifiers to split.
-    const parts = /^[a-z ]+$/i.test(bare) ? [bare.toLowerCase().replace(/\s+/g, ' ')] : qualifiedName(bare);
-    if (parts.length === 0 || parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) return null;
-    const type = typeNamed(parts.at(-1)!);
-    return (isArray && type ? arrayTypeOf(type) : type)?.oid ?? null;
-  }),
+  fn('to_regtype', [text], oid, (name: string) => typeOidNamed(name)),
   // every type and function lives in pg_catalog, which is always on the search path
   fn('pg_type_is_visible', [oid], bool, (o: number) => (typeByOid(o) ? true : null)),
   fn('pg_function_is_visible', [oid], bool, () => true),

@@ -179,6 +179,9 @@ SA_DDL = [
     "CREATE TABLE sa_pairs (a int, b text, c int, PRIMARY KEY (c, a))",
     "CREATE VIEW sa_rich AS SELECT id, owner FROM sa_accounts WHERE balance > 1000",
     "CREATE MATERIALIZED VIEW sa_by_owner AS SELECT owner, count(*) AS n FROM sa_accounts GROUP BY owner",
+    "CREATE INDEX sa_accounts_owner_opened ON sa_accounts (owner, opened)",
+    "CREATE INDEX sa_pairs_b ON sa_pairs USING hash (b)",
+    "CREATE INDEX sa_by_owner_n ON sa_by_owner (n, owner)",
 ]
 
 
@@ -206,7 +209,9 @@ def sqlalchemy_inspect(url):
     autoloaded = sa.Table("sa_accounts", sa.MetaData(), autoload_with=engine)
     out["autoload"] = [[c.name, repr(c.type), c.nullable, c.primary_key] for c in autoloaded.columns]
     with engine.begin() as conn:
-        conn.execute(autoloaded.insert(), [{"id": 1, "owner": "ann", "balance": 1500, "tags": ["x"]}, {"id": 2, "owner": "bob"}])
+        conn.execute(autoloaded.insert(), {"id": 1, "owner": "ann", "balance": 1500, "tags": ["x"]})
+        # the columns left out get their defaults (balance 0)
+        conn.execute(autoloaded.insert(), {"id": 2, "owner": "bob"})
         out["select"] = [repr(tuple(r)) for r in conn.execute(sa.select(autoloaded).order_by(autoloaded.c.id))]
     engine.dispose()
     return out
