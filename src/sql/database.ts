@@ -48,8 +48,10 @@ export class Database {
   private storedIds = new Map<string, number>();
   /** The messages sources could not decode (the system relation eddy_source_errors). */
   readonly sourceErrors: SourceErrorLog;
-  /** pg_catalog and information_schema, kept up to date on every DDL. */
+  /** pg_catalog and information_schema, brought up to date after DDL when read (catalogUpToDate). */
   readonly system: SystemCatalog;
+  /** DDL changed what the system tables describe since their rows were last computed. */
+  private catalogStale = true;
   readonly store: CatalogStore;
   /** The Kafka sinks (not relations), with eddy_sinks and eddy_sink_errors. */
   readonly sinks: SinkCatalog;
@@ -82,14 +84,26 @@ export class Database {
   }
 
   /**
-   * Brings pg_catalog and information_schema up to date after DDL, before the statement completes.
-   * While replaying, only the catalog functions' lookups are: the tables' rows are recomputed once
-   * when the restore ends (after each of n definitions, that is O(n²)); what replay built over
-   * them then receives the difference like any other change.
+   * After DDL, before the statement completes: the catalog functions' lookups (regclass,
+   * pg_get_viewdef) are brought up to date at once, pg_catalog's and information_schema's rows
+   * only when something reads them. Recomputing every system table takes tens of milliseconds
+   * with a hundred relations, and most DDL is followed by no catalog query at all. What the
+   * dataflow maintains over a system table (a view over pg_class, a SUBSCRIBE to it) needs the
+   * rows after every change, so while there is one the tables are recomputed at once as well.
+   * While replaying, the rows wait for the end of the restore either way (after each of n
+   * definitions, that is O(n²)).
    */
   private catalogChanged(): void {
-    if (this.replaying) this.system.describe(this.relations.values(), this.indexes.values());
-    else if (this.system.refresh(this.relations.values(), this.indexes.values())) this.dataflow.runCycle();
+    this.system.describe(this.relations.values(), this.indexes.values());
+    this.catalogStale = true;
+    if (!this.replaying && this.system.followed()) this.catalogUpToDate();
+  }
+
+  /** Recomputes the system tables' rows if DDL changed what they describe since they were computed (see catalogChanged). */
+  catalogUpToDate(): void {
+    if (!this.catalogStale) return;
+    this.catalogStale = false;
+    if (this.system.refresh(this.relations.values(), this.indexes.values())) this.dataflow.runCycle();
   }
 
   /**

@@ -5,15 +5,41 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { planQuery, type PlannedQuery } from '../planner/plan-query.js';
-import type { RelationColumn, TableType } from '../planner/catalog-api.js';
+import type { RelationColumn, RelationResolver, TableType } from '../planner/catalog-api.js';
 import { ParamTypes } from '../planner/bind-expr.js';
 import type { Arrangement, Node } from '../engine/index.js';
 import type { Session } from './session.js';
 import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
 
-/** A query over the session's catalog; an ad-hoc read plans once at prepare and reads at each execution. */
+/**
+ * A query over the session's catalog; an ad-hoc read plans once at prepare and reads at each
+ * execution. One that reads a system relation brings the system tables up to date first, at
+ * each execution (DDL may have come between prepare and execute).
+ */
 export function planSelect(session: Session, query: any, params: ParamTypes): PlannedQuery {
-  return planQuery(rewriteForCatalog(query, session.db.system), { relations: session.db.resolver(), params, settings: session.settings });
+  const db = session.db;
+  const resolver = db.resolver();
+  let readsSystem = false;
+  const relations: RelationResolver = {
+    resolve(schema, name, location) {
+      const resolved = resolver.resolve(schema, name, location);
+      if (resolved.kind === 'system') readsSystem = true;
+      return resolved;
+    },
+  };
+  const planned = planQuery(rewriteForCatalog(query, db.system), { relations, params, settings: session.settings });
+  if (!readsSystem) return planned;
+  return {
+    ...planned,
+    build(df, env) {
+      db.catalogUpToDate();
+      return planned.build(df, env);
+    },
+    read(env) {
+      db.catalogUpToDate();
+      return planned.read(env);
+    },
+  };
 }
 
 export interface PlannedView {
@@ -82,5 +108,8 @@ export function followRelation(session: Session, schema: string | null, name: st
   if (rel.kind === 'view') return { ...maintainQuery(session, rel.query), columns: rel.columns };
   const resolved = db.resolved(rel);
   const tableType = resolved.kind === 'view' ? 'general' : resolved.tableType;
-  return { columns: rel.columns, tableType, node: rel.node as Node, dispose: () => {} };
+  if (rel.kind !== 'system') return { columns: rel.columns, tableType, node: rel.node as Node, dispose: () => {} };
+  // A system table followed as it is: its rows now follow every DDL (Database.catalogChanged).
+  db.catalogUpToDate();
+  return { columns: rel.columns, tableType, node: rel.node as Node, dispose: db.system.follow() };
 }

@@ -1,7 +1,7 @@
 /**
  * pg_catalog and information_schema as relations of the shared dataflow: one general input node
- * per system table, whose rows are recomputed from the database's relations whenever DDL changes
- * them, pushing only the difference. Reading a system table is then like reading any relation,
+ * per system table, whose rows are recomputed from the database's relations after DDL changes
+ * them (when next read, or at once while the dataflow follows one), pushing only the difference. Reading a system table is then like reading any relation,
  * and a materialized view over pg_catalog stays correct as tables come and go.
  *
  * It also answers the lookups catalog functions need (pg_get_viewdef, pg_get_indexdef ...)
@@ -150,6 +150,29 @@ export class SystemCatalog implements CatalogInfo {
       }),
     ];
     this.indexesByOid = new Map(this.currentIndexes.map((i) => [i.oid, i]));
+  }
+
+  /** Subscriptions that follow a system table itself (a view over one is a consumer of its node). */
+  private followers = 0;
+
+  /**
+   * Does the dataflow maintain anything over a system table? Then its rows must follow every DDL
+   * at once; otherwise they are recomputed only when read.
+   */
+  followed(): boolean {
+    if (this.followers > 0) return true;
+    for (const live of this.tables.values()) if (live.relation.node.consumers.size > 0) return true;
+    return false;
+  }
+
+  /** A subscription follows a system table's node: its rows follow every DDL until release(). */
+  follow(): () => void {
+    this.followers++;
+    let released = false;
+    return () => {
+      if (!released) this.followers--;
+      released = true;
+    };
   }
 
   /**
