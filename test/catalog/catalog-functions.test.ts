@@ -164,6 +164,11 @@ test('pg_index.indkey, indcollation, indclass and indoption are int2vector and o
       'SELECT i.relname, c.opcname, c.opcdefault, a.amname, format_type(c.opcintype, NULL) AS intype FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid ' +
         "JOIN pg_opclass c ON c.oid = x.indclass[0] JOIN pg_am a ON a.oid = c.opcmethod WHERE x.indrelid = 'catalog_vector_probe'::regclass ORDER BY 1",
     );
+    // the index's own columns: a hash index stores int4 hash codes, a btree a name as cstring
+    await sameCatalogRows(
+      'SELECT i.relname, a.attnum, a.attname, a.atttypid, format_type(a.atttypid, a.atttypmod) AS type, a.attlen, a.attbyval, a.attalign, a.attstorage, a.attcollation ' +
+        "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_attribute a ON a.attrelid = x.indexrelid WHERE x.indrelid = 'catalog_vector_probe'::regclass ORDER BY 1, 2",
+    );
     // every operator class Eddy lists is PostgreSQL's, row for row
     const oids = (await e.query('SELECT oid FROM pg_opclass')).rows.map((r) => r.oid);
     assert.ok(oids.length >= 40);

@@ -1,8 +1,8 @@
 /**
  * psql's \d family against Eddy, through the wire: the queries psql sends (pg_class,
  * pg_attribute, pg_index, pg_policy, ... with OPERATOR(pg_catalog.~), COLLATE, ::regclass and
- * catalog functions) run, and their answers describe the relations. A table's \d and \d+ are
- * compared with a real PostgreSQL's, character for character.
+ * catalog functions) run, and their answers describe the relations. A table's \d and \d+, its
+ * indexes' \d and \di are compared with a real PostgreSQL's, character for character.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +17,12 @@ let postgres: PostgresHandle;
 const VIEW_DDL = 'CREATE VIEW catalog_big_orders AS SELECT id, amount FROM catalog_orders WHERE amount > 100';
 const MATERIALIZED_VIEW_DDL = 'CREATE MATERIALIZED VIEW catalog_totals AS SELECT customer, sum(amount) AS total FROM catalog_orders GROUP BY customer';
 const TABLE_DDL = "CREATE TABLE catalog_orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2) DEFAULT 0, note varchar(20), placed timestamptz)";
+/** Indexes on the table (btree over two columns, hash) and on the materialized view. */
+const INDEX_DDL = [
+  'CREATE INDEX catalog_orders_customer ON catalog_orders (customer, placed)',
+  'CREATE INDEX catalog_orders_note_hash ON catalog_orders USING hash (note)',
+  'CREATE INDEX catalog_totals_customer ON catalog_totals (customer)',
+];
 
 before(async () => {
   [eddy, postgres] = await Promise.all([startEddy(), startPostgres()]);
@@ -25,6 +31,7 @@ before(async () => {
   await c.query('CREATE TABLE plain (x int8, y float8)');
   await c.query(VIEW_DDL);
   await c.query(MATERIALIZED_VIEW_DDL);
+  for (const sql of INDEX_DDL) await c.query(sql);
 });
 
 after(async () => {
@@ -55,11 +62,13 @@ test('\\d and \\d+ of a table, \\d of a view and a materialized view print exact
   await pgClient.connect();
   const cleanup = ['DROP MATERIALIZED VIEW IF EXISTS catalog_totals', 'DROP VIEW IF EXISTS catalog_big_orders', 'DROP TABLE IF EXISTS catalog_orders'];
   try {
-    for (const sql of [...cleanup, TABLE_DDL, VIEW_DDL, MATERIALIZED_VIEW_DDL]) await pgClient.query(sql);
+    for (const sql of [...cleanup, TABLE_DDL, VIEW_DDL, MATERIALIZED_VIEW_DDL, ...INDEX_DDL]) await pgClient.query(sql);
     const user = new URL(postgres.url).username || 'postgres';
     const database = new URL(postgres.url).pathname.slice(1) || 'postgres';
-    // view definitions differ (PostgreSQL prints its deparsed query, Eddy the text as written): not \\d+ of views
-    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders', '\\d catalog_big_orders', '\\d catalog_totals']) {
+    // view definitions differ (PostgreSQL prints its deparsed query, Eddy the text as written): not \\d+ of views.
+    // An index's \\d shows the type it stores each key as (a hash index: integer hash codes).
+    const indexes = ['\\d catalog_orders_customer', '\\d+ catalog_orders_note_hash', '\\d+ catalog_orders_pkey', '\\d catalog_totals_customer'];
+    for (const command of ['\\d catalog_orders', '\\d+ catalog_orders', '\\d catalog_big_orders', '\\d catalog_totals', ...indexes]) {
       const expected = await psql(postgres.port, user, database, command);
       assert.equal(await eddyPsql(command), expected, command);
     }
@@ -131,11 +140,11 @@ test('\\dt, \\dv, \\dm, \\di, \\d and \\dp list what PostgreSQL lists for the sa
     const owned = new pg.Client({ host: '127.0.0.1', port: postgres.port, user: 'eddy', database });
     await owned.connect();
     try {
-      for (const sql of [TABLE_DDL, 'CREATE TABLE plain (x int8, y float8)', VIEW_DDL, MATERIALIZED_VIEW_DDL]) await owned.query(sql);
+      for (const sql of [TABLE_DDL, 'CREATE TABLE plain (x int8, y float8)', VIEW_DDL, MATERIALIZED_VIEW_DDL, ...INDEX_DDL]) await owned.query(sql);
     } finally {
       await owned.end();
     }
-    for (const command of ['\\dt', '\\dv', '\\dm', '\\di', '\\d', '\\dp']) {
+    for (const command of ['\\dt', '\\dv', '\\dm', '\\di', '\\di catalog_orders*', '\\d', '\\dp']) {
       assert.equal(await eddyPsql(command), await psql(postgres.port, 'eddy', database, command), command);
     }
   } finally {

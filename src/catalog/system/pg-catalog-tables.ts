@@ -7,9 +7,10 @@
  */
 import type { Row } from '../../engine/batch.js';
 import { ARRAY_TYPES, SqlArray, T, type SqlType } from '../../types/types.js';
-import { indexDefinitionOf, namespaceOid, primaryKeyName, primaryKeyOid, type CatalogRelation } from './catalog-relation.js';
+import { indexDefinitionOf, namespaceOid, primaryKeyName, primaryKeyOid, type CatalogIndex, type CatalogRelation } from './catalog-relation.js';
+import type { RelationColumn } from '../../planner/catalog-api.js';
 import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
-import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
+import { ANY, CSTRING, PSEUDO_TYPES } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
 import { defaultOperatorClass, OPERATOR_CLASSES } from './opclasses.js';
@@ -17,7 +18,7 @@ import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './syst
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
 /** The types pg_type lists: every type Eddy has, their array types, and the pseudo-types of polymorphic functions. */
-export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ...ARRAY_TYPES, ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY];
+export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ...ARRAY_TYPES, ...PSEUDO_TYPES];
 
 /** pg_language's "internal": functions implemented inside the server. */
 const INTERNAL_LANGUAGE = 12;
@@ -42,10 +43,20 @@ function classRows({ relations, indexes }: CatalogContents): Row[] {
   return rows;
 }
 
+/**
+ * The type an index stores a key column as (its pg_attribute row): a hash index its hash codes
+ * (int4), a btree the column's type but a name as cstring (name_ops' opckeytype), as PostgreSQL does.
+ */
+function indexKeyType(method: CatalogIndex['method'], column: RelationColumn): { type: SqlType; typmod: number } {
+  if (method === 'hash') return { type: T.int4, typmod: -1 };
+  if (column.type.oid === T.name.oid) return { type: CSTRING, typmod: -1 };
+  return column;
+}
+
 function attributeRows({ relations, indexes }: CatalogContents): Row[] {
   const rows: Row[] = [];
-  const row = (relid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDefault: boolean): Row => [
-    relid, name, type.oid, -1, type.typlen, num, 0, typmod, typeByValue(type), typeAlign(type), typeStorage(type), '', notNull, hasDefault, false, '', '', false, true, 0, typeCollation(type),
+  const row = (relid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDefault: boolean, collation = typeCollation(type)): Row => [
+    relid, name, type.oid, -1, type.typlen, num, 0, typmod, typeByValue(type), typeAlign(type), typeStorage(type), '', notNull, hasDefault, false, '', '', false, true, 0, collation,
   ];
   for (const r of relations) {
     r.columns.forEach((c, i) => rows.push(row(r.oid, c.name, c.type, c.typmod, i + 1, c.notNull ?? false, r.defaults.has(c.name))));
@@ -53,7 +64,9 @@ function attributeRows({ relations, indexes }: CatalogContents): Row[] {
   for (const index of indexes) {
     index.columns.forEach((pos, i) => {
       const c = index.table.columns[pos]!;
-      rows.push(row(index.oid, c.name, c.type, c.typmod, i + 1, false, false));
+      const key = indexKeyType(index.method, c);
+      // the key keeps the column's collation, whatever type it is stored as
+      rows.push(row(index.oid, c.name, key.type, key.typmod, i + 1, false, false, typeCollation(c.type)));
     });
   }
   return rows;

@@ -5,7 +5,7 @@
  * Every array type uses array_in/array_out/array_recv/array_send, as in PostgreSQL (int2vector and
  * oidvector, arrays with their own text form, have their own).
  */
-import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY } from '../../planner/functions/index.js';
+import { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY, CSTRING } from '../../planner/functions/index.js';
 import { T, type SqlType } from '../../types/types.js';
 
 export interface TypeIo {
@@ -44,6 +44,7 @@ const TABLE: [number, [number, string], [number, string], [number, string], [num
   [ANYARRAY.oid, [2296, 'anyarray_in'], [2297, 'anyarray_out'], [2502, 'anyarray_recv'], [2503, 'anyarray_send']],
   [ANYELEMENT.oid, [2312, 'anyelement_in'], [2313, 'anyelement_out'], [0, ''], [0, '']],
   [ANYNONARRAY.oid, [2777, 'anynonarray_in'], [2778, 'anynonarray_out'], [0, ''], [0, '']],
+  [CSTRING.oid, [2292, 'cstring_in'], [2293, 'cstring_out'], [2500, 'cstring_recv'], [2501, 'cstring_send']],
 ];
 
 const ARRAY_IO: [number, string][] = [[750, 'array_in'], [751, 'array_out'], [2400, 'array_recv'], [2401, 'array_send']];

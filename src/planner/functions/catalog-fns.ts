@@ -8,7 +8,7 @@ import { SqlError, SQLSTATE } from '../../errors.js';
 import { typeNamed } from '../type-names.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
-import { ANY, fn, fnEnv, register } from './registry.js';
+import { fn, fnEnv, PSEUDO_TYPES, register } from './registry.js';
 import { qualifiedName } from './qualified-name.js';
 
 const { oid, text, int4, bool, name } = T;
@@ -99,7 +99,7 @@ register(
     strict: false,
     impl: ([o, typmod]) => {
       if (o === null) return null;
-      const type = typeByOid(o as number) ?? (o === ANY.oid ? ANY : undefined);
+      const type = typeByOid(o as number) ?? PSEUDO_TYPES.find((t) => t.oid === o);
       return type ? formatTypeName(type, typmod === null ? -1 : (typmod as number)) : '???';
     },
   },

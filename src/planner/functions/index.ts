@@ -15,5 +15,5 @@ import './catalog-fns.js';
 import './to-char.js';
 import './to-timestamp.js';
 
-export { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY, takesAsIs, isPolymorphic, functionsNamed, registeredFunctions, implFor, returnTypeFor, type FunctionDef } from './registry.js';
+export { ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY, CSTRING, PSEUDO_TYPES, takesAsIs, isPolymorphic, functionsNamed, registeredFunctions, implFor, returnTypeFor, type FunctionDef } from './registry.js';
 export { resolveOverload, isPreferred, type Resolution } from './resolve.js';

@@ -20,6 +20,15 @@ export const ANYELEMENT: SqlType = { oid: 2283, name: 'anyelement', typname: 'an
 /** Any type but an array (textanycat's `text || anynonarray`, which must not catch array || text). */
 export const ANYNONARRAY: SqlType = { oid: 2776, name: 'anynonarray', typname: 'anynonarray', typlen: 4, category: 'P', arrayOid: 0 };
 
+/**
+ * PostgreSQL's cstring: no SQL value has it in Eddy, but an index stores a name key as one (its
+ * pg_attribute row, which psql's \d of the index shows), and the type I/O functions take it.
+ */
+export const CSTRING: SqlType = { oid: 2275, name: 'cstring', typname: 'cstring', typlen: -2, category: 'P', arrayOid: 1263 };
+
+/** The pseudo-types, as pg_type and format_type know them. */
+export const PSEUDO_TYPES: readonly SqlType[] = [ANY, ANYARRAY, ANYELEMENT, ANYNONARRAY, CSTRING];
+
 /** A parameter that takes its argument as it is: "any" and anynonarray. */
 export const takesAsIs = (t: SqlType) => t === ANY || t === ANYNONARRAY;
 
