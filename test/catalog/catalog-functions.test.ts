@@ -164,6 +164,11 @@ test('pg_index.indkey, indcollation, indclass and indoption are int2vector and o
       'SELECT i.relname, c.opcname, c.opcdefault, a.amname, format_type(c.opcintype, NULL) AS intype FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid ' +
         "JOIN pg_opclass c ON c.oid = x.indclass[0] JOIN pg_am a ON a.oid = c.opcmethod WHERE x.indrelid = 'catalog_vector_probe'::regclass ORDER BY 1",
     );
+    // pg_constraint.conkey holds the primary key's columns (it is not one of the always-NULL arrays)
+    await sameCatalogRows(
+      "SELECT c.conname, a.attname, c.conkey, c.conkey[1] AS first, array_length(c.conkey, 1) AS n, c.conkey IS NULL AS none, c.confkey IS NULL AS no_fkey " +
+        "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) WHERE c.conrelid = 'catalog_vector_probe'::regclass ORDER BY 2",
+    );
     // the index's own columns: a hash index stores int4 hash codes, a btree a name as cstring
     await sameCatalogRows(
       'SELECT i.relname, a.attnum, a.attname, a.atttypid, format_type(a.atttypid, a.atttypmod) AS type, a.attlen, a.attbyval, a.attalign, a.attstorage, a.attcollation ' +

@@ -23,7 +23,7 @@ const CATALOG_ARRAY_COLUMNS = new Set([
   'relacl', 'reloptions', 'nspacl', 'datacl', 'datconfig', 'attacl', 'attoptions', 'attfdwoptions', 'typacl', 'proacl',
   'proconfig', 'proargnames', 'proallargtypes', 'proargmodes', 'lanacl', 'spcacl', 'spcoptions', 'rolconfig', 'setconfig',
   'polroles', 'stxkind', 'prattrs', 'subpublications', 'fdwacl', 'fdwoptions', 'srvacl', 'srvoptions', 'ftoptions',
-  'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'conkey', 'confkey', 'conexclop',
+  'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'confkey', 'conexclop',
 ]);
 
 /** Aggregates return a row even over no rows: a subquery using one is not empty for lack of input. */
