@@ -213,6 +213,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     [ACCESS_METHOD.hash, 'hash', 'hashhandler', 'i'],
   ]),
   table('pg_opclass', 2616, 'oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid', opclassRows),
+  table('pg_enum', 3501, 'oid:oid enumtypid:oid enumsortorder:float4 enumlabel:name', empty),
   table('pg_inherits', 2611, 'inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool', empty),
   table('pg_extension', 3079, 'oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text', empty),
   table(

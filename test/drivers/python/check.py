@@ -206,6 +206,13 @@ def sqlalchemy_inspect(url):
             "indexes": inspector.get_indexes(table),
             "foreign_keys": inspector.get_foreign_keys(table),
         }
+    out["sa_accounts"]["unique"] = inspector.get_unique_constraints("sa_accounts")
+    out["sa_accounts"]["check"] = inspector.get_check_constraints("sa_accounts")
+    out["sa_accounts"]["comment"] = inspector.get_table_comment("sa_accounts")
+    out["sa_accounts"]["options"] = inspector.get_table_options("sa_accounts")
+    out["has"] = [inspector.has_table("sa_accounts"), inspector.has_table("sa_none"), inspector.has_index("sa_pairs", "sa_pairs_b"), inspector.has_index("sa_pairs", "sa_none")]
+    out["enums"] = inspector.get_enums()
+    out["multi_indexes"] = sorted([key[1], [i["name"] for i in value]] for key, value in inspector.get_multi_indexes().items() if key[1].startswith("sa_"))
     autoloaded = sa.Table("sa_accounts", sa.MetaData(), autoload_with=engine)
     out["autoload"] = [[c.name, repr(c.type), c.nullable, c.primary_key] for c in autoloaded.columns]
     with engine.begin() as conn:
