@@ -1,7 +1,7 @@
 /**
  * The catalog queries pgjdbc's DatabaseMetaData sends (getTables, getColumns, getSchemas, as
- * pgjdbc 42.x writes them), run on Eddy and on a real PostgreSQL holding the same relations:
- * the answers must be the same rows.
+ * pgjdbc 42.x writes them) and ORMs' index queries (Django, Rails), run on Eddy and on a real
+ * PostgreSQL holding the same relations: the answers must be the same rows.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +20,7 @@ const DDL = [
   'CREATE TABLE jdbc_pairs (a int, b text, c int, PRIMARY KEY (c, a))',
   'CREATE VIEW jdbc_rich AS SELECT id, owner FROM jdbc_accounts WHERE balance > 1000',
   'CREATE MATERIALIZED VIEW jdbc_by_owner AS SELECT owner, count(*) AS n FROM jdbc_accounts GROUP BY owner',
+  'CREATE INDEX jdbc_accounts_owner ON jdbc_accounts (owner, opened)',
 ];
 const CLEANUP = ['DROP MATERIALIZED VIEW IF EXISTS jdbc_by_owner', 'DROP VIEW IF EXISTS jdbc_rich', 'DROP TABLE IF EXISTS jdbc_log', 'DROP TABLE IF EXISTS jdbc_pairs', 'DROP TABLE IF EXISTS jdbc_accounts'];
 
@@ -85,9 +86,9 @@ const GET_SCHEMAS = `SELECT nspname AS TABLE_SCHEM, NULL AS TABLE_CATALOG FROM p
  AND (nspname !~ '^pg_toast_temp_' OR nspname = replace((pg_catalog.current_schemas(true))[1], 'pg_temp_', 'pg_toast_temp_'))
  ORDER BY TABLE_SCHEM`;
 
-test('getTables: tables, views, materialized views and the primary key index, as PostgreSQL lists them', async () => {
+test('getTables: tables, views, materialized views, primary key indexes and an index, as PostgreSQL lists them', async () => {
   const rows = await sameRows(GET_TABLES, ['jdbc\\_%']);
-  assert.equal(rows.length, 7);
+  assert.equal(rows.length, 8);
 });
 
 test('getColumns: names, types, modifiers, NOT NULL, defaults and numbering, as PostgreSQL gives them', async () => {
@@ -146,4 +147,41 @@ test("pg_constraint.conkey, pg_index.indoption and an index's relpages/reltuples
     FROM pg_constraint con JOIN pg_attribute a ON a.attrelid = con.conrelid WHERE con.conrelid = 'jdbc_pairs'::regclass) result
     WHERE result.attnum = (result.keys).x ORDER BY result.n`);
   assert.deepEqual(rows, [{ attname: 'c', n: 1 }, { attname: 'a', n: 2 }]);
+});
+
+// Django 4's get_constraints: the keys and their options side by side from unnest(indkey, indoption)
+const DJANGO_INDEXES = `SELECT indexname, array_agg(attname ORDER BY arridx) AS columns, indisunique, indisprimary,
+    array_agg(ordering ORDER BY arridx) AS orders, amname, exprdef, s2.attoptions
+  FROM (
+    SELECT c2.relname as indexname, idx.*, attr.attname, am.amname,
+      CASE WHEN idx.indexprs IS NOT NULL THEN pg_get_indexdef(idx.indexrelid) END AS exprdef,
+      CASE am.amname WHEN 'btree' THEN CASE (option & 1) WHEN 1 THEN 'DESC' ELSE 'ASC' END END as ordering,
+      c2.reloptions as attoptions
+    FROM (SELECT * FROM pg_index i, unnest(i.indkey, i.indoption) WITH ORDINALITY koi(key, option, arridx)) idx
+    LEFT JOIN pg_class c ON idx.indrelid = c.oid
+    LEFT JOIN pg_class c2 ON idx.indexrelid = c2.oid
+    LEFT JOIN pg_am am ON c2.relam = am.oid
+    LEFT JOIN pg_attribute attr ON attr.attrelid = c.oid AND attr.attnum = idx.key
+    WHERE c.relname = $1 AND pg_catalog.pg_table_is_visible(c.oid)
+  ) s2
+  GROUP BY indexname, indisunique, indisprimary, amname, exprdef, attoptions ORDER BY 1`;
+
+// Rails 7's indexes(table) and primary_keys(table)
+const RAILS_INDEXES = `SELECT distinct i.relname, d.indisunique, d.indkey, pg_get_indexdef(d.indexrelid), t.oid = $1::regclass AS same_table,
+    pg_catalog.obj_description(i.oid, 'pg_class') AS comment, d.indisvalid
+  FROM pg_class t INNER JOIN pg_index d ON t.oid = d.indrelid INNER JOIN pg_class i ON d.indexrelid = i.oid
+  LEFT JOIN pg_namespace n ON n.oid = t.relnamespace
+  WHERE i.relkind IN ('i', 'I') AND d.indisprimary = 'f' AND t.relname = $2 AND n.nspname = ANY (current_schemas(false))
+  ORDER BY i.relname`;
+const RAILS_PRIMARY_KEYS = `SELECT a.attname FROM (
+    SELECT indrelid, indkey, generate_subscripts(indkey, 1) idx FROM pg_index WHERE indrelid = $1::regclass AND indisprimary
+  ) i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[i.idx] ORDER BY i.idx`;
+
+test("Django's and Rails' index and primary key queries over pg_index's vectors answer as on PostgreSQL", async () => {
+  const django = await sameRows(DJANGO_INDEXES, ['jdbc_accounts']);
+  assert.deepEqual(django.map((r: any) => r.indexname), ['jdbc_accounts_owner', 'jdbc_accounts_pkey']);
+  await sameRows(DJANGO_INDEXES, ['jdbc_pairs']);
+  const rails = await sameRows(RAILS_INDEXES, ['jdbc_accounts', 'jdbc_accounts']);
+  assert.equal(rails.length, 1);
+  assert.deepEqual(await sameRows(RAILS_PRIMARY_KEYS, ['jdbc_pairs']), [{ attname: 'c' }, { attname: 'a' }]);
 });
