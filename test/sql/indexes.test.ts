@@ -48,11 +48,13 @@ test('the catalog lists indexes as PostgreSQL does: pg_class, pg_index, pg_index
   await env.db.query('CREATE TABLE ix_cat (a int, b text, c int PRIMARY KEY)');
   await env.db.query('CREATE INDEX ON ix_cat (a)');
   await env.db.query('CREATE INDEX ON ix_cat (a)');
-  await env.db.query('CREATE INDEX ix_cat_ba ON ix_cat USING hash (b, a)');
+  await env.db.query('CREATE INDEX ix_cat_ba ON ix_cat (b, a)');
+  await env.db.query('CREATE INDEX ix_cat_b ON ix_cat USING hash (b)');
   assert.deepEqual(await rows(`SELECT indexname, tablename, schemaname, tablespace, indexdef FROM pg_indexes WHERE tablename = 'ix_cat' ORDER BY indexname`), [
     ['ix_cat_a_idx', 'ix_cat', 'public', null, 'CREATE INDEX ix_cat_a_idx ON public.ix_cat USING btree (a)'],
     ['ix_cat_a_idx1', 'ix_cat', 'public', null, 'CREATE INDEX ix_cat_a_idx1 ON public.ix_cat USING btree (a)'],
-    ['ix_cat_ba', 'ix_cat', 'public', null, 'CREATE INDEX ix_cat_ba ON public.ix_cat USING hash (b, a)'],
+    ['ix_cat_b', 'ix_cat', 'public', null, 'CREATE INDEX ix_cat_b ON public.ix_cat USING hash (b)'],
+    ['ix_cat_ba', 'ix_cat', 'public', null, 'CREATE INDEX ix_cat_ba ON public.ix_cat USING btree (b, a)'],
     ['ix_cat_pkey', 'ix_cat', 'public', null, 'CREATE UNIQUE INDEX ix_cat_pkey ON public.ix_cat USING btree (c)'],
   ]);
   assert.deepEqual(
@@ -62,12 +64,13 @@ test('the catalog lists indexes as PostgreSQL does: pg_class, pg_index, pg_index
     [
       ['ix_cat_a_idx', 'i', 1, 'btree', 1, 1, false, false, true, '1'],
       ['ix_cat_a_idx1', 'i', 1, 'btree', 1, 1, false, false, true, '1'],
-      ['ix_cat_ba', 'i', 2, 'hash', 2, 2, false, false, true, '2 1'],
+      ['ix_cat_b', 'i', 1, 'hash', 1, 1, false, false, true, '2'],
+      ['ix_cat_ba', 'i', 2, 'btree', 2, 2, false, false, true, '2 1'],
       ['ix_cat_pkey', 'i', 1, 'btree', 1, 1, true, true, true, '3'],
     ],
   );
   assert.deepEqual(await rows(`SELECT pg_get_indexdef('ix_cat_ba'::regclass), pg_get_indexdef('ix_cat_ba'::regclass, 2, true)`), [
-    ['CREATE INDEX ix_cat_ba ON public.ix_cat USING hash (b, a)', 'a'],
+    ['CREATE INDEX ix_cat_ba ON public.ix_cat USING btree (b, a)', 'a'],
   ]);
   assert.deepEqual(await rows(`SELECT attname, attnum FROM pg_attribute WHERE attrelid = 'ix_cat_ba'::regclass ORDER BY attnum`), [['b', 1], ['a', 2]]);
   assert.deepEqual(await rows(`SELECT relhasindex FROM pg_class WHERE relname = 'ix_cat'`), [[true]]);
@@ -106,6 +109,7 @@ test('errors: missing relation and column, taken names, DROP of what is not ther
   await failsWith('CREATE INDEX ON ix_err ((b + 1))', '0A000', /expressions/);
   await failsWith('CREATE INDEX ON ix_err (b) WHERE b > 0', '0A000', /partial/);
   await failsWith('CREATE INDEX ON ix_err USING gin (b)', '0A000', /gin/);
+  await failsWith('CREATE INDEX ON ix_err USING hash (a, b)', '0A000', /access method "hash" does not support multicolumn indexes/);
   await failsWith('CREATE INDEX ON ix_err USING nosuch (b)', '42704', /access method "nosuch" does not exist/);
   await failsWith('DROP INDEX ix_nope', '42704', /index "ix_nope" does not exist/);
   await env.db.query('DROP INDEX IF EXISTS ix_nope');
