@@ -231,11 +231,12 @@ export interface OutgoingMessage {
  */
 export interface TransactionalProducer {
   /**
-   * In one transaction: the messages to `topic`, then `last` (the sink's progress record, built
-   * from the offsets the messages got), then commit. Resolves with the next offset per partition
-   * of `topic` written to.
+   * In one transaction: `progress` (the sink's progress record, one message to partition 0 of its
+   * topic) and the messages to `topic`, then commit. The record rides in the first produce
+   * request, beside the first messages: one request and one AddPartitionsToTxn fewer than a send
+   * of its own. Resolves with the next offset per partition of `topic` written to.
    */
-  write(topic: string, messages: OutgoingMessage[], last: { topic: string; key: string; value: (written: WrittenOffsets) => string }): Promise<WrittenOffsets>;
+  write(topic: string, messages: OutgoingMessage[], progress: { topic: string; key: string; value: string }): Promise<WrittenOffsets>;
   close(): Promise<void>;
 }
 
@@ -293,18 +294,22 @@ export async function openTransactionalProducer(connection: KafkaConnection, tra
     throw err;
   }
   return {
-    async write(topic, messages, last) {
+    async write(topic, messages, progress) {
       const transaction = await producer.transaction();
       try {
         const next: WrittenOffsets = new Map();
-        for (const chunk of produceRequests(messages)) {
+        const requests = produceRequests(messages);
+        for (let i = 0; i < requests.length; i++) {
+          const chunk = requests[i]!;
           const counts = new Map<number, number>();
           for (const m of chunk) counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1);
-          for (const meta of await transaction.send({ topic, acks: -1, messages: chunk as Message[] })) {
+          const topicMessages = [{ topic, messages: chunk as Message[] }];
+          if (i === 0) topicMessages.push({ topic: progress.topic, messages: [{ key: progress.key, value: progress.value, partition: 0 }] });
+          for (const meta of await transaction.sendBatch({ acks: -1, topicMessages })) {
+            if (meta.topicName !== topic) continue;
             next.set(meta.partition, BigInt(meta.baseOffset ?? '0') + BigInt(counts.get(meta.partition) ?? 0));
           }
         }
-        await transaction.send({ topic: last.topic, acks: -1, messages: [{ key: last.key, value: last.value(next), partition: 0 }] });
         await transaction.commit();
         return next;
       } catch (err) {

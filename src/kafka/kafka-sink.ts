@@ -1,15 +1,15 @@
 /**
  * A running Kafka sink: follows its input's changes (through the engine's change feed, wired by
  * the CREATE SINK handler), keeps what its envelope has to write (sink-envelopes.ts), and writes
- * it in Kafka transactions, one at a time, each carrying the sink's progress record last.
+ * it in Kafka transactions, one at a time, each carrying the sink's progress record.
  *
  * Exactly once (docs/ARCHITECTURE.md, "Kafka sinks"): on start, and after any producer failure,
  * the transactional producer is opened again, which fences the previous one (the broker aborts
  * its open transaction). At start, the sink then reads its progress topic (read_committed) for
- * the last record it committed, reads its topic back up to the offsets that record holds, hands
- * those messages to the envelope state as what consumers already have, and from then on writes
- * only the difference. After a failure in flight, the progress record alone says whether the
- * failed transaction committed (its sequence number is there) or must be written again.
+ * the last record it committed, reads its topic back as far as that record says, hands those
+ * messages to the envelope state as what consumers already have, and from then on writes only
+ * the difference. After a failure in flight, the progress record alone says whether the failed
+ * transaction committed (its sequence number is there) or must be written again.
  */
 import type { SinkRuntime, SinkStatus } from '../catalog/sink.js';
 import type { ChangeDelivery } from '../engine/change-feed.js';
@@ -22,9 +22,9 @@ import {
   readCommittedRange,
   type KafkaConnection,
   type TransactionalProducer,
-  type WrittenOffsets,
 } from './kafka-client.js';
 import type { EnvelopeState, TakenMessages } from './sink-envelopes.js';
+import { decodeProgress, encodeProgress, nextProgress, ReadBack, settled, type Progress } from './sink-progress.js';
 import type { KafkaSinkSpec } from './sink-spec.js';
 
 export interface KafkaSinkOptions {
@@ -38,25 +38,6 @@ export interface KafkaSinkOptions {
 const MAX_TRANSACTION_MESSAGES = 250_000;
 const RETRY_MAX_MS = 5000;
 
-/** The progress record each transaction writes last. */
-interface Progress {
-  /** The transaction's number: 1, 2, ... */
-  seq: number;
-  /** Per partition of the sink's topic: the offset after the last message the sink committed. */
-  offsets: Map<number, bigint>;
-  /** Messages written so far. */
-  messages: number;
-}
-
-function encodeProgress(p: Progress): string {
-  return JSON.stringify({ seq: p.seq, messages: p.messages, offsets: Object.fromEntries([...p.offsets].map(([k, v]) => [k, v.toString()])) });
-}
-
-function decodeProgress(text: string): Progress {
-  const raw = JSON.parse(text) as { seq: number; messages: number; offsets: Record<string, string> };
-  return { seq: raw.seq, messages: raw.messages, offsets: new Map(Object.entries(raw.offsets).map(([k, v]) => [Number(k), BigInt(v)])) };
-}
-
 /** The compacted topic that holds a sink's progress records (one per transactional.id). */
 export function progressTopicName(transactionalId: string): string {
   return `eddy-progress.${transactionalId.replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 249);
@@ -69,7 +50,7 @@ export class KafkaSinkRuntime implements SinkRuntime {
   private readonly progressTopic: string;
   private producer: TransactionalProducer | null = null;
   private partitionOf: ((key: Buffer | null) => number) | null = null;
-  private progress: Progress = { seq: 0, offsets: new Map(), messages: 0 };
+  private progress: Progress = { seq: 0, offsets: new Map(), more: new Map(), messages: 0 };
   private state: State = 'waiting';
   private problem: string | null = null;
   private lastWrite: number | null = null;
@@ -115,10 +96,9 @@ export class KafkaSinkRuntime implements SinkRuntime {
   /**
    * Opens the producer again (fencing the previous one) and finds out what the topic holds. At
    * start, reads the topic back into the envelope state; after a failure, settles the transaction
-   * that failed: committed if the progress record has its number (`inFlight` null: it cannot
-   * have committed, its progress record was never sent).
+   * that failed: committed if the progress record has its number.
    */
-  private async recover(mode: 'start' | { inFlight: { seq: number; taken: TakenMessages; progress: Progress } | null }): Promise<void> {
+  private async recover(mode: 'start' | { inFlight: { taken: TakenMessages; progress: Progress } | null }): Promise<void> {
     const { spec } = this.options;
     for (let delay = 300; !this.halted; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
@@ -138,7 +118,7 @@ export class KafkaSinkRuntime implements SinkRuntime {
         const committed = await this.readProgress();
         if (mode === 'start') {
           await this.readBack(committed);
-        } else if (mode.inFlight && committed?.seq === mode.inFlight.seq) {
+        } else if (mode.inFlight && committed?.seq === mode.inFlight.progress.seq) {
           mode.inFlight.taken.committed();
           this.wrote(mode.inFlight.progress);
         } else {
@@ -174,15 +154,20 @@ export class KafkaSinkRuntime implements SinkRuntime {
     return last;
   }
 
-  /** Hands the envelope state what the topic holds below the committed offsets. */
+  /** Hands the envelope state what the sink committed to its topic, as `committed` says. */
   private async readBack(committed: Progress | null): Promise<void> {
     const { state } = this.options;
+    const { topic } = this.options.spec.connection;
     state.beginRecovery();
     if (committed) {
-      const ranges = new Map([...committed.offsets].map(([partition, to]) => [partition, { from: 0n, to }]));
-      await readCommittedRange(this.connection, this.options.spec.connection.topic, ranges, `${this.options.transactionalId}.read.${Date.now()}`, (_, message) => {
-        state.recovered(message.key, message.value);
+      const reading = new ReadBack(committed);
+      const ends = new Map((await probeTopic(this.connection, topic, null)).partitions.map((p) => [p.partition, p.high]));
+      await readCommittedRange(this.connection, topic, reading.ranges(ends), `${this.options.transactionalId}.read.${Date.now()}`, (partition, message) => {
+        if (reading.accept(partition, BigInt(message.offset))) state.recovered(message.key, message.value);
       });
+      for (const { partition, found, expected } of reading.done()) {
+        this.log(`partition ${partition} holds ${found} of the ${expected} messages transaction ${committed.seq} counts as committed (deleted by retention?)`);
+      }
       this.log(`resumed after transaction ${committed.seq} (${committed.messages} messages written)`);
     }
     state.recoveryDone();
@@ -206,30 +191,23 @@ export class KafkaSinkRuntime implements SinkRuntime {
         taken.committed();
         continue;
       }
-      const seq = this.progress.seq + 1;
       const { topic } = this.options.spec.connection;
       const partitionOf = this.partitionOf!;
       const messages = taken.messages.map((m) => ({ key: m.key, value: m.value, partition: partitionOf(m.key) }));
-      let next: Progress | null = null;
+      const counts = new Map<number, number>();
+      for (const m of messages) counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1);
+      const next = nextProgress(this.progress, this.progress.seq + 1, counts, messages.length);
       try {
-        await this.producer!.write(topic, messages, {
-          topic: this.progressTopic,
-          key: this.options.transactionalId,
-          value: (written: WrittenOffsets) => {
-            next = { seq, messages: this.progress.messages + messages.length, offsets: new Map([...this.progress.offsets, ...written]) };
-            return encodeProgress(next);
-          },
-        });
+        const written = await this.producer!.write(topic, messages, { topic: this.progressTopic, key: this.options.transactionalId, value: encodeProgress(next) });
         taken.committed();
-        this.wrote(next!);
+        this.wrote(settled(next, written));
       } catch (err) {
         if (this.halted) return;
         this.state = 'stalled';
         this.problem = err instanceof Error ? err.message : String(err);
         this.log(`writing failed, recovering: ${this.problem}`);
-        // Without a progress record built, none was sent: the transaction cannot have committed.
-        if (next === null) taken.failed();
-        await this.recover({ inFlight: next === null ? null : { seq, taken, progress: next } });
+        // Whether it committed (its record went out with its first request) the record says.
+        await this.recover({ inFlight: { taken, progress: next } });
       }
     }
   }
