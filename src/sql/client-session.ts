@@ -11,16 +11,22 @@ import { handlerFor } from './handlers/index.js';
 import { Session } from './session.js';
 import { durationMs } from './settings.js';
 import { checkReadOnly } from './read-only.js';
+import { StatementCache } from './statement-cache.js';
 
 export class ClientSession extends Session implements SqlSession {
+  private readonly statementCache = new StatementCache();
+
   parse(sql: string): ParsedStatement[] {
-    return parseQuery(sql);
+    return this.statementCache.parse(sql, parseQuery);
   }
 
   prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
     const stmt = statement as Statement;
-    if (this.readOnly) checkReadOnly(stmt, this.user);
-    return handlerFor(stmt)(this, stmt, paramTypeOids);
+    const version = `${this.db.catalogVersion}.${this.settings.version}`;
+    return this.statementCache.prepared(stmt, paramTypeOids, version, () => {
+      if (this.readOnly) checkReadOnly(stmt, this.user);
+      return handlerFor(stmt)(this, stmt, paramTypeOids);
+    });
   }
 
   async execute(prepared: PreparedStatement, params: Value[]): Promise<ExecResult> {

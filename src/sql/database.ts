@@ -52,6 +52,8 @@ export class Database {
   readonly system: SystemCatalog;
   /** DDL changed what the system tables describe since their rows were last computed. */
   private catalogStale = true;
+  /** Counts DDL (and new role or database names): a plan made before it is not reused (statement-cache.ts). */
+  catalogVersion = 0;
   readonly store: CatalogStore;
   /** The Kafka sinks (not relations), with eddy_sinks and eddy_sink_errors. */
   readonly sinks: SinkCatalog;
@@ -95,6 +97,7 @@ export class Database {
    */
   private catalogChanged(): void {
     this.system.describe(this.relations.values(), this.indexes.values());
+    this.catalogVersion++;
     this.catalogStale = true;
     if (!this.replaying && this.system.followed()) this.catalogUpToDate();
   }

@@ -150,6 +150,7 @@ export class Settings {
   /** Values as they were when the transaction block began, to undo SET on ROLLBACK. */
   private snapshot: Map<string, string> | null = null;
   private readonly changedReported = new Map<string, string>();
+  private changes = 0;
 
   /** `fixed`: values the server decides for this session (max_connections, is_superuser...). */
   constructor(startup: Record<string, string>, fixed: Record<string, string> = {}) {
@@ -184,6 +185,11 @@ export class Settings {
     return value;
   }
 
+  /** Counts changes after startup: a plan made under other settings is not reused (statement-cache.ts). */
+  get version(): number {
+    return this.changes;
+  }
+
   set(name: string, value: string | null): void {
     const key = name.toLowerCase();
     const spec = SPECS[key];
@@ -195,6 +201,7 @@ export class Settings {
     }
     if (value === null) this.values.delete(key);
     else this.values.set(key, spec?.normalize ? spec.normalize(value) : value);
+    this.changes++;
     if (spec?.reported) this.changedReported.set(displayName(key), this.get(key) ?? '');
   }
 
@@ -239,6 +246,7 @@ export class Settings {
     }
     this.values.clear();
     for (const [k, v] of saved) this.values.set(k, v);
+    this.changes++;
   }
 
   /** Custom "x.y" settings exist once set, as in PostgreSQL. */
