@@ -11,5 +11,6 @@ export EDDY_POISON_GOOD="${EDDY_POISON_GOOD:-100000}"
 export EDDY_POISON_BAD="${EDDY_POISON_BAD:-10000}"
 export EDDY_CRASH_LOOPS="${EDDY_CRASH_LOOPS:-50}"
 export EDDY_BROKER_OUTAGE_S="${EDDY_BROKER_OUTAGE_S:-60}"
+export EDDY_LOAD_SECONDS="${EDDY_LOAD_SECONDS:-300}"
 mapfile -t files < <(find test/faults -name '*.test.ts' | sort)
 exec node --import tsx --test --test-concurrency=1 --test-timeout=3600000 --test-force-exit "${files[@]}"
