@@ -4,7 +4,7 @@
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import type { Row } from '../engine/batch.js';
-import type { SqlType } from '../types/types.js';
+import type { SqlType, Value } from '../types/types.js';
 import { rowKey } from '../types/compare.js';
 
 export interface TableColumn {
@@ -92,6 +92,14 @@ export class TableData {
     this.rows.clear();
     this.keyIndex.clear();
     return all;
+  }
+
+  /** The row whose primary key equals `key`, if any (none for a key holding a NULL: NULL equals nothing). */
+  lookup(key: readonly Value[]): Row[] {
+    if (key.some((v) => v === null)) return [];
+    const rowId = this.keyIndex.get(rowKey(key));
+    const row = rowId === undefined ? undefined : this.rows.get(rowId);
+    return row ? [row] : [];
   }
 
   private put(rowId: number, row: Row): void {

@@ -241,7 +241,7 @@ export class Database {
   resolved(rel: Relation): ResolvedRelation {
     switch (rel.kind) {
       case 'table':
-        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node, indexes: this.relationIndexes(rel.name) };
+        return { kind: 'table', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node, indexes: [...this.primaryKeyIndex(rel), ...this.relationIndexes(rel.name)] };
       case 'system':
         return { kind: 'system', name: rel.name, columns: rel.columns, tableType: 'general', node: rel.node };
       case 'materialized-view':
@@ -251,6 +251,16 @@ export class Database {
         // inlined into the reading query, so it gets the rewrite the reading query got
         return { kind: 'view', name: rel.name, columns: rel.columns, query: rewriteForCatalog(rel.query, this.system) };
     }
+  }
+
+  /**
+   * A table's primary key as an index ad-hoc reads look rows up in: TableData keeps the key's row,
+   * and is the arrangement's contents after every commit (a transaction block's own writes are
+   * read before lookups). A prepared statement's lookup checks that the table is still the same.
+   */
+  private primaryKeyIndex(rel: TableRelation): RelationIndex[] {
+    if (rel.data.primaryKey.length === 0) return [];
+    return [{ name: `${rel.name}_pkey`, columns: rel.data.primaryKey, lookup: (key) => (this.relations.get(rel.name) === rel ? rel.data.lookup(key) : null) }];
   }
 
   private relationIndexes(name: string): RelationIndex[] {
