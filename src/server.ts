@@ -63,7 +63,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxConnections,
       startupTimeoutMs,
       // The wire authenticated startup.user before it asks for the session.
-      sessionFactory: (startup) => new ClientSession(database, startup, { readOnly: auth?.readOnly(startup.user ?? '') ?? false, serverSettings, memoryGuard }),
+      sessionFactory: (startup, connection) =>
+        new ClientSession(database, startup, { readOnly: auth?.readOnly(startup.user ?? '') ?? false, serverSettings, memoryGuard, connection }),
     });
     return {
       port: wire.port,

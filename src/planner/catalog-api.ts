@@ -84,3 +84,21 @@ export interface CatalogInfo {
   /** pg_get_function_result / pg_get_function_arguments of a function. */
   functionSignature(oid: number): { result: string; arguments: string } | null;
 }
+
+/**
+ * A session's view of the server's sessions, for the session functions (pg_show_all_settings,
+ * pg_stat_get_activity, pg_cancel_backend ...); src/sql implements it. Rows are records by
+ * column name.
+ */
+export interface SessionControl {
+  /** This session's process id, as sent in BackendKeyData. */
+  readonly backendPid: number;
+  /** pg_show_all_settings(): this session's settings. */
+  settingRows(): Record<string, Value>[];
+  /** pg_stat_get_activity(pid): every client session (pid null) or that one. */
+  activityRows(pid: number | null): Record<string, Value>[];
+  /** pg_cancel_backend: cancels that session's statement; false (after a WARNING) when no session has the pid. */
+  cancelBackend(pid: number): boolean;
+  /** pg_terminate_backend: ends that session (57P01); false (after a WARNING) when no session has the pid. */
+  terminateBackend(pid: number): boolean;
+}

@@ -6,7 +6,7 @@
  * Columns are referenced by position in the input row the expression is evaluated against.
  */
 import type { SqlType, Value } from '../types/types.js';
-import type { CatalogInfo } from './catalog-api.js';
+import type { CatalogInfo, SessionControl } from './catalog-api.js';
 import type { Node } from '../engine/dataflow.js';
 import type { Row } from '../engine/batch.js';
 
@@ -55,8 +55,10 @@ export interface EvalEnv {
   params: Value[];
   /** Session settings, for current_setting() and TimeZone-aware date/time functions. */
   setting(name: string): string | undefined;
-  /** set_config(): changes a session setting as SET does and returns its new value. */
-  setSetting?(name: string, value: string): string;
+  /** set_config(): changes a session setting as SET (or SET LOCAL) does and returns its new value. */
+  setSetting?(name: string, value: string, local: boolean): string;
+  /** The server's sessions, for pg_stat_activity, pg_settings and pg_cancel_backend; absent outside a client session. */
+  sessions?: SessionControl;
   /** The statement's (or update cycle's) timestamp, microseconds since epoch: now() is stable within it. */
   now: number;
   /** The catalog, for catalog functions (pg_get_viewdef ...); absent outside a database session. */

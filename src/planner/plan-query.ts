@@ -104,14 +104,24 @@ const CLOCK_FUNCTIONS = new Set(['now', 'transaction_timestamp', 'statement_time
 
 const readsClock = (e: Expr) => someCall(e, (c) => CLOCK_FUNCTIONS.has(c.name) || (c.name === 'age' && c.args.length === 1));
 
+/** Set-returning functions of the session's state, which no change feed follows. */
+const SESSION_STATE_FUNCTIONS = new Set(['pg_show_all_settings', 'pg_stat_get_activity']);
+
 /**
  * Refuses what a maintained relation cannot keep correct:
+ * - the session's settings and the server's sessions (pg_settings, pg_stat_activity);
  * - the clock outside temporal filters (WHERE ts > now() - ...), which the engine re-evaluates as
  *   time passes: anywhere else the value would be the creation time forever;
  * - volatile functions (random()) over inputs that retract rows: a retraction re-evaluates the
  *   expression and would remove a row that was never added.
  */
 function checkMaintainable(plan: LogicalPlan): void {
+  if (plan.op === 'srf' && plan.calls.some((c) => SESSION_STATE_FUNCTIONS.has(c.name))) {
+    throw new SqlError(
+      SQLSTATE.featureNotSupported,
+      'pg_settings and pg_stat_activity (pg_show_all_settings(), pg_stat_get_activity()) show the reading session and the sessions of the moment: SELECT from them; materialized views, subscriptions and sinks cannot follow them',
+    );
+  }
   const exprs = nodeExprs(plan);
   if (exprs.some(readsClock)) {
     throw new SqlError(

@@ -12,6 +12,7 @@ import { Session } from './session.js';
 import { durationMs } from './settings.js';
 import { checkReadOnly } from './read-only.js';
 import { StatementCache } from './statement-cache.js';
+import { whenDelivered } from './result-delivered.js';
 
 export class ClientSession extends Session implements SqlSession {
   private readonly statementCache = new StatementCache();
@@ -35,10 +36,13 @@ export class ClientSession extends Session implements SqlSession {
       throw new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
     }
     this.statementTimer.arm(durationMs(this.settings.get('statement_timeout') ?? '0'));
+    this.activity?.statementStarted(prepared.statement.sql);
     try {
-      return this.statementTimer.track(await p.run(params));
+      const result = this.statementTimer.track(await p.run(params));
+      return this.activity ? whenDelivered(result, () => this.activity?.statementEnded()) : result;
     } catch (err) {
       this.statementTimer.disarm();
+      this.activity?.statementEnded();
       throw err;
     }
   }

@@ -14,7 +14,7 @@ import { Scheduler } from '../engine/scheduler.js';
 import type { Row } from '../engine/batch.js';
 import { SystemCatalog } from '../catalog/system/system-catalog.js';
 import { rewriteForCatalog } from '../catalog/system/query-rewrite.js';
-import { Settings } from './settings.js';
+import { SessionRegistry } from './session-registry.js';
 import { SOURCE_ERROR_COLUMNS, SOURCE_ERRORS_RELATION, SourceErrorLog } from '../kafka/source-errors.js';
 import { SINK_ERROR_COLUMNS, SINK_ERRORS_RELATION } from '../kafka/sink-errors.js';
 import { SINK_COLUMNS, SINKS_RELATION, SinkCatalog } from './sinks.js';
@@ -57,6 +57,8 @@ export class Database {
   readonly store: CatalogStore;
   /** The Kafka sinks (not relations), with eddy_sinks and eddy_sink_errors. */
   readonly sinks: SinkCatalog;
+  /** The client sessions now (pg_stat_activity, pg_cancel_backend). */
+  readonly sessions = new SessionRegistry();
 
   /** Opens the catalog in dataDir; `restore` rebuilds its relations before the database serves. */
   constructor(
@@ -76,7 +78,7 @@ export class Database {
       [SINK_ERRORS_RELATION, SINK_ERROR_COLUMNS, this.sinks.errors.node],
     ];
     for (const [name, columns, node] of systemRelations) this.relations.set(name, { kind: 'system', id: 0, name, sql: '', columns, dependsOn: [], node });
-    this.system = new SystemCatalog(this.dataflow, new Settings({}).all());
+    this.system = new SystemCatalog(this.dataflow);
     this.catalogChanged();
   }
 

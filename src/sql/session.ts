@@ -4,7 +4,7 @@
  * the handlers is ClientSession's (client-session.ts), which extends this: the handlers import
  * this module, so it cannot import them.
  */
-import type { Notice } from '../wire/session-api.js';
+import type { ConnectionInfo, Notice } from '../wire/session-api.js';
 import type { Value } from '../types/types.js';
 import type { EvalEnv } from '../planner/expr-ir.js';
 import type { Database } from './database.js';
@@ -15,6 +15,11 @@ import { statementTimeout, userCancel } from './cancel.js';
 import { StatementTimer } from './statement-timer.js';
 import type { MemoryGuard } from './memory-guard.js';
 import { SqlError, SQLSTATE } from '../errors.js';
+import { SessionActivity } from './session-activity.js';
+import type { RegisteredSession } from './session-registry.js';
+import type { SessionControl } from '../planner/catalog-api.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface SessionOptions {
   /** The user may read (SELECT, SUBSCRIBE, SHOW...) but not change anything: 42501 otherwise. */
@@ -23,6 +28,8 @@ export interface SessionOptions {
   serverSettings?: Record<string, string>;
   /** --max-memory: the statement running fails with 53200 past it. */
   memoryGuard?: MemoryGuard;
+  /** The client connection it serves: such a session is listed in pg_stat_activity. */
+  connection?: ConnectionInfo;
 }
 
 export class Session {
@@ -33,7 +40,7 @@ export class Session {
   readonly cursors = new SessionCursors();
   private txStatus: 'I' | 'T' | 'E' = 'I';
   /** The open block's savepoints, oldest first: what ROLLBACK TO puts back. */
-  private savepoints: { name: string; writes: PendingSnapshot; settings: ReadonlyMap<string, string> }[] = [];
+  private savepoints: { name: string; writes: PendingSnapshot; settings: ReturnType<Settings['savepoint']> }[] = [];
   private notices: Notice[] = [];
   private readonly cancelListeners = new Set<(reason: SqlError) => void>();
   /** statement_timeout of the statement running now (ClientSession.execute arms it). */
@@ -58,6 +65,41 @@ export class Session {
     this.user = startup.user ?? 'eddy';
     this.databaseName = startup.database ?? this.user;
     db.sessionStarted(this.user, this.databaseName);
+    const connection = options.connection;
+    this.backendPid = connection?.pid ?? process.pid;
+    this.sessionControl.backendPid = this.backendPid;
+    if (connection) {
+      this.activity = new SessionActivity({
+        connection,
+        databaseOid: db.system.connectedOid('database', this.databaseName),
+        userOid: db.system.connectedOid('role', this.user),
+        applicationName: () => this.settings.get('application_name') ?? '',
+        transactionStatus: () => this.txStatus,
+      });
+      const activity = this.activity;
+      this.registered = { pid: connection.pid, activity: () => activity.row(), cancel: () => this.cancel(), terminate: () => connection.terminate() };
+      db.sessions.add(this.registered);
+    }
+  }
+
+  /** The pid of BackendKeyData (pg_backend_pid); the server's own for a session without a client. */
+  readonly backendPid: number;
+  /** What pg_stat_activity shows of this session; null for a session without a client (replay). */
+  protected readonly activity: SessionActivity | null = null;
+  private readonly registered: RegisteredSession | null = null;
+
+  /**
+   * SET / RESET (value null) / SET LOCAL. Outside a transaction block SET LOCAL has nothing to
+   * last for: PostgreSQL checks it, warns (when `warn`) and changes nothing.
+   */
+  setSetting(name: string, value: string | null, local: boolean, warn = true): string {
+    if (local && !this.inTransactionBlock()) {
+      const { key, normalized } = this.settings.checked(name, value);
+      if (warn) this.notice('WARNING', SQLSTATE.noActiveSqlTransaction, 'SET LOCAL can only be used in transaction blocks');
+      return normalized ?? this.settings.get(key) ?? '';
+    }
+    this.settings.set(name, value, local);
+    return this.settings.get(name) ?? value ?? '';
   }
 
   parameterStatuses(): [string, string][] {
@@ -77,6 +119,7 @@ export class Session {
     if (this.txStatus !== 'I') return false;
     this.txStatus = 'T';
     this.settings.beginTransaction();
+    this.activity?.block(true);
     return true;
   }
 
@@ -87,6 +130,7 @@ export class Session {
     this.txStatus = 'I';
     this.savepoints = [];
     if (was === 'I') return was;
+    this.activity?.block(false);
     this.cursors.transactionEnded(commits);
     this.settings.endTransaction(commits);
     if (commits) this.writes.commit();
@@ -148,15 +192,33 @@ export class Session {
       params,
       // The database name is the connection's, not a setting: exposed under Eddy's own prefix.
       setting: (name) => (name === 'eddy.database' ? this.databaseName : settings.get(name)),
-      setSetting: (name, value) => {
-        settings.set(name, value);
-        return settings.get(name) ?? value;
-      },
+      // set_config(..., is_local) outside a block: no warning, as PostgreSQL's is silent
+      setSetting: (name, value, local) => this.setSetting(name, value, local, false),
+      sessions: this.sessionControl,
       now: Date.now() * 1000,
       catalog: this.db.system,
       interrupt: this.interrupt,
       blockRows: (node) => this.writes.blockRows(node),
     };
+  }
+
+  /** The session functions' view of the server's sessions (EvalEnv.sessions). */
+  private readonly sessionControl: Mutable<SessionControl> = {
+    backendPid: 0, // set by the constructor, once the connection's pid is known
+    settingRows: () => this.settings.rows(),
+    activityRows: (pid) => this.db.sessions.all().filter((s) => pid === null || s.pid === pid).map((s) => s.activity()),
+    cancelBackend: (pid) => this.signal(pid, (s) => s.cancel()),
+    terminateBackend: (pid) => this.signal(pid, (s) => s.terminate()),
+  };
+
+  private signal(pid: number, send: (s: RegisteredSession) => void): boolean {
+    const target = this.db.sessions.get(pid);
+    if (!target) {
+      this.notice('WARNING', SQLSTATE.warning, `PID ${pid} is not a PostgreSQL backend process`);
+      return false;
+    }
+    send(target);
+    return true;
   }
 
   /**
@@ -174,6 +236,7 @@ export class Session {
   }
 
   close(): void {
+    if (this.registered) this.db.sessions.remove(this.registered);
     this.statementTimer.disarm();
     this.cancel();
     this.cursors.closeAll();

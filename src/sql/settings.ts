@@ -1,10 +1,15 @@
 /**
  * Session settings (GUCs): what SET/SHOW/RESET and current_setting() read and write, and which
- * of them are reported to the client as ParameterStatus, as PostgreSQL does.
+ * of them are reported to the client as ParameterStatus, as PostgreSQL does. Each session has its
+ * own: the startup packet's values (options -c included) are what RESET returns to, SET LOCAL lasts
+ * until the transaction block ends, and pg_settings (pg_show_all_settings) lists them all.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import { SERVER_VERSION } from '../version.js';
 import { DEFAULT_MAX_RECURSION_ITERATIONS } from '../planner/recursive.js';
+import { SqlArray, type Value } from '../types/types.js';
+import { CUSTOM_SETTING, SETTING_DESCRIPTIONS, type SettingDescription } from './setting-descriptions.js';
+import { startupOptions } from './startup-options.js';
 
 interface SettingSpec {
   defaultValue: string;
@@ -145,35 +150,56 @@ export function displayName(name: string): string {
   return DISPLAY_NAMES[name] ?? name;
 }
 
+/** Where a setting's current value came from, as pg_settings.source says. */
+type Source = 'default' | 'client' | 'command line' | 'session';
+
+/** One row of pg_show_all_settings(), by column name. */
+export type SettingRow = Record<string, Value>;
+
+/** A setting's state that a transaction block or savepoint may have to put back. */
+interface SettingsState {
+  values: ReadonlyMap<string, string>;
+  locals: ReadonlyMap<string, string>;
+}
+
 export class Settings {
+  /** What the session started with (startup packet, server flags): RESET returns to these. */
+  private readonly startup = new Map<string, { value: string; source: Source }>();
+  /** SET at session level. */
   private readonly values = new Map<string, string>();
-  /** Values as they were when the transaction block began, to undo SET on ROLLBACK. */
-  private snapshot: Map<string, string> | null = null;
+  /** SET LOCAL: until the transaction block ends. */
+  private readonly locals = new Map<string, string>();
+  /** The state when the transaction block began, to undo SET on ROLLBACK. */
+  private snapshot: SettingsState | null = null;
   private readonly changedReported = new Map<string, string>();
   private changes = 0;
 
   /** `fixed`: values the server decides for this session (max_connections, is_superuser...). */
   constructor(startup: Record<string, string>, fixed: Record<string, string> = {}) {
-    for (const [key, value] of Object.entries(startup)) {
+    // options (PGOPTIONS: "-c name=value --name=value") first: explicit startup keys win
+    const given = { ...startupOptions(startup.options ?? ''), ...startup };
+    for (const [key, value] of Object.entries(given)) {
       const name = key.toLowerCase();
       const spec = SPECS[name];
-      // Startup packets carry user/database/options too; unknown or read-only keys are ignored as PostgreSQL ignores what it does not set.
-      if (!spec || spec.readOnly) continue;
+      // Startup packets carry user/database/options too; unknown or read-only keys are ignored as
+      // PostgreSQL ignores what it does not set; custom "x.y" settings are taken as they are.
+      if (spec?.readOnly || (!spec && !name.includes('.'))) continue;
       try {
-        this.values.set(name, spec.normalize ? spec.normalize(value) : value);
+        this.startup.set(name, { value: spec?.normalize ? spec.normalize(value) : value, source: 'client' });
       } catch {
         // A client's bad startup setting falls back to the default rather than refusing the connection.
       }
     }
     // Read-only for SET, but the connection's own: PostgreSQL reports the user who logged in.
-    if (startup.user) this.values.set('session_authorization', startup.user);
-    for (const [name, value] of Object.entries(fixed)) this.values.set(name, value);
-    this.changedReported.clear();
+    if (startup.user) this.startup.set('session_authorization', { value: startup.user, source: 'client' });
+    for (const [name, value] of Object.entries(fixed)) {
+      this.startup.set(name, { value, source: value === SPECS[name]?.defaultValue ? 'default' : 'command line' });
+    }
   }
 
   get(name: string): string | undefined {
     const key = name.toLowerCase();
-    return this.values.get(key) ?? SPECS[key]?.defaultValue ?? this.customValue(key);
+    return this.locals.get(key) ?? this.values.get(key) ?? this.startup.get(key)?.value ?? SPECS[key]?.defaultValue;
   }
 
   /** SHOW: the value, or 42704 for an unknown name. */
@@ -190,7 +216,29 @@ export class Settings {
     return this.changes;
   }
 
-  set(name: string, value: string | null): void {
+  /**
+   * SET (value) or RESET (null) at session level, or SET LOCAL (`local`) until the block ends.
+   * The caller checks that a SET LOCAL is inside a transaction block.
+   */
+  set(name: string, value: string | null, local = false): void {
+    const { key, normalized } = this.checked(name, value);
+    this.reportingChanges(() => {
+      if (local) {
+        this.locals.set(key, normalized ?? this.resetValue(key) ?? '');
+        return;
+      }
+      // a session-level SET (or RESET) replaces a SET LOCAL of the same block, as in PostgreSQL
+      this.locals.delete(key);
+      if (normalized === null) this.values.delete(key);
+      else this.values.set(key, normalized);
+    });
+  }
+
+  /**
+   * The setting's key and the value SET would store (null for RESET); throws what SET would
+   * (42704 unknown, 55P02 read-only, 22023 bad value) without changing anything.
+   */
+  checked(name: string, value: string | null): { key: string; normalized: string | null } {
     const key = name.toLowerCase();
     const spec = SPECS[key];
     if (!spec && !key.includes('.')) {
@@ -199,16 +247,48 @@ export class Settings {
     if (spec?.readOnly) {
       throw new SqlError('55P02', `parameter "${name}" cannot be changed`);
     }
-    if (value === null) this.values.delete(key);
-    else this.values.set(key, spec?.normalize ? spec.normalize(value) : value);
-    this.changes++;
-    if (spec?.reported) this.changedReported.set(displayName(key), this.get(key) ?? '');
+    return { key, normalized: value === null ? null : spec?.normalize ? spec.normalize(value) : value };
   }
 
-  /** Every (name, value) pair, for SHOW ALL. */
-  all(): [string, string][] {
-    const names = new Set([...Object.keys(SPECS), ...this.values.keys()]);
-    return [...names].sort().map((n) => [displayName(n), this.get(n) ?? '']);
+  /** RESET ALL: every setting back to the session's startup value. */
+  resetAll(): void {
+    this.reportingChanges(() => {
+      this.values.clear();
+      this.locals.clear();
+    });
+  }
+
+  /** Every setting SHOW ALL lists: name, value (as SHOW prints it) and description. */
+  all(): [string, string, string][] {
+    return this.listed().map((n) => [displayName(n), this.get(n) ?? '', describe(n).description]);
+  }
+
+  /** pg_show_all_settings(): pg_settings' rows with this session's values. */
+  rows(): SettingRow[] {
+    return this.listed().map((name) => {
+      const d = describe(name);
+      const spec = SPECS[name];
+      const inUnit = (v: string | undefined) => (v === undefined ? null : settingInUnit(v, d.unit));
+      return {
+        name: displayName(name),
+        setting: inUnit(this.get(name)),
+        unit: d.unit ?? null,
+        category: d.category,
+        short_desc: d.description,
+        extra_desc: null,
+        context: d.context,
+        vartype: d.vartype,
+        source: this.source(name),
+        min_val: d.min ?? null,
+        max_val: d.max ?? null,
+        enumvals: d.enumvals ? new SqlArray(d.enumvals) : null,
+        boot_val: inUnit(spec?.defaultValue),
+        reset_val: inUnit(this.resetValue(name)),
+        sourcefile: null,
+        sourceline: null,
+        pending_restart: false,
+      };
+    });
   }
 
   reportedPairs(): [string, string][] {
@@ -224,33 +304,65 @@ export class Settings {
   }
 
   beginTransaction(): void {
-    this.snapshot = new Map(this.values);
+    this.snapshot = this.savepoint();
   }
 
+  /** The block ends: SET LOCAL values go, and on ROLLBACK the block's SETs too. */
   endTransaction(commit: boolean): void {
-    if (!commit && this.snapshot) this.restore(this.snapshot);
+    const before = this.snapshot;
     this.snapshot = null;
+    this.restore({ values: !commit && before ? before.values : new Map(this.values), locals: new Map() });
   }
 
   /** The values now, for a SAVEPOINT to return to. */
-  savepoint(): ReadonlyMap<string, string> {
-    return new Map(this.values);
+  savepoint(): SettingsState {
+    return { values: new Map(this.values), locals: new Map(this.locals) };
   }
 
   /** Puts back values taken earlier, reporting the reported ones that change (ROLLBACK, ROLLBACK TO). */
-  restore(saved: ReadonlyMap<string, string>): void {
-    for (const name of new Set([...saved.keys(), ...this.values.keys()])) {
-      if (saved.get(name) !== this.values.get(name) && SPECS[name]?.reported) {
-        this.changedReported.set(displayName(name), saved.get(name) ?? SPECS[name]!.defaultValue);
+  restore(saved: SettingsState): void {
+    this.reportingChanges(() => {
+      for (const [mine, theirs] of [[this.values, saved.values], [this.locals, saved.locals]] as const) {
+        mine.clear();
+        for (const [k, v] of theirs) mine.set(k, v);
       }
-    }
-    this.values.clear();
-    for (const [k, v] of saved) this.values.set(k, v);
-    this.changes++;
+    });
   }
 
-  /** Custom "x.y" settings exist once set, as in PostgreSQL. */
-  private customValue(key: string): string | undefined {
-    return key.includes('.') ? this.values.get(key) : undefined;
+  /** Runs a change and notes the reported settings whose value it changed (ParameterStatus). */
+  private reportingChanges(change: () => void): void {
+    const before = this.reportedPairs();
+    change();
+    this.changes++;
+    const after = this.reportedPairs();
+    after.forEach(([name, value], i) => {
+      if (before[i]![1] !== value) this.changedReported.set(name, value);
+    });
   }
+
+  /** What RESET returns to: the startup value, else the default. */
+  private resetValue(key: string): string | undefined {
+    return this.startup.get(key)?.value ?? SPECS[key]?.defaultValue;
+  }
+
+  private source(key: string): Source {
+    if (this.locals.has(key) || this.values.has(key)) return 'session';
+    return this.startup.get(key)?.source ?? 'default';
+  }
+
+  /** The settings SHOW ALL and pg_settings list, by name: not the hidden ones nor custom "x.y" placeholders, as in PostgreSQL. */
+  private listed(): string[] {
+    return Object.keys(SPECS)
+      .filter((n) => !describe(n).hidden)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+const describe = (name: string): SettingDescription => SETTING_DESCRIPTIONS[name] ?? CUSTOM_SETTING;
+
+/** pg_settings.setting of a duration: a number in the setting's unit ('5s' is 5000 for a unit of ms). */
+function settingInUnit(value: string, unit: string | undefined): string {
+  if (unit === 'ms') return String(durationMs(value));
+  if (unit === 's') return String(Math.round(durationMs(value) / 1000));
+  return value;
 }

@@ -6,6 +6,7 @@
  */
 import type { ExecResult } from '../wire/session-api.js';
 import { statementTimeout } from './cancel.js';
+import { whenDelivered } from './result-delivered.js';
 
 export class StatementTimer {
   private deadline = Infinity;
@@ -38,55 +39,6 @@ export class StatementTimer {
 
   /** The result, with the timer disarmed once the client has all of it (or it was stopped). */
   track(result: ExecResult): ExecResult {
-    const done = () => this.disarm();
-    switch (result.kind) {
-      case 'command':
-      case 'empty':
-        done();
-        return result;
-      case 'rows': {
-        const cursor = result.cursor;
-        return {
-          ...result,
-          cursor: {
-            async next(max) {
-              const got = await cursor.next(max);
-              if (got.done) done();
-              return got;
-            },
-            close() {
-              done();
-              cursor.close();
-            },
-          },
-        };
-      }
-      case 'copy-out': {
-        const chunks = result.chunks;
-        return {
-          ...result,
-          chunks: (async function* () {
-            try {
-              yield* chunks;
-            } finally {
-              done();
-            }
-          })(),
-          close() {
-            done();
-            result.close();
-          },
-        };
-      }
-      case 'copy-in':
-        return {
-          ...result,
-          finish: () => result.finish().finally(done),
-          abort(reason) {
-            done();
-            result.abort(reason);
-          },
-        };
-    }
+    return whenDelivered(result, () => this.disarm());
   }
 }

@@ -66,6 +66,8 @@ export class Connection implements WireContext {
   private readonly extended = new ExtendedQuery(this);
   private readonly disconnectHandlers = new Set<() => void>();
   private readonly peer: string;
+  private readonly clientAddress: string | null;
+  private readonly clientPort: number | null;
   private sessionOrNull: SqlSession | null = null;
   private backendPid: number | null = null;
   private holdsSession = false;
@@ -82,6 +84,9 @@ export class Connection implements WireContext {
   constructor(socket: Socket, private readonly opts: ConnectionOptions) {
     this.socket = socket;
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    // pg_stat_activity shows IPv4 clients of a dual-stack listener as PostgreSQL does: 127.0.0.1
+    this.clientAddress = socket.remoteAddress?.replace(/^::ffff:(?=\d+\.)/, '') ?? null;
+    this.clientPort = socket.remotePort ?? null;
     socket.setNoDelay(true);
     // Once our side is ended (shutdown, fatal error) late output has nowhere to go: drop it.
     this.writer = new MessageWriter({ write: (chunk) => (this.socket.writable ? this.socket.write(chunk) : true) });
@@ -227,10 +232,16 @@ export class Connection implements WireContext {
     if (this.opts.auth && !(await this.authenticate(params.user ?? '', this.opts.auth))) return false;
     if (!this.opts.limits.tryOpenSession()) throw new SqlError(SQLSTATE.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
     this.holdsSession = true;
-    this.sessionOrNull = this.opts.sessionFactory(params);
-    const session = this.sessionOrNull;
-    const { pid, secret } = this.opts.cancels.register(() => session.cancel());
+    const { pid, secret } = this.opts.cancels.register(() => this.sessionOrNull?.cancel());
     this.backendPid = pid;
+    this.sessionOrNull = this.opts.sessionFactory(params, {
+      pid,
+      clientAddress: this.clientAddress,
+      clientPort: this.clientPort,
+      encrypted: this.encrypted,
+      terminate: () => this.terminate(),
+    });
+    const session = this.sessionOrNull;
     this.writer.authenticationOk();
     for (const [name, value] of session.parameterStatuses()) this.parameterStatus(name, value);
     this.writer.backendKeyData(pid, secret);

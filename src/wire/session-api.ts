@@ -120,5 +120,18 @@ export interface SqlSession {
   close(): void;
 }
 
+/** The connection a session serves, as pg_stat_activity and pg_terminate_backend need it. */
+export interface ConnectionInfo {
+  /** The process id sent in BackendKeyData (pg_backend_pid). */
+  pid: number;
+  /** The client's address and port (null when unknown). */
+  clientAddress: string | null;
+  clientPort: number | null;
+  /** Over TLS. */
+  encrypted: boolean;
+  /** Ends the connection with FATAL 57P01 "terminating connection due to administrator command". */
+  terminate(): void;
+}
+
 /** Creates a session for a new connection from its startup parameters (user, database, options...). */
-export type SessionFactory = (startupParams: Record<string, string>) => SqlSession;
+export type SessionFactory = (startupParams: Record<string, string>, connection: ConnectionInfo) => SqlSession;

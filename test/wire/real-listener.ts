@@ -32,7 +32,7 @@ export async function startRealListener(options: RealListenerOptions): Promise<R
     host: '127.0.0.1',
     port: 0,
     log,
-    sessionFactory: (startup) => wrapSession(new ClientSession(database, startup)),
+    sessionFactory: (startup, connection) => wrapSession(new ClientSession(database, startup, { connection })),
     ...listenerOptions,
   });
   return {

@@ -119,9 +119,6 @@ function typeRows(): Row[] {
   ]);
 }
 
-const settingRows = ({ settings }: CatalogContents): Row[] =>
-  settings.map(([name, value]) => [name, value, null, 'Eddy', '', null, 'user', 'string', 'default', null, null, value, value, null, null, false]);
-
 const empty = NO_ROWS;
 
 const table = (name: string, oid: number, spec: string, rows: SystemTable['rows']): SystemTable => ({
@@ -198,12 +195,6 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'pg_user', FIRST_EDDY_SYSTEM_OID + 2,
     'usename:name usesysid:oid usecreatedb:bool usesuper:bool userepl:bool usebypassrls:bool passwd:text valuntil:timestamptz',
     ({ roles }) => roles.map(({ oid, name }) => [name, oid, true, true, true, true, '********', null]),
-  ),
-  table(
-    'pg_settings', FIRST_EDDY_SYSTEM_OID + 3,
-    'name:text setting:text unit:text category:text short_desc:text extra_desc:text context:text vartype:text source:text ' +
-      'min_val:text max_val:text boot_val:text reset_val:text sourcefile:text sourceline:int4 pending_restart:bool',
-    settingRows,
   ),
   table('pg_description', 2609, 'objoid:oid classoid:oid objsubid:int4 description:text', empty),
   table('pg_shdescription', 2396, 'objoid:oid classoid:oid description:text', empty),

@@ -10,7 +10,9 @@
 import type { Dataflow, InputNode } from '../../engine/dataflow.js';
 import type { Change, Row } from '../../engine/batch.js';
 import type { CatalogInfo } from '../../planner/catalog-api.js';
-import type { IndexObject, Relation, SystemRelation } from '../relation.js';
+import type { IndexObject, Relation, SystemRelation, ViewRelation } from '../relation.js';
+import { parseSync } from 'libpg-query';
+import { SYSTEM_VIEWS } from './system-views.js';
 import { rowKey } from '../../types/compare.js';
 import { describeIndex, describeRelation, indexDefinitionOf, primaryKeyIndex, type CatalogIndex, type CatalogRelation } from './catalog-relation.js';
 import { quoteIdent } from './definition-text.js';
@@ -22,7 +24,7 @@ import { DATABASE_NAME, DATABASE_OID, FIRST_CONNECTED_NAME_OID, OWNER_NAME, OWNE
 import { NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 
 /** The system tables that are views in PostgreSQL (pg_class shows them with relkind 'v'). */
-const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_settings', 'pg_matviews', 'pg_views', 'pg_tables', 'pg_indexes', 'pg_user_mappings']);
+const POSTGRES_VIEWS = new Set(['pg_roles', 'pg_user', 'pg_matviews', 'pg_views', 'pg_tables', 'pg_indexes', 'pg_user_mappings']);
 
 interface LiveTable {
   table: SystemTable;
@@ -48,11 +50,10 @@ export class SystemCatalog implements CatalogInfo {
   /** pg_proc's functions by name (regproc literals), built on first use. */
   private functionsByName: Map<string, number[]> | null = null;
 
-  /** `settings`: the default settings (name, value) that pg_settings lists. */
-  constructor(
-    dataflow: Dataflow,
-    private readonly settings: CatalogContents['settings'],
-  ) {
+  /** The views over session functions (pg_settings, pg_stat_activity), their queries parsed on first use. */
+  private readonly views = new Map<string, ViewRelation>();
+
+  constructor(dataflow: Dataflow) {
     for (const table of [...PG_CATALOG_TABLES, ...INFORMATION_SCHEMA_TABLES]) {
       const node: InputNode = dataflow.input(`${table.schema}.${table.name}`, 'general');
       const relation: SystemRelation = { kind: 'system', id: table.oid, name: table.name, sql: '', columns: table.columns, dependsOn: [], node };
@@ -69,6 +70,11 @@ export class SystemCatalog implements CatalogInfo {
       viewQuery: null,
       writable: false,
     }));
+    for (const view of SYSTEM_VIEWS) {
+      const relation: ViewRelation = { kind: 'view', id: view.oid, name: view.name, sql: view.query, columns: view.columns, dependsOn: [], query: null };
+      this.views.set(`pg_catalog.${view.name}`, relation);
+      this.ownRelations.push({ oid: view.oid, name: view.name, schema: 'pg_catalog', relkind: 'v', columns: view.columns, defaults: new Map(), primaryKey: [], viewQuery: view.query, writable: false });
+    }
   }
 
   /**
@@ -86,14 +92,20 @@ export class SystemCatalog implements CatalogInfo {
     return added;
   }
 
+  /** The oid pg_database or pg_roles gives a name clients connected with (pg_stat_activity's datid, usesysid). */
+  connectedOid(kind: 'database' | 'role', name: string): number | null {
+    return (kind === 'database' ? this.databases : this.roles).get(name) ?? null;
+  }
+
   roleName(oid: number): string | null {
     for (const [name, roleOid] of this.roles) if (roleOid === oid) return name;
     return null;
   }
 
-  /** Does [schema.]name name a system table (unqualified: one in pg_catalog, as the search path resolves)? */
+  /** Does [schema.]name name a system table or view (unqualified: one in pg_catalog, as the search path resolves)? */
   isSystemTable(schema: string | null, name: string): boolean {
-    return this.tables.has(`${schema ?? 'pg_catalog'}.${name}`);
+    const key = `${schema ?? 'pg_catalog'}.${name}`;
+    return this.tables.has(key) || this.views.has(key);
   }
 
   /** The oid of the relation or index [schema.]name: unqualified names look in pg_catalog first, then public. */
@@ -120,9 +132,15 @@ export class SystemCatalog implements CatalogInfo {
     return this.functionsByName.get(name) ?? [];
   }
 
-  /** The system table `schema.name`, if there is one. */
-  relation(schema: string, name: string): SystemRelation | undefined {
-    return this.tables.get(`${schema}.${name}`)?.relation;
+  /** The system table or view `schema.name`, if there is one. */
+  relation(schema: string, name: string): SystemRelation | ViewRelation | undefined {
+    const key = `${schema}.${name}`;
+    const view = this.views.get(key);
+    if (view) {
+      view.query ??= parseSync(view.sql).stmts[0]!.stmt.SelectStmt;
+      return view;
+    }
+    return this.tables.get(key)?.relation;
   }
 
   /**
@@ -182,7 +200,7 @@ export class SystemCatalog implements CatalogInfo {
   refresh(relations: Iterable<Relation>, indexes: Iterable<IndexObject>): boolean {
     this.describe(relations, indexes);
     const named = (names: Map<string, number>) => [...names].map(([name, oid]) => ({ oid, name }));
-    const contents: CatalogContents = { relations: this.current, indexes: this.currentIndexes, settings: this.settings, databases: named(this.databases), roles: named(this.roles) };
+    const contents: CatalogContents = { relations: this.current, indexes: this.currentIndexes, databases: named(this.databases), roles: named(this.roles) };
     let changed = false;
     for (const live of this.tables.values()) {
       const next = new Map<string, Row>();

@@ -12,8 +12,6 @@ export interface CatalogContents {
   relations: readonly CatalogRelation[];
   /** Every index: primary keys' and CREATE INDEX's. */
   indexes: readonly CatalogIndex[];
-  /** Default settings (name, value) for pg_settings. */
-  settings: readonly (readonly [string, string])[];
   /** The names clients have connected with: Eddy serves one database under any name, and any user. */
   databases: readonly { oid: number; name: string }[];
   roles: readonly { oid: number; name: string }[];

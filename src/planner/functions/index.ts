@@ -11,6 +11,7 @@ import './json-fns.js';
 import './arrays.js';
 import './series.js';
 import './system.js';
+import './session-fns.js';
 import './catalog-fns.js';
 import './to-char.js';
 import './to-timestamp.js';

@@ -19,7 +19,6 @@ register(
   { name: 'current_schema', args: [], returns: T.name, impl: () => 'public' },
   { name: 'current_user', args: [], returns: T.name, volatile: true, impl: (_a, env) => sessionUser((n) => env.setting(n)) },
   { name: 'session_user', args: [], returns: T.name, volatile: true, impl: (_a, env) => sessionUser((n) => env.setting(n)) },
-  { name: 'pg_backend_pid', args: [], returns: T.int4, volatile: true, impl: (_a, env) => Number(env.setting('eddy.backend_pid') ?? process.pid) },
   {
     name: 'current_setting',
     args: [T.text],
@@ -44,14 +43,14 @@ register(
   },
   {
     // Drivers call it in a SELECT (asyncpg turns jit off before introspecting types). is_local
-    // is taken as SET LOCAL is here: the setting lasts for the session.
+    // lasts until the transaction block ends, as SET LOCAL.
     name: 'set_config',
     args: [T.text, T.text, T.bool],
     returns: T.text,
     volatile: true,
-    impl: ([name, value], env) => {
+    impl: ([name, value, local], env) => {
       if (!env.setSetting) throw new SqlError(SQLSTATE.featureNotSupported, 'set_config is not available here');
-      return env.setSetting(name as string, value as string);
+      return env.setSetting(name as string, value as string, local === true);
     },
   },
 );

@@ -29,20 +29,14 @@ export const variableSet: Handler = (session, statement) => {
   return simplePrepared(statement, null, () => {
     switch (node.kind) {
       case 'VAR_SET_VALUE':
-        session.settings.set(node.name, setValue(node.args));
-        return commandResult('SET');
       case 'VAR_SET_DEFAULT':
-      case 'VAR_RESET':
-        session.settings.set(node.name, null);
+      case 'VAR_RESET': {
+        const value = node.kind === 'VAR_SET_VALUE' ? setValue(node.args) : null;
+        session.setSetting(node.name, value, node.is_local === true);
         return commandResult(node.kind === 'VAR_RESET' ? 'RESET' : 'SET');
+      }
       case 'VAR_RESET_ALL':
-        for (const [name] of session.settings.all()) {
-          try {
-            session.settings.set(name, null);
-          } catch {
-            // read-only settings have nothing to reset
-          }
-        }
+        session.settings.resetAll();
         return commandResult('RESET');
       case 'VAR_SET_MULTI':
         // SET TRANSACTION / SET SESSION CHARACTERISTICS: Eddy's reads are always serializable.
@@ -56,9 +50,8 @@ export const variableSet: Handler = (session, statement) => {
 export const variableShow: Handler = (session, statement) => {
   const name: string = statement.ast.VariableShowStmt.name;
   if (name === 'all') {
-    return simplePrepared(statement, textColumns('name', 'setting', 'description'), () =>
-      rowsResult(textColumns('name', 'setting', 'description'), session.settings.all().map(([n, v]) => [n, v, ''])),
-    );
+    const columns = textColumns('name', 'setting', 'description');
+    return simplePrepared(statement, columns, () => rowsResult(columns, session.settings.all(), 'SHOW'));
   }
   // Check the name at prepare time so Describe already fails for an unknown setting.
   session.settings.show(name);
