@@ -69,3 +69,13 @@ test('random values at random scales equal toFixed', () => {
     check(withScale(new Decimal(text), Math.floor(next() * 40)), `${text} rounded`);
   }
 });
+
+test('the display scale travels with the Decimal, and deepEqual does not see it', () => {
+  const scaled = withScale(new Decimal('1.5'), 3);
+  assert.equal(scaleOf(scaled), 3);
+  assert.equal(formatNumeric(scaled), '1.500');
+  assert.equal(scaleOf(new Decimal('1.5')), 1);
+  assert.deepStrictEqual(scaled, new Decimal('1.5'));
+  // A value that already fits is its own rounded copy: a second withScale re-labels it.
+  assert.equal(scaleOf(withScale(scaled, 5)), 5);
+});
