@@ -100,6 +100,19 @@ export class Arrangement {
     return out;
   }
 
+  /**
+   * The contents as additions, not consolidated while the arrangement is append-only: one
+   * change per row in the order they came, a row that came twice twice, without hashing every
+   * row (consolidating a 1M-row log took a sink 2-5 CPU s). For readers that take the snapshot
+   * as a multiset of rows (sinks), not SUBSCRIBE, which shows one row per distinct row.
+   */
+  additions(): Batch {
+    if (this.log === null) return this.snapshot();
+    const out: Change[] = new Array(this.log.length);
+    for (let i = 0; i < this.log.length; i++) out[i] = { row: this.log[i]!, diff: 1 };
+    return out;
+  }
+
   /** The number of rows, counting multiplicities. */
   count(): number {
     return this.total;

@@ -21,7 +21,7 @@ export interface ChangeDelivery {
   readonly cycle: number;
   /** The relation's consolidated change in this cycle; empty when it did not change. */
   readonly batch: Batch;
-  /** True for the snapshot delivery (the relation's whole contents as additions). */
+  /** True for the snapshot delivery (the relation's whole contents as additions; see unconsolidatedSnapshot). */
   readonly snapshot: boolean;
 }
 
@@ -34,6 +34,11 @@ export interface ChangeFeedListener {
 export interface FollowOptions {
   /** Start with the arrangement's current contents (delivered before followChanges returns). */
   snapshot: boolean;
+  /**
+   * The snapshot may repeat a row instead of counting it (Arrangement.additions: cheaper for an
+   * append-only relation); for listeners that treat it as a multiset of rows. Default false.
+   */
+  unconsolidatedSnapshot?: boolean;
 }
 
 /**
@@ -47,7 +52,8 @@ export function followChanges(flow: Dataflow, node: Node, listener: ChangeFeedLi
   if (arrangement.error) throw arrangement.error;
   let hydrating = node.firstCycle === 0;
   if (options.snapshot && !hydrating) {
-    listener.changes({ time: flow.cycleTime, cycle: flow.cycleNumber, batch: arrangement.snapshot(), snapshot: true });
+    const batch = options.unconsolidatedSnapshot ? arrangement.additions() : arrangement.snapshot();
+    listener.changes({ time: flow.cycleTime, cycle: flow.cycleNumber, batch, snapshot: true });
   }
   let detached = false;
   const detach = (): void => {

@@ -67,7 +67,7 @@ export const createSink: Handler = (session, statement) => {
         reject: (row: Row, error: EncodeError) => db.sinks.errors.record([{ sink: spec.name, row: rowText(row), error: error.message }]),
       };
       const runtime = new KafkaSinkRuntime({ spec, transactionalId, state: envelopeState(spec, codec, input.tableType), log: db.log });
-      const detach = followChanges(db.dataflow, input.node, runtime.listener, { snapshot: true });
+      const detach = followChanges(db.dataflow, input.node, runtime.listener, { snapshot: true, unconsolidatedSnapshot: true });
       db.sinks.add(
         {
           id: db.newObjectId(spec.name),
