@@ -12,7 +12,7 @@ import { applyCharLength, parseValue } from '../types/text-io.js';
 import { parseNumericText } from '../types/numeric.js';
 import type { Expr } from './expr-ir.js';
 import { resolveTypeName } from './type-names.js';
-import { OBJECT_NAME_INPUT } from './functions/catalog-fns.js';
+import { OBJECT_NAME_INPUT, OBJECT_NAME_OUTPUT } from './functions/catalog-fns.js';
 import { CONSTANT_ENV, compileExpr, isConstantTree } from './compile-expr.js';
 import { anyAll, arrayConstructor, slice, subscript } from './functions/arrays.js';
 import { functionsNamed, isPolymorphic, takesAsIs, implFor, isPreferred, resolveOverload, returnTypeFor, type FunctionDef, type Resolution } from './functions/index.js';
@@ -129,17 +129,33 @@ export function coerce(expr: Expr, target: SqlType, context: CoercionContext = '
  * so an oid or integer argument is cast as to oid, and a literal was already resolved before binding.
  */
 function objectNameCast(n: any, arg: Expr): Expr | undefined {
-  const names: any[] = n.typeName?.names ?? [];
-  const kind: unknown = names.at(-1)?.String?.sval;
-  const schema = names.length > 1 ? names.at(-2)?.String?.sval : 'pg_catalog';
-  if ((kind !== 'regclass' && kind !== 'regtype') || schema !== 'pg_catalog' || n.typeName.arrayBounds?.length) return undefined;
-  if (!isUnknown(arg.type) && arg.type.category !== 'S') return undefined;
+  const kind = objectNameKind(n);
+  if (!kind || (!isUnknown(arg.type) && arg.type.category !== 'S')) return undefined;
   const name = coerceAt(arg, T.text, 'explicit', -1, n.location);
   const input = OBJECT_NAME_INPUT[kind];
   return located(
     { kind: 'call', name: kind, args: [name], type: T.oid, strict: true, volatile: true, impl: ([v], env) => input(v as string, env) },
     n.location >= 0 ? n.location : undefined,
   );
+}
+
+/** The reg* type a TypeCast node casts to (regclass, regtype), if it is one of those with an output here. */
+function objectNameKind(n: any): 'regclass' | 'regtype' | undefined {
+  const names: any[] = n?.typeName?.names ?? [];
+  const kind: unknown = names.at(-1)?.String?.sval;
+  const schema = names.length > 1 ? names.at(-2)?.String?.sval : 'pg_catalog';
+  return (kind === 'regclass' || kind === 'regtype') && schema === 'pg_catalog' && !n.typeName.arrayBounds?.length ? kind : undefined;
+}
+
+/**
+ * x::regtype::text and x::regclass::text: the reg* types read as oid in Eddy, but cast to a
+ * string they print the object's name, as PostgreSQL's output functions do.
+ */
+function objectNameText(n: any, target: SqlType, arg: Expr): Expr | undefined {
+  const kind = target.category === 'S' ? objectNameKind(n.arg?.TypeCast) : undefined;
+  if (!kind) return undefined;
+  const output = OBJECT_NAME_OUTPUT[kind];
+  return { kind: 'call', name: `${kind}out`, args: [arg], type: T.text, strict: true, volatile: true, impl: ([v], env) => output(v as number, env) };
 }
 
 function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod: number, castLocation: number | undefined): Expr {
@@ -687,6 +703,8 @@ export function bindExpr(node: any, ctx: BindContext): Expr {
       const byName = objectNameCast(n, arg);
       if (byName) return byName;
       const castLocation: number | undefined = n.location >= 0 ? n.location : n.typeName?.location;
+      const named = objectNameText(n, type, arg);
+      if (named) return located(coerceAt(named, type, 'explicit', typmod, castLocation), locations.get(arg) ?? castLocation);
       // the whole expression is reported at its leftmost token, a failing cast at its `::`
       const argLocation = locations.get(arg);
       const leftmost = argLocation === undefined ? castLocation : Math.min(argLocation, castLocation ?? argLocation);

@@ -5,6 +5,7 @@
  * ORDER BY, DISTINCT [ON] and set operations, and leaves ORDER BY / LIMIT to the caller as sort
  * keys over the plan's rows (a materialized view makes them a top-K, an ad-hoc read sorts).
  */
+import { decorrelateCtes } from './correlated-ctes.js';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Expr } from './expr-ir.js';
@@ -78,6 +79,8 @@ export class QueryBinder implements QueryBinderApi {
    * unknown until the set operation picks the column types (as in PostgreSQL).
    */
   bindQuery(stmt: any, outer: FromScope | null, ctes: CteEnv = new Map(), setOperand = false, domain?: Domain): BoundQuery {
+    // a subquery's CTE that reads the outer query is decorrelated before its CTEs are bound alone
+    if (stmt.withClause && (outer || domain)) stmt = decorrelateCtes(stmt);
     const env = this.withCtes(stmt.withClause, ctes);
     if (domain && ((stmt.op && stmt.op !== 'SETOP_NONE') || stmt.valuesLists)) {
       throw unsupported('a correlated UNION, INTERSECT, EXCEPT or VALUES subquery');

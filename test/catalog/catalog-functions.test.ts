@@ -57,6 +57,18 @@ test('format_type spells each type as PostgreSQL does', async () => {
   assert.deepEqual(eddyRows, pgRows);
 });
 
+test('x::regtype::text and x::regclass::text print the name as PostgreSQL does (asyncpg reads elemtype::regtype::text)', async () => {
+  const exprs = [
+    '23::regtype::text', '0::regtype::text', '1007::oid::regtype::text', '99999::regtype::text', "1184::regtype::varchar",
+    '(SELECT typarray FROM pg_type WHERE oid = 25)::regtype::text', '2276::regtype::text', "'pg_class'::regclass::text",
+    "'information_schema.tables'::regclass::text", "('pg_' || 'type')::regclass::text", 'NULL::oid::regtype::text',
+  ];
+  const [eddyRows, pgRows] = await both(`SELECT ${exprs.map((x, i) => `${x} AS c${i}`).join(', ')}`);
+  assert.deepEqual(eddyRows, pgRows);
+  const perRow = 'SELECT typname, typelem::regtype::text AS elem FROM pg_type WHERE oid IN (1007, 1009, 1231, 1185) ORDER BY oid';
+  assert.deepEqual(...(await both(perRow)));
+});
+
 test('pg_type describes each of Eddy\'s types as PostgreSQL does', async () => {
   const typnames = (await e.query('SELECT typname FROM pg_type ORDER BY oid')).rows.map((r) => r.typname);
   assert.ok(typnames.length >= 20);

@@ -46,9 +46,17 @@ test('asyncpg (binary): every scalar type decodes to the same values as from Pos
   assertFaithful(result, (SCALAR_COLUMNS.length - 3) * 4);
 });
 
-test('asyncpg: array columns, which make it introspect their types with WITH RECURSIVE', { todo: 'WITH RECURSIVE is not on main yet' }, async () => {
+// asyncpg introspects array types with a query that joins pg_range, reads a WITH RECURSIVE CTE
+// correlated to the outer query and prints oid::regtype::text.
+test('asyncpg: array columns, which make it introspect their types, decode to the same values as from PostgreSQL', async () => {
   const result = await runDriverCheck([python, CHECK], 'fidelity-asyncpg', { ...sides.env, FIDELITY_COLUMNS: ARRAY_COLUMNS.join(',') });
   assertFaithful(result, (ARRAY_COLUMNS.length - 1) * 4);
+});
+
+test("asyncpg's type introspection query answers as on PostgreSQL", async () => {
+  const { eddy, postgres } = await check('asyncpg-introspection');
+  assert.equal(eddy.length, 13); // the 7 types, and the element types of the 6 arrays
+  assert.deepEqual(eddy, postgres);
 });
 
 test('psycopg: server-side cursors (DECLARE, FETCH itersize rows at a time) in text and binary, as on PostgreSQL', async () => {

@@ -10,6 +10,7 @@ import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { fn, fnEnv, PSEUDO_TYPES, register } from './registry.js';
 import { qualifiedName } from './qualified-name.js';
+import { quoteIdent } from './strings.js';
 
 const { oid, text, int4, bool, name } = T;
 
@@ -72,6 +73,27 @@ export const OBJECT_NAME_INPUT: Record<'regclass' | 'regtype', (name: string, en
     if (found === null) throw new SqlError(SQLSTATE.undefinedObject, `type "${name}" does not exist`);
     return found;
   },
+};
+
+/** A type's name as format_type prints it without modifier, pseudo-types included; undefined if none. */
+function typeName(o: number): string | undefined {
+  const type = typeByOid(o) ?? PSEUDO_TYPES.find((t) => t.oid === o);
+  return type && formatTypeName(type, -1);
+}
+
+/**
+ * regclass and regtype output (x::regtype::text, as asyncpg's type introspection prints
+ * elemtype::regtype::text): the object's name, qualified when its schema is not on the search
+ * path; '-' for 0 and the number itself for an oid that names nothing, as PostgreSQL prints them.
+ */
+export const OBJECT_NAME_OUTPUT: Record<'regclass' | 'regtype', (oid: number, env: EvalEnv) => string> = {
+  regclass: (o, env) => {
+    if (o === 0) return '-';
+    const place = catalog(env)?.relationPlace(o);
+    if (!place) return String(o);
+    return SEARCH_PATH.has(place.schema) ? quoteIdent(place.name) : `${quoteIdent(place.schema)}.${quoteIdent(place.name)}`;
+  },
+  regtype: (o) => (o === 0 ? '-' : (typeName(o) ?? String(o))),
 };
 
 register(

@@ -203,7 +203,8 @@ function formatString(fmt: string, args: Value[], toText: ((v: Value) => string)
   });
 }
 
-function quoteIdent(s: string): string {
+/** quote_ident: the name as an identifier, in double quotes unless it needs none. */
+export function quoteIdent(s: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`;
 }
 

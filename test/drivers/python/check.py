@@ -256,7 +256,26 @@ def connect_asyncpg():
     return asyncio.run(run())
 
 
+def asyncpg_introspection():
+    """asyncpg's own type introspection query (pg_range, a correlated WITH RECURSIVE, ::regtype::text)
+    for the array types of the fidelity table, as rows from Eddy and from PostgreSQL."""
+    from asyncpg import introspection
+
+    async def rows(url):
+        conn = await asyncpg.connect(url)
+        # int4[], text[], numeric[], bool[], timestamptz[], jsonb[], and int4 itself
+        found = await conn.fetch(introspection.INTRO_LOOKUP_TYPES, [1007, 1009, 1231, 1000, 1185, 3807, 23])
+        await conn.close()
+        return sorted([list(r.values()) for r in found], key=repr)
+
+    async def run():
+        return {"eddy": await rows(EDDY_URL), "postgres": await rows(PG_URL)}
+
+    return asyncio.run(run())
+
+
 CHECKS = {
+    "asyncpg-introspection": asyncpg_introspection,
     "fidelity-psycopg-text": lambda: fidelity_psycopg(False),
     "fidelity-psycopg-binary": lambda: fidelity_psycopg(True),
     "fidelity-asyncpg": fidelity_asyncpg,
