@@ -59,6 +59,13 @@ test("asyncpg's type introspection query answers as on PostgreSQL", async () => 
   assert.deepEqual(eddy, postgres);
 });
 
+test('asyncpg: copy_records_to_table (all columns and a subset) writes the rows PostgreSQL gets', async () => {
+  const { eddy, postgres } = await check('copy-records-asyncpg');
+  assert.deepEqual(eddy.tags, ['COPY 2', 'COPY 1']);
+  assert.equal(eddy.rows.length, 3);
+  assert.deepEqual(eddy, postgres);
+});
+
 test('psycopg: server-side cursors (DECLARE, FETCH itersize rows at a time) in text and binary, as on PostgreSQL', async () => {
   const [eddy, postgres] = await Promise.all([check('server-cursor'), runDriverCheck([python, CHECK], 'server-cursor', { ...sides.env, EDDY_URL: sides.pgUrl })]);
   assert.equal(eddy.rows, 1000);

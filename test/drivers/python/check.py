@@ -2,6 +2,8 @@
 PostgreSQL (PG_URL): `python check.py NAME`. Each prints one JSON line as its result, which
 test/drivers/python.test.ts asserts on; any exception fails the run."""
 import asyncio
+import datetime
+import decimal
 import json
 import os
 import sys
@@ -274,7 +276,33 @@ def asyncpg_introspection():
     return asyncio.run(run())
 
 
+def copy_records_asyncpg():
+    """asyncpg's copy_records_to_table (binary COPY FROM STDIN after it introspects the table), all
+    columns and a subset, read back as repr of the records from Eddy and from PostgreSQL."""
+    records = [
+        (1, "a", decimal.Decimal("1.50"), datetime.datetime(2024, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc), ["x", None], True),
+        (2, None, None, None, None, None),
+    ]
+
+    async def rows(url):
+        conn = await asyncpg.connect(url)
+        await conn.execute("DROP TABLE IF EXISTS copy_records")
+        await conn.execute("CREATE TABLE copy_records (id int, name text, amount numeric, at timestamptz, tags text[], ok bool)")
+        tags = [await conn.copy_records_to_table("copy_records", records=records)]
+        tags.append(await conn.copy_records_to_table("copy_records", records=[(3, "c")], columns=["id", "name"]))
+        found = await conn.fetch("SELECT * FROM copy_records ORDER BY id")
+        await conn.execute("DROP TABLE copy_records")
+        await conn.close()
+        return {"tags": tags, "rows": [repr(tuple(r.values())) for r in found]}
+
+    async def run():
+        return {"eddy": await rows(EDDY_URL), "postgres": await rows(PG_URL)}
+
+    return asyncio.run(run())
+
+
 CHECKS = {
+    "copy-records-asyncpg": copy_records_asyncpg,
     "asyncpg-introspection": asyncpg_introspection,
     "fidelity-psycopg-text": lambda: fidelity_psycopg(False),
     "fidelity-psycopg-binary": lambda: fidelity_psycopg(True),
