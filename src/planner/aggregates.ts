@@ -21,13 +21,38 @@ const ALIASES: Record<string, AggName> = {
   array_agg: 'array_agg',
   first: 'first',
   last: 'last',
+  var_pop: 'var_pop',
+  var_samp: 'var_samp',
+  variance: 'var_samp',
+  stddev_pop: 'stddev_pop',
+  stddev_samp: 'stddev_samp',
+  stddev: 'stddev_samp',
+  corr: 'corr',
+  covar_pop: 'covar_pop',
+  covar_samp: 'covar_samp',
+  regr_count: 'regr_count',
+  regr_sxx: 'regr_sxx',
+  regr_syy: 'regr_syy',
+  regr_sxy: 'regr_sxy',
+  regr_avgx: 'regr_avgx',
+  regr_avgy: 'regr_avgy',
+  regr_r2: 'regr_r2',
+  regr_slope: 'regr_slope',
+  regr_intercept: 'regr_intercept',
 };
+
+/** The two-argument aggregates over float8 pairs (Y, X). */
+const REGRESSIONS = new Set<AggName>([
+  'corr', 'covar_pop', 'covar_samp', 'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_r2', 'regr_slope', 'regr_intercept',
+]);
+
+/** Types that cast to float8 implicitly (the regressions' argument type). */
+const NUMBERS = new Set([T.int2.oid, T.int4.oid, T.int8.oid, T.numeric.oid, T.float4.oid, T.float8.oid, T.unknown.oid]);
 
 /** Other aggregates PostgreSQL has: recognised so they fail as unsupported rather than unknown. */
 const UNSUPPORTED = new Set([
-  'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'stddev', 'stddev_pop',
-  'stddev_samp', 'variance', 'var_pop', 'var_samp', 'bit_and', 'bit_or', 'xmlagg', 'percentile_cont',
-  'percentile_disc', 'mode', 'corr', 'covar_pop', 'covar_samp', 'regr_slope', 'any_value',
+  'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bit_and', 'bit_or', 'xmlagg',
+  'percentile_cont', 'percentile_disc', 'mode', 'any_value',
 ]);
 
 /** The aggregate a (folded, possibly pg_catalog-qualified) function name denotes, if any. */
@@ -64,7 +89,7 @@ export function aggregateSignature(
   location: number,
 ): { argTypes: SqlType[]; result: SqlType } {
   const fail = () => noSuchAggregate(sqlName, args, location);
-  const arity = name === 'string_agg' ? 2 : name === 'count' ? args.length : 1;
+  const arity = name === 'string_agg' || REGRESSIONS.has(name) ? 2 : name === 'count' ? args.length : 1;
   if (args.length !== arity || (name === 'count' && args.length > 1)) throw fail();
   const a = args[0];
   switch (name) {
@@ -112,6 +137,29 @@ export function aggregateSignature(
       const t = a!.oid === T.unknown.oid ? T.text : a!;
       return { argTypes: [t], result: t };
     }
+    case 'var_pop':
+    case 'var_samp':
+    case 'stddev_pop':
+    case 'stddev_samp': {
+      const t = a!.oid === T.unknown.oid ? T.float8 : a!;
+      if (INTEGER.has(t.oid) || t.oid === T.numeric.oid) return { argTypes: [t], result: T.numeric };
+      if (t.oid === T.float4.oid || t.oid === T.float8.oid) return { argTypes: [t], result: T.float8 };
+      throw fail();
+    }
+    case 'corr':
+    case 'covar_pop':
+    case 'covar_samp':
+    case 'regr_count':
+    case 'regr_sxx':
+    case 'regr_syy':
+    case 'regr_sxy':
+    case 'regr_avgx':
+    case 'regr_avgy':
+    case 'regr_r2':
+    case 'regr_slope':
+    case 'regr_intercept':
+      if (!NUMBERS.has(a!.oid) || !NUMBERS.has(args[1]!.oid)) throw fail();
+      return { argTypes: [T.float8, T.float8], result: name === 'regr_count' ? T.int8 : T.float8 };
   }
 }
 

@@ -9,6 +9,8 @@
  *   sum/avg(interval)            interval
  *   bool_and/bool_or             boolean       string_agg                text (or bytea)
  *   array_agg                    the argument's array type, NULL elements included
+ *   var_*, stddev_* (statistics.ts) numeric over integers and numerics, float8 over floats
+ *   corr, covar_*, regr_*        float8 (regr_count bigint), over (Y, X) pairs with both present
  * Over a general input an accumulator keeps what retraction needs (a sorted multiset for min/max,
  * the surviving rows in order for first/last/string_agg/array_agg); over append or stream inputs, where no
  * retraction ever reaches it, it keeps only a running value.
@@ -20,6 +22,7 @@ import { comparatorFor, compareValues, singleKey } from '../../types/compare.js'
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
 import { ArrivalLog, CopiesById, SortedArray, SortedCounts } from '../ordered.js';
+import { FloatVariance, NumericVariance, Regression, type RegressionFn, type VarianceFn } from './statistics.js';
 
 export type AggregateFn =
   | 'count'
@@ -33,7 +36,13 @@ export type AggregateFn =
   | 'string_agg'
   | 'array_agg'
   | 'first'
-  | 'last';
+  | 'last'
+  | VarianceFn
+  | RegressionFn;
+
+const REGRESSION = new Set<AggregateFn>([
+  'corr', 'covar_pop', 'covar_samp', 'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_r2', 'regr_slope', 'regr_intercept',
+]);
 
 /**
  * The SQL type family of the aggregate's (first) argument, which decides sum's and avg's
@@ -49,7 +58,7 @@ export type ArgKind = 'int' | 'bigint' | 'numeric' | 'float' | 'float4' | 'other
 export interface Contribution {
   /** The first argument (NULLs never reach accumulators that skip them). */
   value: Value;
-  /** string_agg's delimiter. */
+  /** The second argument: string_agg's delimiter, the X of corr(Y, X) and the other regressions. */
   delimiter: Value;
   /** ORDER BY keys inside the call, when it has them. */
   order: Value[] | null;
@@ -75,6 +84,38 @@ export interface AccumulatorOptions {
 /** Whether an aggregate ignores NULL arguments (all but count(*), first and last do, as in SQL). */
 export function skipsNulls(fn: AggregateFn): boolean {
   return fn !== 'count_star' && fn !== 'first' && fn !== 'last' && fn !== 'array_agg';
+}
+
+/** Whether an aggregate also ignores rows whose second argument is NULL (the regressions need both). */
+export function skipsNullSecond(fn: AggregateFn): boolean {
+  return REGRESSION.has(fn);
+}
+
+/** var_*, stddev_*: numeric arithmetic over integers and numerics, float over floats. */
+class VarianceAcc implements Accumulator {
+  private readonly moments: NumericVariance | FloatVariance;
+  constructor(fn: VarianceFn, kind: ArgKind) {
+    this.moments = kind === 'float' || kind === 'float4' ? new FloatVariance(fn) : new NumericVariance(fn);
+  }
+  update(c: Contribution, diff: number): void {
+    this.moments.update(c.value, diff);
+  }
+  result(): Value {
+    return this.moments.result();
+  }
+}
+
+class RegressionAcc implements Accumulator {
+  private readonly moments: Regression;
+  constructor(fn: RegressionFn) {
+    this.moments = new Regression(fn);
+  }
+  update(c: Contribution, diff: number): void {
+    this.moments.update(c.value, c.delimiter, diff);
+  }
+  result(): Value {
+    return this.moments.result();
+  }
 }
 
 class CountAcc implements Accumulator {
@@ -420,6 +461,24 @@ export function createAccumulator(opts: AccumulatorOptions, distinct: boolean): 
 
 function baseAccumulator({ fn, argKind, retractable, orderCompare }: AccumulatorOptions): Accumulator {
   switch (fn) {
+    case 'var_pop':
+    case 'var_samp':
+    case 'stddev_pop':
+    case 'stddev_samp':
+      return new VarianceAcc(fn, argKind);
+    case 'corr':
+    case 'covar_pop':
+    case 'covar_samp':
+    case 'regr_count':
+    case 'regr_sxx':
+    case 'regr_syy':
+    case 'regr_sxy':
+    case 'regr_avgx':
+    case 'regr_avgy':
+    case 'regr_r2':
+    case 'regr_slope':
+    case 'regr_intercept':
+      return new RegressionAcc(fn);
     case 'count':
     case 'count_star':
       return new CountAcc();

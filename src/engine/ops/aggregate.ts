@@ -20,6 +20,7 @@ import {
   type ArgKind,
   type Contribution,
   createAccumulator,
+  skipsNullSecond,
   skipsNulls,
 } from './accumulators.js';
 
@@ -70,6 +71,7 @@ export class AggregateOp implements Operator {
   private readonly scratch: Contribution = { value: null, delimiter: null, order: null, id: '', seq: 0 };
   /** Per aggregate call: whether NULL arguments are skipped. */
   private readonly skipNull: boolean[];
+  private readonly skipNullSecond: boolean[];
   /** Per aggregate call, for the row being added: whether it contributes, and its evaluated inputs. */
   private readonly included: boolean[];
   private readonly values: Value[];
@@ -82,6 +84,7 @@ export class AggregateOp implements Operator {
   constructor(private readonly spec: AggregateOpSpec) {
     this.trackIdentity = needsRowIdentity(spec);
     this.skipNull = spec.aggregates.map((a) => skipsNulls(a.fn));
+    this.skipNullSecond = spec.aggregates.map((a) => skipsNullSecond(a.fn));
     this.included = spec.aggregates.map(() => false);
     this.values = spec.aggregates.map(() => null);
     this.delimiters = spec.aggregates.map(() => null);
@@ -166,8 +169,10 @@ export class AggregateOp implements Operator {
       if (a.filter !== undefined && a.filter(row) !== true) continue;
       const value = a.args.length > 0 ? a.args[0](row) : null;
       if (value === null && this.skipNull[i]) continue;
+      const second = a.args.length > 1 ? a.args[1](row) : null;
+      if (second === null && this.skipNullSecond[i]) continue;
       this.values[i] = value;
-      this.delimiters[i] = a.args.length > 1 ? a.args[1](row) : null;
+      this.delimiters[i] = second;
       this.orders[i] = a.orderBy ? a.orderBy.keys(row) : null;
       this.included[i] = true;
     }

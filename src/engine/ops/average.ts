@@ -30,8 +30,8 @@ function integerHead(v: bigint): { weight: number; first: number } {
  * PostgreSQL's select_div_scale: enough decimals for at least 16 significant digits, never fewer
  * than the dividend's display scale. avg(1, 2) = 1.5000000000000000.
  */
-function divisionScale(num: { weight: number; first: number }, numScale: number, den: number): number {
-  const d = integerHead(BigInt(den));
+function divisionScale(num: { weight: number; first: number }, numScale: number, den: bigint): number {
+  const d = integerHead(den);
   let qweight = num.weight - d.weight;
   if (num.first <= d.first) qweight--;
   return Math.min(Math.max(16 - qweight * 4, numScale, 0), 1000);
@@ -43,10 +43,9 @@ function pow10(n: number): bigint {
   return powersOfTen[n];
 }
 
-/** scaledSum / 10^sumScale divided by n, rounded half away from zero to `scale` decimals, exactly. */
-function divideToScale(scaledSum: bigint, sumScale: number, n: number, scale: number): Decimal {
+/** scaledSum / 10^sumScale divided by den, rounded half away from zero to `scale` decimals, exactly. */
+function divideToScale(scaledSum: bigint, sumScale: number, den: bigint, scale: number): Decimal {
   const num = scaledSum * pow10(scale - sumScale);
-  const den = BigInt(n);
   let q = num / den;
   const r = num % den;
   if (2n * (r < 0n ? -r : r) >= den) q += num < 0n ? -1n : 1n;
@@ -55,15 +54,43 @@ function divideToScale(scaledSum: bigint, sumScale: number, n: number, scale: nu
 
 /** avg of integers: an exact numeric with PostgreSQL's scale. */
 export function integerAverage(sum: bigint, n: number): Decimal {
-  return divideToScale(sum, 0, n, divisionScale(integerHead(sum), 0, n));
+  return divideToScale(sum, 0, BigInt(n), divisionScale(integerHead(sum), 0, BigInt(n)));
 }
 
 /** avg of numerics: an exact numeric with PostgreSQL's scale. */
 export function decimalAverage(sum: Decimal, sumScale: number, n: number): Decimal {
-  if (!sum.isFinite()) return sum;
-  const scale = divisionScale(decimalHead(sum), sumScale, n);
-  // sumScale covers every decimal of the sum, so the scaled sum is an integer.
-  return divideToScale(BigInt(sum.times(pow10(sumScale).toString()).toFixed(0)), sumScale, n, scale);
+  return decimalQuotient(sum, sumScale, BigInt(n));
+}
+
+/** num / den as PostgreSQL's numeric division gives it (select_div_scale's scale, rounded half away from zero), exactly. */
+export function decimalQuotient(num: Decimal, numScale: number, den: bigint): Decimal {
+  if (!num.isFinite()) return num;
+  const scale = divisionScale(decimalHead(num), numScale, den);
+  // numScale covers every decimal of num, so the scaled value is an integer.
+  return divideToScale(BigInt(num.times(pow10(numScale).toString()).toFixed(0)), numScale, den, scale);
+}
+
+/**
+ * The square root of a non-negative numeric to its own display scale, rounded half up (what
+ * PostgreSQL's sqrt_var gives stddev at the variance's scale), exactly in integers.
+ */
+export function decimalSqrt(value: Decimal, scale: number): Decimal {
+  // sqrt(v) * 10^s = sqrt(v * 10^2s): the integer square root of that, rounded.
+  const m = BigInt(value.times(pow10(2 * scale).toString()).toFixed(0));
+  let r = integerSqrt(m);
+  if (m - r * r > r) r += 1n;
+  return withScale(new Decimal(`${r}e-${scale}`), scale);
+}
+
+function integerSqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  // Newton's method from a power of two above the root.
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
 }
 
 /**

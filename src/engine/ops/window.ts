@@ -25,7 +25,7 @@ import type { Operator } from '../operator.js';
 import { compareNullable, rowKey, sameRow } from '../../types/compare.js';
 import type { Value } from '../../types/types.js';
 import { RankedList } from '../ranked.js';
-import { createAccumulator, skipsNulls, type Accumulator, type AggregateFn, type ArgKind, type Contribution } from './accumulators.js';
+import { createAccumulator, skipsNullSecond, skipsNulls, type Accumulator, type AggregateFn, type ArgKind, type Contribution } from './accumulators.js';
 
 export interface WindowOrderKey {
   column: number;
@@ -436,9 +436,11 @@ export class WindowOp implements Operator {
     if (a.filter !== null && row[a.filter] !== true) return;
     const value = a.args.length > 0 ? row[a.args[0]!] : null;
     if (value === null && skipsNulls(a.fn)) return;
+    const second = a.args.length > 1 ? row[a.args[1]!]! : null;
+    if (second === null && skipsNullSecond(a.fn)) return;
     const c = this.scratch;
     c.value = value;
-    c.delimiter = a.args.length > 1 ? row[a.args[1]!] : null;
+    c.delimiter = second;
     c.id = entry.key;
     if (diff > 0) c.seq = this.seq++;
     acc.update(c, diff);

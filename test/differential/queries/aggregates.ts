@@ -49,5 +49,11 @@ export default family('aggregates', [
   ['string-agg-over-join', `SELECT o.id, string_agg(p.name, ';' ORDER BY p.name, l.id) AS products FROM orders o JOIN line_items l ON l.order_id = o.id JOIN products p ON p.id = l.product_id GROUP BY o.id`],
   ['big-numeric-exact-text', `SELECT sum(credit_limit * credit_limit * 1000)::text AS big, sum(id::bigint * 1000000000000)::text AS huge FROM customers`],
   ['aggregate-over-distinct', `SELECT count(*) AS n, sum(qty) AS s FROM (SELECT DISTINCT order_id, qty FROM line_items) d`],
+  ['variance-int-numeric', `SELECT order_id, var_samp(qty) AS vs, var_pop(qty) AS vp, stddev_samp(unit_price) AS ss, stddev_pop(unit_price) AS sp FROM line_items GROUP BY order_id`],
+  ['variance-float-global', `SELECT variance(discount) AS v, stddev(discount) AS s, var_pop(weight * 1) AS wp FROM line_items, (SELECT max(weight) AS weight FROM products) w`],
+  ['variance-exact-text', `SELECT product_id, variance(qty)::text AS v, stddev(unit_price)::text AS s FROM line_items GROUP BY product_id`],
+  ['variance-filter', `SELECT customer_id, stddev(priority) FILTER (WHERE status <> 'cancelled') AS live FROM orders GROUP BY customer_id`],
+  ['regression-grouped', `SELECT product_id, corr(qty, unit_price) AS c, covar_pop(qty, discount) AS cp, covar_samp(qty, unit_price) AS cs, regr_count(qty, discount) AS n FROM line_items GROUP BY product_id`],
+  ['regression-line', `SELECT regr_slope(unit_price, qty) AS slope, regr_intercept(unit_price, qty) AS icpt, regr_r2(unit_price, qty) AS r2, regr_avgx(unit_price, qty) AS ax, regr_avgy(unit_price, qty) AS ay, regr_sxx(unit_price, qty) AS sxx, regr_syy(unit_price, qty) AS syy, regr_sxy(unit_price, qty) AS sxy FROM line_items`],
   ['distinct-count-over-join', `SELECT c.segment, count(DISTINCT l.product_id) AS products, count(DISTINCT o.customer_id) AS buyers FROM customers c JOIN orders o ON o.customer_id = c.id JOIN line_items l ON l.order_id = o.id GROUP BY c.segment`],
 ]);
