@@ -140,6 +140,7 @@ test('SHOW ALL lists name, setting and description as PostgreSQL does, with the 
   const mine = await a.query('SHOW ALL');
   const theirs = await p.query('SHOW ALL');
   assert.deepEqual(shape(mine), shape(theirs));
+  assert.deepEqual([mine.command, mine.rowCount], [theirs.command, theirs.rowCount]); // a bare 'SHOW' tag
   const byName = new Map(mine.rows.map((r) => [r.name, r]));
   assert.equal(byName.get('extra_float_digits').setting, '2');
   assert.equal(byName.get('TimeZone').setting, (await a.query('SHOW timezone')).rows[0].TimeZone);

@@ -51,13 +51,16 @@ export const variableShow: Handler = (session, statement) => {
   const name: string = statement.ast.VariableShowStmt.name;
   if (name === 'all') {
     const columns = textColumns('name', 'setting', 'description');
-    return simplePrepared(statement, columns, () => rowsResult(columns, session.settings.all(), 'SHOW'));
+    return simplePrepared(statement, columns, () => rowsResult(columns, session.settings.all(), SHOW_TAG));
   }
   // Check the name at prepare time so Describe already fails for an unknown setting.
   session.settings.show(name);
   const columns = textColumns(displayName(name));
-  return simplePrepared(statement, columns, () => rowsResult(columns, [[session.settings.show(name)]], 'SHOW'));
+  return simplePrepared(statement, columns, () => rowsResult(columns, [[session.settings.show(name)]], SHOW_TAG));
 };
+
+/** PostgreSQL's SHOW completes with a bare "SHOW", no row count. */
+const SHOW_TAG = () => 'SHOW';
 
 export const transaction: Handler = (session, statement) => {
   const kind: string = statement.ast.TransactionStmt.kind;
