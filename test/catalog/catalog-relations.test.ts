@@ -69,7 +69,7 @@ test('information_schema.tables and pg_class agree on what exists and its kind',
     { relname: 'scores', relkind: 'm', relnatts: 2 },
   ]);
   const attrs = await c.query(
-    "SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull FROM pg_attribute a WHERE a.attrelid = (SELECT oid FROM pg_class WHERE relname = 'people') ORDER BY a.attnum",
+    "SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull FROM pg_attribute a WHERE a.attrelid = (SELECT oid FROM pg_class WHERE relname = 'people') AND a.attnum > 0 ORDER BY a.attnum",
   );
   assert.deepEqual(attrs.rows.map((r) => `${r.attname} ${r.type}${r.attnotnull ? ' not null' : ''}`), [
     'id bigint not null',
@@ -154,7 +154,7 @@ test("to_regtype: a type's oid by any of its names, NULL for a name that is no t
 test('a source is described as a table', async () => {
   await c.query("CREATE SOURCE clock FROM TIME TABLE (PERIOD '1 hour')");
   const { rows } = await c.query(
-    "SELECT c.relkind, a.attname, format_type(a.atttypid, a.atttypmod) AS type FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relname = 'clock' ORDER BY a.attnum",
+    "SELECT c.relkind, a.attname, format_type(a.atttypid, a.atttypmod) AS type FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relname = 'clock' AND a.attnum > 0 ORDER BY a.attnum",
   );
   assert.deepEqual(rows, [
     { relkind: 'r', attname: 'timestamp', type: 'timestamp with time zone' },

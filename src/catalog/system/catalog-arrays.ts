@@ -24,6 +24,7 @@ const CATALOG_ARRAY_COLUMNS = new Set([
   'proconfig', 'proargnames', 'proallargtypes', 'proargmodes', 'lanacl', 'spcacl', 'spcoptions', 'rolconfig', 'setconfig',
   'polroles', 'stxkind', 'prattrs', 'subpublications', 'fdwacl', 'fdwoptions', 'srvacl', 'srvoptions', 'ftoptions',
   'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'confkey', 'conexclop',
+  'conpfeqop', 'conppeqop', 'conffeqop', 'confdelsetcols', 'attmissingval',
 ]);
 
 /** Aggregates return a row even over no rows: a subquery using one is not empty for lack of input. */

@@ -73,3 +73,33 @@ export function objectNameLiteral(node: any, names: ObjectNames): any | undefine
   if (oid === undefined) return undefined;
   return { TypeCast: { arg: { A_Const: { ival: { ival: oid }, location: cast.arg.A_Const.location } }, typeName: cast.typeName, location: cast.location } };
 }
+
+const columnName = (node: any): string | undefined => {
+  const fields = node?.ColumnRef?.fields;
+  return fields?.length === 1 ? fields[0]?.String?.sval : undefined;
+};
+
+/**
+ * pgAdmin names a system table by a scalar subquery, `(SELECT oid FROM pg_catalog.pg_class WHERE
+ * relname='pg_constraint')`, in a join condition, where Eddy takes no subqueries: when the name is
+ * a system table's, and no user relation shares it (the subquery would then have two rows), it is
+ * that table's oid, as 'pg_catalog.name'::regclass.
+ */
+export function systemTableOidSubquery(node: any, names: ObjectNames): any | undefined {
+  const link = node.SubLink;
+  if (link?.subLinkType !== 'EXPR_SUBLINK') return undefined;
+  const select = link.subselect?.SelectStmt;
+  const from = select?.fromClause;
+  const where = select?.whereClause?.A_Expr;
+  if (!select || from?.length !== 1 || select.targetList?.length !== 1 || select.groupClause || select.limitCount || select.distinctClause) return undefined;
+  const range = from[0].RangeVar;
+  if (range?.relname !== 'pg_class' || (range.schemaname && range.schemaname !== 'pg_catalog') || range.alias) return undefined;
+  if (columnName(select.targetList[0].ResTarget?.val) !== 'oid') return undefined;
+  if (where?.kind !== 'AEXPR_OP' || where.name?.[0]?.String?.sval !== '=' || columnName(where.lexpr) !== 'relname') return undefined;
+  const name = where.rexpr?.A_Const?.sval?.sval;
+  if (typeof name !== 'string' || names.relationOid('public', name) !== null) return undefined;
+  const oid = names.relationOid('pg_catalog', name);
+  if (oid === null) return undefined;
+  const location = link.location ?? -1;
+  return { TypeCast: { arg: { A_Const: { ival: { ival: oid }, location } }, typeName: { names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: 'oid' } }], typemod: -1, location: -1 }, location } };
+}

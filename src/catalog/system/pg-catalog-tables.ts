@@ -14,7 +14,7 @@ import { ANY, CSTRING, PSEUDO_TYPES } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
 import { defaultOperatorClass, OPERATOR_CLASSES } from './opclasses.js';
-import { columns, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
+import { columns, inPostgresOrder, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
 
 /** The types pg_type lists: every type Eddy has, their array types, and the pseudo-types of polymorphic functions. */
@@ -23,18 +23,26 @@ export const CATALOG_TYPES: readonly SqlType[] = [...Object.values(T), ...ARRAY_
 /** pg_language's "internal": functions implemented inside the server. */
 const INTERNAL_LANGUAGE = 12;
 
+/** The catalogs' own oids, as pg_description.classoid and pg_depend.classid name them. */
+const PG_NAMESPACE_OID = 2615;
+const PG_AM_OID = 2601;
+const PG_CLASS_OID = 1259;
+const PG_CONSTRAINT_OID = 2606;
+
 const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind === 'm' ? ACCESS_METHOD.heap : 0);
 
 /** pg_class rows: the relations and the indexes. */
 function classRows({ relations, indexes }: CatalogContents): Row[] {
   const rows: Row[] = [];
+  // relhasrules: a view and a materialized view have their _RETURN rule (PostgreSQL's pg_rewrite
+  // lists it; Eddy's is empty, and psql shows no rules named otherwise)
   // replica identity: user tables and materialized views have the default ('d'); views, indexes
   // and PostgreSQL's system tables none ('n')
   // relpages and reltuples as PostgreSQL has them before any VACUUM or ANALYZE: a table 0 and -1
   // (never counted), an index built with its table 1 (its metapage) and 0 (pgjdbc's getIndexInfo
   // reports them as PAGES and CARDINALITY).
   const row = (oid: number, name: string, nsp: number, kind: string, am: number, natts: number, hasIndex: boolean): Row => [
-    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, kind === 'i' ? 1 : 0, kind === 'i' ? 0 : -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true,
+    oid, name, nsp, 0, null, null, 0, OWNER_OID, am, oid, 0, kind === 'i' ? 1 : 0, kind === 'i' ? 0 : -1, 0, 0, hasIndex, false, 'p', kind, natts, 0, kind === 'v' || kind === 'm', false, false, false, false, true,
     (kind === 'r' || kind === 'm') && nsp !== NAMESPACE.pg_catalog ? 'd' : 'n', false, null,
   ];
   const indexed = new Set(indexes.map((i) => i.table));
@@ -53,12 +61,27 @@ function indexKeyType(method: CatalogIndex['method'], column: RelationColumn): {
   return column;
 }
 
+/**
+ * The system columns PostgreSQL lists (attnum < 0) for every table and materialized view, which
+ * clients that read pg_attribute without `attnum > 0` see (DBeaver): tid, xid and cid are not
+ * Eddy types (no pg_type rows), and Eddy's rows have no such columns to select.
+ */
+const SYSTEM_COLUMNS: readonly [name: string, typeOid: number, len: number][] = [
+  ['ctid', 27, 6], ['xmin', 28, 4], ['cmin', 29, 4], ['xmax', 28, 4], ['cmax', 29, 4], ['tableoid', T.oid.oid, 4],
+];
+
+const systemColumnRows = (relid: number): Row[] =>
+  SYSTEM_COLUMNS.map(([name, typeOid, len], i) => [
+    relid, name, typeOid, 0, len, -(i + 1), 0, -1, name !== 'ctid', name === 'ctid' ? 's' : 'i', 'p', '', true, false, false, '', '', false, true, 0, 0,
+  ]);
+
 function attributeRows({ relations, indexes }: CatalogContents): Row[] {
   const rows: Row[] = [];
   const row = (relid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDefault: boolean, collation = typeCollation(type)): Row => [
     relid, name, type.oid, -1, type.typlen, num, 0, typmod, typeByValue(type), typeAlign(type), typeStorage(type), '', notNull, hasDefault, false, '', '', false, true, 0, collation,
   ];
   for (const r of relations) {
+    if (r.relkind === 'r' || r.relkind === 'm') rows.push(...systemColumnRows(r.oid));
     r.columns.forEach((c, i) => rows.push(row(r.oid, c.name, c.type, c.typmod, i + 1, c.notNull ?? false, r.defaults.has(c.name))));
   }
   for (const index of indexes) {
@@ -112,9 +135,12 @@ function constraintRows({ relations }: CatalogContents): Row[] {
     .map((r) => [primaryKeyOid(r), primaryKeyName(r), namespaceOid(r), 'p', false, false, true, r.oid, 0, primaryKeyOid(r), 0, 0, ' ', ' ', ' ', true, 0, true, new SqlArray(r.primaryKey.map((p) => p + 1)), null]);
 }
 
+/** The preferred type of each category PostgreSQL's implicit casts lean to (typispreferred). */
+const PREFERRED_TYPES = new Set([T.bool.oid, T.text.oid, T.oid.oid, T.float8.oid, T.timestamptz.oid, T.interval.oid]);
+
 function typeRows(): Row[] {
   return CATALOG_TYPES.map((t) => [
-    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.category === 'P' || t.oid === T.unknown.oid ? 'p' : 'b', t.category, false, true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
+    t.oid, t.typname, NAMESPACE.pg_catalog, OWNER_OID, t.typlen, typeByValue(t), t.category === 'P' || t.oid === T.unknown.oid ? 'p' : 'b', t.category, PREFERRED_TYPES.has(t.oid), true, ',', 0, typeElement(t), t.arrayOid, 0, -1, 0, typeCollation(t), false, null, typeAlign(t), typeStorage(t),
     ...((io) => [io.input, io.output, io.receive, io.send])(typeIo(t)),
   ]);
 }
@@ -128,28 +154,44 @@ const table = (name: string, oid: number, spec: string, rows: SystemTable['rows'
 export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_namespace', 2615, 'oid:oid nspname:name nspowner:oid nspacl:text', () =>
     Object.entries(NAMESPACE).map(([name, oid]) => [oid, name, OWNER_OID, null])),
-  table(
-    'pg_class', 1259,
-    'oid:oid relname:name relnamespace:oid reltype:oid relacl:text reloptions:text reloftype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
-      'relpages:int4 reltuples:float4 relallvisible:int4 reltoastrelid:oid relhasindex:bool relisshared:bool relpersistence:char ' +
-      'relkind:char relnatts:int2 relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
-      'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relpartbound:text',
-    classRows,
+  inPostgresOrder(
+    table(
+      'pg_class', 1259,
+      'oid:oid relname:name relnamespace:oid reltype:oid relacl:text reloptions:text reloftype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
+        'relpages:int4 reltuples:float4 relallvisible:int4 reltoastrelid:oid relhasindex:bool relisshared:bool relpersistence:char ' +
+        'relkind:char relnatts:int2 relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
+        'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relpartbound:text',
+      classRows,
+    ),
+    'oid relname relnamespace reltype reloftype relowner relam relfilenode reltablespace relpages reltuples relallvisible ' +
+      'reltoastrelid relhasindex relisshared relpersistence relkind relnatts relchecks relhasrules relhastriggers relhassubclass ' +
+      'relrowsecurity relforcerowsecurity relispopulated relreplident relispartition relrewrite:oid relfrozenxid:oid relminmxid:oid ' +
+      'relacl reloptions relpartbound', { relrewrite: 0, relfrozenxid: 0, relminmxid: 0 },
   ),
-  table(
-    'pg_attribute', 1249,
-    'attrelid:oid attname:name atttypid:oid attstattarget:int4 attlen:int2 attnum:int2 attndims:int4 atttypmod:int4 attbyval:bool ' +
-      'attalign:char attstorage:char attcompression:char attnotnull:bool atthasdef:bool atthasmissing:bool attidentity:char ' +
-      'attgenerated:char attisdropped:bool attislocal:bool attinhcount:int4 attcollation:oid',
-    attributeRows,
+  inPostgresOrder(
+    table(
+      'pg_attribute', 1249,
+      'attrelid:oid attname:name atttypid:oid attstattarget:int4 attlen:int2 attnum:int2 attndims:int4 atttypmod:int4 attbyval:bool ' +
+        'attalign:char attstorage:char attcompression:char attnotnull:bool atthasdef:bool atthasmissing:bool attidentity:char ' +
+        'attgenerated:char attisdropped:bool attislocal:bool attinhcount:int4 attcollation:oid',
+      attributeRows,
+    ),
+    'attrelid attname atttypid attstattarget attlen attnum attndims attcacheoff:int4 atttypmod attbyval attalign attstorage ' +
+      'attcompression attnotnull atthasdef atthasmissing attidentity attgenerated attisdropped attislocal attinhcount attcollation ' +
+      'attacl:text attoptions:text attfdwoptions:text attmissingval:text', { attcacheoff: -1 },
   ),
   table('pg_attrdef', 2604, 'oid:oid adrelid:oid adnum:int2 adbin:text', attrdefRows),
-  table(
-    'pg_type', 1247,
-    'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char typispreferred:bool ' +
-      'typisdefined:bool typdelim:char typrelid:oid typelem:oid typarray:oid typbasetype:oid typtypmod:int4 typndims:int4 ' +
-      'typcollation:oid typnotnull:bool typdefault:text typalign:char typstorage:char typinput:oid typoutput:oid typreceive:oid typsend:oid',
-    typeRows,
+  inPostgresOrder(
+    table(
+      'pg_type', 1247,
+      'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char typispreferred:bool ' +
+        'typisdefined:bool typdelim:char typrelid:oid typelem:oid typarray:oid typbasetype:oid typtypmod:int4 typndims:int4 ' +
+        'typcollation:oid typnotnull:bool typdefault:text typalign:char typstorage:char typinput:oid typoutput:oid typreceive:oid typsend:oid',
+      typeRows,
+    ),
+    'oid typname typnamespace typowner typlen typbyval typtype typcategory typispreferred typisdefined typdelim typrelid ' +
+      'typsubscript:oid typelem typarray typinput typoutput typreceive typsend typmodin:oid typmodout:oid typanalyze:oid typalign ' +
+      'typstorage typnotnull typbasetype typtypmod typndims typcollation typdefaultbin:text typdefault typacl:text', { typsubscript: 0, typmodin: 0, typmodout: 0, typanalyze: 0 },
   ),
   table(
     'pg_index', 2610,
@@ -158,12 +200,17 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
       'indisreplident:bool indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector indexprs:text indpred:text',
     indexRows,
   ),
-  table(
-    'pg_constraint', 2606,
-    'oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool convalidated:bool conrelid:oid ' +
-      'contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char confdeltype:char confmatchtype:char conislocal:bool ' +
-      'coninhcount:int4 connoinherit:bool conkey:_int2 confkey:_int2',
-    constraintRows,
+  inPostgresOrder(
+    table(
+      'pg_constraint', 2606,
+      'oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool convalidated:bool conrelid:oid ' +
+        'contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char confdeltype:char confmatchtype:char conislocal:bool ' +
+        'coninhcount:int4 connoinherit:bool conkey:_int2 confkey:_int2',
+      constraintRows,
+    ),
+    'oid conname connamespace contype condeferrable condeferred convalidated conrelid contypid conindid conparentid confrelid ' +
+      'confupdtype confdeltype confmatchtype conislocal coninhcount connoinherit conkey confkey conpfeqop:text conppeqop:text ' +
+      'conffeqop:text confdelsetcols:text conexclop:text conbin:text',
   ),
   table(
     'pg_proc', 1255,
@@ -184,19 +231,30 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
       'dattablespace:oid datcollate:text datctype:text daticulocale:text datcollversion:text datacl:text',
     ({ databases }) => databases.map(({ oid, name }) => [oid, name, OWNER_OID, UTF8_ENCODING, 'c', false, true, -1, 1663, 'C', 'C', null, null, null]),
   ),
-  table(
-    'pg_roles', FIRST_EDDY_SYSTEM_OID + 1,
-    'oid:oid rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool rolreplication:bool ' +
-      'rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz rolbypassrls:bool',
-    // Eddy has no privileges to grant: every role is a superuser
-    ({ roles }) => roles.map(({ oid, name }) => [oid, name, true, true, true, true, true, true, -1, '********', null, true]),
+  inPostgresOrder(
+    table(
+      'pg_roles', FIRST_EDDY_SYSTEM_OID + 1,
+      'oid:oid rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool rolreplication:bool ' +
+        'rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz rolbypassrls:bool',
+      // Eddy has no privileges to grant: every role is a superuser
+      ({ roles }) => roles.map(({ oid, name }) => [oid, name, true, true, true, true, true, true, -1, '********', null, true]),
+    ),
+    'rolname rolsuper rolinherit rolcreaterole rolcreatedb rolcanlogin rolreplication rolconnlimit rolpassword rolvaliduntil ' +
+      'rolbypassrls rolconfig:text oid',
   ),
   table(
     'pg_user', FIRST_EDDY_SYSTEM_OID + 2,
     'usename:name usesysid:oid usecreatedb:bool usesuper:bool userepl:bool usebypassrls:bool passwd:text valuntil:timestamptz',
     ({ roles }) => roles.map(({ oid, name }) => [name, oid, true, true, true, true, '********', null]),
   ),
-  table('pg_description', 2609, 'objoid:oid classoid:oid objsubid:int4 description:text', empty),
+  // PostgreSQL's own comments on the schemas and access methods Eddy has (pgAdmin and DBeaver show them)
+  table('pg_description', 2609, 'objoid:oid classoid:oid objsubid:int4 description:text', () => [
+    [NAMESPACE.pg_catalog, PG_NAMESPACE_OID, 0, 'system catalog schema'],
+    [NAMESPACE.public, PG_NAMESPACE_OID, 0, 'standard public schema'],
+    [ACCESS_METHOD.heap, PG_AM_OID, 0, 'heap table access method'],
+    [ACCESS_METHOD.btree, PG_AM_OID, 0, 'b-tree index access method'],
+    [ACCESS_METHOD.hash, PG_AM_OID, 0, 'hash index access method'],
+  ]),
   table('pg_shdescription', 2396, 'objoid:oid classoid:oid description:text', empty),
   table('pg_am', 2601, 'oid:oid amname:name amhandler:text amtype:char', () => [
     [ACCESS_METHOD.heap, 'heap', 'heap_tableam_handler', 't'],
@@ -206,7 +264,7 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_opclass', 2616, 'oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid', opclassRows),
   table('pg_enum', 3501, 'oid:oid enumtypid:oid enumsortorder:float4 enumlabel:name', empty),
   table('pg_inherits', 2611, 'inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool', empty),
-  table('pg_extension', 3079, 'oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text', empty),
+  table('pg_extension', 3079, 'oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text extconfig:text extcondition:text', empty),
   table(
     'pg_collation', 3456,
     'oid:oid collname:name collnamespace:oid collowner:oid collprovider:char collisdeterministic:bool collencoding:int4 collcollate:text collctype:text',
@@ -229,7 +287,9 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_cast', 2605, 'oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char castmethod:char', empty),
   table('pg_operator', 2617, 'oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcode:oid', empty),
   table('pg_sequence', 2224, 'seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool', empty),
-  table('pg_depend', 2608, 'classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid refobjsubid:int4 deptype:char', empty),
+  // a primary key's index is internal to its constraint ('i'), which pgAdmin's index list reads to leave it out
+  table('pg_depend', 2608, 'classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid refobjsubid:int4 deptype:char', ({ relations }) =>
+    relations.filter((r) => r.primaryKey.length > 0).map((r) => [PG_CLASS_OID, primaryKeyOid(r), 0, PG_CONSTRAINT_OID, primaryKeyOid(r), 0, 'i'])),
   table('pg_language', 2612, 'oid:oid lanname:name lanowner:oid lanispl:bool lanpltrusted:bool lanplcallfoid:oid laninline:oid lanvalidator:oid', () => [
     [INTERNAL_LANGUAGE, 'internal', OWNER_OID, false, false, 0, 0, 0],
     [13, 'c', OWNER_OID, false, false, 0, 0, 0],
@@ -249,5 +309,18 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     relations.filter((r) => r.relkind === 'v').map((r) => [r.schema, r.name, OWNER_NAME, r.viewQuery])),
   table('pg_tables', FIRST_EDDY_SYSTEM_OID + 6, 'schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool', ({ relations, indexes }) =>
     relations.filter((r) => r.relkind === 'r').map((r) => [r.schema, r.name, OWNER_NAME, null, indexes.some((i) => i.table === r), false, false, false])),
+  // the statistics collector's view: Eddy counts no scans or tuples, and never vacuums
+  table(
+    'pg_stat_user_tables', FIRST_EDDY_SYSTEM_OID + 30,
+    'relid:oid schemaname:name relname:name seq_scan:int8 seq_tup_read:int8 idx_scan:int8 idx_tup_fetch:int8 n_tup_ins:int8 ' +
+      'n_tup_upd:int8 n_tup_del:int8 n_tup_hot_upd:int8 n_live_tup:int8 n_dead_tup:int8 n_mod_since_analyze:int8 n_ins_since_vacuum:int8 ' +
+      'last_vacuum:timestamptz last_autovacuum:timestamptz last_analyze:timestamptz last_autoanalyze:timestamptz ' +
+      'vacuum_count:int8 autovacuum_count:int8 analyze_count:int8 autoanalyze_count:int8',
+    ({ relations, indexes }) =>
+      relations.filter((r) => (r.relkind === 'r' || r.relkind === 'm') && r.schema !== 'pg_catalog' && r.schema !== 'information_schema').map((r) => {
+        const indexScans = indexes.some((i) => i.table === r) ? 0n : null;
+        return [r.oid, r.schema, r.name, 0n, 0n, indexScans, indexScans, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, null, null, null, null, 0n, 0n, 0n, 0n];
+      }),
+  ),
   table('pg_indexes', FIRST_EDDY_SYSTEM_OID + 20, 'schemaname:name tablename:name indexname:name tablespace:name indexdef:text', indexesViewRows),
 ];

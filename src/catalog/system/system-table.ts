@@ -43,3 +43,26 @@ export function columns(spec: string): RelationColumn[] {
 
 /** The rows of a table Eddy has nothing for (policies, publications, ...): always none. */
 export const NO_ROWS = (): Row[] => [];
+
+/**
+ * The table with PostgreSQL's columns in PostgreSQL's order, so that `SELECT c.*` (DBeaver reads
+ * pg_class, pg_attribute, pg_type ... that way) gives the columns PostgreSQL gives. `order` names
+ * them: `name` for a column the table has, `name:type` for one it lacks, whose value is `fill[name]`
+ * or NULL (an ACL, option list or expression tree Eddy has none of).
+ */
+export function inPostgresOrder(t: SystemTable, order: string, fill: Record<string, Row[number]> = {}): SystemTable {
+  const own = new Map(t.columns.map((c, i) => [c.name, i]));
+  const picks = order.trim().split(/\s+/).map((item) => {
+    const [name, type] = item.split(':') as [string, string | undefined];
+    const at = own.get(name);
+    if (type !== undefined) return { column: columns(item)[0]!, at: -1, value: fill[name] ?? null };
+    if (at === undefined) throw new Error(`${t.name}: no column ${name}`);
+    return { column: t.columns[at]!, at, value: null };
+  });
+  if (picks.filter((p) => p.at >= 0).length !== t.columns.length) throw new Error(`${t.name}: columns left out of the order`);
+  return {
+    ...t,
+    columns: picks.map((p) => p.column),
+    rows: (contents) => t.rows(contents).map((row) => picks.map((p) => (p.at >= 0 ? row[p.at]! : p.value))),
+  };
+}

@@ -3,16 +3,19 @@
  * names, object definitions (looked up in the session's catalog), comments (Eddy keeps none),
  * privileges (one superuser: always granted) and sizes (state lives in memory: 0 bytes on disk).
  */
-import { arrayTypeOf, T, typeByOid } from '../../types/types.js';
+import { arrayTypeOf, SqlArray, T, typeByOid } from '../../types/types.js';
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { typeNamed } from '../type-names.js';
 import { formatTypeName } from '../../types/type-format.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { fn, fnEnv, PSEUDO_TYPES, register } from './registry.js';
-import { qualifiedName } from './qualified-name.js';
+import { parseIdent, qualifiedName } from './qualified-name.js';
 import { quoteIdent } from './strings.js';
 
 const { oid, text, int4, bool, name } = T;
+
+/** The types of the system columns pg_attribute lists (ctid, xmin ...), which Eddy has no values of. */
+const SYSTEM_COLUMN_TYPES: Record<number, string> = { 27: 'tid', 28: 'xid', 29: 'cid' };
 
 /** Schemas on the search path: a relation there is visible unqualified. */
 const SEARCH_PATH = new Set(['pg_catalog', 'public']);
@@ -122,7 +125,7 @@ register(
     impl: ([o, typmod]) => {
       if (o === null) return null;
       const type = typeByOid(o as number) ?? PSEUDO_TYPES.find((t) => t.oid === o);
-      return type ? formatTypeName(type, typmod === null ? -1 : (typmod as number)) : '???';
+      return type ? formatTypeName(type, typmod === null ? -1 : (typmod as number)) : (SYSTEM_COLUMN_TYPES[o as number] ?? '???');
     },
   },
   fnEnv('pg_get_userbyid', [oid], name, ([o], env) => catalog(env)?.roleName(o) ?? `unknown (OID=${o})`, readsCatalog),
@@ -163,4 +166,15 @@ register(
   fn('pg_database_size', [name], T.int8, () => 0n),
   fn('pg_size_pretty', [T.int8], text, sizePretty),
   fn('pg_tablespace_location', [oid], text, () => ''),
+  // Grafana's column list splits a table name the user picked with parse_ident
+  fn('parse_ident', [text], arrayTypeOf(text)!, (s: string) => identParts(s, true)),
+  fn('parse_ident', [text, bool], arrayTypeOf(text)!, (s: string, strict: boolean) => identParts(s, strict)),
+  // statistics: Eddy keeps no per-index scan counts (DBeaver's index list reads them)
+  fn('pg_stat_get_numscans', [oid], T.int8, () => 0n),
 );
+
+function identParts(s: string, strict: boolean): SqlArray {
+  const parts = parseIdent(s, strict);
+  if (parts === null) throw new SqlError(SQLSTATE.invalidParameterValue, `string is not a valid identifier: "${s}"`);
+  return new SqlArray(parts);
+}
