@@ -51,7 +51,7 @@ const NUMBERS = new Set([T.int2.oid, T.int4.oid, T.int8.oid, T.numeric.oid, T.fl
 
 /** Other aggregates PostgreSQL has: recognised so they fail as unsupported rather than unknown. */
 const UNSUPPORTED = new Set([
-  'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bit_and', 'bit_or', 'xmlagg',
+  'bit_and', 'bit_or', 'xmlagg',
   'percentile_cont', 'percentile_disc', 'mode', 'any_value',
 ]);
 

@@ -31,6 +31,7 @@ import {
 import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './expr-utils.js';
 import { figureColumnName } from './column-names.js';
 import { aggregateName, aggregateSignature } from './aggregates.js';
+import { jsonAggregateArity, jsonAggregateName, jsonAggregateResult, type JsonAggregate } from './json-aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
 import { FromClauseBinder } from './from-clause.js';
 import { GroupByBinder } from './grouping.js';
@@ -192,7 +193,8 @@ export class QueryBinder implements QueryBinderApi {
   private aggregateCall(n: any, level: Level, clause: Clause): Expr | undefined {
     const funcname = strings(n.funcname);
     if (n.over) return this.windowCall(n, level, clause);
-    const name = aggregateName(funcname, n.location);
+    const json = jsonAggregateName(funcname);
+    const name = json ? 'array_agg' : aggregateName(funcname, n.location);
     if (clause !== 'select' && !n.over && functionsNamed(funcname[funcname.length - 1]!).some((d) => d.setReturning)) {
       throw new SqlError(SQLSTATE.featureNotSupported, `set-returning functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
     }
@@ -208,8 +210,24 @@ export class QueryBinder implements QueryBinderApi {
     if (!AGGREGATES_ALLOWED.has(clause)) {
       throw new SqlError(SQLSTATE.groupingError, `aggregate functions are not allowed in ${clause}`, { position: n.location + 1 });
     }
+    if (json) return this.jsonAggregate(n, funcname, json, level);
     level.aggregates.push(this.aggCall(n, funcname, name, level));
     return column(AGG_BASE + level.aggregates.length - 1, level.aggregates[level.aggregates.length - 1]!.type);
+  }
+
+  /** json_agg and friends: array_agg of each argument, under the call's FILTER and ORDER BY, turned into JSON (json-aggregates.ts). */
+  private jsonAggregate(n: any, funcname: string[], json: JsonAggregate, level: Level): Expr {
+    const args: any[] = n.args ?? [];
+    if (n.agg_star || args.length !== jsonAggregateArity(json)) {
+      throw new SqlError(SQLSTATE.undefinedFunction, `function ${funcname.join('.')} with ${n.agg_star ? '*' : args.length} arguments does not exist`, { position: n.location + 1 });
+    }
+    if (args.length > 1 && n.agg_distinct) throw unsupported(`${json}(DISTINCT ...)`, n.location);
+    const arrays = args.map((arg) => {
+      level.aggregates.push(this.aggCall({ ...n, args: [arg] }, funcname, 'array_agg', level));
+      const call = level.aggregates[level.aggregates.length - 1]!;
+      return { ref: column(AGG_BASE + level.aggregates.length - 1, call.type), type: call.args[0]!.type };
+    });
+    return jsonAggregateResult(json, arrays.map((a) => a.ref), arrays.map((a) => a.type));
   }
 
   /** An aggregate call's arguments, FILTER and ORDER BY, bound and typed. */

@@ -77,7 +77,7 @@ function contains(a: Doc, b: Doc): boolean {
 }
 
 /** A SQL value as a JSON document (to_jsonb). */
-function toDoc(type: SqlType, v: Value, env: EvalEnv): Doc {
+export function toDoc(type: SqlType, v: Value, env: EvalEnv): Doc {
   if (v === null) return null;
   switch (type.oid) {
     case T.bool.oid:
@@ -107,7 +107,7 @@ function toDoc(type: SqlType, v: Value, env: EvalEnv): Doc {
 }
 
 /** A value's text inside json that PostgreSQL composes: json verbatim, jsonb canonical, others as JSON. */
-function jsonTextOf(type: SqlType, v: Value, env: EvalEnv): string {
+export function jsonTextOf(type: SqlType, v: Value, env: EvalEnv): string {
   if (v === null) return 'null';
   if (type.oid === T.json.oid) return formatJsonValue(v as Json);
   if (type.oid === T.jsonb.oid) return formatJsonb((v as Json).value);

@@ -55,5 +55,8 @@ export default family('aggregates', [
   ['variance-filter', `SELECT customer_id, stddev(priority) FILTER (WHERE status <> 'cancelled') AS live FROM orders GROUP BY customer_id`],
   ['regression-grouped', `SELECT product_id, corr(qty, unit_price) AS c, covar_pop(qty, discount) AS cp, covar_samp(qty, unit_price) AS cs, regr_count(qty, discount) AS n FROM line_items GROUP BY product_id`],
   ['regression-line', `SELECT regr_slope(unit_price, qty) AS slope, regr_intercept(unit_price, qty) AS icpt, regr_r2(unit_price, qty) AS r2, regr_avgx(unit_price, qty) AS ax, regr_avgy(unit_price, qty) AS ay, regr_sxx(unit_price, qty) AS sxx, regr_syy(unit_price, qty) AS syy, regr_sxy(unit_price, qty) AS sxy FROM line_items`],
+  ['json-agg-ordered', `SELECT order_id, json_agg(qty ORDER BY id) AS qtys, jsonb_agg(unit_price ORDER BY id) FILTER (WHERE qty > 2) AS prices FROM line_items GROUP BY order_id`],
+  ['json-object-agg', `SELECT customer_id, json_object_agg(id, status ORDER BY id) AS statuses, jsonb_object_agg(status, priority ORDER BY id) FILTER (WHERE status IS NOT NULL) AS last_priority FROM orders GROUP BY customer_id`],
+  ['jsonb-agg-distinct-global', `SELECT jsonb_agg(DISTINCT category) AS categories, json_agg(DISTINCT discontinued) AS flags FROM products`],
   ['distinct-count-over-join', `SELECT c.segment, count(DISTINCT l.product_id) AS products, count(DISTINCT o.customer_id) AS buyers FROM customers c JOIN orders o ON o.customer_id = c.id JOIN line_items l ON l.order_id = o.id GROUP BY c.segment`],
 ]);
