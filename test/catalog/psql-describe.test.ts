@@ -78,6 +78,14 @@ test('\\d and \\d+ of a table, \\d of a view and a materialized view print exact
   }
 });
 
+test('\\dconfig and \\dconfig+ (pg_settings joined with pg_parameter_acl) print what PostgreSQL prints', async () => {
+  const user = new URL(postgres.url).username || 'postgres';
+  const database = new URL(postgres.url).pathname.slice(1) || 'postgres';
+  for (const command of ['\\dconfig statement_timeout', '\\dconfig+ statement_timeout', '\\dconfig+ extra_float_digits', '\\dconfig+ lock*']) {
+    assert.equal(await eddyPsql(command), await psql(postgres.port, user, database, command), command);
+  }
+});
+
 test('\\d of a table shows types, NOT NULL, the default and the primary key', async () => {
   const out = await eddyPsql('\\d catalog_orders');
   assert.match(out, /Table "public\.catalog_orders"/);

@@ -23,7 +23,7 @@ const CATALOG_ARRAY_COLUMNS = new Set([
   'relacl', 'reloptions', 'nspacl', 'datacl', 'datconfig', 'attacl', 'attoptions', 'attfdwoptions', 'typacl', 'proacl',
   'proconfig', 'proargnames', 'proallargtypes', 'proargmodes', 'lanacl', 'spcacl', 'spcoptions', 'rolconfig', 'setconfig',
   'polroles', 'stxkind', 'prattrs', 'subpublications', 'fdwacl', 'fdwoptions', 'srvacl', 'srvoptions', 'ftoptions',
-  'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'confkey', 'conexclop',
+  'umoptions', 'defaclacl', 'initprivs', 'extconfig', 'extcondition', 'paracl', 'confkey', 'conexclop',
   'conpfeqop', 'conppeqop', 'conffeqop', 'confdelsetcols', 'attmissingval',
 ]);
 

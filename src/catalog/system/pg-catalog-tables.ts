@@ -284,6 +284,8 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   table('pg_publication_namespace', 6237, 'oid:oid pnpubid:oid pnnspid:oid', empty),
   // Eddy has no range types; asyncpg's type introspection joins it (rngcanonical, rngsubdiff: regproc in PostgreSQL)
   table('pg_range', 3541, 'rngtypid:oid rngsubtype:oid rngmultitypid:oid rngcollation:oid rngsubopc:oid rngcanonical:oid rngsubdiff:oid', empty),
+  // GRANT SET ON PARAMETER: Eddy has no privileges to grant; psql's \dconfig+ joins it
+  table('pg_parameter_acl', 6243, 'oid:oid parname:text paracl:text', empty),
   table('pg_cast', 2605, 'oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char castmethod:char', empty),
   table('pg_operator', 2617, 'oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcode:oid', empty),
   table('pg_sequence', 2224, 'seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool', empty),
