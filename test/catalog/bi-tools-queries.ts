@@ -23,6 +23,8 @@ export interface ToolQuery {
   params?: Param[];
   /** Compare only these columns' values (others are PostgreSQL-specific), with the reason. */
   compare?: { columns: string[]; why: string };
+  /** Why the number of rows may differ too (each server's own databases); the columns still must not. */
+  countDiffers?: string;
   /** Compare only PostgreSQL's rows whose `column` is one of `values` (objects Eddy has), with the reason. */
   only?: { column: string; values: unknown[]; why: string };
 }
@@ -36,6 +38,8 @@ const GRAFANA_META = 'grafana/grafana public/app/plugins/datasource/grafana-post
 // dbeaver/dbeaver plugins/org.jkiss.dbeaver.ext.postgresql/src/org/jkiss/dbeaver/ext/postgresql/model/*.java
 const DBEAVER = (file: string) => `dbeaver/dbeaver plugins/org.jkiss.dbeaver.ext.postgresql/src/org/jkiss/dbeaver/ext/postgresql/model/${file} @2428359b748778a5a345432906ab3da69289c20c (24.2.3+)`;
 // pgadmin-org/pgadmin4 web/pgadmin/browser/server_groups/servers/databases/...
+// apache/superset superset/db_engine_specs/postgres.py (its schema browsing is SQLAlchemy's inspector, test/drivers)
+const SUPERSET = 'apache/superset superset/db_engine_specs/postgres.py @007e4f5f4b4a4b08b24b1f2fc14bcf5abb16237d';
 const PGADMIN = (file: string) => `pgadmin-org/pgadmin4 web/pgadmin/${file} @bc58657d3d3ab4209cdadea6d191b632cf1572cc (9.x)`;
 
 /** Grafana's search-path schema constraint (buildSchemaConstraint), spliced into its queries. */
@@ -277,7 +281,44 @@ ORDER BY am.oid`,
     params: [2200],
   },
 
+  // ---------------------------------------------------------------- Superset
+  {
+    tool: 'Superset', name: 'get_catalog_names', source: SUPERSET,
+    sql: `
+SELECT datname FROM pg_database
+WHERE datistemplate = false;
+            `,
+    compare: { columns: [], why: 'each server lists its own databases' },
+    countDiffers: 'Eddy lists eddy and the database names clients connected with, PostgreSQL its databases',
+  },
+  {
+    tool: 'Superset', name: 'get_prequeries (SQL Lab schema)', source: SUPERSET,
+    sql: 'set search_path = "public"',
+  },
+  {
+    tool: 'Superset', name: 'get_cancel_query_id', source: SUPERSET,
+    sql: 'SELECT pg_backend_pid()',
+    compare: { columns: [], why: 'the pid is each server\'s own' },
+  },
+  {
+    tool: 'Superset', name: 'cancel_query (of a session that has ended)', source: SUPERSET,
+    sql: "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid='0'",
+  },
+
   // ---------------------------------------------------------------- pgAdmin
+  {
+    tool: 'pgAdmin', name: 'connect: GSSAPI state', source: PGADMIN('utils/driver/psycopg3/connection.py'),
+    sql: `
+        SELECT
+             gss_authenticated, encrypted
+        FROM
+            pg_catalog.pg_stat_gssapi
+        WHERE pid = pg_backend_pid()`,
+  },
+  {
+    tool: 'pgAdmin', name: 'connect: bytea_output', source: PGADMIN('utils/driver/psycopg3/connection.py'),
+    sql: "SELECT set_config('bytea_output','hex',false) FROM pg_show_all_settings() WHERE name = 'bytea_output'",
+  },
   {
     tool: 'pgAdmin', name: 'connect: the database', source: PGADMIN('utils/driver/psycopg3/connection.py'),
     sql: `SELECT

@@ -8,7 +8,7 @@
  * when a comma follows, or with $__timeGroupAlias), `$__time(at)` `at AS "time"`, `$__timeEpoch(at)`
  * `extract(epoch from at) as "time"`, `$__timeFrom()` / `$__timeTo()` the quoted ends. The
  * expanded SQL, grouped by $__timeGroup, date_trunc and date_bin, runs on Eddy and PostgreSQL
- * over the same rows: same columns, types and rows.
+ * over the same rows: same columns, types and rows. Superset's time grains (DATE_TRUNC) too.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -99,4 +99,12 @@ test('a maintained date_bin view read by a panel: $__timeFilter on the bucket, $
   await both.p.query('REFRESH MATERIALIZED VIEW grafana_5m');
   await same(`SELECT bucket AS "time", host, n, total FROM grafana_5m WHERE ${timeFilter('bucket')} ORDER BY 1, 2`);
   await same(`SELECT ${timeGroup('bucket', 3600)} AS "time", sum(n) AS readings, sum(total) AS total FROM grafana_5m WHERE ${timeFilter('bucket')} GROUP BY 1 ORDER BY 1`);
+});
+
+// apache/superset superset/db_engine_specs/postgres.py @007e4f5f4b4a4b08b24b1f2fc14bcf5abb16237d:
+// its charts group by these time grains (_time_grain_expressions), filtered like Grafana's
+test("Superset's time grains: DATE_TRUNC('second' .. 'year', col) per host", async () => {
+  for (const grain of ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']) {
+    await same(`SELECT DATE_TRUNC('${grain}', at) AS __timestamp, host, count(*) AS count, sum(value) AS sum__value FROM grafana_metrics WHERE at >= TO_TIMESTAMP('2026-12-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') AND at < TO_TIMESTAMP('2026-12-01 06:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') GROUP BY 1, 2 ORDER BY 1, 2`);
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * The pg_catalog views whose rows are the reading session's own, defined as PostgreSQL defines
  * them, over functions: pg_settings over pg_show_all_settings() (the session's SET values) and
- * pg_stat_activity over pg_stat_get_activity(NULL) (every client session). A query reading them
+ * pg_stat_activity and pg_stat_gssapi over pg_stat_get_activity(NULL) (every client session). A query reading them
  * inlines the view, so each session sees its own settings, and pg_class lists them as views.
  */
 import type { RelationColumn } from '../../planner/catalog-api.js';
@@ -47,5 +47,14 @@ export const SYSTEM_VIEWS: readonly SystemView[] = [
     query:
       `SELECT ${activitySelect} FROM pg_catalog.pg_stat_get_activity(NULL::integer) s ` +
       'LEFT JOIN pg_catalog.pg_database d ON s.datid = d.oid LEFT JOIN pg_catalog.pg_roles u ON s.usesysid = u.oid',
+  },
+  {
+    // pgAdmin reads it when it connects; Eddy authenticates no one with GSSAPI
+    name: 'pg_stat_gssapi',
+    oid: FIRST_EDDY_SYSTEM_OID + 31,
+    columns: [column('pid', T.int4), column('gss_authenticated', T.bool), column('principal', T.text), column('encrypted', T.bool)],
+    query:
+      'SELECT s.pid, false AS gss_authenticated, NULL::text AS principal, false AS encrypted ' +
+      'FROM pg_catalog.pg_stat_get_activity(NULL::integer) s WHERE s.client_port IS NOT NULL',
   },
 ];
