@@ -84,5 +84,8 @@ test('a restart while the schema registry is down waits for it, then serves the 
   await env.kafka.start();
   await restarting;
   client = await env.eddy.client();
+  // The restart waits for sources to catch up only so long (CATCH_UP_WAIT_MS); a broker that has
+  // just come back can take longer to serve the consumer group again (CI once read no row yet).
+  await waitFor(async () => (await rows()).length > 0, { timeoutMs: 90_000, message: 'the Avro row after the restart' });
   assert.deepEqual(await rows(), [['AAPL', 3]]);
 });
