@@ -7,6 +7,9 @@ import type { Value } from '../types/types.js';
 /** A session as the others see it. */
 export interface RegisteredSession {
   readonly pid: number;
+  readonly user: string;
+  /** Every user but a read-only one is a superuser in Eddy. */
+  readonly superuser: boolean;
   /** Its pg_stat_get_activity() row, by column name. */
   activity(): Record<string, Value>;
   /** Cancels what it runs or waits for, as a CancelRequest does (57014). */

@@ -77,7 +77,14 @@ export class Session {
         transactionStatus: () => this.txStatus,
       });
       const activity = this.activity;
-      this.registered = { pid: connection.pid, activity: () => activity.row(), cancel: () => this.cancel(), terminate: () => connection.terminate() };
+      this.registered = {
+        pid: connection.pid,
+        user: this.user,
+        superuser: !this.readOnly,
+        activity: () => activity.row(),
+        cancel: () => this.cancel(),
+        terminate: () => connection.terminate(),
+      };
       db.sessions.add(this.registered);
     }
   }
@@ -206,18 +213,29 @@ export class Session {
   private readonly sessionControl: Mutable<SessionControl> = {
     backendPid: 0, // set by the constructor, once the connection's pid is known
     settingRows: () => this.settings.rows(),
-    activityRows: (pid) => this.db.sessions.all().filter((s) => pid === null || s.pid === pid).map((s) => s.activity()),
-    cancelBackend: (pid) => this.signal(pid, (s) => s.cancel()),
-    terminateBackend: (pid) => this.signal(pid, (s) => s.terminate()),
+    activityRows: (pid) =>
+      this.db.sessions
+        .all()
+        .filter((s) => pid === null || s.pid === pid)
+        .map((s) => (this.mayWatch(s) ? s.activity() : withheldActivity(s.activity()))),
+    cancelBackend: (pid) => this.signal(pid, 'cancel'),
+    terminateBackend: (pid) => this.signal(pid, 'terminate'),
   };
 
-  private signal(pid: number, send: (s: RegisteredSession) => void): boolean {
+  /** As in PostgreSQL, a superuser sees and signals every session, any other user those of its own role. */
+  private mayWatch(target: RegisteredSession): boolean {
+    return !this.readOnly || target.user === this.user;
+  }
+
+  private signal(pid: number, how: 'cancel' | 'terminate'): boolean {
     const target = this.db.sessions.get(pid);
     if (!target) {
       this.notice('WARNING', SQLSTATE.warning, `PID ${pid} is not a PostgreSQL backend process`);
       return false;
     }
-    send(target);
+    if (!this.mayWatch(target)) throw signalRefused(how, target.superuser);
+    if (how === 'cancel') target.cancel();
+    else target.terminate();
     return true;
   }
 
@@ -241,4 +259,18 @@ export class Session {
     this.cancel();
     this.cursors.closeAll();
   }
+}
+
+/** What pg_stat_activity shows of another role's session to a user who may not watch it, as PostgreSQL 15 does. */
+function withheldActivity(row: Record<string, Value>): Record<string, Value> {
+  const { pid, usesysid, application_name } = row;
+  return { pid, usesysid, application_name, query: '<insufficient privilege>' };
+}
+
+/** PostgreSQL 15's 42501 for signalling a session one may not. */
+function signalRefused(how: 'cancel' | 'terminate', superuser: boolean): SqlError {
+  const message = superuser
+    ? how === 'cancel' ? 'must be a superuser to cancel superuser query' : 'must be a superuser to terminate superuser process'
+    : `must be a member of the role whose ${how === 'cancel' ? 'query is being canceled' : 'process is being terminated'} or member of pg_signal_backend`;
+  return new SqlError(SQLSTATE.insufficientPrivilege, message);
 }

@@ -97,6 +97,21 @@ test('read-only users read and subscribe, and get 42501 for DDL and writes; pass
     assert.deepEqual((await admin.query('SELECT id, v FROM t ORDER BY id')).rows, [{ id: 1, v: 'a' }, { id: 2, v: 'b' }]);
     console.log(`# read-only user: 10 kinds of read allowed, ${writes.length + 1} writes refused with 42501, table unchanged`);
 
+    // As in PostgreSQL 15 (checked there with a non-superuser role), a user who is not a superuser
+    // sees only its own role's sessions in full and may not cancel or terminate the others' (42501).
+    const pidOf = (c: pg.Client) => (c as unknown as { processID: number }).processID;
+    await admin.query(`SELECT 'admin was here'`);
+    const seen = await viewer.query('SELECT pid, datname, usename, application_name, state, query FROM pg_stat_activity ORDER BY pid');
+    const byPid = new Map(seen.rows.map((r) => [r.pid, r]));
+    const withheld = { pid: pidOf(admin), datname: null, usename: 'admin', application_name: '', state: null, query: '<insufficient privilege>' };
+    assert.deepEqual(byPid.get(pidOf(admin)), withheld);
+    assert.equal(byPid.get(pidOf(viewer)).state, 'active');
+    const adminSees = await admin.query('SELECT query FROM pg_stat_activity WHERE pid = $1', [pidOf(viewer)]);
+    assert.match(adminSees.rows[0].query, /FROM pg_stat_activity ORDER BY pid/);
+    await assert.rejects(viewer.query('SELECT pg_cancel_backend($1)', [pidOf(admin)]), { code: '42501', message: 'must be a superuser to cancel superuser query' });
+    await assert.rejects(viewer.query('SELECT pg_terminate_backend($1)', [pidOf(admin)]), { code: '42501', message: 'must be a superuser to terminate superuser process' });
+    assert.deepEqual((await admin.query('SELECT 1 AS alive')).rows, [{ alive: 1 }]);
+
     // Wrong passwords, a password in the startup packet, a cleartext password sent where SCRAM
     // was asked for, a password as SQL text: none of it may reach the log.
     await assert.rejects(connectAs(server, 'admin', VIEWER_PASSWORD), { code: '28P01' });
