@@ -207,10 +207,13 @@ export async function ensureTopics(connection: KafkaConnection, topics: SinkTopi
         }
       }
     }
-    // Bounded by withAdmin's deadline, which also ends this loop (the admin is disconnected).
+    // withAdmin's deadline fails the call first; this one ends the loop too, which would
+    // otherwise go on polling after the caller gave up.
+    const giveUpAt = Date.now() + PROBE_TIMEOUT_MS;
     for (;;) {
       const ready = await topicsWithLeaders(admin, topics.map((t) => t.topic));
       if (ready) return ready;
+      if (Date.now() >= giveUpAt) throw new Error(`no leader for every partition of ${topics.map((t) => `"${t.topic}"`).join(', ')} within ${PROBE_TIMEOUT_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
     }
   });
