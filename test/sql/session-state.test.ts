@@ -99,6 +99,25 @@ test("RESET returns to the session's startup value, startup-packet options inclu
   await e.end();
 });
 
+test('DISCARD ALL resets the settings to the startup values, as in PostgreSQL (poolers send it between clients)', async () => {
+  const config = { options: '-c extra_float_digits=3', application_name: 'pooled' };
+  const [e, p] = [await eddy.client(config), await connectPostgres(config)];
+  for (const c of [e, p]) {
+    await c.query("SET application_name = 'first client'");
+    await c.query('SET extra_float_digits = 0');
+    await c.query('SET lock_timeout = 5000');
+    assert.equal((await c.query('DISCARD ALL')).command, 'DISCARD');
+    assert.deepEqual(await setting(c, 'application_name'), { v: 'pooled' });
+    assert.deepEqual(await setting(c, 'extra_float_digits'), { v: '3' });
+    assert.deepEqual(await setting(c, 'lock_timeout'), { v: '0' });
+    await c.query('BEGIN');
+    await c.query('DISCARD PLANS'); // allowed in a block; DISCARD ALL is not
+    await assert.rejects(c.query('DISCARD ALL'), { code: '25001' });
+    await c.query('ROLLBACK');
+  }
+  await e.end();
+});
+
 test('SET LOCAL lasts until the transaction block ends; SET in a rolled-back block is undone', async () => {
   const p = await connectPostgres();
   for (const c of [a, p]) {

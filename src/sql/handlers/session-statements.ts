@@ -117,10 +117,17 @@ export const transaction: Handler = (session, statement) => {
 
 export const discard: Handler = (session, statement) =>
   simplePrepared(statement, null, () => {
-    if (session.inTransactionBlock()) {
-      throw new SqlError(SQLSTATE.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+    const target = String(statement.ast.DiscardStmt.target).replace('DISCARD_', '');
+    if (target === 'ALL') {
+      if (session.inTransactionBlock()) {
+        throw new SqlError(SQLSTATE.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+      }
+      // what PostgreSQL's DISCARD ALL does that Eddy has: CLOSE ALL and RESET ALL (connection
+      // poolers send it so that one client's settings do not reach the next)
+      session.cursors.closeAll();
+      session.settings.resetAll();
     }
-    return commandResult(`DISCARD ${String(statement.ast.DiscardStmt.target).replace('DISCARD_', '')}`);
+    return commandResult(`DISCARD ${target}`);
   });
 
 export const deallocate: Handler = (_session, statement) =>
