@@ -121,8 +121,9 @@ const SPECS: Record<string, SettingSpec> = {
   'eddy.source_errors_retained': { defaultValue: '1000', readOnly: true },
   /** Enforced by ClientSession.execute (src/sql/statement-timer.ts): 57014 past it. */
   statement_timeout: { defaultValue: '0', normalize: normalizeMilliseconds },
-  lock_timeout: { defaultValue: '0' },
-  idle_in_transaction_session_timeout: { defaultValue: '0' },
+  // accepted and shown as PostgreSQL shows them ('5s'); Eddy takes no locks and has no idle timeout
+  lock_timeout: { defaultValue: '0', normalize: normalizeMilliseconds },
+  idle_in_transaction_session_timeout: { defaultValue: '0', normalize: normalizeMilliseconds },
   client_min_messages: { defaultValue: 'notice' },
   bytea_output: { defaultValue: 'hex' },
   lc_messages: { defaultValue: 'C' },

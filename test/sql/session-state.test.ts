@@ -110,6 +110,10 @@ test('DISCARD ALL resets the settings to the startup values, as in PostgreSQL (p
     assert.deepEqual(await setting(c, 'application_name'), { v: 'pooled' });
     assert.deepEqual(await setting(c, 'extra_float_digits'), { v: '3' });
     assert.deepEqual(await setting(c, 'lock_timeout'), { v: '0' });
+    await c.query('SET lock_timeout = 1500');
+    await c.query("SET idle_in_transaction_session_timeout = '2min'");
+    assert.deepEqual((await c.query('SHOW lock_timeout')).rows, [{ lock_timeout: '1500ms' }]);
+    assert.deepEqual(await pgSetting(c, 'idle_in_transaction_session_timeout'), { setting: '120000', source: 'session', reset_val: '0' });
     await c.query('BEGIN');
     await c.query('DISCARD PLANS'); // allowed in a block; DISCARD ALL is not
     await assert.rejects(c.query('DISCARD ALL'), { code: '25001' });
