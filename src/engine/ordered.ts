@@ -153,6 +153,21 @@ export class SortedCounts<T> {
   max(): T | undefined {
     return this.sorted.last()?.value;
   }
+
+  /** The distinct values in order, with their multiplicities. */
+  entries(): IterableIterator<{ readonly value: T; readonly count: number }> {
+    return this.sorted[Symbol.iterator]();
+  }
+
+  /** The value at 0-based position k of the multiset in order (copies counted), if k is in range. */
+  at(k: number): T | undefined {
+    let seen = 0;
+    for (const { value, count } of this.sorted) {
+      seen += count;
+      if (k < seen) return value;
+    }
+    return undefined;
+  }
 }
 
 /** Something present in a number of copies. */

@@ -39,7 +39,13 @@ const ALIASES: Record<string, AggName> = {
   regr_r2: 'regr_r2',
   regr_slope: 'regr_slope',
   regr_intercept: 'regr_intercept',
+  percentile_cont: 'percentile_cont',
+  percentile_disc: 'percentile_disc',
+  mode: 'mode',
 };
+
+/** The ordered-set aggregates: called as f(direct args) WITHIN GROUP (ORDER BY x). */
+export const ORDERED_SET = new Set<AggName>(['percentile_cont', 'percentile_disc', 'mode']);
 
 /** The two-argument aggregates over float8 pairs (Y, X). */
 const REGRESSIONS = new Set<AggName>([
@@ -51,8 +57,7 @@ const NUMBERS = new Set([T.int2.oid, T.int4.oid, T.int8.oid, T.numeric.oid, T.fl
 
 /** Other aggregates PostgreSQL has: recognised so they fail as unsupported rather than unknown. */
 const UNSUPPORTED = new Set([
-  'bit_and', 'bit_or', 'xmlagg',
-  'percentile_cont', 'percentile_disc', 'mode', 'any_value',
+  'bit_and', 'bit_or', 'xmlagg', 'any_value',
 ]);
 
 /** The aggregate a (folded, possibly pg_catalog-qualified) function name denotes, if any. */
@@ -89,7 +94,7 @@ export function aggregateSignature(
   location: number,
 ): { argTypes: SqlType[]; result: SqlType } {
   const fail = () => noSuchAggregate(sqlName, args, location);
-  const arity = name === 'string_agg' || REGRESSIONS.has(name) ? 2 : name === 'count' ? args.length : 1;
+  const arity = name === 'string_agg' || name === 'percentile_cont' || name === 'percentile_disc' || REGRESSIONS.has(name) ? 2 : name === 'count' ? args.length : 1;
   if (args.length !== arity || (name === 'count' && args.length > 1)) throw fail();
   const a = args[0];
   switch (name) {
@@ -160,6 +165,22 @@ export function aggregateSignature(
     case 'regr_intercept':
       if (!NUMBERS.has(a!.oid) || !NUMBERS.has(args[1]!.oid)) throw fail();
       return { argTypes: [T.float8, T.float8], result: name === 'regr_count' ? T.int8 : T.float8 };
+    // The ordered value first, then the direct argument (the fraction).
+    case 'percentile_cont':
+    case 'percentile_disc':
+    case 'mode': {
+      const fraction = args[1];
+      if (fraction?.element) throw new SqlError(SQLSTATE.featureNotSupported, `${sqlName} over an array of fractions is not supported`, { position: location + 1 });
+      if (fraction && !NUMBERS.has(fraction.oid)) throw fail();
+      if (name === 'percentile_cont') {
+        if (a!.oid === T.interval.oid) throw new SqlError(SQLSTATE.featureNotSupported, 'percentile_cont over intervals is not supported', { position: location + 1 });
+        if (!NUMBERS.has(a!.oid)) throw fail();
+        return { argTypes: [T.float8, T.float8], result: T.float8 };
+      }
+      const t = a!.oid === T.unknown.oid ? T.text : a!;
+      if (NOT_ORDERED_BY_MIN_MAX.has(t.oid) && t.oid !== T.bool.oid) throw fail();
+      return { argTypes: fraction ? [t, T.float8] : [t], result: t };
+    }
   }
 }
 

@@ -30,7 +30,7 @@ import {
 } from './logical.js';
 import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './expr-utils.js';
 import { figureColumnName } from './column-names.js';
-import { aggregateName, aggregateSignature } from './aggregates.js';
+import { aggregateName, aggregateSignature, ORDERED_SET } from './aggregates.js';
 import { jsonAggregateArity, jsonAggregateName, jsonAggregateResult, type JsonAggregate } from './json-aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
 import { FromClauseBinder } from './from-clause.js';
@@ -232,7 +232,7 @@ export class QueryBinder implements QueryBinderApi {
 
   /** An aggregate call's arguments, FILTER and ORDER BY, bound and typed. */
   private aggCall(n: any, funcname: string[], name: AggName, level: Level, argClause: Clause = 'aggregate'): AggCall {
-    if (n.agg_within_group) throw unsupported('WITHIN GROUP', n.location);
+    if (ORDERED_SET.has(name) || n.agg_within_group) return this.orderedSetCall(n, funcname, name, level, argClause);
     if (n.agg_star && name !== 'count') {
       throw new SqlError(SQLSTATE.wrongObjectType, `${funcname.join('.')}(*) must be used to call a parameterless aggregate function`, { position: n.location + 1 });
     }
@@ -247,6 +247,26 @@ export class QueryBinder implements QueryBinderApi {
     // PostgreSQL sorts to find a DISTINCT call's values, so a list comes out in their order
     if (n.agg_distinct && orderBy.length === 0 && (name === 'array_agg' || name === 'string_agg')) orderBy = [{ expr: args[0]!, desc: false, nullsFirst: false }];
     return { name, args, distinct: !!n.agg_distinct, filter, orderBy, type: sig.result };
+  }
+
+  /**
+   * percentile_cont(f) / percentile_disc(f) / mode() WITHIN GROUP (ORDER BY x): bound as a call
+   * over x (and f) ordered by the WITHIN GROUP ordering (src/engine/ops/ordered-set.ts).
+   */
+  private orderedSetCall(n: any, funcname: string[], name: AggName, level: Level, argClause: Clause): AggCall {
+    const sqlName = funcname[funcname.length - 1]!;
+    if (!ORDERED_SET.has(name)) throw new SqlError(SQLSTATE.wrongObjectType, `WITHIN GROUP is specified, but ${sqlName} is not an ordered-set aggregate`, { position: n.location + 1 });
+    if (!n.agg_within_group) throw new SqlError(SQLSTATE.wrongObjectType, `WITHIN GROUP is required for ordered-set aggregate ${sqlName}`, { position: n.location + 1 });
+    if (argClause === 'window') throw new SqlError(SQLSTATE.featureNotSupported, `OVER is not supported for ordered-set aggregate ${sqlName}`, { position: n.location + 1 });
+    const order: any[] = n.agg_order ?? [];
+    if (order.length !== 1) throw noSuchOrderedSet(sqlName, order.length, n.location);
+    const sortBy = order[0].SortBy;
+    const value = this.bind(sortBy.node, level, 'aggregate');
+    const direct = (n.args ?? []).map((a: any) => this.bind(a, level, 'aggregate'));
+    const sig = aggregateSignature(name, sqlName, [value.type, ...direct.map((d: Expr) => d.type)], n.location);
+    const args = [value, ...direct].map((b: Expr, i: number) => coerce(b, sig.argTypes[i]!));
+    const filter = n.agg_filter ? requireBoolean(this.bind(n.agg_filter, level, 'FILTER'), 'FILTER', exprLocation(n.agg_filter)) : null;
+    return { name, args, distinct: false, filter, orderBy: [this.sortKey(sortBy, args[0]!)], type: sig.result };
   }
 
   /** A window function call, referenced as a placeholder column until the SELECT is planned. */
@@ -541,6 +561,7 @@ function flattenAnd(node: any): any[] {
   return [node];
 }
 
-
-
-
+/** An ordered-set aggregate called with other than one WITHIN GROUP ordering column. */
+function noSuchOrderedSet(name: string, columns: number, location: number): SqlError {
+  return new SqlError(SQLSTATE.undefinedFunction, `function ${name} with ${columns} ordering columns does not exist`, { position: location + 1 });
+}

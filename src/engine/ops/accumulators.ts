@@ -11,6 +11,7 @@
  *   array_agg                    the argument's array type, NULL elements included
  *   var_*, stddev_* (statistics.ts) numeric over integers and numerics, float8 over floats
  *   corr, covar_*, regr_*        float8 (regr_count bigint), over (Y, X) pairs with both present
+ *   percentile_disc, mode (ordered-set.ts) the ordered value's type; percentile_cont float8
  * Over a general input an accumulator keeps what retraction needs (a sorted multiset for min/max,
  * the surviving rows in order for first/last/string_agg/array_agg); over append or stream inputs, where no
  * retraction ever reaches it, it keeps only a running value.
@@ -23,6 +24,7 @@ import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
 import { ArrivalLog, CopiesById, SortedArray, SortedCounts } from '../ordered.js';
 import { FloatVariance, NumericVariance, Regression, type RegressionFn, type VarianceFn } from './statistics.js';
+import { OrderedSetAggregate, type OrderedSetFn } from './ordered-set.js';
 
 export type AggregateFn =
   | 'count'
@@ -38,7 +40,8 @@ export type AggregateFn =
   | 'first'
   | 'last'
   | VarianceFn
-  | RegressionFn;
+  | RegressionFn
+  | OrderedSetFn;
 
 const REGRESSION = new Set<AggregateFn>([
   'corr', 'covar_pop', 'covar_samp', 'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_r2', 'regr_slope', 'regr_intercept',
@@ -58,7 +61,7 @@ export type ArgKind = 'int' | 'bigint' | 'numeric' | 'float' | 'float4' | 'other
 export interface Contribution {
   /** The first argument (NULLs never reach accumulators that skip them). */
   value: Value;
-  /** The second argument: string_agg's delimiter, the X of corr(Y, X) and the other regressions. */
+  /** The second argument: string_agg's delimiter, the X of corr(Y, X), a percentile's fraction. */
   delimiter: Value;
   /** ORDER BY keys inside the call, when it has them. */
   order: Value[] | null;
@@ -102,6 +105,19 @@ class VarianceAcc implements Accumulator {
   }
   result(): Value {
     return this.moments.result();
+  }
+}
+
+class OrderedSetAcc implements Accumulator {
+  private readonly state: OrderedSetAggregate;
+  constructor(fn: OrderedSetFn, orderCompare: (a: Value[], b: Value[]) => number) {
+    this.state = new OrderedSetAggregate(fn, orderCompare);
+  }
+  update(c: Contribution, diff: number): void {
+    this.state.update(c.order!, c.delimiter, diff);
+  }
+  result(): Value {
+    return this.state.result();
   }
 }
 
@@ -479,6 +495,11 @@ function baseAccumulator({ fn, argKind, retractable, orderCompare }: Accumulator
     case 'regr_slope':
     case 'regr_intercept':
       return new RegressionAcc(fn);
+    case 'percentile_cont':
+    case 'percentile_disc':
+    case 'mode':
+      if (!orderCompare) throw new Error(`${fn} without its WITHIN GROUP ordering`);
+      return new OrderedSetAcc(fn, orderCompare);
     case 'count':
     case 'count_star':
       return new CountAcc();

@@ -58,5 +58,7 @@ export default family('aggregates', [
   ['json-agg-ordered', `SELECT order_id, json_agg(qty ORDER BY id) AS qtys, jsonb_agg(unit_price ORDER BY id) FILTER (WHERE qty > 2) AS prices FROM line_items GROUP BY order_id`],
   ['json-object-agg', `SELECT customer_id, json_object_agg(id, status ORDER BY id) AS statuses, jsonb_object_agg(status, priority ORDER BY id) FILTER (WHERE status IS NOT NULL) AS last_priority FROM orders GROUP BY customer_id`],
   ['jsonb-agg-distinct-global', `SELECT jsonb_agg(DISTINCT category) AS categories, json_agg(DISTINCT discontinued) AS flags FROM products`],
+  ['percentiles-grouped', `SELECT order_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY qty) AS median, percentile_disc(0.75) WITHIN GROUP (ORDER BY unit_price DESC) AS p75, mode() WITHIN GROUP (ORDER BY qty) AS common FROM line_items GROUP BY order_id`],
+  ['percentiles-global-filter', `SELECT percentile_cont(0.1) WITHIN GROUP (ORDER BY discount) AS p10, percentile_disc(0.9) WITHIN GROUP (ORDER BY qty) FILTER (WHERE qty > 2) AS p90, mode() WITHIN GROUP (ORDER BY status DESC) AS usual FROM line_items, (SELECT status FROM orders ORDER BY id LIMIT 1) o`],
   ['distinct-count-over-join', `SELECT c.segment, count(DISTINCT l.product_id) AS products, count(DISTINCT o.customer_id) AS buyers FROM customers c JOIN orders o ON o.customer_id = c.id JOIN line_items l ON l.order_id = o.id GROUP BY c.segment`],
 ]);
