@@ -607,12 +607,14 @@ function bindCase(n: any, ctx: BindContext): Expr {
     return { when: cond, then: bindExpr(cw.result, ctx) };
   });
   const elseExpr = n.defresult ? bindExpr(n.defresult, ctx) : null;
-  const results = [...whens.map((w: { then: Expr }) => w.then), ...(elseExpr ? [elseExpr] : [])];
-  const { exprs, type } = coerceAll(results, 'CASE');
+  // PostgreSQL weighs the ELSE result first (transformCaseExpr): CASE WHEN .. THEN text ELSE name END is name
+  const thens = whens.map((w: { then: Expr }) => w.then);
+  const { exprs, type } = coerceAll(elseExpr ? [elseExpr, ...thens] : thens, 'CASE');
+  const first = elseExpr ? 1 : 0;
   return {
     kind: 'case',
-    whens: whens.map((w: { when: Expr }, i: number) => ({ when: w.when, then: exprs[i]! })),
-    else: elseExpr ? exprs[exprs.length - 1]! : null,
+    whens: whens.map((w: { when: Expr }, i: number) => ({ when: w.when, then: exprs[first + i]! })),
+    else: elseExpr ? exprs[0]! : null,
     type,
   };
 }

@@ -6,12 +6,13 @@
  * Grafana's meta queries) the spliced text is written out.
  *
  * `params` name values per server: a number or string is sent as is; `{ oid: 'rel' }` is that
- * relation's oid on the server asked (user objects' oids differ between Eddy and PostgreSQL).
+ * relation's oid on the server asked (user objects' oids differ between Eddy and PostgreSQL), and
+ * `{ database: true }` the current database's.
  * `compare` lists the columns whose values are compared when others hold values that cannot match
  * (oids of user objects, sizes, counters); column names and types are always compared in full.
  */
 
-export type Param = number | string | { oid: string };
+export type Param = number | string | { oid: string } | { database: true };
 
 export interface ToolQuery {
   tool: 'Metabase' | 'Grafana' | 'DBeaver' | 'pgAdmin' | 'Superset';
@@ -23,6 +24,8 @@ export interface ToolQuery {
   params?: Param[];
   /** Compare only these columns' values (others are PostgreSQL-specific), with the reason. */
   compare?: { columns: string[]; why: string };
+  /** Compare every column but these (PostgreSQL-specific), with the reason. */
+  ignore?: { columns: string[]; why: string };
   /** Why the number of rows may differ too (each server's own databases); the columns still must not. */
   countDiffers?: string;
   /** Compare only PostgreSQL's rows whose `column` is one of `values` (objects Eddy has), with the reason. */
@@ -423,6 +426,157 @@ WHERE
     AND att.attnum > 0
     AND att.attisdropped IS FALSE
 ORDER BY att.attnum`,
+    params: [{ oid: 'bi_orders' }],
+  },
+  {
+    tool: 'pgAdmin', name: 'a table\'s properties (properties.sql)', source: PGADMIN('browser/server_groups/servers/databases/schemas/tables/templates/tables/sql/default/properties.sql'),
+    // did, scid (public), datlastsysoid (16383 for PostgreSQL 15) and tid filled in as pgAdmin renders them
+    sql: `SELECT rel.oid, rel.relname AS name, rel.reltablespace AS spcoid,rel.relacl AS relacl_str,
+  (CASE WHEN length(spc.spcname::text) > 0 OR rel.relkind = 'p' THEN spc.spcname ELSE
+    (SELECT sp.spcname FROM pg_catalog.pg_database dtb
+    JOIN pg_catalog.pg_tablespace sp ON dtb.dattablespace=sp.oid
+    WHERE dtb.oid = $1::oid)
+  END) as spcname,
+  (CASE rel.relreplident
+          WHEN 'd' THEN 'default'
+          WHEN 'n' THEN 'nothing'
+          WHEN 'f' THEN 'full'
+          WHEN 'i' THEN 'index'
+  END) as replica_identity,
+  (select nspname FROM pg_catalog.pg_namespace WHERE oid = 2200::oid ) as schema,
+  pg_catalog.pg_get_userbyid(rel.relowner) AS relowner, rel.relkind,
+  (CASE WHEN rel.relkind = 'p' THEN true ELSE false END) AS is_partitioned,
+  rel.relhassubclass, rel.reltuples::bigint, des.description, con.conname, con.conkey,
+	EXISTS(select 1 FROM pg_catalog.pg_trigger
+			JOIN pg_catalog.pg_proc pt ON pt.oid=tgfoid AND pt.proname='logtrigger'
+			JOIN pg_catalog.pg_proc pc ON pc.pronamespace=pt.pronamespace AND pc.proname='slonyversion'
+			WHERE tgrelid=rel.oid) AS isrepl,
+	(SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgrelid=rel.oid AND tgisinternal = FALSE) AS triggercount,
+	(SELECT ARRAY(SELECT CASE WHEN (nspname NOT LIKE 'pg\\_%') THEN
+            pg_catalog.quote_ident(nspname)||'.'||pg_catalog.quote_ident(c.relname)
+            ELSE pg_catalog.quote_ident(c.relname) END AS inherited_tables
+    FROM pg_catalog.pg_inherits i
+    JOIN pg_catalog.pg_class c ON c.oid = i.inhparent
+    JOIN pg_catalog.pg_namespace n ON n.oid=c.relnamespace
+    WHERE i.inhrelid = rel.oid ORDER BY inhseqno)) AS coll_inherits,
+  (SELECT count(*)
+		FROM pg_catalog.pg_inherits i
+      JOIN pg_catalog.pg_class c ON c.oid = i.inhparent
+      JOIN pg_catalog.pg_namespace n ON n.oid=c.relnamespace
+		WHERE i.inhrelid = rel.oid) AS inherited_tables_cnt,
+	(CASE WHEN rel.relpersistence = 'u' THEN true ELSE false END) AS relpersistence,
+	(SELECT st.setting from pg_catalog.pg_show_all_settings() st WHERE st.name = 'default_table_access_method') as default_amname,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'fillfactor=([0-9]*)') AS fillfactor,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'parallel_workers=([0-9]*)') AS parallel_workers,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'toast_tuple_target=([0-9]*)') AS toast_tuple_target,
+	(substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_enabled=([a-z|0-9]*)'))::BOOL AS autovacuum_enabled,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_vacuum_threshold=([0-9]*)') AS autovacuum_vacuum_threshold,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_vacuum_scale_factor=([0-9]*[.]?[0-9]*)') AS autovacuum_vacuum_scale_factor,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_analyze_threshold=([0-9]*)') AS autovacuum_analyze_threshold,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_analyze_scale_factor=([0-9]*[.]?[0-9]*)') AS autovacuum_analyze_scale_factor,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_vacuum_cost_delay=([0-9]*)') AS autovacuum_vacuum_cost_delay,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_vacuum_cost_limit=([0-9]*)') AS autovacuum_vacuum_cost_limit,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_freeze_min_age=([0-9]*)') AS autovacuum_freeze_min_age,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_freeze_max_age=([0-9]*)') AS autovacuum_freeze_max_age,
+	substring(pg_catalog.array_to_string(rel.reloptions, ',') FROM 'autovacuum_freeze_table_age=([0-9]*)') AS autovacuum_freeze_table_age,
+	(substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_enabled=([a-z|0-9]*)'))::BOOL AS toast_autovacuum_enabled,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_vacuum_threshold=([0-9]*)') AS toast_autovacuum_vacuum_threshold,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_vacuum_scale_factor=([0-9]*[.]?[0-9]*)') AS toast_autovacuum_vacuum_scale_factor,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_analyze_threshold=([0-9]*)') AS toast_autovacuum_analyze_threshold,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_analyze_scale_factor=([0-9]*[.]?[0-9]*)') AS toast_autovacuum_analyze_scale_factor,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_vacuum_cost_delay=([0-9]*)') AS toast_autovacuum_vacuum_cost_delay,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_vacuum_cost_limit=([0-9]*)') AS toast_autovacuum_vacuum_cost_limit,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_freeze_min_age=([0-9]*)') AS toast_autovacuum_freeze_min_age,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_freeze_max_age=([0-9]*)') AS toast_autovacuum_freeze_max_age,
+	substring(pg_catalog.array_to_string(tst.reloptions, ',') FROM 'autovacuum_freeze_table_age=([0-9]*)') AS toast_autovacuum_freeze_table_age,
+	rel.reloptions AS reloptions, tst.reloptions AS toast_reloptions, rel.reloftype, am.amname,
+	CASE WHEN typ.typname IS NOT NULL THEN (select pg_catalog.quote_ident(nspname) FROM pg_catalog.pg_namespace WHERE oid = 2200::oid )||'.'||pg_catalog.quote_ident(typ.typname) ELSE typ.typname END AS typname,
+	typ.typrelid AS typoid, rel.relrowsecurity as rlspolicy, rel.relforcerowsecurity as forcerlspolicy,
+	(CASE WHEN rel.reltoastrelid = 0 THEN false ELSE true END) AS hastoasttable,
+	(SELECT pg_catalog.array_agg(provider || '=' || label) FROM pg_catalog.pg_seclabels sl1 WHERE sl1.objoid=rel.oid AND sl1.objsubid=0) AS seclabels,
+	(CASE WHEN rel.oid <= 16383::oid THEN true ElSE false END) AS is_sys_table
+	-- Added for partition table
+    , (CASE WHEN rel.relkind = 'p' THEN pg_catalog.pg_get_partkeydef($2::oid) ELSE '' END) AS partition_scheme 
+FROM pg_catalog.pg_class rel
+  LEFT OUTER JOIN pg_catalog.pg_tablespace spc on spc.oid=rel.reltablespace
+  LEFT OUTER JOIN pg_catalog.pg_description des ON (des.objoid=rel.oid AND des.objsubid=0 AND des.classoid='pg_class'::regclass)
+  LEFT OUTER JOIN pg_catalog.pg_constraint con ON con.conrelid=rel.oid AND con.contype='p'
+  LEFT OUTER JOIN pg_catalog.pg_class tst ON tst.oid = rel.reltoastrelid
+  LEFT JOIN pg_catalog.pg_type typ ON rel.reloftype=typ.oid
+  LEFT OUTER JOIN pg_catalog.pg_am am ON am.oid = rel.relam
+WHERE rel.relkind IN ('r','s','t','p') AND rel.relnamespace = 2200::oid
+AND NOT rel.relispartition
+  AND rel.oid = $2::oid 
+ORDER BY rel.relname;`,
+    params: [{ database: true }, { oid: 'bi_orders' }],
+    ignore: { columns: ['oid', 'relowner', 'hastoasttable'], why: 'the table\'s oid and owner are each server\'s own; Eddy keeps no TOAST tables' },
+  },
+  {
+    tool: 'pgAdmin', name: 'a table\'s columns\' properties (properties.sql)', source: PGADMIN('browser/server_groups/servers/databases/schemas/tables/templates/columns/sql/default/properties.sql'),
+    // the template's INH_TABLES names a fixed inhrelid (33896), as pgAdmin sends it
+    sql: `WITH INH_TABLES AS
+    (SELECT
+     at.attname AS name, ph.inhparent AS inheritedid, ph.inhseqno,
+     pg_catalog.concat(nmsp_parent.nspname, '.',parent.relname ) AS inheritedfrom
+    FROM
+        pg_catalog.pg_attribute at
+    JOIN
+        pg_catalog.pg_inherits ph ON ph.inhparent = at.attrelid AND ph.inhrelid = 33896::oid
+    JOIN
+        pg_catalog.pg_class parent ON ph.inhparent  = parent.oid
+    JOIN
+        pg_catalog.pg_namespace nmsp_parent ON nmsp_parent.oid  = parent.relnamespace
+    GROUP BY at.attname, ph.inhparent, ph.inhseqno, inheritedfrom
+    ORDER BY at.attname, ph.inhparent, ph.inhseqno, inheritedfrom
+    )
+SELECT DISTINCT ON (att.attnum) att.attname as name, att.atttypid, att.attlen, att.attnum, att.attndims,
+		att.atttypmod, att.attacl, att.attnotnull, att.attoptions, att.attfdwoptions, att.attstattarget,
+		att.attstorage, att.attidentity,
+		pg_catalog.pg_get_expr(def.adbin, def.adrelid) AS defval,
+		pg_catalog.format_type(ty.oid,NULL) AS typname,
+        pg_catalog.format_type(ty.oid,att.atttypmod) AS displaytypname,
+		pg_catalog.format_type(ty.oid,att.atttypmod) AS cltype,
+		inh.inheritedfrom,
+		inh.inheritedid,
+        CASE WHEN ty.typelem > 0 THEN ty.typelem ELSE ty.oid END as elemoid,
+		(SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = ty.typnamespace) as typnspname,
+        ty.typstorage AS defaultstorage,
+		description, pi.indkey,
+	(SELECT count(1) FROM pg_catalog.pg_type t2 WHERE t2.typname=ty.typname) > 1 AS isdup,
+	CASE WHEN length(coll.collname::text) > 0 AND length(nspc.nspname::text) > 0  THEN
+	  pg_catalog.concat(pg_catalog.quote_ident(nspc.nspname),'.',pg_catalog.quote_ident(coll.collname))
+	ELSE '' END AS collspcname,
+	EXISTS(SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid=att.attrelid AND contype='f' AND att.attnum=ANY(conkey)) As is_fk,
+	(SELECT pg_catalog.array_agg(provider || '=' || label) FROM pg_catalog.pg_seclabels sl1 WHERE sl1.objoid=att.attrelid AND sl1.objsubid=att.attnum) AS seclabels,
+	(CASE WHEN (att.attnum < 1) THEN true ElSE false END) AS is_sys_column,
+	(CASE WHEN (att.attidentity in ('a', 'd')) THEN 'i' WHEN (att.attgenerated in ('s')) THEN 'g' ELSE 'n' END) AS colconstype,
+	(CASE WHEN (att.attgenerated in ('s')) THEN pg_catalog.pg_get_expr(def.adbin, def.adrelid) END) AS genexpr, tab.relname as relname,
+	(CASE WHEN tab.relkind = 'v' THEN true ELSE false END) AS is_view_only,
+	(CASE WHEN att.attcompression = 'p' THEN 'pglz' WHEN att.attcompression = 'l' THEN 'lz4' END) AS attcompression,
+	(SELECT dsd.refobjid
+	 FROM pg_catalog.pg_depend dsd
+	   JOIN pg_catalog.pg_class dsc ON dsd.refclassid='pg_catalog.pg_class'::regclass
+	     AND dsd.refobjid=dsc.oid AND dsc.relkind='S'
+	 WHERE dsd.classid='pg_catalog.pg_attrdef'::regclass
+	   AND dsd.objid=def.oid AND dsd.deptype='n'
+	 ORDER BY dsd.refobjid
+	 LIMIT 1) AS defseqrelid,
+	seq.*
+FROM pg_catalog.pg_attribute att
+  JOIN pg_catalog.pg_type ty ON ty.oid=atttypid
+  LEFT OUTER JOIN pg_catalog.pg_attrdef def ON adrelid=att.attrelid AND adnum=att.attnum
+  LEFT OUTER JOIN pg_catalog.pg_description des ON (des.objoid=att.attrelid AND des.objsubid=att.attnum AND des.classoid='pg_class'::regclass)
+  LEFT OUTER JOIN (pg_catalog.pg_depend dep JOIN pg_catalog.pg_class cs ON dep.classid='pg_class'::regclass AND dep.objid=cs.oid AND cs.relkind='S') ON dep.refobjid=att.attrelid AND dep.refobjsubid=att.attnum
+  LEFT OUTER JOIN pg_catalog.pg_index pi ON pi.indrelid=att.attrelid AND indisprimary
+  LEFT OUTER JOIN pg_catalog.pg_collation coll ON att.attcollation=coll.oid
+  LEFT OUTER JOIN pg_catalog.pg_namespace nspc ON coll.collnamespace=nspc.oid
+  LEFT OUTER JOIN pg_catalog.pg_sequence seq ON cs.oid=seq.seqrelid
+  LEFT OUTER JOIN pg_catalog.pg_class tab on tab.oid = att.attrelid
+  LEFT OUTER join INH_TABLES as INH ON att.attname = INH.name
+WHERE att.attrelid = $1::oid
+    AND att.attnum > 0
+    AND att.attisdropped IS FALSE
+    ORDER BY att.attnum;`,
     params: [{ oid: 'bi_orders' }],
   },
   {

@@ -39,7 +39,8 @@ after(async () => {
 async function bind(client: pg.Client, params: Param[] = []): Promise<unknown[]> {
   const values: unknown[] = [];
   for (const p of params) {
-    if (typeof p === 'object') values.push((await client.query('SELECT $1::regclass::oid AS oid', [p.oid])).rows[0].oid);
+    if (typeof p === 'object' && 'oid' in p) values.push((await client.query('SELECT $1::regclass::oid AS oid', [p.oid])).rows[0].oid);
+    else if (typeof p === 'object') values.push((await client.query('SELECT oid FROM pg_database WHERE datname = current_database()')).rows[0].oid);
     else values.push(p);
   }
   return values;
@@ -79,9 +80,10 @@ function shapes(e: pg.QueryResult, p: pg.QueryResult): [string[], string[]] {
 }
 
 function comparedRows(r: pg.QueryResult, q: ToolQuery): unknown[][] {
-  if (!q.compare) return r.rows as unknown[][];
   const names = r.fields.map((f) => f.name);
-  const picks = q.compare.columns.map((c) => {
+  const columns = q.compare?.columns ?? names.filter((n) => !q.ignore?.columns.includes(n));
+  if (!q.compare && !q.ignore) return r.rows as unknown[][];
+  const picks = columns.map((c) => {
     const i = names.lastIndexOf(c);
     assert.ok(i >= 0, `${q.name}: no column ${c}`);
     return i;

@@ -154,6 +154,9 @@ export class CatalogArrays {
     const scalar = this.scalarValue(node);
     if (scalar !== undefined) return scalar;
     if (node?.ColumnRef) return undefined;
+    // ARRAY(subquery) as a value of its own is the planner's (an empty one is '{}' of the element's
+    // array type, as pgAdmin's coll_inherits reads it); only inside the constructs above is it known here
+    if (node?.SubLink?.subLinkType === 'ARRAY_SUBLINK') return undefined;
     const value = this.arrayValue(node);
     return value === undefined ? undefined : value === 'null' ? typedNull('text') : text('{}');
   }

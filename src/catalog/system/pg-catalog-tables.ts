@@ -298,6 +298,8 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     [14, 'sql', OWNER_OID, false, true, 0, 0, 0],
   ]),
   table('pg_auth_members', 1261, 'roleid:oid member:oid grantor:oid admin_option:bool', empty),
+  // security labels: Eddy has no label providers (pgAdmin's property panes read them)
+  table('pg_seclabels', FIRST_EDDY_SYSTEM_OID + 32, 'objoid:oid classoid:oid objsubid:int4 objtype:text objnamespace:oid objname:text provider:text label:text', empty),
   table('pg_db_role_setting', 2964, 'setdatabase:oid setrole:oid setconfig:text', empty),
   table('pg_subscription', 6100, 'oid:oid subdbid:oid subname:name subowner:oid subenabled:bool subpublications:text', empty),
   table('pg_conversion', 2607, 'oid:oid conname:name connamespace:oid conowner:oid conforencoding:int4 contoencoding:int4 conproc:oid condefault:bool', empty),
