@@ -7,6 +7,7 @@ import { SqlError, SQLSTATE } from '../errors.js';
 import { T, arrayTypeOf, type SqlType } from '../types/types.js';
 import type { AggName } from './logical.js';
 import type { ArgKind } from '../engine/ops/accumulators.js';
+import { isRegressionFn } from '../engine/ops/statistics.js';
 
 const ALIASES: Record<string, AggName> = {
   count: 'count',
@@ -46,11 +47,6 @@ const ALIASES: Record<string, AggName> = {
 
 /** The ordered-set aggregates: called as f(direct args) WITHIN GROUP (ORDER BY x). */
 export const ORDERED_SET = new Set<AggName>(['percentile_cont', 'percentile_disc', 'mode']);
-
-/** The two-argument aggregates over float8 pairs (Y, X). */
-const REGRESSIONS = new Set<AggName>([
-  'corr', 'covar_pop', 'covar_samp', 'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_r2', 'regr_slope', 'regr_intercept',
-]);
 
 /** Types that cast to float8 implicitly (the regressions' argument type). */
 const NUMBERS = new Set([T.int2.oid, T.int4.oid, T.int8.oid, T.numeric.oid, T.float4.oid, T.float8.oid, T.unknown.oid]);
@@ -94,9 +90,14 @@ export function aggregateSignature(
   location: number,
 ): { argTypes: SqlType[]; result: SqlType } {
   const fail = () => noSuchAggregate(sqlName, args, location);
-  const arity = name === 'string_agg' || name === 'percentile_cont' || name === 'percentile_disc' || REGRESSIONS.has(name) ? 2 : name === 'count' ? args.length : 1;
+  const arity = name === 'string_agg' || name === 'percentile_cont' || name === 'percentile_disc' || isRegressionFn(name) ? 2 : name === 'count' ? args.length : 1;
   if (args.length !== arity || (name === 'count' && args.length > 1)) throw fail();
   const a = args[0];
+  // The two-argument aggregates over float8 pairs (Y, X).
+  if (isRegressionFn(name)) {
+    if (!NUMBERS.has(a!.oid) || !NUMBERS.has(args[1]!.oid)) throw fail();
+    return { argTypes: [T.float8, T.float8], result: name === 'regr_count' ? T.int8 : T.float8 };
+  }
   switch (name) {
     case 'count':
       return { argTypes: args, result: T.int8 };
@@ -151,20 +152,6 @@ export function aggregateSignature(
       if (t.oid === T.float4.oid || t.oid === T.float8.oid) return { argTypes: [t], result: T.float8 };
       throw fail();
     }
-    case 'corr':
-    case 'covar_pop':
-    case 'covar_samp':
-    case 'regr_count':
-    case 'regr_sxx':
-    case 'regr_syy':
-    case 'regr_sxy':
-    case 'regr_avgx':
-    case 'regr_avgy':
-    case 'regr_r2':
-    case 'regr_slope':
-    case 'regr_intercept':
-      if (!NUMBERS.has(a!.oid) || !NUMBERS.has(args[1]!.oid)) throw fail();
-      return { argTypes: [T.float8, T.float8], result: name === 'regr_count' ? T.int8 : T.float8 };
     // The ordered value first, then the direct argument (the fraction).
     case 'percentile_cont':
     case 'percentile_disc':

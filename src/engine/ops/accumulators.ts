@@ -23,7 +23,7 @@ import { comparatorFor, compareValues, singleKey } from '../../types/compare.js'
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
 import { ArrivalLog, CopiesById, SortedArray, SortedCounts } from '../ordered.js';
-import { FloatVariance, NumericVariance, Regression, type RegressionFn, type VarianceFn } from './statistics.js';
+import { FloatVariance, isRegressionFn, NumericVariance, Regression, type RegressionFn, type VarianceFn } from './statistics.js';
 import { OrderedSetAggregate, type OrderedSetFn } from './ordered-set.js';
 
 export type AggregateFn =
@@ -43,9 +43,6 @@ export type AggregateFn =
   | RegressionFn
   | OrderedSetFn;
 
-const REGRESSION = new Set<AggregateFn>([
-  'corr', 'covar_pop', 'covar_samp', 'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_r2', 'regr_slope', 'regr_intercept',
-]);
 
 /**
  * The SQL type family of the aggregate's (first) argument, which decides sum's and avg's
@@ -91,7 +88,7 @@ export function skipsNulls(fn: AggregateFn): boolean {
 
 /** Whether an aggregate also ignores rows whose second argument is NULL (the regressions need both). */
 export function skipsNullSecond(fn: AggregateFn): boolean {
-  return REGRESSION.has(fn);
+  return isRegressionFn(fn);
 }
 
 /** var_*, stddev_*: numeric arithmetic over integers and numerics, float over floats. */
@@ -476,25 +473,13 @@ export function createAccumulator(opts: AccumulatorOptions, distinct: boolean): 
 }
 
 function baseAccumulator({ fn, argKind, retractable, orderCompare }: AccumulatorOptions): Accumulator {
+  if (isRegressionFn(fn)) return new RegressionAcc(fn);
   switch (fn) {
     case 'var_pop':
     case 'var_samp':
     case 'stddev_pop':
     case 'stddev_samp':
       return new VarianceAcc(fn, argKind);
-    case 'corr':
-    case 'covar_pop':
-    case 'covar_samp':
-    case 'regr_count':
-    case 'regr_sxx':
-    case 'regr_syy':
-    case 'regr_sxy':
-    case 'regr_avgx':
-    case 'regr_avgy':
-    case 'regr_r2':
-    case 'regr_slope':
-    case 'regr_intercept':
-      return new RegressionAcc(fn);
     case 'percentile_cont':
     case 'percentile_disc':
     case 'mode':

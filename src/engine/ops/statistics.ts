@@ -32,6 +32,14 @@ export type RegressionFn =
   | 'regr_slope'
   | 'regr_intercept';
 
+export const REGRESSION_FNS: readonly RegressionFn[] = [
+  'corr', 'covar_pop', 'covar_samp', 'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_r2', 'regr_slope', 'regr_intercept',
+];
+
+export function isRegressionFn(fn: string): fn is RegressionFn {
+  return (REGRESSION_FNS as readonly string[]).includes(fn);
+}
+
 const sample = (fn: VarianceFn) => fn === 'var_samp' || fn === 'stddev_samp';
 const isStddev = (fn: VarianceFn) => fn === 'stddev_pop' || fn === 'stddev_samp';
 
