@@ -113,7 +113,9 @@ export class Subscription implements ChangeFeedListener {
       }), true);
       return;
     }
-    this.notify();
+    // a cycle that changed nothing this subscription follows (another table's write, DDL) has
+    // nothing for the reader: waking it would end a FETCH that waits for a row with none
+    if (this.queuedRows > 0) this.notify();
   }
 
   ended(error: SqlError): void {

@@ -134,6 +134,31 @@ test('DECLARE ... CURSOR FOR SUBSCRIBE, FETCH with a timeout, over the simple an
   await writer.end();
 });
 
+test('a FETCH without a timeout waits for a row: update cycles that change nothing it follows do not end it', async () => {
+  const reader = await eddy.client();
+  const writer = await eddy.client();
+  await writer.query('CREATE TABLE elsewhere (x int)');
+  await reader.query('BEGIN');
+  await reader.query('DECLARE w CURSOR FOR SUBSCRIBE items WITH (SNAPSHOT = false)');
+  let settled = false;
+  const fetching = reader.query('FETCH 1 w').finally(() => (settled = true));
+  // each of these runs an update cycle in which items does not change
+  await writer.query('INSERT INTO elsewhere VALUES (1)');
+  await writer.query('CREATE TABLE elsewhere_too (y int)');
+  await writer.query('SELECT count(*) FROM pg_class');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(settled, false, 'FETCH returned before a row of items changed');
+  await writer.query(`INSERT INTO items VALUES (40, 'fig', 1)`);
+  const got = await fetching;
+  assert.deepEqual(got.rows.map((r) => [String(r._diff), r.id]), [['1', 40]]);
+  await reader.query('ROLLBACK');
+  await writer.query('DELETE FROM items WHERE id = 40');
+  await writer.query('DROP TABLE elsewhere');
+  await writer.query('DROP TABLE elsewhere_too');
+  await reader.end();
+  await writer.end();
+});
+
 test('a bare SUBSCRIBE read with pg-cursor (Execute with a row limit) keeps delivering', async () => {
   const reader = await eddy.client();
   const writer = await eddy.client();
