@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import Cursor from 'pg-cursor';
+import type pg from 'pg';
 import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
 import { binaryTuples, copyStream } from './copy-stream.js';
 
@@ -38,6 +39,14 @@ function changes(rows: (string | null)[][], progress: boolean): (string | null)[
 }
 
 const sortRows = (rows: (string | null)[][]) => [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+/** A reader with a SUBSCRIBE cursor over items open in its transaction block, and a writer. */
+async function cursorOverItems(cursor: string, options: string): Promise<{ reader: pg.Client; writer: pg.Client }> {
+  const [reader, writer] = [await eddy.client(), await eddy.client()];
+  await reader.query('BEGIN');
+  await reader.query(`DECLARE ${cursor} CURSOR FOR SUBSCRIBE items WITH (${options})`);
+  return { reader, writer };
+}
 
 test('COPY (SUBSCRIBE t) TO STDOUT streams the snapshot, then each change as it commits', async () => {
   const reader = await eddy.client();
@@ -107,10 +116,7 @@ test("psql streams COPY (SUBSCRIBE ...) and its Ctrl-C cancels it with 57014", {
 });
 
 test('DECLARE ... CURSOR FOR SUBSCRIBE, FETCH with a timeout, over the simple and the extended protocol', async () => {
-  const reader = await eddy.client();
-  const writer = await eddy.client();
-  await reader.query('BEGIN');
-  await reader.query('DECLARE c CURSOR FOR SUBSCRIBE items WITH (SNAPSHOT = false)');
+  const { reader, writer } = await cursorOverItems('c', 'SNAPSHOT = false');
   const started = Date.now();
   const none = await reader.query(`FETCH ALL c WITH (TIMEOUT = '300ms')`);
   assert.deepEqual(none.rows, []);
@@ -135,11 +141,8 @@ test('DECLARE ... CURSOR FOR SUBSCRIBE, FETCH with a timeout, over the simple an
 });
 
 test('a FETCH without a timeout waits for a row: update cycles that change nothing it follows do not end it', async () => {
-  const reader = await eddy.client();
-  const writer = await eddy.client();
+  const { reader, writer } = await cursorOverItems('w', 'SNAPSHOT = false');
   await writer.query('CREATE TABLE elsewhere (x int)');
-  await reader.query('BEGIN');
-  await reader.query('DECLARE w CURSOR FOR SUBSCRIBE items WITH (SNAPSHOT = false)');
   let settled = false;
   const fetching = reader.query('FETCH 1 w').finally(() => (settled = true));
   // each of these runs an update cycle in which items does not change
@@ -176,10 +179,7 @@ test('a bare SUBSCRIBE read with pg-cursor (Execute with a row limit) keeps deli
 });
 
 test('changes within one cycle are consolidated: an insert and a delete of a row in one commit print nothing', async () => {
-  const reader = await eddy.client();
-  const writer = await eddy.client();
-  await reader.query('BEGIN');
-  await reader.query('DECLARE c CURSOR FOR SUBSCRIBE items WITH (SNAPSHOT = false, PROGRESS)');
+  const { reader, writer } = await cursorOverItems('c', 'SNAPSHOT = false, PROGRESS');
   await writer.query('BEGIN');
   await writer.query(`INSERT INTO items VALUES (50, 'ghost', 1), (51, 'kept', 1)`);
   await writer.query('DELETE FROM items WHERE id = 50');
