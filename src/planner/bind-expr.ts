@@ -366,6 +366,9 @@ export function bindFunction(name: string, args: Expr[], location?: number): Exp
     throw new SqlError(SQLSTATE.datatypeMismatch, 'could not determine polymorphic type because input has type unknown', { position: position(location) });
   }
   if (r === undefined) {
+    // a type's name called on one value is a cast, as in PostgreSQL: bpchar(r.ev_type), int4('7')
+    const type = args.length === 1 ? Object.values(T).find((t) => t.typname === name) : undefined;
+    if (type && (isUnknown(args[0]!.type) || canCast(args[0]!.type, type, 'explicit'))) return coerce(args[0]!, type, 'explicit');
     throw new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${typeList(args)}) does not exist`, {
       position: position(location),
       hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',

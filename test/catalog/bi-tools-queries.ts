@@ -580,6 +580,134 @@ WHERE att.attrelid = $1::oid
     params: [{ oid: 'bi_orders' }],
   },
   {
+    tool: 'pgAdmin', name: 'a table\'s indexes\' properties (15_plus/properties.sql)', source: PGADMIN('browser/server_groups/servers/databases/schemas/tables/templates/indexes/sql/15_plus/properties.sql'),
+    // did, tid and datlastsysoid (16383) filled in as pgAdmin renders them
+    sql: `SELECT DISTINCT ON (cls.relname)
+  cls.oid,
+  cls.relname AS name,
+  idx.indrelid,
+  idx.indkey,
+  idx.indisclustered,
+  idx.indisvalid,
+  idx.indisunique,
+  idx.indisprimary,
+  n.nspname,
+  idx.indnatts,
+  COALESCE(cls.reltablespace, 0) AS spcoid,
+  idx.indnullsnotdistinct,
+  COALESCE(
+    CASE
+          WHEN (cls.reltablespace <> 0 OR cls.relkind = 'I') THEN ta.spcname
+          ELSE (
+              SELECT sp.spcname
+              FROM pg_catalog.pg_database dtb
+              JOIN pg_catalog.pg_tablespace sp ON dtb.dattablespace = sp.oid
+              WHERE dtb.oid = $1::oid
+              LIMIT 1
+          )
+      END, 'pg_default'
+  ) AS spcname,
+  con.conname,
+  tab.relname AS tabname,
+  idx.indclass,
+  con.oid AS conoid,
+  CASE
+      WHEN con.contype IN ('p', 'u', 'x') THEN desp.description
+      ELSE des.description
+  END AS description,
+  (
+      SELECT array_agg(DISTINCT e.extname)
+      FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_extension e ON d.refobjid = e.oid
+      WHERE d.objid = cls.oid
+  ) AS dependsonextensions,
+  pg_catalog.pg_get_expr(idx.indpred, idx.indrelid, true) AS indconstraint,
+  con.contype,
+  con.condeferrable,
+  con.condeferred,
+  am.amname,
+  EXISTS (
+      SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = cls.oid
+  ) AS is_inherited,
+  -- Options (with defaults per index type)
+    substring(array_to_string(cls.reloptions, ',') FROM 'fillfactor=([0-9]*)')::int AS fillfactor,
+    substring(array_to_string(cls.reloptions, ',') FROM 'deduplicate_items=([a-z]*)')::boolean AS deduplicate_items,
+    substring(array_to_string(cls.reloptions, ',') FROM 'gin_pending_list_limit=([0-9]*)')::int AS gin_pending_list_limit,
+    substring(array_to_string(cls.reloptions, ',') FROM 'pages_per_range=([0-9]*)')::int AS pages_per_range,
+    substring(array_to_string(cls.reloptions, ',') FROM 'buffering=([a-z]*)') AS buffering,
+    substring(array_to_string(cls.reloptions, ',') FROM 'fastupdate=([a-z]*)')::boolean AS fastupdate,
+    substring(array_to_string(cls.reloptions, ',') FROM 'autosummarize=([a-z]*)')::boolean AS autosummarize,
+    substring(array_to_string(cls.reloptions, ',') FROM 'lists=([0-9]*)')::int AS lists
+        , (cls.oid <= 16383::oid) AS is_sys_idx
+FROM pg_catalog.pg_index idx
+    JOIN pg_catalog.pg_class cls ON cls.oid = idx.indexrelid
+    JOIN pg_catalog.pg_class tab ON tab.oid = idx.indrelid
+    LEFT JOIN pg_catalog.pg_tablespace ta ON ta.oid = cls.reltablespace
+    JOIN pg_catalog.pg_namespace n ON n.oid = tab.relnamespace
+    JOIN pg_catalog.pg_am am ON am.oid = cls.relam
+    LEFT JOIN pg_catalog.pg_depend dep ON dep.classid = cls.tableoid
+        AND dep.objid = cls.oid
+        AND dep.refobjsubid = 0
+        AND dep.refclassid = (SELECT oid FROM pg_catalog.pg_class WHERE relname = 'pg_constraint')
+        AND dep.deptype = 'i'
+    LEFT JOIN pg_catalog.pg_constraint con ON con.tableoid = dep.refclassid AND con.oid = dep.refobjid
+    LEFT JOIN pg_catalog.pg_description des ON des.objoid = cls.oid AND des.classoid = 'pg_class'::regclass
+    LEFT JOIN pg_catalog.pg_description desp ON desp.objoid = con.oid AND desp.objsubid = 0 AND desp.classoid = 'pg_constraint'::regclass
+WHERE idx.indrelid = $2::OID
+    AND con.conname IS NULL
+ORDER BY cls.relname;`,
+    params: [{ database: true }, { oid: 'bi_orders' }],
+    ignore: { columns: ['oid', 'indrelid'], why: 'the index\'s and the table\'s oids are each server\'s own' },
+  },
+  {
+    tool: 'pgAdmin', name: 'a schema\'s views\' properties (15_plus/properties.sql)', source: PGADMIN('browser/server_groups/servers/databases/schemas/views/templates/views/pg/15_plus/sql/properties.sql'),
+    // the branch for a schema (scid: public)
+    sql: `SELECT
+    c.oid,
+    c.xmin,
+    c.relkind,
+    description AS comment,
+    (CASE WHEN length(spc.spcname::text) > 0 THEN spc.spcname ELSE 'pg_default' END) as spcname,
+    c.relname AS name,
+    c.reltablespace AS spcoid,
+    nsp.nspname AS schema,
+    c.relispopulated AS ispopulated,
+    pg_catalog.pg_get_userbyid(c.relowner) AS owner,
+    pg_catalog.array_to_string(c.relacl::text[], ', ') AS acl,
+    pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+    (SELECT
+        pg_catalog.array_agg(provider || '=' || label)
+     FROM
+        pg_catalog.pg_seclabels sl1
+     WHERE
+        sl1.objoid=c.oid AND sl1.objsubid=0
+    ) AS seclabels,
+    substring(pg_catalog.array_to_string(c.reloptions, ',')
+        FROM 'check_option=([a-z]*)') AS check_option,
+    (substring(pg_catalog.array_to_string(c.reloptions, ',')
+        FROM 'security_barrier=([a-z|0-9]*)'))::boolean AS security_barrier,
+    (substring(pg_catalog.array_to_string(c.reloptions, ',')
+        FROM 'security_invoker=([a-z|0-9]*)'))::boolean AS security_invoker
+FROM pg_catalog.pg_class c
+LEFT OUTER JOIN pg_catalog.pg_namespace nsp on nsp.oid = c.relnamespace
+LEFT OUTER JOIN pg_catalog.pg_tablespace spc on spc.oid=c.reltablespace
+LEFT OUTER JOIN pg_catalog.pg_description des ON (des.objoid=c.oid and des.objsubid=0 AND des.classoid='pg_class'::regclass)
+    WHERE ((c.relhasrules AND (EXISTS (
+        SELECT
+            r.rulename
+        FROM
+            pg_catalog.pg_rewrite r
+        WHERE
+            ((r.ev_class = c.oid)
+                AND (bpchar(r.ev_type) = '1'::bpchar)) )))
+            AND (c.relkind = 'v'::char)
+          )
+    AND c.relnamespace = 2200::oid
+ORDER BY
+    c.relname`,
+    ignore: { columns: ['oid', 'xmin', 'owner', 'definition'], why: 'oid, xmin and the owner are each server\'s own; the definition is the query as written on Eddy, deparsed on PostgreSQL' },
+  },
+  {
     tool: 'pgAdmin', name: 'indexes of a table (nodes.sql)', source: PGADMIN('browser/server_groups/servers/databases/schemas/tables/templates/indexes/sql/default/nodes.sql'),
     sql: `SELECT DISTINCT ON(cls.relname) cls.oid, cls.relname as name,
 (SELECT (CASE WHEN count(i.inhrelid) > 0 THEN true ELSE false END) FROM pg_catalog.pg_inherits i WHERE i.inhrelid = cls.oid) as is_inherited,

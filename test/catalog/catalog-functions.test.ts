@@ -249,3 +249,10 @@ test('pg_class, pg_index and pg_constraint rows of a table and its primary key a
     await p.query('DROP TABLE IF EXISTS catalog_keyed_probe');
   }
 });
+
+test("a type's name called on one value is a cast (pgAdmin's bpchar(r.ev_type)), quote_ident quotes reserved words, CASE weighs ELSE first", async () => {
+  await sameCatalogRows(`SELECT bpchar(ev_type) = '1'::bpchar AS select_rule, int4('7') AS i FROM (SELECT '1'::"char" AS ev_type) r`);
+  await sameCatalogRows(`SELECT int4('7') AS i, text(12) AS t, bpchar('x'::"char") AS c, float8(2) AS f`);
+  await sameCatalogRows(`SELECT quote_ident('default') AS a, quote_ident('user') AS b, quote_ident('name') AS c, quote_ident('Mixed') AS d, quote_ident('select') AS e`);
+  await sameCatalogRows(`SELECT CASE WHEN nspname = 'public' THEN 'p.' || nspname ELSE nspname END AS n FROM pg_namespace WHERE nspname IN ('public', 'pg_catalog') ORDER BY 1`);
+});

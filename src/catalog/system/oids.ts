@@ -27,6 +27,8 @@ export const UTF8_ENCODING = 6;
  * id the catalog hands out, so they never collide with a relation's.
  */
 export const PRIMARY_KEY_OID_OFFSET = 1 << 30;
+/** A view's (and materialized view's) _RETURN rule in pg_rewrite: the view's id + 2^29. */
+export const VIEW_RULE_OID_OFFSET = 1 << 29;
 
 /** Ids of system relations in pg_class: PostgreSQL's where it has the relation, else from here up. */
 export const FIRST_EDDY_SYSTEM_OID = 12000;

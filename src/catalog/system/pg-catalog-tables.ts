@@ -9,7 +9,7 @@ import type { Row } from '../../engine/batch.js';
 import { ARRAY_TYPES, SqlArray, T, type SqlType } from '../../types/types.js';
 import { indexDefinitionOf, namespaceOid, primaryKeyName, primaryKeyOid, type CatalogIndex, type CatalogRelation } from './catalog-relation.js';
 import type { RelationColumn } from '../../planner/catalog-api.js';
-import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING } from './oids.js';
+import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME, OWNER_OID, UTF8_ENCODING, VIEW_RULE_OID_OFFSET } from './oids.js';
 import { ANY, CSTRING, PSEUDO_TYPES } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
@@ -34,8 +34,7 @@ const relam = (r: CatalogRelation): number => (r.relkind === 'r' || r.relkind ==
 /** pg_class rows: the relations and the indexes. */
 function classRows({ relations, indexes }: CatalogContents): Row[] {
   const rows: Row[] = [];
-  // relhasrules: a view and a materialized view have their _RETURN rule (PostgreSQL's pg_rewrite
-  // lists it; Eddy's is empty, and psql shows no rules named otherwise)
+  // relhasrules: a view and a materialized view have their _RETURN rule (pg_rewrite lists it)
   // replica identity: user tables and materialized views have the default ('d'); views, indexes
   // and PostgreSQL's system tables none ('n')
   // relpages and reltuples as PostgreSQL has them before any VACUUM or ANALYZE: a table 0 and -1
@@ -275,7 +274,9 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     ],
   ),
   table('pg_tablespace', 1213, 'oid:oid spcname:name spcowner:oid', () => [[1663, 'pg_default', OWNER_OID], [1664, 'pg_global', OWNER_OID]]),
-  table('pg_rewrite', 2618, 'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool', empty),
+  // a view's query is its _RETURN rule (ev_type '1': SELECT), which pgAdmin's view properties look for
+  table('pg_rewrite', 2618, 'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool', ({ relations }) =>
+    relations.filter((r) => r.relkind === 'v' || r.relkind === 'm').map((r) => [r.oid + VIEW_RULE_OID_OFFSET, '_RETURN', r.oid, '1', 'O', true])),
   table('pg_trigger', 2620, 'oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool', empty),
   table('pg_policy', 3256, 'oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:text polqual:text polwithcheck:text', empty),
   table('pg_statistic_ext', 3381, 'oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:int4 stxkeys:text stxkind:text', empty),
