@@ -284,6 +284,52 @@ ORDER BY am.oid`,
     params: [2200],
   },
 
+  {
+    tool: 'DBeaver', name: 'table statistics', source: DBEAVER('PostgreTableReal.java'),
+    sql: 'select pg_catalog.pg_total_relation_size($1) as total_rel_size,pg_catalog.pg_relation_size($2) as rel_size',
+    params: [{ oid: 'bi_orders' }, { oid: 'bi_orders' }],
+    compare: { columns: [], why: 'sizes on disk: Eddy keeps relations in memory (0)' },
+  },
+  {
+    tool: 'DBeaver', name: 'triggers of a table', source: DBEAVER('PostgreTableReal.java'),
+    sql: `SELECT x.oid,x.*,p.pronamespace as func_schema_id,d.description
+FROM pg_catalog.pg_trigger x
+LEFT OUTER JOIN pg_catalog.pg_proc p ON p.oid=x.tgfoid 
+LEFT OUTER JOIN pg_catalog.pg_description d ON d.objoid=x.oid AND d.objsubid=0 
+WHERE x.tgrelid = $1 AND NOT x.tgisinternal`,
+    params: [{ oid: 'bi_orders' }],
+  },
+  {
+    tool: 'DBeaver', name: 'rules of a view', source: DBEAVER('PostgreTableReal.java'),
+    // DBeaver splices the view's oid into the text; here it is a parameter
+    sql: `SELECT r.oid,r.*, pg_get_ruledef(r.oid) AS definition
+FROM pg_rewrite r
+WHERE r.ev_class=$1 AND r.rulename <> '_RETURN'::name`,
+    params: [{ oid: 'bi_big_orders' }],
+  },
+  {
+    tool: 'DBeaver', name: 'view definition', source: DBEAVER('PostgreViewBase.java'),
+    // DBeaver splices the oid in as a number; a parameter typed oid is the same call
+    sql: 'SELECT pg_get_viewdef($1::oid, true)',
+    params: [{ oid: 'bi_big_orders' }],
+    compare: { columns: [], why: 'Eddy gives the query as written, PostgreSQL deparses it' },
+  },
+  {
+    tool: 'DBeaver', name: 'parents and partitions of a table', source: DBEAVER('PostgreTable.java'),
+    sql: `SELECT i.*,c.relnamespace FROM pg_catalog.pg_inherits i,pg_catalog.pg_class c WHERE i.inhrelid=$1 AND c.oid=i.inhparent ORDER BY i.inhseqno`,
+    params: [{ oid: 'bi_orders' }],
+  },
+  {
+    tool: 'DBeaver', name: 'schemas referencing a table', source: DBEAVER('PostgreTable.java'),
+    sql: 'SELECT DISTINCT connamespace FROM pg_catalog.pg_constraint WHERE confrelid=$1',
+    params: [{ oid: 'bi_orders' }],
+  },
+  {
+    tool: 'DBeaver', name: 'policies of a table', source: DBEAVER('PostgreTable.java'),
+    sql: 'select * from pg_catalog.pg_policies where schemaname=$1 and tablename=$2',
+    params: ['public', 'bi_orders'],
+  },
+
   // ---------------------------------------------------------------- Superset
   {
     tool: 'Superset', name: 'get_catalog_names', source: SUPERSET,

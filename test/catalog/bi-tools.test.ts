@@ -61,6 +61,7 @@ const STAND_INS: Record<number, { eddy: number[]; alwaysNull: boolean; what: str
   1009: { eddy: [25], alwaysNull: true, what: 'text[] of options or settings Eddy has none of' },
   1028: { eddy: [25], alwaysNull: true, what: 'oid[] of operators or configuration tables Eddy has none of' },
   1005: { eddy: [25], alwaysNull: true, what: 'int2[] of foreign key SET NULL columns' },
+  1003: { eddy: [25], alwaysNull: true, what: 'name[] of policy roles: Eddy has no policies' },
   2277: { eddy: [25], alwaysNull: true, what: 'anyarray attmissingval' },
   194: { eddy: [25], alwaysNull: false, what: 'pg_node_tree: Eddy keeps the expression text, which pg_get_expr returns' },
   24: { eddy: [26, 25], alwaysNull: false, what: 'regproc: reg* types read as plain oid, or a function\'s name as text' },

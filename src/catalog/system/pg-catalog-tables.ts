@@ -275,9 +275,17 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
   ),
   table('pg_tablespace', 1213, 'oid:oid spcname:name spcowner:oid', () => [[1663, 'pg_default', OWNER_OID], [1664, 'pg_global', OWNER_OID]]),
   // a view's query is its _RETURN rule (ev_type '1': SELECT), which pgAdmin's view properties look for
-  table('pg_rewrite', 2618, 'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool', ({ relations }) =>
-    relations.filter((r) => r.relkind === 'v' || r.relkind === 'm').map((r) => [r.oid + VIEW_RULE_OID_OFFSET, '_RETURN', r.oid, '1', 'O', true])),
-  table('pg_trigger', 2620, 'oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool', empty),
+  // (ev_qual is PostgreSQL's empty tree '<>'; ev_action, a tree there, the query as written, as adbin holds expressions)
+  table('pg_rewrite', 2618, 'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool ev_qual:text ev_action:text', ({ relations }) =>
+    relations.filter((r) => r.relkind === 'v' || r.relkind === 'm').map((r) => [r.oid + VIEW_RULE_OID_OFFSET, '_RETURN', r.oid, '1', 'O', true, '<>', r.viewQuery])),
+  table(
+    'pg_trigger', 2620,
+    'oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool tgconstrrelid:oid ' +
+      'tgconstrindid:oid tgconstraint:oid tgdeferrable:bool tginitdeferred:bool tgnargs:int2 tgattr:int2vector tgargs:bytea tgqual:text ' +
+      'tgoldtable:name tgnewtable:name',
+    empty,
+  ),
+  table('pg_policies', FIRST_EDDY_SYSTEM_OID + 33, 'schemaname:name tablename:name policyname:name permissive:text roles:text cmd:text qual:text with_check:text', empty),
   table('pg_policy', 3256, 'oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:text polqual:text polwithcheck:text', empty),
   table('pg_statistic_ext', 3381, 'oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:int4 stxkeys:text stxkind:text', empty),
   table('pg_publication', 6104, 'oid:oid pubname:name pubowner:oid puballtables:bool pubinsert:bool pubupdate:bool pubdelete:bool pubtruncate:bool pubviaroot:bool', empty),

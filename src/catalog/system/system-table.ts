@@ -28,7 +28,7 @@ export interface SystemTable {
 const SHORT_TYPES: Record<string, SqlType> = {
   oid: T.oid, name: T.name, text: T.text, bool: T.bool, char: T.char, int2: T.int2, int4: T.int4,
   int8: T.int8, float4: T.float4, timestamptz: T.timestamptz, varchar: T.varchar, _int2: arrayTypeOf(T.int2)!,
-  int2vector: T.int2vector, oidvector: T.oidvector,
+  int2vector: T.int2vector, oidvector: T.oidvector, bytea: T.bytea,
 };
 
 /** Columns from a compact 'name:type name:type ...' spec (types by pg_type name). */

@@ -138,6 +138,9 @@ register(
   // pg_attrdef.adbin holds the default's text (Eddy has no node trees), so it is its own rendering
   fn('pg_get_expr', [text, oid], text, (expr: string) => expr),
   fn('pg_get_expr', [text, oid, bool], text, (expr: string) => expr),
+  // Eddy has no rules but the views' _RETURN, whose query pg_get_viewdef gives (DBeaver and psql ask for the others)
+  fn('pg_get_ruledef', [oid], text, () => null),
+  fn('pg_get_ruledef', [oid, bool], text, () => null),
   fnEnv('pg_get_viewdef', [oid], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_viewdef', [oid, bool], text, ([o], env) => catalog(env)?.viewDefinition(o) ?? null, readsCatalog),
   fnEnv('pg_get_indexdef', [oid], text, ([o], env) => catalog(env)?.indexDefinition(o) ?? null, readsCatalog),
