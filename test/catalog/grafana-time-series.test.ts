@@ -8,7 +8,8 @@
  * when a comma follows, or with $__timeGroupAlias), `$__time(at)` `at AS "time"`, `$__timeEpoch(at)`
  * `extract(epoch from at) as "time"`, `$__timeFrom()` / `$__timeTo()` the quoted ends. The
  * expanded SQL, grouped by $__timeGroup, date_trunc and date_bin, runs on Eddy and PostgreSQL
- * over the same rows: same columns, types and rows. Superset's time grains (DATE_TRUNC) too.
+ * over the same rows: same columns, types and rows. Superset's time grains (DATE_TRUNC) and
+ * Metabase's breakouts too.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,5 +107,26 @@ test('a maintained date_bin view read by a panel: $__timeFilter on the bucket, $
 test("Superset's time grains: DATE_TRUNC('second' .. 'year', col) per host", async () => {
   for (const grain of ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']) {
     await same(`SELECT DATE_TRUNC('${grain}', at) AS __timestamp, host, count(*) AS count, sum(value) AS sum__value FROM grafana_metrics WHERE at >= TO_TIMESTAMP('2026-12-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') AND at < TO_TIMESTAMP('2026-12-01 06:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') GROUP BY 1, 2 ORDER BY 1, 2`);
+  }
+});
+
+// metabase/metabase src/metabase/driver/postgres.clj @008fd6675457cdd62da2265628bed3b725a607ea:
+// its query processor's bucketing (sql.qp/date: date_trunc, extract(...)::integer, CAST(... AS date),
+// the week moved to a Sunday start by a day's INTERVAL) over fully qualified columns, as HoneySQL writes them
+test("Metabase's breakouts: month, week from Sunday, day, hour of day and day of week, with fully qualified columns", async () => {
+  const at = '"public"."grafana_metrics"."at"';
+  const where = `WHERE (${at} >= timestamp with time zone '2026-11-30 00:00:00.000Z') AND (${at} < timestamp with time zone '2026-12-02 00:00:00.000Z')`;
+  for (const breakout of [
+    `DATE_TRUNC('month', ${at})`,
+    `(DATE_TRUNC('week', (${at} + INTERVAL '1 day')) + INTERVAL '-1 day')`,
+    `CAST(${at} AS date)`,
+    `CAST(extract(hour from ${at}) AS integer)`,
+    `(CAST(extract(dow from ${at}) AS integer) + 1)`,
+  ]) {
+    await same(
+      `SELECT ${breakout} AS "at", "public"."grafana_metrics"."host" AS "host", COUNT(*) AS "count", SUM("public"."grafana_metrics"."value") AS "sum" ` +
+        `FROM "public"."grafana_metrics" ${where} GROUP BY ${breakout}, "public"."grafana_metrics"."host" ORDER BY ${breakout} ASC, "public"."grafana_metrics"."host" ASC`,
+      'Europe/Berlin',
+    );
   }
 });
