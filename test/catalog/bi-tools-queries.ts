@@ -263,7 +263,7 @@ LEFT OUTER JOIN pg_catalog.pg_description d ON t.oid=d.objoid
 WHERE t.typname IS NOT NULL
 AND (c.relkind IS NULL OR c.relkind = 'c') AND (et.typcategory IS NULL OR et.typcategory <> 'C') AND t.oid IN (16, 20, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1186, 1700, 3802, 1007, 1009)
 ORDER BY t.oid`,
-    compare: { columns: ['oid', 'typname', 'typnamespace', 'typlen', 'typbyval', 'typtype', 'typcategory', 'typispreferred', 'typisdefined', 'typdelim', 'typrelid', 'typelem', 'typarray', 'typalign', 'typstorage', 'typnotnull', 'typbasetype', 'typtypmod', 'typndims', 'typcollation', 'relkind', 'base_type_name'], why: 'the I/O functions are regproc (Eddy prints oids); description is PostgreSQL\'s comment on each built-in type' },
+    compare: { columns: ['oid', 'typname', 'typnamespace', 'typlen', 'typbyval', 'typtype', 'typcategory', 'typispreferred', 'typisdefined', 'typdelim', 'typrelid', 'typelem', 'typarray', 'typalign', 'typstorage', 'typnotnull', 'typbasetype', 'typtypmod', 'typndims', 'typcollation', 'relkind', 'base_type_name', 'description'], why: 'the I/O functions are regproc (Eddy prints oids)' },
   },
   {
     tool: 'DBeaver', name: 'roles', source: DBEAVER('PostgreDatabase.java'),

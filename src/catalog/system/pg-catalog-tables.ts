@@ -13,6 +13,7 @@ import { ACCESS_METHOD, COLLATION, FIRST_EDDY_SYSTEM_OID, NAMESPACE, OWNER_NAME,
 import { ANY, CSTRING, PSEUDO_TYPES } from '../../planner/functions/index.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { TYPE_IO_FUNCTIONS, typeIo } from './type-io-functions.js';
+import { TYPE_DESCRIPTIONS } from './type-descriptions.js';
 import { defaultOperatorClass, OPERATOR_CLASSES } from './opclasses.js';
 import { columns, inPostgresOrder, NO_ROWS, type CatalogContents, type SystemTable } from './system-table.js';
 import { typeAlign, typeByValue, typeCollation, typeElement, typeStorage } from './type-properties.js';
@@ -26,6 +27,7 @@ const INTERNAL_LANGUAGE = 12;
 /** The catalogs' own oids, as pg_description.classoid and pg_depend.classid name them. */
 const PG_NAMESPACE_OID = 2615;
 const PG_AM_OID = 2601;
+const PG_TYPE_OID = 1247;
 const PG_CLASS_OID = 1259;
 const PG_CONSTRAINT_OID = 2606;
 
@@ -246,13 +248,14 @@ export const PG_CATALOG_TABLES: readonly SystemTable[] = [
     'usename:name usesysid:oid usecreatedb:bool usesuper:bool userepl:bool usebypassrls:bool passwd:text valuntil:timestamptz',
     ({ roles }) => roles.map(({ oid, name }) => [name, oid, true, true, true, true, '********', null]),
   ),
-  // PostgreSQL's own comments on the schemas and access methods Eddy has (pgAdmin and DBeaver show them)
+  // PostgreSQL's own comments on the schemas, access methods and types Eddy has (pgAdmin and DBeaver show them)
   table('pg_description', 2609, 'objoid:oid classoid:oid objsubid:int4 description:text', () => [
     [NAMESPACE.pg_catalog, PG_NAMESPACE_OID, 0, 'system catalog schema'],
     [NAMESPACE.public, PG_NAMESPACE_OID, 0, 'standard public schema'],
     [ACCESS_METHOD.heap, PG_AM_OID, 0, 'heap table access method'],
     [ACCESS_METHOD.btree, PG_AM_OID, 0, 'b-tree index access method'],
     [ACCESS_METHOD.hash, PG_AM_OID, 0, 'hash index access method'],
+    ...TYPE_DESCRIPTIONS.map(([oid, description]) => [oid, PG_TYPE_OID, 0, description]),
   ]),
   table('pg_shdescription', 2396, 'objoid:oid classoid:oid description:text', empty),
   table('pg_am', 2601, 'oid:oid amname:name amhandler:text amtype:char', () => [
