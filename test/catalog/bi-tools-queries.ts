@@ -111,6 +111,15 @@ from table_privileges t ORDER BY 2, 3`,
     sql: `SELECT "tmp"."table-schema", "tmp"."table-name", TRIM(BOTH '"' FROM PG_CATALOG.PG_GET_INDEXDEF("tmp"."ci_oid", "tmp"."pos", FALSE)) AS "field-name" FROM (SELECT "n"."nspname" AS "table-schema", "ct"."relname" AS "table-name", "ci"."oid" AS "ci_oid", (INFORMATION_SCHEMA._PG_EXPANDARRAY("i"."indkey")).N AS "pos" FROM "pg_catalog"."pg_class" AS "ct" INNER JOIN "pg_catalog"."pg_namespace" AS "n" ON "ct"."relnamespace" = "n"."oid" INNER JOIN "pg_catalog"."pg_index" AS "i" ON "ct"."oid" = "i"."indrelid" INNER JOIN "pg_catalog"."pg_class" AS "ci" ON "ci"."oid" = "i"."indexrelid" WHERE (PG_CATALOG.PG_GET_EXPR("i"."indpred", "i"."indrelid") IS NULL) AND n.nspname !~ '^information_schema|catalog_history|pg_' AND ("n"."nspname" IN ('public'))) AS "tmp" WHERE "tmp"."pos" = 1 ORDER BY 2, 3`,
   },
 
+  {
+    tool: 'Metabase', name: 'have-select-privilege? (the select probe)', source: 'metabase/metabase src/metabase/driver/sql_jdbc/sync/describe_database.clj (simple-select-probe-query, as its tests render it)',
+    sql: 'SELECT TRUE AS "_" FROM "public"."bi_orders" WHERE 1 <> 1 LIMIT 0',
+  },
+  {
+    tool: 'Metabase', name: 'fallback field metadata (SELECT * probe)', source: 'metabase/metabase src/metabase/driver/sql_jdbc/sync/describe_table.clj (fallback-fields-metadata-from-select-query)',
+    sql: 'SELECT * FROM "public"."bi_big_orders" WHERE 1 <> 1 LIMIT 0',
+  },
+
   // ---------------------------------------------------------------- Grafana (frontend meta queries)
   {
     tool: 'Grafana', name: 'getVersion', source: GRAFANA_META,
