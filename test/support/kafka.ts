@@ -119,7 +119,7 @@ export interface PacedProducerOptions {
   topic: string;
   /** Message i goes to partition i % partitions. */
   partitions: number;
-  /** A batch of `batch` messages every `everyMs` milliseconds. */
+  /** A batch of `batch` messages every `everyMs` milliseconds (from one batch's start to the next's). */
   batch: number;
   everyMs: number;
   /** Message i's value (default: i in decimal). */
@@ -151,11 +151,14 @@ export class PacedProducer {
 
   private async run(producer: Producer): Promise<void> {
     const { topic, partitions, batch, everyMs, value = String } = this.options;
+    // Batches start every everyMs (the send's own time counts), so the pace holds while the broker keeps up.
+    let next = performance.now();
     while (this.running) {
       const messages = Array.from({ length: batch }, (_, j) => ({ partition: (this.acked + j) % partitions, value: value(this.acked + j) }));
       await producer.send({ topic, acks: -1, messages });
       this.acked += batch;
-      await new Promise((r) => setTimeout(r, everyMs));
+      next = Math.max(next + everyMs, performance.now());
+      await new Promise((r) => setTimeout(r, next - performance.now()));
     }
   }
 
