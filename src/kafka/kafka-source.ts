@@ -103,13 +103,16 @@ export class KafkaSourceRuntime implements SourceRuntime {
     this.checkingMetadata = true;
     const topic = this.options.spec.connection.topic;
     try {
+      // The positions as of before the probe: the reader goes on while it waits, and under load
+      // it once read past the watermark the probe had fetched, which looked like offsets going back.
+      const before = new Map(this.next);
       const probe = await probeTopic(this.connection, topic, null);
       this.topicMissing = 0;
       // Offsets never go back on a topic: one that did was deleted and created again (a reader
       // asking for it may do that where the broker creates topics automatically).
-      const reset = probe.partitions.find((p) => (this.next.get(p.partition) ?? 0n) > p.high);
+      const reset = probe.partitions.find((p) => (before.get(p.partition) ?? 0n) > p.high);
       if (reset) {
-        const read = this.next.get(reset.partition)!;
+        const read = before.get(reset.partition)!;
         this.halt(`Kafka topic "${topic}" was deleted or created again: partition ${reset.partition} ends at offset ${reset.high}, before the ${read} messages read; DROP SOURCE and create it again`);
         return;
       }

@@ -243,7 +243,10 @@ test(`${WRITERS + SUBSCRIBERS} sessions for ${SECONDS} s, with a source ingestin
       const n = await counted();
       if (n >= ingest.acked) break;
       if (n > last) [last, lastMoved] = [n, Date.now()];
-      if (Date.now() - lastMoved > 30_000) assert.fail(`tick_totals stopped at ${n} of ${ingest.acked} messages for 30 s`);
+      if (Date.now() - lastMoved > 30_000) {
+        const source = JSON.stringify((await admin.query('SHOW SOURCES')).rows);
+        assert.fail(`tick_totals stopped at ${n} of ${ingest.acked} messages for 30 s; SHOW SOURCES: ${source}\n${server.log.slice(-30).join('\n')}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
     const catchUpS = (Date.now() - catchUpStarted) / 1000;

@@ -2,14 +2,15 @@
  * The topic changes under a running source: partitions added after CREATE SOURCE are read (from
  * their start, nothing lost or repeated), and a topic deleted under a source puts it in a clear
  * `failed` state, keeping what it read (also when a reader's request had the broker create it
- * again, empty). 'metadata.max.age.ms' makes the source look again often.
+ * again, empty), and a busy topic is never taken for deleted because the source read on while it
+ * probed the watermarks. 'metadata.max.age.ms' makes the source look again often.
  */
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { startEddy, waitFor, type EddyHandle } from '../support/eddy.js';
-import { createTopic, ensureKafka, produce, uniqueTopic, type KafkaEndpoints } from '../support/kafka.js';
+import { createTopic, ensureKafka, PacedProducer, produce, uniqueTopic, type KafkaEndpoints } from '../support/kafka.js';
 
 let eddy: EddyHandle;
 let kafka: KafkaEndpoints;
@@ -83,4 +84,30 @@ test('a topic deleted under a source fails it clearly; what it read stays', { ti
   assert.equal((await c.query('SELECT count(*)::int AS n FROM doomed')).rows[0].n, 50);
   console.log(`# topic deleted under a source: SHOW SOURCES says ${failed.status.slice(0, 60)}...; its 50 rows kept`);
   await c.query('DROP SOURCE doomed');
+});
+
+test('a source reading a busy topic while it checks the metadata often never takes the topic for deleted', { timeout: 180_000 }, async () => {
+  const topic = uniqueTopic('busy-metadata');
+  await createTopic(topic, 1, kafka);
+  await c.query(`CREATE SOURCE busy FROM KAFKA (BROKER '${kafka.brokers}', TOPIC '${topic}', START OFFSET EARLIEST, 'metadata.max.age.ms' = '100')
+    KEY FORMAT IGNORE VALUE FORMAT TEXT AS v integer TABLE TYPE STREAM`);
+  await c.query('CREATE MATERIALIZED VIEW busy_count AS SELECT count(*)::int AS n FROM busy');
+  // While the source reads on during each probe of the watermarks, its position passes the
+  // watermark the probe fetched (the 200-session soak once failed its source so).
+  const producer = new PacedProducer({ topic, partitions: 1, batch: 2_000, everyMs: 20 }, kafka);
+  await producer.resume();
+  const statuses = new Set<string>();
+  const started = Date.now();
+  while (Date.now() - started < 15_000) {
+    statuses.add((await sourceRow('busy'))?.status);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await producer.pause();
+  await waitFor(async () => (await c.query('SELECT n FROM busy_count')).rows[0].n >= producer.acked || /^failed/.test((await sourceRow('busy'))?.status), {
+    timeoutMs: 60_000,
+    message: 'the source to read every message',
+  });
+  assert.deepEqual([...statuses].filter((s) => !/^(running|starting)/.test(s)), [], 'the source never failed or stalled');
+  assert.equal((await sourceRow('busy'))?.status, 'running');
+  assert.deepEqual((await c.query('SELECT n FROM busy_count')).rows, [{ n: producer.acked }]);
 });
