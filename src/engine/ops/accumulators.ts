@@ -23,7 +23,7 @@ import { comparatorFor, compareValues, singleKey } from '../../types/compare.js'
 import { scaleOf, withScale } from '../../types/numeric.js';
 import { decimalAverage, divideInterval, integerAverage } from './average.js';
 import { ArrivalLog, CopiesById, SortedArray, SortedCounts } from '../ordered.js';
-import { FloatVariance, isRegressionFn, NumericVariance, Regression, type RegressionFn, type VarianceFn } from './statistics.js';
+import { ExactFloatMoments, FloatVariance, isRegressionFn, NumericVariance, Regression, type RegressionFn, type VarianceFn } from './statistics.js';
 import { OrderedSetAggregate, type OrderedSetFn } from './ordered-set.js';
 
 export type AggregateFn =
@@ -91,17 +91,19 @@ export function skipsNullSecond(fn: AggregateFn): boolean {
   return isRegressionFn(fn);
 }
 
-/** var_*, stddev_*: numeric arithmetic over integers and numerics, float over floats. */
+/** var_*, stddev_*: numeric arithmetic over integers and numerics, float over floats (exact sums where rows retract). */
 class VarianceAcc implements Accumulator {
-  private readonly moments: NumericVariance | FloatVariance;
-  constructor(fn: VarianceFn, kind: ArgKind) {
-    this.moments = kind === 'float' || kind === 'float4' ? new FloatVariance(fn) : new NumericVariance(fn);
+  private readonly moments: NumericVariance | FloatVariance | ExactFloatMoments;
+  constructor(private readonly fn: VarianceFn, kind: ArgKind, retractable: boolean) {
+    const float = kind === 'float' || kind === 'float4';
+    this.moments = !float ? new NumericVariance(fn) : retractable ? new ExactFloatMoments() : new FloatVariance(fn);
   }
   update(c: Contribution, diff: number): void {
-    this.moments.update(c.value, diff);
+    if (this.moments instanceof ExactFloatMoments) this.moments.update(c.value, c.value, diff);
+    else this.moments.update(c.value, diff);
   }
   result(): Value {
-    return this.moments.result();
+    return this.moments instanceof ExactFloatMoments ? this.moments.variance(this.fn) : this.moments.result();
   }
 }
 
@@ -119,15 +121,15 @@ class OrderedSetAcc implements Accumulator {
 }
 
 class RegressionAcc implements Accumulator {
-  private readonly moments: Regression;
-  constructor(fn: RegressionFn) {
-    this.moments = new Regression(fn);
+  private readonly moments: Regression | ExactFloatMoments;
+  constructor(private readonly fn: RegressionFn, retractable: boolean) {
+    this.moments = retractable ? new ExactFloatMoments() : new Regression(fn);
   }
   update(c: Contribution, diff: number): void {
     this.moments.update(c.value, c.delimiter, diff);
   }
   result(): Value {
-    return this.moments.result();
+    return this.moments instanceof ExactFloatMoments ? this.moments.regression(this.fn) : this.moments.result();
   }
 }
 
@@ -473,13 +475,13 @@ export function createAccumulator(opts: AccumulatorOptions, distinct: boolean): 
 }
 
 function baseAccumulator({ fn, argKind, retractable, orderCompare }: AccumulatorOptions): Accumulator {
-  if (isRegressionFn(fn)) return new RegressionAcc(fn);
+  if (isRegressionFn(fn)) return new RegressionAcc(fn, retractable);
   switch (fn) {
     case 'var_pop':
     case 'var_samp':
     case 'stddev_pop':
     case 'stddev_samp':
-      return new VarianceAcc(fn, argKind);
+      return new VarianceAcc(fn, argKind, retractable);
     case 'percentile_cont':
     case 'percentile_disc':
     case 'mode':

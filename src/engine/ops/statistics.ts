@@ -7,9 +7,10 @@
  *   keeps, so an append-only input gives PostgreSQL's very bits.
  * - corr, covar_pop, covar_samp and the regr_* family, over float8 pairs (Y, X) with both
  *   present, from float8_regr_accum's moments.
- * A retraction runs the moments' update backwards (exact for the numeric sums; for floats the
- * inverse of the Youngs-Cramer step, which keeps the result within rounding of a fresh
- * computation). Infinities and NaNs are counted apart, as they make the result NaN.
+ * Over an input that retracts rows (a table, a view) the float ones keep exact decimal sums
+ * instead (ExactFloatMoments): running Youngs-Cramer backwards leaves rounding behind, so
+ * constant data would read 1e-17 where PostgreSQL, computing afresh, has exactly 0 (and corr
+ * NULL). Infinities and NaNs are counted apart, as they make the result NaN.
  */
 import { Decimal } from 'decimal.js';
 import type { Value } from '../../types/types.js';
@@ -84,7 +85,7 @@ export class NumericVariance {
   }
 }
 
-/** float8_accum's Youngs-Cramer moments: n, Σx and Sxx = Σ(x − mean)². */
+/** float8_accum's Youngs-Cramer moments, n, Σx and Sxx = Σ(x − mean)², over an append-only input. */
 export class FloatVariance {
   private n = 0;
   private sx = 0;
@@ -99,48 +100,40 @@ export class FloatVariance {
       this.nonFinite += diff;
       return;
     }
-    for (let i = 0; i < diff; i++) this.add(x);
-    for (let i = 0; i > diff; i--) this.remove(x);
-  }
-
-  private add(x: number): void {
-    const before = this.n;
-    this.n += 1;
-    this.sx += x;
-    if (before > 0) {
-      const tmp = x * this.n - this.sx;
-      this.sxx += (tmp * tmp) / (this.n * before);
+    for (let i = 0; i < diff; i++) {
+      const before = this.n;
+      this.n += 1;
+      this.sx += x;
+      if (before > 0) {
+        const tmp = x * this.n - this.sx;
+        this.sxx += (tmp * tmp) / (this.n * before);
+      }
     }
-  }
-
-  private remove(x: number): void {
-    if (this.n <= 1) {
-      this.n = this.sx = this.sxx = 0;
-      return;
-    }
-    const tmp = x * this.n - this.sx;
-    this.sxx = Math.max(0, this.sxx - (tmp * tmp) / (this.n * (this.n - 1)));
-    this.n -= 1;
-    this.sx -= x;
   }
 
   result(): Value {
     const n = this.n + this.nonFinite;
     if (n === 0 || (sample(this.fn) && n <= 1)) return null;
     if (this.nonFinite > 0) return NaN;
-    const variance = this.sxx / (sample(this.fn) ? this.n - 1 : this.n);
-    return isStddev(this.fn) ? Math.sqrt(variance) : variance;
+    return finishVariance(this.fn, this.sxx / (sample(this.fn) ? this.n - 1 : this.n));
   }
 }
 
-/** float8_regr_accum's moments over (Y, X) pairs: n, Σx, Σy, Sxx, Syy, Sxy. */
+const finishVariance = (fn: VarianceFn, variance: number): number => (isStddev(fn) ? Math.sqrt(variance) : variance);
+
+/** The centered moments the regressions finish from (Sxx = Σ(x − x̄)², Sxy = Σ(x − x̄)(y − ȳ), ...). */
+interface PairMoments {
+  n: number;
+  sx: number;
+  sy: number;
+  sxx: number;
+  syy: number;
+  sxy: number;
+}
+
+/** float8_regr_accum's Youngs-Cramer moments over (Y, X) pairs, over an append-only input. */
 export class Regression {
-  private n = 0;
-  private sx = 0;
-  private sy = 0;
-  private sxx = 0;
-  private syy = 0;
-  private sxy = 0;
+  private readonly m: PairMoments = { n: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0 };
   private nonFinite = 0;
 
   constructor(private readonly fn: RegressionFn) {}
@@ -152,72 +145,117 @@ export class Regression {
       this.nonFinite += diff;
       return;
     }
-    for (let i = 0; i < diff; i++) this.step(xv, yv, 1);
-    for (let i = 0; i > diff; i--) this.step(xv, yv, -1);
-  }
-
-  /** One pair in (sign 1) or out (sign −1): the Youngs-Cramer update, or its inverse. */
-  private step(x: number, y: number, sign: 1 | -1): void {
-    if (sign < 0 && this.n <= 1) {
-      this.n = this.sx = this.sy = this.sxx = this.syy = this.sxy = 0;
-      return;
+    const m = this.m;
+    for (let i = 0; i < diff; i++) {
+      const before = m.n;
+      m.n += 1;
+      m.sx += xv;
+      m.sy += yv;
+      if (before === 0) continue;
+      const tx = xv * m.n - m.sx;
+      const ty = yv * m.n - m.sy;
+      const scale = 1 / (m.n * before);
+      m.sxx += tx * tx * scale;
+      m.syy += ty * ty * scale;
+      m.sxy += tx * ty * scale;
     }
-    if (sign > 0) {
-      const before = this.n;
-      this.n += 1;
-      this.sx += x;
-      this.sy += y;
-      if (before === 0) return;
-      const tx = x * this.n - this.sx;
-      const ty = y * this.n - this.sy;
-      const scale = 1 / (this.n * before);
-      this.sxx += tx * tx * scale;
-      this.syy += ty * ty * scale;
-      this.sxy += tx * ty * scale;
-      return;
-    }
-    const tx = x * this.n - this.sx;
-    const ty = y * this.n - this.sy;
-    const scale = 1 / (this.n * (this.n - 1));
-    this.sxx = Math.max(0, this.sxx - tx * tx * scale);
-    this.syy = Math.max(0, this.syy - ty * ty * scale);
-    this.sxy -= tx * ty * scale;
-    this.n -= 1;
-    this.sx -= x;
-    this.sy -= y;
   }
 
   result(): Value {
-    const n = this.n + this.nonFinite;
-    if (this.fn === 'regr_count') return BigInt(n);
-    if (n === 0 || (this.fn === 'covar_samp' && n < 2)) return null;
-    if (this.nonFinite > 0) return NaN;
-    const { sx, sy, sxx, syy, sxy } = this;
-    switch (this.fn) {
-      case 'regr_sxx':
-        return sxx;
-      case 'regr_syy':
-        return syy;
-      case 'regr_sxy':
-        return sxy;
-      case 'regr_avgx':
-        return sx / n;
-      case 'regr_avgy':
-        return sy / n;
-      case 'covar_pop':
-        return sxy / n;
-      case 'covar_samp':
-        return sxy / (n - 1);
-      // Per the SQL standard, NULL for horizontal and vertical lines.
-      case 'corr':
-        return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
-      case 'regr_r2':
-        if (sxx === 0) return null;
-        return syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
-      case 'regr_slope':
-        return sxx === 0 ? null : sxy / sxx;
-      case 'regr_intercept':
-        return sxx === 0 ? null : (sy - (sx * sxy) / sxx) / n;
+    return finishRegression(this.fn, this.m, this.nonFinite);
+  }
+}
+
+/** PostgreSQL's final functions of the regressions (float8_corr, float8_regr_slope, ...). */
+function finishRegression(fn: RegressionFn, m: PairMoments, nonFinite: number): Value {
+  const n = m.n + nonFinite;
+  if (fn === 'regr_count') return BigInt(n);
+  if (n === 0 || (fn === 'covar_samp' && n < 2)) return null;
+  if (nonFinite > 0) return NaN;
+  const { sx, sy, sxx, syy, sxy } = m;
+  switch (fn) {
+    case 'regr_sxx':
+      return sxx;
+    case 'regr_syy':
+      return syy;
+    case 'regr_sxy':
+      return sxy;
+    case 'regr_avgx':
+      return sx / n;
+    case 'regr_avgy':
+      return sy / n;
+    case 'covar_pop':
+      return sxy / n;
+    case 'covar_samp':
+      return sxy / (n - 1);
+    // Per the SQL standard, NULL for horizontal and vertical lines.
+    case 'corr':
+      return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
+    case 'regr_r2':
+      if (sxx === 0) return null;
+      return syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+    case 'regr_slope':
+      return sxx === 0 ? null : sxy / sxx;
+    case 'regr_intercept':
+      return sxx === 0 ? null : (sy - (sx * sxy) / sxx) / n;
+  }
+}
+
+/**
+ * Exact sums of float values (as their shortest decimal text, which is how PostgreSQL prints
+ * them) and of their squares and products, for inputs that retract rows: whatever is retracted,
+ * what is left equals sums taken afresh, so constant data have exactly zero spread. The centered
+ * moments are computed exactly from them (n·Σx² − (Σx)² over n) and rounded to a float once.
+ */
+export class ExactFloatMoments {
+  private n = 0;
+  private nonFinite = 0;
+  private sx = new Decimal(0);
+  private sy = new Decimal(0);
+  private sxx = new Decimal(0);
+  private syy = new Decimal(0);
+  private sxy = new Decimal(0);
+
+  /** One value (variances: `x` only) or one (Y, X) pair, diff copies. */
+  update(y: Value, x: Value, diff: number): void {
+    const [yv, xv] = [y as number, x as number];
+    if (!Number.isFinite(yv) || !Number.isFinite(xv)) {
+      this.nonFinite += diff;
+      return;
     }
+    const dx = new Decimal(xv);
+    const dy = new Decimal(yv);
+    this.n += diff;
+    this.sx = this.sx.plus(dx.times(diff));
+    this.sy = this.sy.plus(dy.times(diff));
+    this.sxx = this.sxx.plus(dx.times(dx).times(diff));
+    this.syy = this.syy.plus(dy.times(dy).times(diff));
+    this.sxy = this.sxy.plus(dx.times(dy).times(diff));
+  }
+
+  private centered(): PairMoments {
+    const n = this.n;
+    if (n === 0) return { n, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0 };
+    // n·Σxy − ΣxΣy, exact, then over n: Σ(x − x̄)(y − ȳ).
+    const spread = (a: Decimal, b: Decimal, ab: Decimal) => ab.times(n).minus(a.times(b)).dividedBy(n).toNumber();
+    return {
+      n,
+      sx: this.sx.toNumber(),
+      sy: this.sy.toNumber(),
+      sxx: Math.max(0, spread(this.sx, this.sx, this.sxx)),
+      syy: Math.max(0, spread(this.sy, this.sy, this.syy)),
+      sxy: spread(this.sx, this.sy, this.sxy),
+    };
+  }
+
+  variance(fn: VarianceFn): Value {
+    const n = this.n + this.nonFinite;
+    if (n === 0 || (sample(fn) && n <= 1)) return null;
+    if (this.nonFinite > 0) return NaN;
+    return finishVariance(fn, this.centered().sxx / (sample(fn) ? this.n - 1 : this.n));
+  }
+
+  regression(fn: RegressionFn): Value {
+    return finishRegression(fn, this.centered(), this.nonFinite);
   }
 }
