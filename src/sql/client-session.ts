@@ -23,7 +23,7 @@ export class ClientSession extends Session implements SqlSession {
 
   prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
     const stmt = statement as Statement;
-    const version = `${this.db.catalogVersion}.${this.settings.version}`;
+    const version = () => `${this.db.catalogVersion}.${this.settings.version}`;
     return this.statementCache.prepared(stmt, paramTypeOids, version, () => {
       if (this.readOnly) checkReadOnly(stmt, this.user);
       return handlerFor(stmt)(this, stmt, paramTypeOids);

@@ -58,3 +58,21 @@ test('now() and the rows a transaction block writes are read at each execution, 
   assert.equal((await count()).n, 0);
   await env.db.query('DROP TABLE sc_rows');
 });
+
+test('a named statement prepared before DDL is planned again when run after it, as PostgreSQL re-plans', async () => {
+  await env.db.query('CREATE TABLE sc_named (a int)');
+  await env.db.query('INSERT INTO sc_named VALUES (1)');
+  const named = () => env.db.query({ name: 'sc_named_read', text: 'SELECT a FROM sc_named', rowMode: 'array' });
+  assert.deepEqual((await named()).rows, [[1]]);
+  // The same name and columns: the new table's rows, not the dropped one's.
+  await env.db.query('DROP TABLE sc_named');
+  await env.db.query('CREATE TABLE sc_named (a int)');
+  await env.db.query('INSERT INTO sc_named VALUES (2)');
+  assert.deepEqual((await named()).rows, [[2]]);
+  // Other result columns than the client was told: refused, as PostgreSQL refuses them.
+  await env.db.query('DROP TABLE sc_named');
+  await env.db.query("CREATE TABLE sc_named (a text)");
+  await assert.rejects(named(), (err: Error & { code?: string }) => err.code === '0A000' && /cached plan must not change result type/.test(err.message));
+  await env.db.query('DROP TABLE sc_named');
+  await assert.rejects(named(), (err: Error & { code?: string }) => err.code === '42P01');
+});
