@@ -99,7 +99,7 @@ class VarianceAcc implements Accumulator {
     this.moments = !float ? new NumericVariance(fn) : retractable ? new ExactFloatMoments() : new FloatVariance(fn);
   }
   update(c: Contribution, diff: number): void {
-    if (this.moments instanceof ExactFloatMoments) this.moments.update(c.value, c.value, diff);
+    if (this.moments instanceof ExactFloatMoments) this.moments.updateValue(c.value, diff);
     else this.moments.update(c.value, diff);
   }
   result(): Value {
@@ -126,7 +126,8 @@ class RegressionAcc implements Accumulator {
     this.moments = retractable ? new ExactFloatMoments() : new Regression(fn);
   }
   update(c: Contribution, diff: number): void {
-    this.moments.update(c.value, c.delimiter, diff);
+    if (this.moments instanceof ExactFloatMoments) this.moments.updatePair(c.value, c.delimiter, diff);
+    else this.moments.update(c.value, c.delimiter, diff);
   }
   result(): Value {
     return this.moments instanceof ExactFloatMoments ? this.moments.regression(this.fn) : this.moments.result();

@@ -216,8 +216,19 @@ export class ExactFloatMoments {
   private syy = new Decimal(0);
   private sxy = new Decimal(0);
 
-  /** One value (variances: `x` only) or one (Y, X) pair, diff copies. */
-  update(y: Value, x: Value, diff: number): void {
+  /** diff copies of one value (the variances: only Σx and Σx² are kept). */
+  updateValue(x: Value, diff: number): void {
+    const xv = x as number;
+    if (!Number.isFinite(xv)) {
+      this.nonFinite += diff;
+      return;
+    }
+    this.n += diff;
+    this.addX(new Decimal(xv), diff);
+  }
+
+  /** diff copies of one (Y, X) pair (the regressions). */
+  updatePair(y: Value, x: Value, diff: number): void {
     const [yv, xv] = [y as number, x as number];
     if (!Number.isFinite(yv) || !Number.isFinite(xv)) {
       this.nonFinite += diff;
@@ -226,25 +237,32 @@ export class ExactFloatMoments {
     const dx = new Decimal(xv);
     const dy = new Decimal(yv);
     this.n += diff;
-    this.sx = this.sx.plus(dx.times(diff));
+    this.addX(dx, diff);
     this.sy = this.sy.plus(dy.times(diff));
-    this.sxx = this.sxx.plus(dx.times(dx).times(diff));
     this.syy = this.syy.plus(dy.times(dy).times(diff));
     this.sxy = this.sxy.plus(dx.times(dy).times(diff));
+  }
+
+  private addX(dx: Decimal, diff: number): void {
+    this.sx = this.sx.plus(dx.times(diff));
+    this.sxx = this.sxx.plus(dx.times(dx).times(diff));
+  }
+
+  /** n·Σab − ΣaΣb, exact, then over n: Σ(a − ā)(b − b̄), rounded to a float once. */
+  private spread(a: Decimal, b: Decimal, ab: Decimal): number {
+    return ab.times(this.n).minus(a.times(b)).dividedBy(this.n).toNumber();
   }
 
   private centered(): PairMoments {
     const n = this.n;
     if (n === 0) return { n, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0 };
-    // n·Σxy − ΣxΣy, exact, then over n: Σ(x − x̄)(y − ȳ).
-    const spread = (a: Decimal, b: Decimal, ab: Decimal) => ab.times(n).minus(a.times(b)).dividedBy(n).toNumber();
     return {
       n,
       sx: this.sx.toNumber(),
       sy: this.sy.toNumber(),
-      sxx: Math.max(0, spread(this.sx, this.sx, this.sxx)),
-      syy: Math.max(0, spread(this.sy, this.sy, this.syy)),
-      sxy: spread(this.sx, this.sy, this.sxy),
+      sxx: Math.max(0, this.spread(this.sx, this.sx, this.sxx)),
+      syy: Math.max(0, this.spread(this.sy, this.sy, this.syy)),
+      sxy: this.spread(this.sx, this.sy, this.sxy),
     };
   }
 
@@ -252,7 +270,8 @@ export class ExactFloatMoments {
     const n = this.n + this.nonFinite;
     if (n === 0 || (sample(fn) && n <= 1)) return null;
     if (this.nonFinite > 0) return NaN;
-    return finishVariance(fn, this.centered().sxx / (sample(fn) ? this.n - 1 : this.n));
+    const sxx = Math.max(0, this.spread(this.sx, this.sx, this.sxx));
+    return finishVariance(fn, sxx / (sample(fn) ? this.n - 1 : this.n));
   }
 
   regression(fn: RegressionFn): Value {
