@@ -108,7 +108,7 @@ export class Database {
   catalogUpToDate(): void {
     if (!this.catalogStale) return;
     this.catalogStale = false;
-    if (this.system.refresh(this.relations.values(), this.indexes.values())) this.dataflow.runCycle();
+    if (this.system.refresh()) this.dataflow.runCycle();
   }
 
   /**

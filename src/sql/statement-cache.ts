@@ -7,9 +7,10 @@
  * Parse trees are never changed once made (rewrites copy), so a text's statements are reused as
  * they are. A plan is reused only while nothing it was made against has changed: no DDL anywhere
  * (the database's catalogVersion) and no SET in the session (its settings' version), for the same
- * parameter types; a prepared statement run after such a change is planned again. Only queries and DML are reused, the statements a named prepared statement
- * runs again and again anyway: the others do their work when prepared or depend on state beyond
- * the catalog and the settings (transaction control, cursors, COPY, SET, DDL).
+ * parameter types; a prepared statement run after such a change is planned again. Only queries
+ * and DML are reused, the statements a named prepared statement runs again and again anyway: the
+ * others do their work when prepared or depend on state beyond the catalog and the settings
+ * (transaction control, cursors, COPY, SET, DDL).
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import type { Statement } from './parse.js';

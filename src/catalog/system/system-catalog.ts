@@ -1,8 +1,9 @@
 /**
  * pg_catalog and information_schema as relations of the shared dataflow: one general input node
  * per system table, whose rows are recomputed from the database's relations after DDL changes
- * them (when next read, or at once while the dataflow follows one), pushing only the difference. Reading a system table is then like reading any relation,
- * and a materialized view over pg_catalog stays correct as tables come and go.
+ * them (when next read, or at once while the dataflow follows one), pushing only the difference.
+ * Reading a system table is then like reading any relation, and a materialized view over
+ * pg_catalog stays correct as tables come and go.
  *
  * It also answers the lookups catalog functions need (pg_get_viewdef, pg_get_indexdef ...)
  * from the same description of the relations.
@@ -145,7 +146,7 @@ export class SystemCatalog implements CatalogInfo {
 
   /**
    * Brings the lookups catalog functions make (by oid, by name) up to date with the database's
-   * relations, without recomputing the system tables' rows (refresh does both).
+   * relations, without recomputing the system tables' rows (refresh does that from this description).
    */
   describe(relations: Iterable<Relation>, indexes: Iterable<IndexObject>): void {
     let systemIndex = 0;
@@ -194,11 +195,11 @@ export class SystemCatalog implements CatalogInfo {
   }
 
   /**
-   * Recomputes every system table from the database's relations and pushes the differences.
-   * Returns whether anything changed (the caller then runs an update cycle).
+   * Recomputes every system table from the relations as last described (describe runs at every
+   * DDL) and pushes the differences. Returns whether anything changed (the caller then runs an
+   * update cycle).
    */
-  refresh(relations: Iterable<Relation>, indexes: Iterable<IndexObject>): boolean {
-    this.describe(relations, indexes);
+  refresh(): boolean {
     const named = (names: Map<string, number>) => [...names].map(([name, oid]) => ({ oid, name }));
     const contents: CatalogContents = { relations: this.current, indexes: this.currentIndexes, databases: named(this.databases), roles: named(this.roles) };
     let changed = false;
