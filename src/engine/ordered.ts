@@ -128,7 +128,10 @@ export class SortedArray<T> {
   }
 }
 
-/** A multiset of values in sorted order: each distinct value once, with its multiplicity. */
+/**
+ * A multiset of values in sorted order, each distinct value once with its multiplicity: min and
+ * max under retractions. Order statistics (the k-th value, the mode) are ranked-counts.ts's.
+ */
 export class SortedCounts<T> {
   private readonly sorted: SortedArray<{ value: T; count: number }>;
   constructor(compare: (a: T, b: T) => number) {
@@ -152,21 +155,6 @@ export class SortedCounts<T> {
 
   max(): T | undefined {
     return this.sorted.last()?.value;
-  }
-
-  /** The distinct values in order, with their multiplicities. */
-  entries(): IterableIterator<{ readonly value: T; readonly count: number }> {
-    return this.sorted[Symbol.iterator]();
-  }
-
-  /** The value at 0-based position k of the multiset in order (copies counted), if k is in range. */
-  at(k: number): T | undefined {
-    let seen = 0;
-    for (const { value, count } of this.sorted) {
-      seen += count;
-      if (k < seen) return value;
-    }
-    return undefined;
   }
 }
 

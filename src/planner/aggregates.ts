@@ -156,17 +156,19 @@ export function aggregateSignature(
     case 'percentile_cont':
     case 'percentile_disc':
     case 'mode': {
+      // The fraction is float8, or float8[] for one percentile per element (an array result).
       const fraction = args[1];
-      if (fraction?.element) throw new SqlError(SQLSTATE.featureNotSupported, `${sqlName} over an array of fractions is not supported`, { position: location + 1 });
-      if (fraction && !NUMBERS.has(fraction.oid)) throw fail();
+      const many = fraction?.element !== undefined;
+      if (fraction && !NUMBERS.has((fraction.element ?? fraction).oid)) throw fail();
+      const fractionType = many ? arrayTypeOf(T.float8)! : T.float8;
+      let t = a!.oid === T.unknown.oid ? T.text : a!;
       if (name === 'percentile_cont') {
-        if (a!.oid === T.interval.oid) throw new SqlError(SQLSTATE.featureNotSupported, 'percentile_cont over intervals is not supported', { position: location + 1 });
-        if (!NUMBERS.has(a!.oid)) throw fail();
-        return { argTypes: [T.float8, T.float8], result: T.float8 };
-      }
-      const t = a!.oid === T.unknown.oid ? T.text : a!;
-      if (NOT_ORDERED_BY_MIN_MAX.has(t.oid) && t.oid !== T.bool.oid) throw fail();
-      return { argTypes: fraction ? [t, T.float8] : [t], result: t };
+        if (t.oid !== T.interval.oid && !NUMBERS.has(a!.oid)) throw fail();
+        if (t.oid !== T.interval.oid) t = T.float8;
+      } else if (NOT_ORDERED_BY_MIN_MAX.has(t.oid) && t.oid !== T.bool.oid) throw fail();
+      const result = many ? arrayTypeOf(t) : t;
+      if (result === undefined) throw fail();
+      return { argTypes: fraction ? [t, fractionType] : [t], result };
     }
   }
 }

@@ -93,9 +93,13 @@ function bindFunction(n: any, frame: WindowFrame, b: WindowBinder): WindowFnCall
   const funcname = strings(n.funcname);
   const name = funcname[funcname.length - 1]!;
   const qualified = funcname.length === 1 || (funcname.length === 2 && funcname[0] === 'pg_catalog');
+  // As in PostgreSQL, an ordered-set aggregate with OVER fails as such (0A000) before the checks of its clauses.
+  if (n.agg_within_group) {
+    b.aggregate(n);
+    throw unsupported('WITHIN GROUP in a window function call', n.location);
+  }
   if (n.agg_distinct) throw new SqlError(SQLSTATE.featureNotSupported, 'DISTINCT is not implemented for window functions', { position: n.location + 1 });
   if (n.agg_order) throw new SqlError(SQLSTATE.featureNotSupported, 'aggregate ORDER BY is not implemented for window functions', { position: n.location + 1 });
-  if (n.agg_within_group) throw unsupported('WITHIN GROUP in a window function call', n.location);
   if (!qualified || !WINDOW_ONLY.has(name)) {
     const aggregate = b.aggregate(n);
     if (!aggregate) {

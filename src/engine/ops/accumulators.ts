@@ -12,6 +12,7 @@
  *   var_*, stddev_* (statistics.ts) numeric over integers and numerics, float8 over floats
  *   corr, covar_*, regr_*        float8 (regr_count bigint), over (Y, X) pairs with both present
  *   percentile_disc, mode (ordered-set.ts) the ordered value's type; percentile_cont float8
+ *                                (interval over intervals); an array of them for an array of fractions
  * Over a general input an accumulator keeps what retraction needs (a sorted multiset for min/max,
  * the surviving rows in order for first/last/string_agg/array_agg); over append or stream inputs, where no
  * retraction ever reaches it, it keeps only a running value.

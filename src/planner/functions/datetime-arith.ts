@@ -1,13 +1,15 @@
 /**
  * The arithmetic of dates, timestamps and intervals: date ± integer, timestamp ± interval,
- * timestamp - timestamp, interval ± * / and justify_*. Adding months clamps the day to the month's
- * end; timestamptz arithmetic by months and days happens in the session's time zone, as in
- * PostgreSQL, so those operators are marked volatile (never folded ahead of the session).
+ * timestamp - timestamp, interval ± * / (types/interval-arith.ts) and justify_*. Adding months
+ * clamps the day to the month's end; timestamptz arithmetic by months and days happens in the
+ * session's time zone, as in PostgreSQL, so those operators are marked volatile (never folded
+ * ahead of the session).
  */
 import { SqlError, SQLSTATE } from '../../errors.js';
 import { Interval, T } from '../../types/types.js';
 import type { EvalEnv } from '../expr-ir.js';
 import { rint } from '../../types/rint.js';
+import { checkInterval, intervalPlus, intervalScale } from '../../types/interval-arith.js';
 import {
   USECS_PER_DAY,
   USECS_PER_HOUR,
@@ -30,16 +32,6 @@ const ts = T.timestamp;
 const tstz = T.timestamptz;
 const iv = T.interval;
 const volatile = { volatile: true };
-
-const INT32_MAX = 2147483647;
-function intervalOverflow(): SqlError {
-  return new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
-}
-/** An interval from computed fields, 22008 when they leave PostgreSQL's ranges (32-bit months and days). */
-export function checkInterval(months: number, days: number, micros: number): Interval {
-  if (Math.abs(months) > INT32_MAX || Math.abs(days) > INT32_MAX || !Number.isSafeInteger(micros)) throw intervalOverflow();
-  return new Interval(months || 0, days || 0, micros || 0);
-}
 
 /** Adds an interval to wall-clock microseconds: months (clamping the day), then days, then time. */
 function addToLocal(local: number, span: Interval, sign: 1 | -1): number {
@@ -76,32 +68,6 @@ function timestampDiff(a: number, b: number): Interval {
   const diff = a - b;
   const days = Math.trunc(diff / USECS_PER_DAY);
   return checkInterval(0, days, diff - days * USECS_PER_DAY);
-}
-
-/** PostgreSQL's TSROUND: to the microsecond. */
-const tsRound = (x: number) => rint(x * 1e6) / 1e6;
-
-/**
- * interval * factor and interval / factor (PostgreSQL's interval_mul and interval_div, which
- * divide rather than multiply by the reciprocal: the floating-point results differ).
- */
-function intervalScale(span: Interval, factor: number, op: 'mul' | 'div'): Interval {
-  if (Number.isNaN(factor)) throw new SqlError(SQLSTATE.datetimeFieldOverflow, 'interval out of range');
-  const scale = op === 'mul' ? (x: number) => x * factor : (x: number) => x / factor;
-  const monthsD = scale(span.months);
-  const daysD = scale(span.days);
-  if (!Number.isFinite(monthsD) || Math.abs(monthsD) > INT32_MAX || Math.abs(daysD) > INT32_MAX) throw intervalOverflow();
-  const months = Math.trunc(monthsD);
-  let days = Math.trunc(daysD);
-  const monthRemainderDays = tsRound((monthsD - months) * 30);
-  let secRemainder = tsRound((daysD - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400);
-  if (Math.abs(secRemainder) >= 86400) {
-    days += Math.trunc(secRemainder / 86400);
-    secRemainder -= Math.trunc(secRemainder / 86400) * 86400;
-  }
-  days += Math.trunc(monthRemainderDays);
-  const micros = rint(scale(span.micros) + secRemainder * USECS_PER_SEC);
-  return checkInterval(months, days, micros);
 }
 
 function justifyHours(span: Interval): Interval {
@@ -166,8 +132,8 @@ register(
   fn('-', [tstz, tstz], iv, ([a, b]) => timestampDiff(a, b)),
 
   // interval arithmetic
-  fn('+', [iv, iv], iv, ([a, b]) => checkInterval(a.months + b.months, a.days + b.days, a.micros + b.micros)),
-  fn('-', [iv, iv], iv, ([a, b]) => checkInterval(a.months - b.months, a.days - b.days, a.micros - b.micros)),
+  fn('+', [iv, iv], iv, ([a, b]) => intervalPlus(a, b, 1)),
+  fn('-', [iv, iv], iv, ([a, b]) => intervalPlus(a, b, -1)),
   fn('-', [iv], iv, ([a]) => checkInterval(-a.months, -a.days, -a.micros)),
   fn('+', [iv], iv, ([a]) => a),
   fn('*', [iv, T.float8], iv, ([a, f]) => intervalScale(a, f, 'mul')),

@@ -16,7 +16,7 @@ import {
   localToUtc,
   utcToLocal,
 } from '../../types/datetime.js';
-import { checkInterval } from './datetime-arith.js';
+import { checkInterval } from '../../types/interval-arith.js';
 import { fieldsOf, namedZone, zoneOf } from './datetime-fields.js';
 import { fnEnv as fn, register } from './registry.js';
 
