@@ -3,62 +3,80 @@
  * steady rate (UPDATEs of RATE rows a second, in ten batches a second), first with nobody
  * following it, then with SUBSCRIBERS clients each streaming `COPY (SUBSCRIBE view) TO STDOUT`.
  * Prints the server's CPU seconds per second of each phase (their ratio is the subscribers'
- * cost), the rows the subscribers received, and the server's RSS sampled through the
- * subscribed phase (its growth from the phase's first sample to its last is the figure to
- * watch: it must not grow with time).
+ * cost), the writer's UPDATE latency, the rows the subscribers received, and the server's RSS
+ * and live heap (after a full collection, bench/memory-sampler.ts) sampled through both phases
+ * (their growth from the subscribed phase's first sample to its last is the figure to watch: it
+ * must not grow with time). The subscribers' clients run in a process of their own
+ * (bench/subscriber-clients.ts), whose CPU is printed too: on a small machine it competes with
+ * the server.
  *
  *   npx tsx bench/subscribers.ts [seconds per phase = 300] [subscribers = 100] [rows/s = 10000]
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { startEddyProcess, type EddyProcess } from './eddy-process.js';
+import { cpuSeconds } from './proc.js';
 
 const SECONDS = Number(process.argv[2] ?? 300);
 const SUBSCRIBERS = Number(process.argv[3] ?? 100);
 const RATE = Number(process.argv[4] ?? 10_000);
 const ROWS = 50_000;
 const TICK_MS = 100;
+const CLIENTS = fileURLToPath(new URL('./subscriber-clients.ts', import.meta.url));
 
 interface Phase {
   cpuPerSecond: number;
   rowsChanged: number;
   rss: number[];
+  heap: number[];
 }
+
+/** How often the server's memory is sampled: ten or more samples a phase, at most every 10 s. */
+const SAMPLE_MS = Math.min(10_000, (SECONDS * 1000) / 10);
 
 /** Changes RATE rows a second for `seconds`, sampling the server's CPU and RSS. */
 async function drive(server: EddyProcess, writer: pg.Client, seconds: number, startAt: number): Promise<Phase> {
   const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000));
   const rss: number[] = [server.rssMiB()];
+  const heap: number[] = [server.heapMiB()];
   const cpu0 = server.cpuSeconds();
   const t0 = performance.now();
   let next = startAt;
   let changed = 0;
+  const latencies: number[] = [];
   let lastSample = t0;
   for (let tick = 0; performance.now() - t0 < seconds * 1000; tick++) {
     const from = next % ROWS;
+    const sent = performance.now();
     await writer.query('UPDATE quotes SET price = price + 1 WHERE id >= $1 AND id < $2', [from, from + perTick]);
+    latencies.push(performance.now() - sent);
     changed += Math.min(perTick, ROWS - from);
     next += perTick;
     const due = t0 + (tick + 1) * TICK_MS;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    if (performance.now() - lastSample >= Math.min(10_000, (seconds * 1000) / 4)) {
+    if (performance.now() - lastSample >= SAMPLE_MS) {
       rss.push(server.rssMiB());
+      heap.push(server.heapMiB());
       lastSample = performance.now();
     }
   }
   const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  console.log(`UPDATE ms p50 ${latencies[latencies.length >> 1]!.toFixed(1)} p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(1)} max ${latencies.at(-1)!.toFixed(1)}`);
   rss.push(server.rssMiB());
-  return { cpuPerSecond: (server.cpuSeconds() - cpu0) / elapsed, rowsChanged: changed, rss };
+  heap.push(server.heapMiB());
+  return { cpuPerSecond: (server.cpuSeconds() - cpu0) / elapsed, rowsChanged: changed, rss, heap };
 }
 
 async function main(): Promise<void> {
   // The subscribers and the writer, past the default connection limit of 100.
-  const server = await startEddyProcess(['--max-connections', String(SUBSCRIBERS + 10)]);
+  process.env.EDDY_BENCH_MEMORY_MS = String(SAMPLE_MS);
+  const server = await startEddyProcess(['--max-connections', String(SUBSCRIBERS + 10)], { sampleMemory: true });
   const writer = new pg.Client({ connectionString: server.url });
   await writer.connect();
-  const subscribers: pg.Client[] = [];
-  let stopping = false;
+  let clients: ChildProcess | null = null;
   try {
     await writer.query('CREATE TABLE quotes (id int PRIMARY KEY, symbol text, price bigint)');
     for (let at = 0; at < ROWS; at += 10_000) {
@@ -68,33 +86,45 @@ async function main(): Promise<void> {
 
     const alone = await drive(server, writer, SECONDS, 0);
 
-    let received = 0;
-    for (let i = 0; i < SUBSCRIBERS; i++) {
-      const c = new pg.Client({ connectionString: server.url });
-      await c.connect();
-      subscribers.push(c);
-      const stream = c.query(copyTo('COPY (SUBSCRIBE marked WITH (SNAPSHOT = false)) TO STDOUT'));
-      stream.on('data', (chunk: Buffer) => {
-        for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) received++;
+    const child = (clients = fork(CLIENTS, [server.url, String(SUBSCRIBERS), 'marked'], { execArgv: ['--import', 'tsx'] }));
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`subscriber clients exited (${code})`)));
+    });
+    const received = () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve((m as { received: number }).received));
+        child.send('count');
       });
-      stream.on('error', (err) => stopping || console.error(`subscriber ${i}: ${err.message}`));
-    }
+    const clientCpu0 = cpuSeconds(child.pid!);
     const followed = await drive(server, writer, SECONDS, alone.rowsChanged);
+    const clientCpu = (cpuSeconds(child.pid!) - clientCpu0) / SECONDS;
     // Every subscriber sees every change: two rows (retraction and insertion) per changed row.
     // The last batches may still be on their way: give them a few seconds.
     const expected = 2 * followed.rowsChanged * SUBSCRIBERS;
-    for (const deadline = Date.now() + 10_000; received < expected && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    let got = await received();
+    for (const deadline = Date.now() + 10_000; got < expected && Date.now() < deadline; got = await received()) await new Promise((r) => setTimeout(r, 100));
 
     const mib = (n: number) => n.toFixed(1);
     console.log(`view alone:        ${alone.cpuPerSecond.toFixed(3)} CPU s/s, ${(alone.rowsChanged / SECONDS).toFixed(0)} rows changed/s`);
-    console.log(`${SUBSCRIBERS} subscribers:   ${followed.cpuPerSecond.toFixed(3)} CPU s/s, ${(followed.rowsChanged / SECONDS).toFixed(0)} rows changed/s, ${(received / SECONDS).toFixed(0)} rows received/s in all`);
+    console.log(`${SUBSCRIBERS} subscribers:   ${followed.cpuPerSecond.toFixed(3)} CPU s/s, ${(followed.rowsChanged / SECONDS).toFixed(0)} rows changed/s, ${(got / SECONDS).toFixed(0)} rows received/s in all`);
+    console.log(`subscribers' client process: ${clientCpu.toFixed(3)} CPU s/s`);
     console.log(`CPU with / without subscribers: ${(followed.cpuPerSecond / alone.cpuPerSecond).toFixed(2)}`);
-    console.log(`subscribed phase RSS MiB: ${followed.rss.map(mib).join(' ')}`);
-    console.log(`RSS growth over the subscribed phase: ${mib(followed.rss.at(-1)! - followed.rss[0]!)} MiB (max ${mib(Math.max(...followed.rss))})`);
-    console.log(`rows received / expected: ${(received / expected).toFixed(3)}`);
+    console.log(`memory sampled every ${(SAMPLE_MS / 1000).toFixed(0)} s (MiB):`);
+    console.log(`  view alone, RSS:       ${alone.rss.map(mib).join(' ')}`);
+    console.log(`  view alone, live heap: ${alone.heap.map(mib).join(' ')}`);
+    console.log(`  subscribed, RSS:       ${followed.rss.map(mib).join(' ')}`);
+    console.log(`  subscribed, live heap: ${followed.heap.map(mib).join(' ')}`);
+    // From the phase's second sample: the first is taken before the subscribers' buffers fill.
+    const growth = (xs: number[]) => `${mib(xs.at(-1)! - xs[1]!)} MiB (max ${mib(Math.max(...xs))})`;
+    console.log(`growth over the subscribed phase after its first sample: RSS ${growth(followed.rss)}, live heap ${growth(followed.heap)}`);
+    console.log(`rows received / expected: ${(got / expected).toFixed(3)}`);
   } finally {
-    stopping = true;
-    await Promise.all(subscribers.map((c) => c.end().catch(() => {})));
+    if (clients?.connected) {
+      const exited = new Promise((resolve) => clients!.once('exit', resolve));
+      clients.send('stop');
+      await exited;
+    }
     await writer.end();
     await server.stop();
   }
