@@ -217,10 +217,7 @@ export class QueryBinder implements QueryBinderApi {
 
   /** json_agg and friends: array_agg of each argument, under the call's FILTER and ORDER BY, turned into JSON (json-aggregates.ts). */
   private jsonAggregate(n: any, funcname: string[], json: JsonAggregate, level: Level): Expr {
-    const args: any[] = n.args ?? [];
-    if (n.agg_star || args.length !== jsonAggregateArity(json)) {
-      throw new SqlError(SQLSTATE.undefinedFunction, `function ${funcname.join('.')} with ${n.agg_star ? '*' : args.length} arguments does not exist`, { position: n.location + 1 });
-    }
+    const args = jsonAggregateArgs(n, funcname, json);
     if (args.length > 1 && n.agg_distinct) throw unsupported(`${json}(DISTINCT ...)`, n.location);
     const arrays = args.map((arg) => {
       level.aggregates.push(this.aggCall({ ...n, args: [arg] }, funcname, 'array_agg', level));
@@ -271,6 +268,8 @@ export class QueryBinder implements QueryBinderApi {
 
   /** A window function call, referenced as a placeholder column until the SELECT is planned. */
   private windowCall(n: any, level: Level, clause: Clause): Expr {
+    const json = jsonAggregateName(strings(n.funcname));
+    if (json) return this.jsonWindowCall(n, json, level, clause);
     if (clause === 'window') throw new SqlError(SQLSTATE.windowingError, 'window function calls cannot be nested', { position: n.location + 1 });
     if (clause !== 'select' && clause !== 'ORDER BY') {
       throw new SqlError(SQLSTATE.windowingError, `window functions are not allowed in ${clause === 'aggregate' ? 'aggregate function calls' : clause}`, { position: n.location + 1 });
@@ -287,6 +286,16 @@ export class QueryBinder implements QueryBinderApi {
     level.windows ??= [];
     level.windows.push(call);
     return column(WINDOW_BASE + level.windows.length - 1, call.call.type);
+  }
+
+  /** json_agg(x) OVER (...) and friends: array_agg(x) OVER (the same window) of each argument, turned into JSON. */
+  private jsonWindowCall(n: any, json: JsonAggregate, level: Level, clause: Clause): Expr {
+    const args = jsonAggregateArgs(n, strings(n.funcname), json);
+    const arrays = args.map((arg) => {
+      const ref = this.windowCall({ ...n, funcname: [{ String: { sval: 'array_agg' } }], args: [arg] }, level, clause);
+      return { ref, type: level.windows![level.windows!.length - 1]!.call.aggregate!.args[0]!.type };
+    });
+    return jsonAggregateResult(json, arrays.map((a) => a.ref), arrays.map((a) => a.type));
   }
 
   private sortKey(sortBy: any, expr: Expr): SortKey {
@@ -559,6 +568,15 @@ function resolveUnknown(t: SqlType): SqlType {
 function flattenAnd(node: any): any[] {
   if (node.BoolExpr?.boolop === 'AND_EXPR') return node.BoolExpr.args.flatMap(flattenAnd);
   return [node];
+}
+
+/** A JSON aggregate call's arguments, 42883 unless they are as many as it takes. */
+function jsonAggregateArgs(n: any, funcname: string[], json: JsonAggregate): any[] {
+  const args: any[] = n.args ?? [];
+  if (n.agg_star || args.length !== jsonAggregateArity(json)) {
+    throw new SqlError(SQLSTATE.undefinedFunction, `function ${funcname.join('.')} with ${n.agg_star ? '*' : args.length} arguments does not exist`, { position: n.location + 1 });
+  }
+  return args;
 }
 
 /** An ordered-set aggregate called with other than one WITHIN GROUP ordering column. */

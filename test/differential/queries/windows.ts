@@ -39,4 +39,6 @@ export default family('windows', [
   ['lag-negative-window-in-order-by', `SELECT id, lag(id, -2, 0) OVER (ORDER BY id) AS ahead FROM products ORDER BY row_number() OVER (ORDER BY price DESC NULLS LAST, id) LIMIT 6`],
   ['window-over-view', `SELECT id, city, rank() OVER (PARTITION BY city ORDER BY value DESC NULLS LAST) AS r FROM customer_value`],
   ['window-then-limit', `SELECT id, sum(priority) OVER (ORDER BY id) AS running FROM orders ORDER BY id DESC LIMIT 5`],
+  ['json-agg-window', `SELECT id, json_agg(qty) OVER (PARTITION BY order_id ORDER BY id) AS qtys, jsonb_agg(unit_price) FILTER (WHERE qty > 2) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS prices FROM line_items`],
+  ['json-object-agg-window', `SELECT id, json_object_agg(id, status) OVER (PARTITION BY customer_id ORDER BY created_at NULLS FIRST, id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS near, jsonb_object_agg(coalesce(status, '?'), priority) OVER (PARTITION BY customer_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS by_status FROM orders`],
 ]);
