@@ -11,7 +11,9 @@ import { handlerFor } from './handlers/index.js';
 import { Session } from './session.js';
 import { durationMs } from './settings.js';
 import { checkReadOnly } from './read-only.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache, type LiftedStatement } from './statement-cache.js';
+import { parseValue } from '../types/text-io.js';
+import { T, typeByOid } from '../types/types.js';
 import { whenDelivered } from './result-delivered.js';
 
 export class ClientSession extends Session implements SqlSession {
@@ -21,8 +23,43 @@ export class ClientSession extends Session implements SqlSession {
     return this.statementCache.parse(sql, parseQuery);
   }
 
+  parseSimple(sql: string): ParsedStatement[] {
+    const lifted = this.statementCache.lifted(sql, parseQuery);
+    return lifted ? [lifted] : this.parse(sql);
+  }
+
   prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement {
-    const stmt = statement as Statement;
+    const lifted = (statement as LiftedStatement).lifted;
+    return lifted ? this.prepareLifted(statement as LiftedStatement) : this.preparePlain(statement as Statement, paramTypeOids);
+  }
+
+  /**
+   * A simple-protocol statement with its values lifted runs the shared parameterized plan with
+   * its own values, read as a literal of the parameter's type reads. When the parameterized
+   * statement cannot be planned (a parameter where this session's planner wants a constant), the
+   * text is planned as it is, and its shape goes that way from now on.
+   */
+  private prepareLifted(statement: LiftedStatement): Prepared {
+    const { lifted } = statement;
+    let inner: Prepared;
+    try {
+      inner = this.preparePlain(lifted.statement, lifted.paramTypeOids);
+    } catch {
+      lifted.refuse();
+      const [plain] = this.statementCache.parse(statement.sql, parseQuery);
+      return this.preparePlain(plain!, []);
+    }
+    const timeZone = this.settings.get('timezone');
+    return {
+      statement,
+      paramTypes: [],
+      columns: inner.columns,
+      endsTransaction: inner.endsTransaction,
+      run: () => inner.run(lifted.values.map((text, i) => literalValue(inner.paramTypes[i]!, text, timeZone, lifted.starts[i]! - statement.offset))),
+    };
+  }
+
+  private preparePlain(stmt: Statement, paramTypeOids: number[]): Prepared {
     const version = () => `${this.db.catalogVersion}.${this.settings.version}`;
     return this.statementCache.prepared(stmt, paramTypeOids, version, () => {
       if (this.readOnly) checkReadOnly(stmt, this.user);
@@ -49,5 +86,15 @@ export class ClientSession extends Session implements SqlSession {
 
   describeCursor(name: string): ColumnDesc[] | null {
     return this.cursors.find(name)?.columns.map((c) => column(c.name, c.type, c.typmod)) ?? null;
+  }
+}
+
+/** A lifted literal's value, with the literal's position on an error as the literal would have. */
+function literalValue(typeOid: number, text: string, timeZone: string | undefined, at: number): Value {
+  try {
+    return parseValue(typeByOid(typeOid) ?? T.text, text, -1, { timeZone });
+  } catch (err) {
+    if (err instanceof SqlError && err.extra.position === undefined) throw new SqlError(err.code, err.message, { ...err.extra, position: at + 1 });
+    throw err;
   }
 }

@@ -11,15 +11,52 @@
  * and DML are reused, the statements a named prepared statement runs again and again anyway: the
  * others do their work when prepared or depend on state beyond the catalog and the settings
  * (transaction control, cursors, COPY, SET, DDL).
+ *
+ * Simple-protocol texts that inline their values (pgbench -S sends `... WHERE aid = 4711` with a
+ * new number each time) share a plan too: their literals are found without parsing
+ * (literal-scan.ts), the first text of a shape is parsed and its value literals made parameters
+ * (literal-lift.ts), and every later text of that shape runs that parameterized statement with
+ * its own values.
  */
 import { SqlError, SQLSTATE } from '../errors.js';
 import type { Statement } from './parse.js';
 import type { Prepared } from './prepared.js';
+import { scanLiterals, type LiteralClass, type ScannedLiteral } from './literal-scan.js';
+import { liftLiterals } from './literal-lift.js';
 
 /** How many distinct texts a session keeps (least recently used go first). */
 const TEXTS_KEPT = 128;
 
 const REUSABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
+
+/**
+ * A simple-protocol statement whose value literals became parameters: `ast` is the shared
+ * parameterized statement's; run it with `values` (the literals' texts, in parameter order).
+ */
+export interface LiftedStatement extends Statement {
+  readonly lifted: {
+    readonly statement: Statement;
+    /** Parameter types: the literal's own for numbers, 0 (inferred, as for a literal) for strings. */
+    readonly paramTypeOids: number[];
+    readonly values: string[];
+    /** Offsets of the literals in `sql`, for the position of an error in one. */
+    readonly starts: number[];
+    /** Called when the parameterized statement cannot be planned: this shape goes the plain way. */
+    refuse(): void;
+  };
+}
+
+/** What every text of one shape shares. */
+interface Shape {
+  statement: Statement;
+  literalIndexes: number[];
+  paramTypeOids: number[];
+  /** The first text's literal values: those not lifted must be the same in a text of this shape. */
+  values: string[];
+  lifted: boolean[];
+}
+
+const PARAM_TYPE: Record<LiteralClass, number> = { int4: 23, int8: 20, numeric: 1700, string: 0 };
 
 interface CachedPlan {
   prepared: Prepared;
@@ -30,6 +67,8 @@ interface CachedPlan {
 export class StatementCache {
   private readonly texts = new Map<string, Statement[]>();
   private readonly plans = new WeakMap<Statement, Map<string, CachedPlan>>();
+  /** Simple-protocol shapes by their scan key; null for shapes that have nothing to lift. */
+  private readonly shapes = new Map<string, Shape | null>();
 
   /** The statements of `sql`, parsed by `parse` unless the text was parsed lately. */
   parse(sql: string, parse: (sql: string) => Statement[]): Statement[] {
@@ -41,9 +80,58 @@ export class StatementCache {
       return cached;
     }
     const statements = parse(sql);
-    this.texts.set(sql, statements);
-    if (this.texts.size > TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
+    remember(this.texts, sql, statements);
     return statements;
+  }
+
+  /**
+   * A simple-protocol text as one statement with its value literals lifted, or null when it is
+   * not one statement, has none, or its plan must be made for its own text.
+   */
+  lifted(sql: string, parse: (sql: string) => Statement[]): LiftedStatement | null {
+    const scanned = scanLiterals(sql);
+    if (scanned === null || scanned.literals.length === 0) return null;
+    const cached = this.shapes.get(scanned.key);
+    const shape = cached === undefined ? this.shapeOf(sql, parse, scanned.literals) : cached;
+    this.shapes.delete(scanned.key);
+    remember(this.shapes, scanned.key, shape);
+    if (shape === null) return null;
+    const { literals } = scanned;
+    if (literals.some((l, i) => !shape.lifted[i] && l.value !== shape.values[i])) {
+      // ORDER BY 2 where the shape's first text had ORDER BY 1: another statement
+      this.shapes.delete(scanned.key);
+      return null;
+    }
+    const { statement } = shape;
+    return {
+      sql,
+      offset: statement.offset,
+      ast: statement.ast,
+      lifted: {
+        statement,
+        paramTypeOids: shape.paramTypeOids,
+        values: shape.literalIndexes.map((i) => literals[i]!.value),
+        starts: shape.literalIndexes.map((i) => literals[i]!.start),
+        refuse: () => this.shapes.set(scanned.key, null),
+      },
+    };
+  }
+
+  private shapeOf(sql: string, parse: (sql: string) => Statement[], literals: ScannedLiteral[]): Shape | null {
+    const statements = this.parse(sql, parse);
+    const only = statements.length === 1 ? statements[0]! : undefined;
+    if (!only || !REUSABLE.has(Object.keys(only.ast)[0] ?? '')) return null;
+    const lifted = liftLiterals(only.ast, only.offset, literals);
+    if (!lifted) return null;
+    const isLifted = literals.map(() => false);
+    for (const i of lifted.literalIndexes) isLifted[i] = true;
+    return {
+      statement: { sql, offset: only.offset, ast: lifted.ast },
+      literalIndexes: lifted.literalIndexes,
+      paramTypeOids: lifted.literalIndexes.map((i) => PARAM_TYPE[literals[i]!.cls]),
+      values: literals.map((l) => l.value),
+      lifted: isLifted,
+    };
   }
 
   /**
@@ -81,6 +169,12 @@ export class StatementCache {
     byParams.set(key, { prepared, version });
     return prepared;
   }
+}
+
+/** Adds an entry to a cache of TEXTS_KEPT entries, dropping the least recently used. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.set(key, value);
+  if (cache.size > TEXTS_KEPT) cache.delete(cache.keys().next().value!);
 }
 
 function checkSameShape(before: Prepared, after: Prepared): void {

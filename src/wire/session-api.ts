@@ -94,6 +94,11 @@ export interface SqlSession {
   parameterStatuses(): [string, string][];
   /** Splits a query string into statements. Throws SqlError 42601 with a position on bad syntax. */
   parse(sql: string): ParsedStatement[];
+  /**
+   * As parse, for the simple protocol: a statement may come with its inlined values taken out as
+   * parameters, which prepare(statement, []) and execute then supply themselves.
+   */
+  parseSimple(sql: string): ParsedStatement[];
   /** Binds a statement to parameter types (0 = infer). Throws SqlError. */
   prepare(statement: ParsedStatement, paramTypeOids: number[]): PreparedStatement;
   /**

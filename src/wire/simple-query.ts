@@ -10,7 +10,7 @@ export async function runSimpleQuery(ctx: WireContext, sql: string): Promise<voi
   const { session, writer } = ctx;
   let statements;
   try {
-    statements = session.parse(sql);
+    statements = session.parseSimple(sql);
   } catch (err) {
     ctx.reportError(err, 0);
     return;

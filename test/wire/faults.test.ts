@@ -21,6 +21,7 @@ function withFaults(session: SqlSession): SqlSession {
   return {
     parameterStatuses: () => session.parameterStatuses(),
     parse: (sql) => session.parse(sql),
+    parseSimple: (sql) => session.parseSimple(sql),
     prepare: (statement, types) => session.prepare(statement, types),
     async execute(prepared, params) {
       if (prepared.statement.sql === BUG_MARKER) {
