@@ -20,6 +20,7 @@ import { explainPlan } from './explain.js';
 import { useIndexes } from './index-lookups.js';
 import { rowComparator } from './sort.js';
 import { compileExpr } from './compile-expr.js';
+import { directRead } from './direct-read.js';
 
 export type { QueryContext } from './binder-api.js';
 
@@ -55,6 +56,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
   // Reads sort and cut the unsorted rows themselves (cheaper than a top-K in a one-shot flow),
   // and look rows up in indexes where their filters allow it.
   const readPlan = useIndexes(optimize(bound.plan));
+  const readDirectly = directRead(readPlan);
   const visible = bound.columns.length;
 
   return {
@@ -68,7 +70,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       return node.op === null ? df.add(new ConsolidateOp(), [node]) : node;
     },
     read(env) {
-      let rows = evaluateOnce(
+      let rows = readDirectly?.(env) ?? evaluateOnce(
         (flow) =>
           addToDataflow(flow, lower(readPlan, env), (leaf) => {
             if (!leaf.node.arrangement) {
