@@ -48,6 +48,11 @@ export class IndexArrangement {
     return out;
   }
 
+  /** The relation's row count (counting multiplicities): the index holds every row. */
+  size(): number {
+    return this.source.count();
+  }
+
   /** Stops following the relation (DROP INDEX, or its relation dropped). */
   dispose(): void {
     this.unsubscribe();

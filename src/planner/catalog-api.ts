@@ -52,6 +52,11 @@ export interface RelationIndex {
    * NULL); null when the index has been dropped since the query was planned (read the relation).
    */
   lookup(key: readonly Value[]): Value[][] | null;
+  /**
+   * How many rows the index holds (counting multiplicities), which the planner weighs when both
+   * sides of a join could be looked up; null when the index has been dropped since planning.
+   */
+  size(): number | null;
 }
 
 export interface RelationResolver {

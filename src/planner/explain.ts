@@ -97,7 +97,7 @@ function describe(p: LogicalPlan): string {
         .filter((s) => s)
         .join(' AND ');
       const kind = p.kind === 'inner' && !on ? 'Cross' : p.kind[0]!.toUpperCase() + p.kind.slice(1);
-      return `${kind} Join${on ? ` ON ${on}` : ''}`;
+      return `${kind}${p.probe ? ' Index' : ''} Join${on ? ` ON ${on}` : ''}`;
     }
     case 'semijoin': {
       const both = [...p.left.columns, ...p.right.columns];
@@ -162,12 +162,30 @@ function formatFrame(frame: WindowFrame, cols: PlanColumn[]): string {
   return `${frame.unit.toUpperCase()} BETWEEN ${bound(frame.start, true)} AND ${bound(frame.end, false)}${exclude}`;
 }
 
+/**
+ * The line of an index join's probed relation: which index, and the outer side's key expressions
+ * giving its columns their values (looked up once per outer row).
+ */
+function probeLine(p: Extract<LogicalPlan, { op: 'join' }>, get: Extract<LogicalPlan, { op: 'get' }>): string {
+  const probe = p.probe!;
+  const [outerKey, outer] = probe.side === 'left' ? [p.rightKey, p.right] : [p.leftKey, p.left];
+  const key = probe.index.columns.map((c, j) => `${get.columns[c]!.name} = ${formatExpr(outerKey[probe.keys[j]!]!, outer.columns)}`).join(' AND ');
+  return `Index Probe using ${probe.index.name} on ${get.relationName} (${key}) per outer row`;
+}
+
 /** The plan as an indented tree, one operator per line with its table type. */
 export function explainPlan(plan: LogicalPlan): string {
   const lines: string[] = [];
-  const walk = (p: LogicalPlan, depth: number) => {
-    lines.push(`${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}${describe(p)}  [${typeLabel(p.tableType)}]`);
-    for (const i of planInputs(p)) walk(i, depth + 1);
+  // `probe`: under an index join's probed side, the line its relation read prints instead.
+  const walk = (p: LogicalPlan, depth: number, probe?: (get: Extract<LogicalPlan, { op: 'get' }>) => string) => {
+    const line = probe && p.op === 'get' ? probe(p) : describe(p);
+    lines.push(`${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}${line}  [${typeLabel(p.tableType)}]`);
+    if (p.op === 'join' && p.probe) {
+      const probed = p.probe.side === 'left' ? p.left : p.right;
+      for (const i of planInputs(p)) walk(i, depth + 1, i === probed ? (get) => probeLine(p, get) : undefined);
+      return;
+    }
+    for (const i of planInputs(p)) walk(i, depth + 1, p.op === 'filter' ? probe : undefined);
   };
   walk(plan, 0);
   return lines.join('\n');

@@ -50,7 +50,7 @@ function chooseLookup(get: Extract<LogicalPlan, { op: 'get' }>, conjuncts: Expr[
  * The column an equality side reads as it is: the column itself, or a varchar column as text
  * (`v = 'x'` binds as v::text = 'x'; the value and its equality are the same).
  */
-function keyColumn(e: Expr): number | null {
+export function keyColumn(e: Expr): number | null {
   if (e.kind === 'column') return e.index;
   if (e.kind === 'cast' && e.type.oid === T.text.oid && e.arg.kind === 'column' && e.arg.type.oid === T.varchar.oid) return e.arg.index;
   return null;

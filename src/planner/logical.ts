@@ -117,7 +117,8 @@ export type LogicalPlan =
   | (Common & { op: 'project'; input: LogicalPlan; exprs: Expr[] })
   /**
    * Output row: left columns then right columns. `leftKey[i] = rightKey[i]` are the equi-join
-   * conditions (NULL never matches); `residual` is evaluated over the concatenated row.
+   * conditions (NULL never matches); `residual` is evaluated over the concatenated row. An
+   * ad-hoc read's join may `probe` an index of one side per row of the other (index-joins.ts).
    */
   | (Common & {
       op: 'join';
@@ -127,6 +128,7 @@ export type LogicalPlan =
       leftKey: Expr[];
       rightKey: Expr[];
       residual: Expr | null;
+      probe?: IndexProbe;
     })
   /**
    * Left rows that have (or, anti, have not) a matching right row. Output: the left columns.
@@ -180,6 +182,19 @@ export function accumulationMode(t: TableType): AccumulationMode {
 export interface IndexLookup {
   index: RelationIndex;
   key: Expr[];
+}
+
+/**
+ * An index nested-loop join: the `side` read through `index` (a `get`, or a filter over one), one
+ * lookup per row of the other side. `keys[j]` is the join key position giving index column j its
+ * value, `narrow[j]` the column's own type when the join compares it widened (an int4 column
+ * joined as int8), else null; join keys the index does not cover are checked on each match.
+ */
+export interface IndexProbe {
+  side: 'left' | 'right';
+  index: RelationIndex;
+  keys: number[];
+  narrow: (SqlType | null)[];
 }
 
 export function getNode(relationName: string, relationKind: string, node: unknown, columns: PlanColumn[], tableType: TableType, indexes: readonly RelationIndex[] = []): LogicalPlan {

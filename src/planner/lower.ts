@@ -25,6 +25,7 @@ import { accumulationMode, planInputs, type AggCall, type LogicalPlan, type Sort
 import { rowComparator, tupleComparator } from './sort.js';
 import { expandRow } from './set-returning.js';
 import { DEFAULT_MAX_RECURSION_ITERATIONS } from './recursive.js';
+import { indexJoinOperator } from './lower-index-join.js';
 
 /** An operator tree ready to be added to a Dataflow; leaves are relations and constant rows. */
 export type Lowered =
@@ -108,7 +109,9 @@ export function lower(plan: LogicalPlan, env: EvalEnv, sub: (p: LogicalPlan) => 
     }
     case 'project':
       return op(new MapOp(tuple(plan.exprs), `Map ${plan.columns.map((c) => c.name).join(', ')}`), plan.input);
-    case 'join':
+    case 'join': {
+      const indexed = plan.probe ? indexJoinOperator(plan, plan.probe, env) : null;
+      if (indexed) return op(indexed.op, indexed.outer);
       return op(
         new JoinOp({
           kind: plan.kind,
@@ -121,6 +124,7 @@ export function lower(plan: LogicalPlan, env: EvalEnv, sub: (p: LogicalPlan) => 
         plan.left,
         plan.right,
       );
+    }
     case 'semijoin':
       return op(
         new SemiJoinOp({

@@ -18,6 +18,7 @@ import { optimize } from './optimize.js';
 import { addToDataflow, countValue, lower } from './lower.js';
 import { explainPlan } from './explain.js';
 import { useIndexes } from './index-lookups.js';
+import { useIndexJoins } from './index-joins.js';
 import { rowComparator } from './sort.js';
 import { compileExpr } from './compile-expr.js';
 import { directRead } from './direct-read.js';
@@ -54,8 +55,9 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
   const bound = binder.bindQuery(stmt, null);
   const viewPlan = optimize(binder.asRelation(bound));
   // Reads sort and cut the unsorted rows themselves (cheaper than a top-K in a one-shot flow),
-  // and look rows up in indexes where their filters allow it.
-  const readPlan = useIndexes(optimize(bound.plan));
+  // and look rows up in indexes where their filters or joins allow it.
+  const adHoc = (p: LogicalPlan) => useIndexJoins(useIndexes(p));
+  const readPlan = adHoc(optimize(bound.plan));
   const readDirectly = directRead(readPlan);
   const visible = bound.columns.length;
 
@@ -96,7 +98,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       return readPlan.columns.length > visible ? rows.map((r) => r.slice(0, visible)) : rows;
     },
     explain(maintained = false) {
-      return explainPlan(maintained ? viewPlan : useIndexes(viewPlan));
+      return explainPlan(maintained ? viewPlan : adHoc(viewPlan));
     },
   };
 }

@@ -262,7 +262,8 @@ export class Database {
    */
   private primaryKeyIndex(rel: TableRelation): RelationIndex[] {
     if (rel.data.primaryKey.length === 0) return [];
-    return [{ name: `${rel.name}_pkey`, columns: rel.data.primaryKey, lookup: (key) => (this.relations.get(rel.name) === rel ? rel.data.lookup(key) : null) }];
+    const live = () => this.relations.get(rel.name) === rel;
+    return [{ name: `${rel.name}_pkey`, columns: rel.data.primaryKey, lookup: (key) => (live() ? rel.data.lookup(key) : null), size: () => (live() ? rel.data.rows.size : null) }];
   }
 
   private relationIndexes(name: string): RelationIndex[] {
@@ -271,6 +272,7 @@ export class Database {
       name: index.name,
       columns: index.columns,
       lookup: (key) => (this.indexes.get(index.name) === index ? index.arrangement.lookup(key) : null),
+      size: () => (this.indexes.get(index.name) === index ? index.arrangement.size() : null),
     }));
   }
 
