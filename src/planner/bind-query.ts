@@ -142,7 +142,7 @@ export class QueryBinder implements QueryBinderApi {
   fromAndWhere(stmt: any, outer: FromScope | null, ctes: CteEnv, domain?: Domain): { level: Level; correlated: Expr[] } {
     if (stmt.intoClause) throw unsupported('SELECT INTO');
     if (stmt.lockingClause) throw unsupported('SELECT ... FOR UPDATE/SHARE');
-    const from = this.from.bindFromList(stmt.fromClause ?? [], ctes, domain);
+    const from = this.from.bindFromList(stmt.fromClause ?? [], ctes, domain, outer);
     const level: Level = {
       plan: from.plan,
       scope: new FromScope(from.entries, outer, from.domainEntries),

@@ -14,8 +14,17 @@ import { bindRecursiveCte, workingTableNode } from './recursive.js';
 import { column, constBool } from './expr-utils.js';
 import { domainOf } from './domain.js';
 import { T } from '../types/types.js';
-import { exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
+import { CorrelationUnsupported, exprLocation, nodeTag, strings, unsupported } from './parse-nodes.js';
 import { requireBoolean, type CteEnv, type Domain, type Level, type QueryBinderApi } from './binder-api.js';
+
+/**
+ * What a function in a subquery's FROM list may read beyond the items before it: the enclosing
+ * query (first binding: a reference there sends the subquery to its domain) or the domain's names.
+ */
+interface Around {
+  outer: FromScope | null;
+  domain: ScopeEntry[];
+}
 
 /** The FROM of a SELECT without one: a single empty row. */
 const NO_FROM = (): FromItem => ({ plan: valuesNode([[]], []), entries: [] });
@@ -33,25 +42,24 @@ export class FromClauseBinder {
    * The FROM list as one plan and its names. Over a domain (a correlated subquery planned over
    * the distinct outer values), the domain comes first in the row and its names are kept apart.
    */
-  bindFromList(items: any[], ctes: CteEnv, domain?: Domain): FromItem & { domainEntries: ScopeEntry[] } {
-    let acc: FromItem | null = null;
+  bindFromList(items: any[], ctes: CteEnv, domain?: Domain, outer: FromScope | null = null): FromItem & { domainEntries: ScopeEntry[] } {
+    // The domain leads the row from the start, so that a function in the list can read it.
+    let acc: FromItem | null = domain ? { plan: domain.plan, entries: [] } : null;
+    const around: Around = { outer, domain: domain?.entries ?? [] };
     for (const item of items) {
       if (item.RangeSubselect?.lateral) {
         acc = this.lateralJoin(acc ?? NO_FROM(), item.RangeSubselect, 'inner', null, ctes);
         continue;
       }
       if (item.RangeFunction) {
-        acc = this.functionItem(acc ?? NO_FROM(), item.RangeFunction, false, ctes);
+        acc = this.functionItem(acc ?? NO_FROM(), item.RangeFunction, false, ctes, around);
         continue;
       }
       const next = this.bindFromItem(item, ctes);
       acc = acc ? this.crossJoin(acc, next) : next;
     }
     if (acc) checkDuplicateAliases(acc.entries, items);
-    const from = acc ?? NO_FROM();
-    if (!domain) return { ...from, domainEntries: [] };
-    const joined = this.crossJoin({ plan: domain.plan, entries: [] }, from);
-    return { ...joined, domainEntries: domain.entries };
+    return { ...(acc ?? NO_FROM()), domainEntries: around.domain };
   }
 
   private crossJoin(left: FromItem, right: FromItem): FromItem {
@@ -88,8 +96,9 @@ export class FromClauseBinder {
    * ROWS FROM (f(...), g(...)) and unnest(a, b, ...) run their calls side by side, NULL-padded
    * to the longest; WITH ORDINALITY numbers the rows. `outer` keeps a left row that gets no rows.
    */
-  private functionItem(left: FromItem, n: any, outer: boolean, ctes: CteEnv): FromItem {
-    const level: Level = { plan: left.plan, scope: new FromScope(left.entries), aggregates: [], subqueryColumns: new Set(), ctes };
+  private functionItem(left: FromItem, n: any, outer: boolean, ctes: CteEnv, around?: Around): FromItem {
+    const scope = new FromScope(left.entries, around?.outer ?? null, around?.domain ?? []);
+    const level: Level = { plan: left.plan, scope, aggregates: [], subqueryColumns: new Set(), ctes };
     const calls: SrfCall[] = [];
     for (const item of n.functions) {
       const [node, coldefs] = item.List.items;
@@ -113,6 +122,8 @@ export class FromClauseBinder {
         calls.push(e.kind === 'call' && e.setReturning ? { name, args: e.args, output: e.setReturning } : scalarCall(name, e));
       }
     }
+    // Arguments that read the enclosing query: the subquery is planned again over its domain.
+    if (scope.outerRefs > 0) throw new CorrelationUnsupported('a function in FROM that reads the outer query', n.location);
     const colnames = strings(n.alias?.colnames);
     const single = calls.length === 1 && calls[0]!.output.columns.length === 1;
     const produced = calls.flatMap((c) =>
