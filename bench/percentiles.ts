@@ -15,6 +15,7 @@
 import { AggregateOp, type AggregateSpec } from '../src/engine/ops/aggregate.js';
 import type { Batch, Row } from '../src/engine/batch.js';
 import { SqlArray, type Value } from '../src/types/types.js';
+import { xorshift } from './xorshift.js';
 
 const SIZES = (process.argv[2] ?? '10000,100000,1000000').split(',').map(Number);
 const CHANGES = Number(process.argv[3] ?? 2000);
@@ -28,15 +29,6 @@ const SCENARIOS: { name: string; aggregate: AggregateSpec }[] = [
   },
   { name: 'mode()', aggregate: { fn: 'mode', args: [(r) => r[1]], distinct: false, argKind: 'float', orderBy: byX } },
 ];
-
-function xorshift(seed: number): () => number {
-  return () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 2 ** 32;
-  };
-}
 
 function measure(aggregate: AggregateSpec, n: number): { perChange: number; scratch: number } {
   const rand = xorshift(7);

@@ -14,6 +14,7 @@
  */
 import { WindowOp, type WindowFunction } from '../src/engine/ops/window.js';
 import type { Batch, Row } from '../src/engine/batch.js';
+import { xorshift } from './xorshift.js';
 
 const SIZES = (process.argv[2] ?? '10000,100000,1000000').split(',').map(Number);
 const INSERTS = Number(process.argv[3] ?? 300);
@@ -37,15 +38,6 @@ const SCENARIOS: Scenario[] = [
   { name: 'sum ROWS 5 PRECEDING, random', functions: [{ fn: 'aggregate', aggregate: { fn: 'sum', args: [2], filter: null, argKind: 'int' }, frame: rowsFrame }], at: anywhere },
   { name: 'running sum, new latest row', functions: [{ fn: 'aggregate', aggregate: { fn: 'sum', args: [2], filter: null, argKind: 'int' }, frame: rangeFrame }], at: latest },
 ];
-
-function xorshift(seed: number): () => number {
-  return () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 2 ** 32;
-  };
-}
 
 const newOp = (s: Scenario) => new WindowOp({ partition: [0], order: [{ column: 1, desc: false, nullsFirst: false }], functions: s.functions });
 

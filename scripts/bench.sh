@@ -8,7 +8,7 @@ if [ $# -eq 0 ] || [ ! -f "bench/$1.ts" ]; then
   for f in bench/*.ts; do
     name=$(basename "$f" .ts)
     # Helpers the benches share are not benches.
-    case "$name" in eddy-process|proc|preload|memory-sampler|subscriber-clients) continue ;; esac
+    case "$name" in eddy-process|proc|preload|memory-sampler|subscriber-clients|xorshift) continue ;; esac
     echo "  $name" >&2
   done
   exit 2

@@ -55,6 +55,10 @@ export class FromClauseBinder {
         acc = this.functionItem(acc ?? NO_FROM(), item.RangeFunction, false, ctes, around);
         continue;
       }
+      if (item.RangeSubselect && (outer || domain)) {
+        acc = this.derivedInSubquery(acc, item.RangeSubselect, ctes, around);
+        continue;
+      }
       const next = this.bindFromItem(item, ctes);
       acc = acc ? this.crossJoin(acc, next) : next;
     }
@@ -213,10 +217,28 @@ export class FromClauseBinder {
    * planned over the domain of `left`'s values (so it may read them, per left row) and joined
    * back by their key.
    */
-  private lateralJoin(left: FromItem, n: any, kind: JoinKind, quals: any, ctes: CteEnv): FromItem {
+  /**
+   * A derived table in a subquery's FROM list, which may read the enclosing query as in
+   * PostgreSQL (ARRAY(SELECT generate_series(1, t.n)) becomes one). Bound on its own first; when
+   * a name is missing there, the subquery is planned over its domain (CorrelationUnsupported),
+   * where the derived table is joined laterally to the domain's values, seeing only those names.
+   */
+  private derivedInSubquery(acc: FromItem | null, n: any, ctes: CteEnv, around: Around): FromItem {
+    try {
+      const next = this.bindFromItem({ RangeSubselect: n }, ctes);
+      return acc ? this.crossJoin(acc, next) : next;
+    } catch (e) {
+      if (!(e instanceof SqlError) || (e.code !== SQLSTATE.undefinedColumn && e.code !== SQLSTATE.undefinedTable)) throw e;
+      if (around.domain.length === 0) throw new CorrelationUnsupported('a derived table that reads the outer query', exprLocation(n.subquery));
+      return this.lateralJoin(acc!, n, 'inner', null, ctes, around.domain);
+    }
+  }
+
+  /** `named`: the names the subquery may read (left's own, unless given). */
+  private lateralJoin(left: FromItem, n: any, kind: JoinKind, quals: any, ctes: CteEnv, named: ScopeEntry[] = left.entries): FromItem {
     const location = exprLocation(n.subquery);
     if (kind === 'right' || kind === 'full') throw unsupported('RIGHT or FULL JOIN LATERAL', location);
-    const dom = domainOf(left.plan, left.entries);
+    const dom = domainOf(left.plan, named);
     const q = this.binder.bindQuery(n.subquery.SelectStmt, null, ctes, false, dom);
     const sub = this.binder.asRelation(q);
     const d = dom.width;

@@ -38,5 +38,6 @@ export default family('subqueries', [
   ['correlated-to-grandparent', `SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND EXISTS (SELECT 1 FROM line_items l WHERE l.order_id = o.id AND l.qty > c.id % 5))`],
   ['exists-grouped-having', `SELECT c.id FROM customers c WHERE EXISTS (SELECT o.status FROM orders o WHERE o.customer_id = c.id GROUP BY o.status HAVING count(*) > 1)`],
   ['srf-in-correlated-scalar', `SELECT id, (SELECT array_agg(y ORDER BY y) FROM generate_series(1, qty) y) AS upto, (SELECT count(*) FROM generate_series(l.product_id, l.qty) g WHERE g % 2 = 0) AS evens FROM line_items l`],
+  ['srf-in-correlated-derived', `SELECT id, ARRAY(SELECT generate_series(1, l.qty)) AS upto, (SELECT max(p) FROM (SELECT generate_series(l.product_id, l.qty) AS p) s) AS top FROM line_items l`],
   ['srf-in-correlated-exists', `SELECT o.id, (SELECT string_agg(w, '+' ORDER BY w) FROM unnest(string_to_array(o.note, ' ')) w) AS words FROM orders o WHERE EXISTS (SELECT 1 FROM generate_series(1, o.priority) p, line_items l WHERE l.order_id = o.id AND l.qty = p)`],
 ]);
