@@ -8,6 +8,7 @@
  * client (@platformatic/kafka) could replace kafkajs here alone.
  */
 import { AssignerProtocol, Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type KafkaConfig, type KafkaMessage, type Message, type PartitionAssigner, type SASLOptions } from 'kafkajs';
+import { cacheTransactionCoordinator } from './coordinator-cache.js';
 import { SqlError, SQLSTATE } from '../errors.js';
 import { withDeadline } from './deadline.js';
 import { topicsWithLeaders } from './topic-leaders.js';
@@ -285,7 +286,9 @@ export async function openTransactionalProducer(connection: KafkaConnection, tra
   // refreshes metadata first) rather than 10 ms: under a steady stream, 5-20% of transactions
   // met it, and each waited the whole first backoff. Ten retries doubling from 2 ms still give
   // up after about 2 s, so a broker that is gone fails in seconds (then the sink recovers).
-  const producer = client(connection, { retry: { retries: 10, initialRetryTime: 2, maxRetryTime: 2000 } }).producer({
+  const kafka = client(connection, { retry: { retries: 10, initialRetryTime: 2, maxRetryTime: 2000 } });
+  cacheTransactionCoordinator(kafka);
+  const producer = kafka.producer({
     transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
