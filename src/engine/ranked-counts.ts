@@ -7,6 +7,8 @@
  * descending, the second finds the mode by descending to the leftmost node whose count reaches
  * the subtree's largest, which stays right under retractions (no count→values index to repair).
  * The ordered-set aggregates (percentile_cont, percentile_disc, mode) keep their groups in one.
+ * (ranked.ts's RankedList answers positions too, but its Fenwick trees sum over chunks: a largest
+ * count, which does not subtract, has no such sum to keep under retractions.)
  */
 
 interface Node<T> {
