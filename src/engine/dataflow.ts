@@ -158,6 +158,7 @@ export class Dataflow {
     const i = this.nodes.indexOf(node);
     if (i < 0) return;
     this.nodes.splice(i, 1);
+    node.op?.dispose?.();
     for (const input of node.inputs) {
       input.consumers.delete(node);
       if (input.consumers.size === 0 && input.op !== null && input.arrangement === null) this.remove(input);

@@ -14,7 +14,7 @@ import { changeKey } from './batch-builder.js';
 import { identityKey, rowKey } from '../types/compare.js';
 import type { Value } from '../types/types.js';
 
-interface Slot {
+export interface Slot {
   readonly row: Row;
   count: number;
 }
@@ -22,6 +22,8 @@ interface Slot {
 export class IndexArrangement {
   private readonly buckets = new Map<string, Map<string, Slot>>();
   private readonly unsubscribe: () => void;
+  /** The catalog's hold (until DROP INDEX) plus one per maintained join sharing the arrangement. */
+  private holders = 1;
 
   /** `columns`: the key's column positions in the relation's rows. */
   constructor(
@@ -53,8 +55,27 @@ export class IndexArrangement {
     return this.source.count();
   }
 
-  /** Stops following the relation (DROP INDEX, or its relation dropped). */
+  /**
+   * The rows under a key as rowKey of the key columns spells it (a join's key), by identity with
+   * their multiplicities: what a maintained join reads of the side it shares (ops/join.ts). The
+   * index then stays up to date until the returned release is called, even past DROP INDEX.
+   */
+  share(): { bucket: (key: string) => ReadonlyMap<string, Slot> | undefined; release: () => void } {
+    this.holders++;
+    let released = false;
+    return {
+      bucket: (key) => this.buckets.get(key),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.dispose();
+      },
+    };
+  }
+
+  /** Drops the catalog's hold (DROP INDEX, or its relation dropped); the last hold stops following the relation. */
   dispose(): void {
+    if (--this.holders > 0) return;
     this.unsubscribe();
     this.buckets.clear();
   }

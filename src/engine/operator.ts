@@ -45,6 +45,8 @@ export interface Operator {
    * they are retracted; null when there is none.
    */
   currentError?(): SqlError | null;
+  /** Called when the node is removed from its dataflow: lets go of state it shares (an index). */
+  dispose?(): void;
 }
 
 /** A compiled expression over one row. */

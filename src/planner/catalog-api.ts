@@ -3,6 +3,7 @@
  * its columns, its table type and the engine node that produces its changes (or, for a plain
  * view, its stored query, which the planner inlines). src/catalog + src/sql implement it.
  */
+import type { SharedIndex } from '../engine/ops/join.js';
 import type { SqlType, Value } from '../types/types.js';
 
 /**
@@ -57,6 +58,11 @@ export interface RelationIndex {
    * sides of a join could be looked up; null when the index has been dropped since planning.
    */
   size(): number | null;
+  /**
+   * A hold on the index's arrangement for a maintained join to read one side from (CREATE INDEX
+   * only: a primary key keeps no arrangement by key); null when dropped. Release it when done.
+   */
+  share?(): SharedIndex | null;
 }
 
 export interface RelationResolver {

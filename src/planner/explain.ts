@@ -97,7 +97,8 @@ function describe(p: LogicalPlan): string {
         .filter((s) => s)
         .join(' AND ');
       const kind = p.kind === 'inner' && !on ? 'Cross' : p.kind[0]!.toUpperCase() + p.kind.slice(1);
-      return `${kind}${p.probe ? ' Index' : ''} Join${on ? ` ON ${on}` : ''}`;
+      const shared = p.share ? ` (${p.share.side} side read from index ${p.share.index.name})` : '';
+      return `${kind}${p.probe ? ' Index' : ''} Join${on ? ` ON ${on}` : ''}${shared}`;
     }
     case 'semijoin': {
       const both = [...p.left.columns, ...p.right.columns];

@@ -129,6 +129,7 @@ export type LogicalPlan =
       rightKey: Expr[];
       residual: Expr | null;
       probe?: IndexProbe;
+      share?: SharedSide;
     })
   /**
    * Left rows that have (or, anti, have not) a matching right row. Output: the left columns.
@@ -195,6 +196,16 @@ export interface IndexProbe {
   index: RelationIndex;
   keys: number[];
   narrow: (SqlType | null)[];
+}
+
+/**
+ * A maintained join's side read from the relation's index (shared-indexes.ts) instead of a hash
+ * index of the join's own: `keys[j]` is the join key position of index column j.
+ */
+export interface SharedSide {
+  side: 'left' | 'right';
+  index: RelationIndex;
+  keys: number[];
 }
 
 export function getNode(relationName: string, relationKind: string, node: unknown, columns: PlanColumn[], tableType: TableType, indexes: readonly RelationIndex[] = []): LogicalPlan {

@@ -112,14 +112,18 @@ export function lower(plan: LogicalPlan, env: EvalEnv, sub: (p: LogicalPlan) => 
     case 'join': {
       const indexed = plan.probe ? indexJoinOperator(plan, plan.probe, env) : null;
       if (indexed) return op(indexed.op, indexed.outer);
+      // A shared index keys rows by its columns in its order: the join's keys follow that order.
+      const held = plan.share?.index.share?.() ?? null;
+      const order = held ? plan.share!.keys : plan.leftKey.map((_, i) => i);
       return op(
         new JoinOp({
           kind: plan.kind,
-          leftKey: tuple(plan.leftKey),
-          rightKey: tuple(plan.rightKey),
+          leftKey: tuple(order.map((i) => plan.leftKey[i]!)),
+          rightKey: tuple(order.map((i) => plan.rightKey[i]!)),
           residual: pairPred(plan.residual),
           leftWidth: plan.left.columns.length,
           rightWidth: plan.right.columns.length,
+          shared: held ? { side: plan.share!.side, index: held } : undefined,
         }),
         plan.left,
         plan.right,

@@ -19,6 +19,7 @@ import { addToDataflow, countValue, lower } from './lower.js';
 import { explainPlan } from './explain.js';
 import { useIndexes } from './index-lookups.js';
 import { useIndexJoins } from './index-joins.js';
+import { shareIndexes } from './shared-indexes.js';
 import { rowComparator } from './sort.js';
 import { compileExpr } from './compile-expr.js';
 import { directRead } from './direct-read.js';
@@ -66,7 +67,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
     tableType: viewPlan.tableType,
     build(df, env) {
       checkMaintainable(viewPlan);
-      const node = addToDataflow(df, lower(viewPlan, env));
+      const node = addToDataflow(df, lower(shareIndexes(viewPlan), env));
       // The result must be a node of its own (the caller materializes and later drops it), never
       // the catalog's node of the relation it reads, as `SELECT * FROM t` would otherwise be.
       return node.op === null ? df.add(new ConsolidateOp(), [node]) : node;
@@ -98,7 +99,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       return readPlan.columns.length > visible ? rows.map((r) => r.slice(0, visible)) : rows;
     },
     explain(maintained = false) {
-      return explainPlan(maintained ? viewPlan : adHoc(viewPlan));
+      return explainPlan(maintained ? shareIndexes(viewPlan) : adHoc(viewPlan));
     },
   };
 }

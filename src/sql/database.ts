@@ -273,6 +273,7 @@ export class Database {
       columns: index.columns,
       lookup: (key) => (this.indexes.get(index.name) === index ? index.arrangement.lookup(key) : null),
       size: () => (this.indexes.get(index.name) === index ? index.arrangement.size() : null),
+      share: () => (this.indexes.get(index.name) === index ? index.arrangement.share() : null),
     }));
   }
 

@@ -43,11 +43,26 @@ export interface JoinSpec {
   residual?: (left: Row, right: Row) => boolean;
   leftWidth: number;
   rightWidth: number;
+  /**
+   * A side whose rows the join reads from an index the relation already keeps (CREATE INDEX)
+   * instead of a hash index of its own. The index must group rows by exactly this side's key
+   * (rowKey of the key tuple) and follow the very input this side reads, updated after each cycle:
+   * during a cycle it holds the side as of the previous one, so this side's changes are applied
+   * last (ΔO⋈S + O'⋈ΔS). The side must not be outer: the join keeps no match counts for its rows.
+   */
+  shared?: { side: 'left' | 'right'; index: SharedIndex };
+}
+
+/** An index a join shares (src/engine/index-arrangement.ts share()). */
+export interface SharedIndex {
+  bucket(key: string): ReadonlyMap<string, { readonly row: Row; readonly count: number }> | undefined;
+  release(): void;
 }
 
 /** One side of the join as seen while its changes are processed. */
 interface SideView {
-  readonly index: KeyedIndex;
+  /** Null for a shared side (spec.shared): its rows are read from the shared index. */
+  readonly index: KeyedIndex | null;
   readonly key: KeyFn;
   /** This side's rows survive unmatched (NULL-extended). */
   readonly outer: boolean;
@@ -61,12 +76,15 @@ export class JoinOp implements Operator {
   private readonly leftNulls: Row;
   private readonly errors = new RowErrors();
   private readonly rightNulls: Row;
+  private started = false;
 
   constructor(private readonly spec: JoinSpec) {
     const leftOuter = spec.kind === 'left' || spec.kind === 'full';
     const rightOuter = spec.kind === 'right' || spec.kind === 'full';
-    this.left = { index: new KeyedIndex(), key: spec.leftKey, outer: leftOuter, isLeft: true };
-    this.right = { index: new KeyedIndex(), key: spec.rightKey, outer: rightOuter, isLeft: false };
+    const own = (side: 'left' | 'right') => (spec.shared?.side === side ? null : new KeyedIndex());
+    if (spec.shared && (spec.shared.side === 'left' ? leftOuter : rightOuter)) throw new Error('a join cannot share the index of a side it preserves');
+    this.left = { index: own('left'), key: spec.leftKey, outer: leftOuter, isLeft: true };
+    this.right = { index: own('right'), key: spec.rightKey, outer: rightOuter, isLeft: false };
     this.leftNulls = new Array(spec.leftWidth).fill(null);
     this.rightNulls = new Array(spec.rightWidth).fill(null);
   }
@@ -77,9 +95,29 @@ export class JoinOp implements Operator {
     // against a slowly changing table skips hashing every output row.
     const direct = this.spec.kind === 'inner' && (leftChanges.length === 0 || rightChanges.length === 0);
     const out: Emitter = direct ? new DirectEmitter() : new BatchBuilder();
-    this.apply(leftChanges, this.left, this.right, out);
-    this.apply(rightChanges, this.right, this.left, out);
+    // A shared side holds its previous contents throughout the cycle (ΔO⋈S + O'⋈ΔS): its changes go last.
+    if (this.spec.shared?.side === 'left') {
+      this.apply(rightChanges, this.right, this.left, out);
+      this.apply(leftChanges, this.left, this.right, out);
+    } else {
+      this.apply(leftChanges, this.left, this.right, out);
+      this.apply(rightChanges, this.right, this.left, out);
+    }
+    this.started = true;
     return out.finish();
+  }
+
+  dispose(): void {
+    this.spec.shared?.index.release();
+  }
+
+  /**
+   * The rows of `side` under `key`. A shared index already holds the side's rows when the join's
+   * first cycle hands it the side's whole contents as its change, so until then it reads as empty.
+   */
+  private rowsUnder(side: SideView, key: string): Iterable<{ readonly row: Row; readonly count: number; matches?: number }> | undefined {
+    if (side.index !== null) return side.index.bucket(key)?.entries.values();
+    return this.started ? this.spec.shared!.index.bucket(key)?.values() : undefined;
   }
 
   currentError(): SqlError | null {
@@ -87,7 +125,7 @@ export class JoinOp implements Operator {
   }
 
   describe(): string {
-    return `HashJoin ${this.spec.kind}${this.spec.residual ? ' with residual' : ''}`;
+    return `HashJoin ${this.spec.kind}${this.spec.residual ? ' with residual' : ''}${this.spec.shared ? ` sharing the ${this.spec.shared.side} index` : ''}`;
   }
 
   private pair(self: SideView, mine: Row, theirs: Row): Row {
@@ -110,9 +148,9 @@ export class JoinOp implements Operator {
         continue;
       }
       let matches = 0;
-      const bucket = other.index.bucket(key);
+      const bucket = this.rowsUnder(other, key);
       if (bucket !== undefined) {
-        for (const o of bucket.entries.values()) {
+        for (const o of bucket as Iterable<{ row: Row; count: number; matches: number }>) {
           if (residual !== undefined && !(self.isLeft ? residual(row, o.row) : residual(o.row, row))) continue;
           matches += o.count;
           out.add(this.pair(self, row, o.row), diff * o.count);
@@ -125,6 +163,7 @@ export class JoinOp implements Operator {
         }
       }
       if (self.outer && matches === 0) out.add(this.nullExtended(self, row), diff);
+      if (self.index === null) continue;
       const rk = changeKey(c);
       const entry = self.index.entry(key, row, rk);
       entry.matches = matches;
