@@ -71,7 +71,7 @@ const NOT_ORDERED_BY_MIN_MAX = new Set([T.bool.oid, T.json.oid, T.jsonb.oid, T.b
 
 const INTEGER = new Set([T.int2.oid, T.int4.oid, T.int8.oid]);
 
-function noSuchAggregate(name: string, args: SqlType[], location: number): SqlError {
+export function noSuchAggregate(name: string, args: SqlType[], location: number): SqlError {
   return new SqlError(SQLSTATE.undefinedFunction, `function ${name}(${args.map((a) => a.name).join(', ')}) does not exist`, {
     position: location + 1,
     hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',

@@ -30,7 +30,7 @@ import {
 } from './logical.js';
 import { column, columnsUsed, conjunction, exprEquals, transformExpr } from './expr-utils.js';
 import { figureColumnName } from './column-names.js';
-import { aggregateName, aggregateSignature, ORDERED_SET } from './aggregates.js';
+import { aggregateName, aggregateSignature, noSuchAggregate, ORDERED_SET } from './aggregates.js';
 import { jsonAggregateArity, jsonAggregateName, jsonAggregateResult, type JsonAggregate } from './json-aggregates.js';
 import { SubqueryPlanner } from './subqueries.js';
 import { FromClauseBinder } from './from-clause.js';
@@ -253,7 +253,12 @@ export class QueryBinder implements QueryBinderApi {
   private orderedSetCall(n: any, funcname: string[], name: AggName, level: Level, argClause: Clause): AggCall {
     const sqlName = funcname[funcname.length - 1]!;
     if (!ORDERED_SET.has(name)) throw new SqlError(SQLSTATE.wrongObjectType, `WITHIN GROUP is specified, but ${sqlName} is not an ordered-set aggregate`, { position: n.location + 1 });
-    if (!n.agg_within_group) throw new SqlError(SQLSTATE.wrongObjectType, `WITHIN GROUP is required for ordered-set aggregate ${sqlName}`, { position: n.location + 1 });
+    if (!n.agg_within_group) {
+      // PostgreSQL counts the ordered value among the arguments: percentile_cont(0.5) names no function at all.
+      const args: any[] = n.args ?? [];
+      if (args.length !== (name === 'mode' ? 1 : 2)) throw noSuchAggregate(sqlName, args.map((a) => this.bind(a, level, argClause).type), n.location);
+      throw new SqlError(SQLSTATE.wrongObjectType, `WITHIN GROUP is required for ordered-set aggregate ${sqlName}`, { position: n.location + 1 });
+    }
     if (argClause === 'window') throw new SqlError(SQLSTATE.featureNotSupported, `OVER is not supported for ordered-set aggregate ${sqlName}`, { position: n.location + 1 });
     const order: any[] = n.agg_order ?? [];
     if (order.length !== 1) throw noSuchOrderedSet(sqlName, order.length, n.location);
