@@ -6,20 +6,26 @@
  * every such join had before (hash the whole customer table per query), which is still the
  * fallback. EXPLAIN of both is printed, so the figures say which plan they timed.
  *
+ * Then the memory a materialized view over `orders JOIN customers` adds (the server's heap after a
+ * full collection, before and after CREATE): over customers_plain its join keeps its own hash copy
+ * of the customers; over customers with `CREATE INDEX customers_id ON customers (id)` it reads
+ * them from the index's arrangement (src/planner/shared-indexes.ts).
+ *
  * Run: npm run bench -- index-join [customers, default 1000000] [queries, default 200]
  */
 import pg from 'pg';
-import { startEddyProcess } from './eddy-process.js';
+import { startEddyProcess, type EddyProcess } from './eddy-process.js';
 
 const CUSTOMERS = Number(process.argv[2] ?? 1_000_000);
 const QUERIES = Number(process.argv[3] ?? 200);
 const ORDERS = Math.min(CUSTOMERS, 10_000);
 const CHUNK = 100_000;
 
-const eddy = await startEddyProcess();
-const db = new pg.Client({ connectionString: eddy.url });
-await db.connect();
-try {
+/** A server holding both customer tables and the orders; `sampleMemory` for the heap figures. */
+async function loaded(sampleMemory: boolean): Promise<{ eddy: EddyProcess; db: pg.Client }> {
+  const eddy = await startEddyProcess([], { sampleMemory });
+  const db = new pg.Client({ connectionString: eddy.url });
+  await db.connect();
   await db.query('CREATE TABLE customers (id int PRIMARY KEY, name text)');
   await db.query('CREATE TABLE customers_plain (id int, name text)');
   await db.query('CREATE TABLE orders (id int PRIMARY KEY, cust int)');
@@ -32,7 +38,10 @@ try {
   }
   await db.query(`INSERT INTO orders SELECT g, (g * 7919) % ${CUSTOMERS} + 1 FROM generate_series(1, ${ORDERS}) g`);
   console.log(`loaded ${CUSTOMERS} customers (twice) and ${ORDERS} orders in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+  return { eddy, db };
+}
 
+async function timeQueries(db: pg.Client): Promise<void> {
   let seed = 42;
   const nextOrder = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -54,7 +63,33 @@ try {
     const ms = (performance.now() - start) / runs;
     console.log(`${label.padEnd(30)} ${CUSTOMERS} customers  ${ms.toFixed(3).padStart(10)} ms/query  (${runs} queries)`);
   }
-} finally {
-  await db.end();
-  await eddy.stop();
+}
+
+/** The heap two views add; a server of its own, since the sampler's frequent full collections would slow the timed queries. */
+async function viewMemory(eddy: EddyProcess, db: pg.Client): Promise<void> {
+  // the heap after a full collection that ran after this call
+  const settledHeap = async (): Promise<number> => {
+    await new Promise((r) => setTimeout(r, 1200));
+    return eddy.heapMiB();
+  };
+  await db.query('CREATE INDEX customers_id ON customers (id)');
+  let heap = await settledHeap();
+  for (const [label, table] of [['view, own hash copy', 'customers_plain'], ['view, reading the index', 'customers']] as const) {
+    await db.query(`CREATE MATERIALIZED VIEW v_${table} AS SELECT o.id, c.name FROM orders o JOIN ${table} c ON c.id = o.cust`);
+    const after = await settledHeap();
+    console.log(`${label.padEnd(30)} ${CUSTOMERS} customers  ${(after - heap).toFixed(1).padStart(10)} MiB heap added`);
+    heap = after;
+  }
+}
+
+// the sampler's full collection every 300 ms: a view's heap is read soon after its CREATE
+process.env.EDDY_BENCH_MEMORY_MS = '300';
+for (const sampleMemory of [false, true]) {
+  const { eddy, db } = await loaded(sampleMemory);
+  try {
+    await (sampleMemory ? viewMemory(eddy, db) : timeQueries(db));
+  } finally {
+    await db.end();
+    await eddy.stop();
+  }
 }
