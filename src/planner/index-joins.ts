@@ -21,7 +21,7 @@
 import type { Expr } from './expr-ir.js';
 import type { SqlType } from '../types/types.js';
 import { keyColumn } from './index-lookups.js';
-import { mapInputs, type IndexProbe, type LogicalPlan } from './logical.js';
+import { droppableSides, mapInputs, type IndexProbe, type LogicalPlan } from './logical.js';
 
 type Join = Extract<LogicalPlan, { op: 'join' }>;
 type Get = Extract<LogicalPlan, { op: 'get' }>;
@@ -35,11 +35,8 @@ export function useIndexJoins(plan: LogicalPlan): LogicalPlan {
   if (plan.op === 'recursive') return plan;
   const p = mapInputs(plan, useIndexJoins);
   if (p.op !== 'join' || p.leftKey.length === 0) return p;
-  const sides: ('left' | 'right')[] = [];
-  if (p.kind === 'inner' || p.kind === 'left') sides.push('right');
-  if (p.kind === 'inner' || p.kind === 'right') sides.push('left');
   let best: { probe: IndexProbe; outerRows: number } | null = null;
-  for (const side of sides) {
+  for (const side of droppableSides(p.kind)) {
     const probe = chooseProbe(p, side);
     if (probe === null) continue;
     const outerRows = estimateRows(side === 'left' ? p.right : p.left);

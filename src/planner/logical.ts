@@ -208,6 +208,14 @@ export interface SharedSide {
   keys: number[];
 }
 
+/**
+ * The sides of a join whose rows it may drop (the ones an index can serve: probed, or read from
+ * a shared arrangement), the right first: both of an inner join, LEFT JOIN's right, RIGHT JOIN's left.
+ */
+export function droppableSides(kind: JoinKind): ('left' | 'right')[] {
+  return kind === 'inner' ? ['right', 'left'] : kind === 'left' ? ['right'] : kind === 'right' ? ['left'] : [];
+}
+
 export function getNode(relationName: string, relationKind: string, node: unknown, columns: PlanColumn[], tableType: TableType, indexes: readonly RelationIndex[] = []): LogicalPlan {
   return { op: 'get', relationName, relationKind, node, columns, tableType, indexes, lookup: null };
 }

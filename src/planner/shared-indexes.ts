@@ -10,7 +10,7 @@
  * column read as text): the index groups rows by rowKey of those values, as the join does.
  */
 import { keyColumn } from './index-lookups.js';
-import { mapInputs, type LogicalPlan, type SharedSide } from './logical.js';
+import { droppableSides, mapInputs, type LogicalPlan, type SharedSide } from './logical.js';
 
 type Join = Extract<LogicalPlan, { op: 'join' }>;
 
@@ -20,10 +20,7 @@ export function shareIndexes(plan: LogicalPlan): LogicalPlan {
   if (plan.op === 'recursive') return plan;
   const p = mapInputs(plan, shareIndexes);
   if (p.op !== 'join' || p.leftKey.length === 0) return p;
-  const sides: ('left' | 'right')[] = [];
-  if (p.kind === 'inner' || p.kind === 'left') sides.push('right');
-  if (p.kind === 'inner' || p.kind === 'right') sides.push('left');
-  for (const side of sides) {
+  for (const side of droppableSides(p.kind)) {
     const share = sharedSide(p, side);
     if (share) return { ...p, share };
   }
