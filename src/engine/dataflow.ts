@@ -139,11 +139,14 @@ export class Dataflow {
     return node;
   }
 
-  /** Keeps the node's contents in an arrangement (idempotent). Must happen before the node's first cycle. */
-  materialize(node: Node): Arrangement {
+  /**
+   * Keeps the node's contents in an arrangement (idempotent). Must happen before the node's first
+   * cycle. `replacesRows`: the node's rows are replaced as its inputs change (see Arrangement).
+   */
+  materialize(node: Node, replacesRows = false): Arrangement {
     if (node.arrangement) return node.arrangement;
     if (node.firstCycle > 0) throw new Error(`node ${node.id} (${node.describe()}) has already run: materialize it when it is created`);
-    node.arrangement = new Arrangement();
+    node.arrangement = new Arrangement(replacesRows);
     if (node.failed) node.arrangement.error = node.failed;
     return node.arrangement;
   }

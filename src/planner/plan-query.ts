@@ -32,6 +32,11 @@ export interface PlannedQuery {
   /** How the result changes over time (append-only, stream, general). */
   tableType: TableType;
   /**
+   * The maintained result replaces rows whatever its inputs do (a grouped aggregate's, a window's,
+   * a top-K's), rather than only when they retract rows.
+   */
+  replacesRows: boolean;
+  /**
    * Adds the query to `df` as a maintained relation and returns its output node (the caller
    * materializes it). ORDER BY with LIMIT/OFFSET is kept as a top-K; ORDER BY alone does not
    * change a relation's contents and is dropped.
@@ -65,6 +70,7 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
   return {
     columns: bound.columns,
     tableType: viewPlan.tableType,
+    replacesRows: replacesRows(viewPlan),
     build(df, env) {
       checkMaintainable(viewPlan);
       const node = addToDataflow(df, lower(shareIndexes(viewPlan), env));
@@ -102,6 +108,11 @@ export function planQuery(select: any, ctx: QueryContext): PlannedQuery {
       return explainPlan(maintained ? shareIndexes(viewPlan) : adHoc(viewPlan));
     },
   };
+}
+
+function replacesRows(plan: LogicalPlan): boolean {
+  while (plan.op === 'project' || plan.op === 'filter') plan = plan.input;
+  return plan.op === 'aggregate' || plan.op === 'window' || plan.op === 'topk' || plan.op === 'distinctOn';
 }
 
 /** Functions that read the statement's time: in a maintained relation their value would freeze. */

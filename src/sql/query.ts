@@ -62,7 +62,7 @@ export function planForView(session: Session, query: any): PlannedView {
     materialize() {
       const df = session.db.dataflow;
       const node = planned.build(df, session.evalEnv([]));
-      const arrangement = df.materialize(node);
+      const arrangement = df.materialize(node, planned.replacesRows);
       df.runCycle();
       if (arrangement.error) {
         const err = arrangement.error;
