@@ -34,12 +34,7 @@ async function load(url: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    for (const sql of SCHEMA) {
-      // Eddy has no multi-table DROP yet; the tables are new there anyway.
-      await c.query(sql).catch((err) => {
-        if (!sql.startsWith('DROP')) throw err;
-      });
-    }
+    for (const sql of SCHEMA) await c.query(sql);
   } finally {
     await c.end();
   }
