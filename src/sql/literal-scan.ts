@@ -49,12 +49,12 @@ export function scanLiterals(sql: string): ScannedText | null {
     if (c === QUOTE) {
       // a prefix letter (E'', B'', X'', N'') or U&'' makes another kind of string
       if (i > 0 && (isIdentChar(sql.charCodeAt(i - 1)) || sql.charCodeAt(i - 1) === AMPERSAND)) return null;
-      const end = stringEnd(sql, i);
+      const end = quotedEnd(sql, i);
       if (end < 0 || continuesOnNextLine(sql, end)) return null;
       take(i, end, sql.slice(i + 1, end - 1).replaceAll("''", "'"), 'string');
       i = end;
     } else if (c === DOUBLE_QUOTE) {
-      i = quotedIdentifierEnd(sql, i);
+      i = quotedEnd(sql, i);
       if (i < 0) return null;
     } else if (c === DASH && sql.charCodeAt(i + 1) === DASH) {
       const nl = sql.indexOf('\n', i);
@@ -101,13 +101,17 @@ function isIdentChar(c: number): boolean {
   return isIdentStart(c) || isDigit(c) || c === DOLLAR;
 }
 
-/** Just past the closing quote of the string opening at `at` ('' stays inside); -1 if unclosed. */
-function stringEnd(sql: string, at: number): number {
+/**
+ * Just past the quote closing the string or quoted identifier opening at `at` (a doubled quote
+ * stays inside); -1 if unclosed.
+ */
+function quotedEnd(sql: string, at: number): number {
+  const quote = sql[at]!;
   let i = at + 1;
   for (;;) {
-    const close = sql.indexOf("'", i);
+    const close = sql.indexOf(quote, i);
     if (close < 0) return -1;
-    if (sql.charCodeAt(close + 1) !== QUOTE) return close + 1;
+    if (sql[close + 1] !== quote) return close + 1;
     i = close + 2;
   }
 }
@@ -116,16 +120,6 @@ function stringEnd(sql: string, at: number): number {
 function continuesOnNextLine(sql: string, end: number): boolean {
   const rest = /^\s*/.exec(sql.slice(end))![0];
   return rest.includes('\n') && sql.charCodeAt(end + rest.length) === QUOTE;
-}
-
-function quotedIdentifierEnd(sql: string, at: number): number {
-  let i = at + 1;
-  for (;;) {
-    const close = sql.indexOf('"', i);
-    if (close < 0) return -1;
-    if (sql.charCodeAt(close + 1) !== DOUBLE_QUOTE) return close + 1;
-    i = close + 2;
-  }
 }
 
 /** Block comments nest in PostgreSQL. */

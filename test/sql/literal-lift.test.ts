@@ -12,6 +12,7 @@ import { startEddy, type EddyHandle } from '../support/eddy.js';
 import { freshDatabase, startPostgres, type PostgresHandle } from '../support/postgres.js';
 import { StatementCache } from '../../src/sql/statement-cache.js';
 import { parseQuery } from '../../src/sql/parse.js';
+import { scanLiterals } from '../../src/sql/literal-scan.js';
 
 let eddy: EddyHandle;
 let postgres: PostgresHandle;
@@ -71,6 +72,17 @@ test('texts of one shape share the parameterized statement; other shapes do not'
   const first = cache.lifted('SELECT a FROM t WHERE id = 1 ORDER BY 1', parseQuery);
   assert.deepEqual(first?.lifted.values, ['1']);
   assert.equal(cache.lifted('SELECT a FROM t WHERE id = 1 ORDER BY 2', parseQuery), null, 'another ORDER BY position is another statement');
+});
+
+test('the scan finds what the lexer would, and gives up where it would need more', () => {
+  const values = (sql: string) => scanLiterals(sql)?.literals.map((l) => `${l.cls}:${l.value}`) ?? null;
+  assert.deepEqual(values(`SELECT "col 1", t2.x FROM t2 /* 'no' /* nested 3 */ */ WHERE a = 'it''s' -- 4\n AND b > .5e3`), ['string:it\'s', 'numeric:.5e3']);
+  assert.deepEqual(values('SELECT * FROM t WHERE a IN (2147483647, 2147483648, 9223372036854775808)'), ['int4:2147483647', 'int8:2147483648', 'numeric:9223372036854775808']);
+  for (const refused of ['SELECT * FROM t WHERE a = $1', 'SELECT $$x$$', "SELECT * FROM t WHERE a = 'x'\n'y'", 'SELECT 0x1F', 'SELECT 1_000', "SELECT U&'d'", "SELECT 'é'"]) {
+    assert.equal(scanLiterals(refused), null, refused);
+  }
+  assert.equal(scanLiterals('SELECT * FROM t WHERE a = 1')?.key, scanLiterals('SELECT * FROM t WHERE a = 22')?.key);
+  assert.notEqual(scanLiterals('SELECT * FROM t WHERE a = 1')?.key, scanLiterals("SELECT * FROM t WHERE a = '1'")?.key);
 });
 
 test('reads, writes and errors answer as PostgreSQL does, value after value', async () => {
