@@ -24,7 +24,21 @@ import { requireBoolean, type CteEnv, type Domain, type Level, type QueryBinderA
 interface Around {
   outer: FromScope | null;
   domain: ScopeEntry[];
+  /** Set where the domain's columns are not in the row (inside RIGHT/FULL or a join's right side): the construct refused. */
+  refuse?: string;
 }
+
+/**
+ * A join in a correlated subquery's FROM, planned over its domain: `item` is the row its leftmost
+ * item extends (the domain and the FROM items before the join, their names hidden), so that a
+ * function or LATERAL subquery down the join's left spine reads the outer values; null off it.
+ */
+interface Lead {
+  item: FromItem | null;
+  around: Around;
+}
+
+const missingName = (e: unknown): boolean => e instanceof SqlError && (e.code === SQLSTATE.undefinedColumn || e.code === SQLSTATE.undefinedTable);
 
 /** The FROM of a SELECT without one: a single empty row. */
 const NO_FROM = (): FromItem => ({ plan: valuesNode([[]], []), entries: [] });
@@ -48,7 +62,9 @@ export class FromClauseBinder {
     const around: Around = { outer, domain: domain?.entries ?? [] };
     for (const item of items) {
       if (item.RangeSubselect?.lateral) {
-        acc = this.lateralJoin(acc ?? NO_FROM(), item.RangeSubselect, 'inner', null, ctes);
+        const left = acc ?? NO_FROM();
+        const lateral = (named?: ScopeEntry[]) => this.lateralJoin(left, item.RangeSubselect, 'inner', null, ctes, named);
+        acc = outer || domain ? this.orOverDomain(around, 'a LATERAL subquery that reads the outer query', exprLocation(item.RangeSubselect.subquery), () => lateral(), () => lateral([...left.entries, ...around.domain])) : lateral();
         continue;
       }
       if (item.RangeFunction) {
@@ -57,6 +73,10 @@ export class FromClauseBinder {
       }
       if (item.RangeSubselect && (outer || domain)) {
         acc = this.derivedInSubquery(acc, item.RangeSubselect, ctes, around);
+        continue;
+      }
+      if (item.JoinExpr && (outer || domain)) {
+        acc = this.joinInSubquery(acc, item, ctes, around);
         continue;
       }
       const next = this.bindFromItem(item, ctes);
@@ -74,21 +94,26 @@ export class FromClauseBinder {
     };
   }
 
-  private bindFromItem(node: any, ctes: CteEnv): FromItem {
+  /** `lead`: the item extends lead.item's row (which it then starts with), see Lead. */
+  private bindFromItem(node: any, ctes: CteEnv, lead?: Lead): FromItem {
     const tag = nodeTag(node);
     const n = node[tag];
+    const extend = (item: FromItem) => (lead?.item ? this.crossJoin(lead.item, item) : item);
     switch (tag) {
       case 'RangeVar':
-        return this.bindRangeVar(n, ctes);
+        return extend(this.bindRangeVar(n, ctes));
       case 'RangeSubselect': {
         if (n.lateral) throw unsupported('LATERAL on the left of a JOIN', exprLocation(n.subquery));
-        const q = this.binder.bindQuery(n.subquery.SelectStmt, null, ctes);
-        return relationItem(this.binder.asRelation(q), n.alias?.aliasname ?? null, n.alias);
+        if (lead?.item) return this.derivedInSubquery(lead.item, n, ctes, lead.around);
+        return this.refuseOuter(lead?.around, [], n, ctes, () => {
+          const q = this.binder.bindQuery(n.subquery.SelectStmt, null, ctes);
+          return relationItem(this.binder.asRelation(q), n.alias?.aliasname ?? null, n.alias);
+        });
       }
       case 'JoinExpr':
-        return this.bindJoin(n, ctes);
+        return this.bindJoin(n, ctes, lead);
       case 'RangeFunction':
-        return this.functionItem(NO_FROM(), n, false, ctes);
+        return this.functionItem(lead?.item ?? NO_FROM(), n, false, ctes, lead?.around);
       default:
         throw unsupported(`${tag} in FROM`);
     }
@@ -101,7 +126,10 @@ export class FromClauseBinder {
    * to the longest; WITH ORDINALITY numbers the rows. `outer` keeps a left row that gets no rows.
    */
   private functionItem(left: FromItem, n: any, outer: boolean, ctes: CteEnv, around?: Around): FromItem {
-    const scope = new FromScope(left.entries, around?.outer ?? null, around?.domain ?? []);
+    // Where the domain is not in the row, its names are an outer scope: reading them is refused.
+    const scope = around?.refuse
+      ? new FromScope(left.entries, new FromScope(around.domain, around.outer))
+      : new FromScope(left.entries, around?.outer ?? null, around?.domain ?? []);
     const level: Level = { plan: left.plan, scope, aggregates: [], subqueryColumns: new Set(), ctes };
     const calls: SrfCall[] = [];
     for (const item of n.functions) {
@@ -127,7 +155,7 @@ export class FromClauseBinder {
       }
     }
     // Arguments that read the enclosing query: the subquery is planned again over its domain.
-    if (scope.outerRefs > 0) throw new CorrelationUnsupported('a function in FROM that reads the outer query', n.location);
+    if (scope.outerRefs > 0) throw new CorrelationUnsupported(around?.refuse ?? 'a function in FROM that reads the outer query', n.location);
     const colnames = strings(n.alias?.colnames);
     const single = calls.length === 1 && calls[0]!.output.columns.length === 1;
     const produced = calls.flatMap((c) =>
@@ -166,29 +194,63 @@ export class FromClauseBinder {
     return relationItem(plan, refName, n.alias);
   }
 
-  private bindJoin(n: any, ctes: CteEnv): FromItem {
+  /**
+   * `lead`: see Lead. It runs down the left spine through inner and left joins (which keep every
+   * left row); a RIGHT or FULL join and a join's right side do not carry the domain's columns.
+   */
+  private bindJoin(n: any, ctes: CteEnv, lead?: Lead): FromItem {
     const kinds: Record<string, JoinKind> = { JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' };
     const kind = kinds[n.jointype];
     if (!kind) throw unsupported(`join type ${n.jointype}`);
-    const left = this.bindFromItem(n.larg, ctes);
+    const spine = lead?.item && (kind === 'inner' || kind === 'left') ? lead : undefined;
+    const refuse = 'a function reading the outer query on the right side of a join or inside a RIGHT or FULL join, in a correlated subquery,';
+    const off: Lead | undefined = lead && { item: null, around: { ...lead.around, refuse } };
+    const domain = spine?.around.domain ?? [];
+    const left = this.bindFromItem(n.larg, ctes, spine ?? off);
     let item: FromItem;
     if (n.rarg.RangeSubselect?.lateral) {
       if (n.isNatural || n.usingClause) throw unsupported('JOIN LATERAL with USING or NATURAL', exprLocation(n.rarg.RangeSubselect.subquery));
-      item = this.lateralJoin(left, n.rarg.RangeSubselect, kind, n.quals, ctes);
-      return n.alias ? this.aliasJoin(item, n.alias) : item;
+      const sub = n.rarg.RangeSubselect;
+      item = this.refuseOuter(off?.around, left.entries, sub, ctes, () => this.lateralJoin(left, sub, kind, n.quals, ctes, [...left.entries, ...domain], domain));
+      return this.finishJoin(item, n, lead, spine);
     }
-    if (n.rarg.RangeFunction) return this.functionJoin(left, n, kind, ctes);
-    const right = this.bindFromItem(n.rarg, ctes);
+    if (n.rarg.RangeFunction) return this.finishJoin(this.functionJoin(left, n, kind, ctes, spine?.around ?? off?.around), n, lead, spine);
+    const right = this.bindFromItem(n.rarg, ctes, off);
     const leftWidth = left.plan.columns.length;
     const entries = [...left.entries, ...shiftEntries(right.entries, leftWidth)];
     if (n.isNatural || n.usingClause) {
       const names = n.isNatural ? naturalColumns(left.entries, right.entries) : strings(n.usingClause);
       item = this.joinUsing(kind, left, right, entries, names);
     } else {
-      const residual = n.quals ? this.bindOn(n.quals, entries, joinNode(kind, left.plan, right.plan, [], [], null), ctes) : null;
+      const residual = n.quals ? this.bindOn(n.quals, entries, joinNode(kind, left.plan, right.plan, [], [], null), ctes, domain, off?.around) : null;
       item = { plan: joinNode(kind, left.plan, right.plan, [], [], residual), entries };
     }
-    return n.alias ? this.aliasJoin(item, n.alias) : item;
+    return this.finishJoin(item, n, lead, spine);
+  }
+
+  /**
+   * Off the spine, a derived table or LATERAL subquery `n` that misses a name: when the name is
+   * the outer query's (it binds with those names in reach), 0A000 rather than the missing name.
+   * `named`: the FROM items it may read besides.
+   */
+  private refuseOuter(around: Around | undefined, named: ScopeEntry[], n: any, ctes: CteEnv, bind: () => FromItem): FromItem {
+    try {
+      return bind();
+    } catch (e) {
+      if (!around?.refuse || around.domain.length === 0 || !missingName(e)) throw e;
+      try {
+        this.binder.bindQuery(n.subquery.SelectStmt, new FromScope([...named, ...around.domain], around.outer), ctes);
+      } catch (again) {
+        if (missingName(again)) throw e;
+      }
+      throw unsupported('a subquery reading the outer query on the right side of a join or inside a RIGHT or FULL join, in a correlated subquery,', exprLocation(n.subquery));
+    }
+  }
+
+  /** The join under its alias; off the spine, the lead's row is joined on here instead. */
+  private finishJoin(item: FromItem, n: any, lead: Lead | undefined, spine: Lead | undefined): FromItem {
+    const named = n.alias ? this.aliasJoin(item, n.alias) : item;
+    return lead?.item && !spine ? this.crossJoin(lead.item, named) : named;
   }
 
   /** `(a JOIN b ...) AS j (x, y)`: the join's columns under one name. */
@@ -204,12 +266,24 @@ export class FromClauseBinder {
     };
   }
 
-  /** A join's ON condition over the joined row (`entries` name its columns). */
-  private bindOn(quals: any, entries: ScopeEntry[], joined: LogicalPlan, ctes: CteEnv): Expr {
-    const level: Level = { plan: joined, scope: new FromScope(entries), aggregates: [], subqueryColumns: new Set(), ctes };
-    const residual = requireBoolean(this.binder.bind(quals, level, 'JOIN conditions'), 'JOIN/ON', exprLocation(quals));
-    if (level.plan !== joined) throw unsupported('subqueries in JOIN conditions', exprLocation(quals));
-    return residual;
+  /**
+   * A join's ON condition over the joined row (`entries` name its columns, then `domain`'s).
+   * `refused`: off a correlated subquery's spine, where reading the outer query is 0A000.
+   */
+  private bindOn(quals: any, entries: ScopeEntry[], joined: LogicalPlan, ctes: CteEnv, domain: ScopeEntry[] = [], refused?: Around): Expr {
+    const bind = (names: ScopeEntry[]) => {
+      const level: Level = { plan: joined, scope: new FromScope(entries, null, names), aggregates: [], subqueryColumns: new Set(), ctes };
+      const residual = requireBoolean(this.binder.bind(quals, level, 'JOIN conditions'), 'JOIN/ON', exprLocation(quals));
+      if (level.plan !== joined) throw unsupported('subqueries in JOIN conditions', exprLocation(quals));
+      return residual;
+    };
+    try {
+      return bind(domain);
+    } catch (e) {
+      if (!refused?.domain.length || !missingName(e)) throw e;
+      bind(refused.domain); // the outer query's names in reach: does the condition read them?
+      throw unsupported('a JOIN condition reading the outer query on the right side of a join or inside a RIGHT or FULL join, in a correlated subquery,', exprLocation(quals));
+    }
   }
 
   /**
@@ -224,18 +298,46 @@ export class FromClauseBinder {
    * where the derived table is joined laterally to the domain's values, seeing only those names.
    */
   private derivedInSubquery(acc: FromItem | null, n: any, ctes: CteEnv, around: Around): FromItem {
-    try {
+    const plain = () => {
       const next = this.bindFromItem({ RangeSubselect: n }, ctes);
       return acc ? this.crossJoin(acc, next) : next;
+    };
+    return this.orOverDomain(around, 'a derived table that reads the outer query', exprLocation(n.subquery), plain, () => this.lateralJoin(acc!, n, 'inner', null, ctes, around.domain));
+  }
+
+  /**
+   * A join in a subquery's FROM list, bound as is unless a name is missing there; then (first
+   * binding) the subquery goes to its domain, where the join's left spine extends the row so far
+   * (domain first), its functions, LATERAL subqueries and ON conditions reading the outer values.
+   */
+  private joinInSubquery(acc: FromItem | null, node: any, ctes: CteEnv, around: Around): FromItem {
+    const plain = () => {
+      const next = this.bindFromItem(node, ctes);
+      return acc ? this.crossJoin(acc, next) : next;
+    };
+    return this.orOverDomain(around, 'a join that reads the outer query', exprLocation(node), plain, () => {
+      const joined = this.bindFromItem(node, ctes, { item: { plan: acc!.plan, entries: [] }, around });
+      return { plan: joined.plan, entries: [...acc!.entries, ...joined.entries] };
+    });
+  }
+
+  /**
+   * `plain()`, or when it misses a name: without the domain (first binding), the subquery is
+   * planned again over it (CorrelationUnsupported); over it, `overDomain()`. The plain binding
+   * first keeps the plans of items that do not read the outer query as they were.
+   */
+  private orOverDomain(around: Around, what: string, location: number, plain: () => FromItem, overDomain: () => FromItem): FromItem {
+    try {
+      return plain();
     } catch (e) {
-      if (!(e instanceof SqlError) || (e.code !== SQLSTATE.undefinedColumn && e.code !== SQLSTATE.undefinedTable)) throw e;
-      if (around.domain.length === 0) throw new CorrelationUnsupported('a derived table that reads the outer query', exprLocation(n.subquery));
-      return this.lateralJoin(acc!, n, 'inner', null, ctes, around.domain);
+      if (!missingName(e)) throw e;
+      if (around.domain.length === 0) throw new CorrelationUnsupported(what, location);
+      return overDomain();
     }
   }
 
   /** `named`: the names the subquery may read (left's own, unless given). */
-  private lateralJoin(left: FromItem, n: any, kind: JoinKind, quals: any, ctes: CteEnv, named: ScopeEntry[] = left.entries): FromItem {
+  private lateralJoin(left: FromItem, n: any, kind: JoinKind, quals: any, ctes: CteEnv, named: ScopeEntry[] = left.entries, onDomain: ScopeEntry[] = []): FromItem {
     const location = exprLocation(n.subquery);
     if (kind === 'right' || kind === 'full') throw unsupported('RIGHT or FULL JOIN LATERAL', location);
     const dom = domainOf(left.plan, named);
@@ -255,7 +357,7 @@ export class FromClauseBinder {
     const trivialOn = !quals || quals.A_Const?.boolval?.boolval === true;
     if (!q.globalAggregate) {
       const entries = [...left.entries, entry((i) => width + d + i)];
-      const residual = trivialOn ? null : this.bindOn(quals, entries, joinNode(kind, left.plan, sub, [], [], null), ctes);
+      const residual = trivialOn ? null : this.bindOn(quals, entries, joinNode(kind, left.plan, sub, [], [], null), ctes, onDomain);
       return { plan: joinNode(kind, left.plan, sub, [dom.outerKey], [dom.key], residual), entries };
     }
     // Aggregates without GROUP BY give every left row one row, matched or not.
@@ -276,14 +378,14 @@ export class FromClauseBinder {
   }
 
   /** `left [LEFT] JOIN [LATERAL] f(...) ON ...`: the function reads left's row; LEFT needs ON true. */
-  private functionJoin(left: FromItem, n: any, kind: JoinKind, ctes: CteEnv): FromItem {
+  private functionJoin(left: FromItem, n: any, kind: JoinKind, ctes: CteEnv, around?: Around): FromItem {
     const location = exprLocation(n.rarg.RangeFunction.functions[0].List.items[0]);
     if (n.isNatural || n.usingClause) throw unsupported('JOIN to a function with USING or NATURAL', location);
     const trivialOn = !n.quals || n.quals.A_Const?.boolval?.boolval === true;
     if (kind === 'right' || kind === 'full' || (kind === 'left' && !trivialOn)) throw unsupported(`${kind.toUpperCase()} JOIN to a function${kind === 'left' ? ' with an ON condition other than true' : ''}`, location);
-    let item = this.functionItem(left, n.rarg.RangeFunction, kind === 'left', ctes);
-    if (!trivialOn) item = { ...item, plan: filterNode(item.plan, this.bindOn(n.quals, item.entries, item.plan, ctes)) };
-    return n.alias ? this.aliasJoin(item, n.alias) : item;
+    const item = this.functionItem(left, n.rarg.RangeFunction, kind === 'left', ctes, around);
+    const domain = around && !around.refuse ? around.domain : [];
+    return trivialOn ? item : { ...item, plan: filterNode(item.plan, this.bindOn(n.quals, item.entries, item.plan, ctes, domain, around?.refuse ? around : undefined)) };
   }
 
   /** JOIN ... USING (names) / NATURAL JOIN: equi-join keys, and one merged column per name. */

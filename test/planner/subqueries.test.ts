@@ -249,3 +249,19 @@ test('correlated EXISTS and IN values with non-equality conditions; EXISTS ... L
   assertSameRows(cat.read('SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id LIMIT 1)'), [['eng'], ['ops']]);
   assertSqlError(() => cat.plan('SELECT title FROM dept d WHERE EXISTS (SELECT count(*) FROM emp e WHERE e.dept = d.id)'), SQLSTATE.featureNotSupported);
 });
+
+test('a join in a correlated subquery reads the outer query down its left spine; elsewhere 0A000 naming it, a typo still 42703', () => {
+  const { cat } = data();
+  assertSameRows(cat.read('SELECT id, (SELECT count(*) FROM dept x JOIN LATERAL generate_series(x.id, d.id) g ON true) FROM dept d'), [[1, 1n], [2, 3n], [3, 6n]]);
+  assertSameRows(cat.read('SELECT id, (SELECT count(*) FROM dept x LEFT JOIN LATERAL generate_series(x.id, d.id) g ON true) FROM dept d'), [[1, 3n], [2, 4n], [3, 6n]]);
+  assertSameRows(cat.read('SELECT id, (SELECT sum(s.w) FROM dept x JOIN LATERAL (SELECT x.id * d.id AS w) s ON true) FROM dept d'), [[1, 6n], [2, 12n], [3, 18n]]);
+  assertSameRows(cat.read('SELECT id, (SELECT count(y.id) FROM dept x LEFT JOIN dept y ON y.id = x.id AND y.id < d.id) FROM dept d'), [[1, 0n], [2, 1n], [3, 2n]]);
+  // The right side of a join and a RIGHT/FULL join do not carry the outer values' columns.
+  const refused = /on the right side of a join or inside a RIGHT or FULL join, in a correlated subquery/;
+  assertSqlError(() => cat.plan('SELECT (SELECT count(*) FROM dept x JOIN (dept y CROSS JOIN LATERAL generate_series(1, d.id) g) ON true) FROM dept d'), SQLSTATE.featureNotSupported, refused);
+  assertSqlError(() => cat.plan('SELECT (SELECT count(*) FROM (dept y CROSS JOIN LATERAL generate_series(1, d.id) g) FULL JOIN dept x ON true) FROM dept d'), SQLSTATE.featureNotSupported, refused);
+  assertSqlError(() => cat.plan('SELECT (SELECT count(*) FROM dept x JOIN (SELECT d.id AS w) s ON true) FROM dept d'), SQLSTATE.featureNotSupported, refused);
+  assertSqlError(() => cat.plan('SELECT (SELECT count(*) FROM dept x FULL JOIN dept y ON y.id = d.id) FROM dept d'), SQLSTATE.featureNotSupported, /a JOIN condition reading the outer query/);
+  assertSqlError(() => cat.plan('SELECT (SELECT count(*) FROM dept x JOIN (SELECT nope AS w) s ON true) FROM dept d'), SQLSTATE.undefinedColumn);
+  assertSqlError(() => cat.plan('SELECT (SELECT count(*) FROM dept x CROSS JOIN LATERAL generate_series(1, nope) g) FROM dept d'), SQLSTATE.undefinedColumn);
+});
