@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     console.log(`${SUBSCRIBERS} subscribers:   ${followed.cpuPerSecond.toFixed(3)} CPU s/s, ${(followed.rowsChanged / SECONDS).toFixed(0)} rows changed/s, ${(got / SECONDS).toFixed(0)} rows received/s in all`);
     console.log(`subscribers' client process: ${clientCpu.toFixed(3)} CPU s/s`);
     console.log(`CPU with / without subscribers: ${(followed.cpuPerSecond / alone.cpuPerSecond).toFixed(2)}`);
-    console.log(`memory sampled every ${(SAMPLE_MS / 1000).toFixed(0)} s (MiB):`);
+    console.log(`memory sampled every ${(SAMPLE_MS / 1000).toFixed(1)} s (MiB):`);
     console.log(`  view alone, RSS:       ${alone.rss.map(mib).join(' ')}`);
     console.log(`  view alone, live heap: ${alone.heap.map(mib).join(' ')}`);
     console.log(`  subscribed, RSS:       ${followed.rss.map(mib).join(' ')}`);
