@@ -14,6 +14,21 @@ export class SqlError extends Error {
   }
 }
 
+/**
+ * Runs `f`; a SqlError it raises without a position gets `position` (1-based), if there is one:
+ * the literal being read, when the code reading it knows nothing of the query text.
+ */
+export function withErrorPosition<R>(position: number | undefined, f: () => R): R {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof SqlError && err.extra.position === undefined && position !== undefined) {
+      throw new SqlError(err.code, err.message, { ...err.extra, position });
+    }
+    throw err;
+  }
+}
+
 /** The SQLSTATE codes Eddy raises, named as PostgreSQL's errcodes.txt names them. */
 export const SQLSTATE = {
   successfulCompletion: '00000',

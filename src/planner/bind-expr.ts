@@ -5,7 +5,7 @@
  * overload resolution, common types for CASE/COALESCE/UNION, and parameter type inference.
  * Subqueries and aggregate/window calls belong to the planner, reached through hooks.
  */
-import { SqlError, SQLSTATE } from '../errors.js';
+import { SqlError, SQLSTATE, withErrorPosition } from '../errors.js';
 import { SqlArray, T, arrayTypeOf, typeByOid, type SqlType, type Value } from '../types/types.js';
 import { canCast, cannotCast, castIsImmutable, castValue, type CoercionContext } from '../types/casts.js';
 import { applyCharLength, parseValue } from '../types/text-io.js';
@@ -88,18 +88,6 @@ function located<E extends Expr>(e: E, location: number | undefined): E {
   return e;
 }
 
-/** Adds a position to a SqlError raised while typing a literal, unless it has one. */
-function withPosition<R>(location: number | undefined, f: () => R): R {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof SqlError && err.extra.position === undefined && position(location) !== undefined) {
-      throw new SqlError(err.code, err.message, { ...err.extra, position: position(location) });
-    }
-    throw err;
-  }
-}
-
 const isUnknown = (t: SqlType) => t.oid === T.unknown.oid;
 
 /**
@@ -168,9 +156,9 @@ function coerceAt(expr: Expr, target: SqlType, context: CoercionContext, typmod:
     const text = expr.value as string;
     // INTERVAL '1' DAY: the field range decides what a bare number means, so it goes to the parser
     const parseTypmod = target.oid === T.interval.oid ? typmod : -1;
-    const parsed = withPosition(location, () => parseValue(target, text, parseTypmod, { timeZone: 'UTC' }));
+    const parsed = withErrorPosition(position(location), () => parseValue(target, text, parseTypmod, { timeZone: 'UTC' }));
     if (sessionDependent(target, text)) return lengthCoercion(located({ kind: 'cast', arg: expr, type: target, typmod: -1 }, location), target, typmod, context);
-    const value = withPosition(location, () => applyTypmod(parsed, target, typmod, context));
+    const value = withErrorPosition(position(location), () => applyTypmod(parsed, target, typmod, context));
     return located({ kind: 'const', value, type: target }, location);
   }
   if (isUnknown(expr.type) && expr.kind === 'param') {

@@ -2,7 +2,7 @@
  * The SqlSession the wire drives for each connection: a Session that parses statements and
  * dispatches each to the handler for its kind.
  */
-import { SqlError, SQLSTATE } from '../errors.js';
+import { SqlError, SQLSTATE, withErrorPosition } from '../errors.js';
 import type { ColumnDesc, ExecResult, ParsedStatement, PreparedStatement, SqlSession } from '../wire/session-api.js';
 import type { Value } from '../types/types.js';
 import { parseQuery, type Statement } from './parse.js';
@@ -91,10 +91,5 @@ export class ClientSession extends Session implements SqlSession {
 
 /** A lifted literal's value, with the literal's position on an error as the literal would have. */
 function literalValue(typeOid: number, text: string, timeZone: string | undefined, at: number): Value {
-  try {
-    return parseValue(typeByOid(typeOid) ?? T.text, text, -1, { timeZone });
-  } catch (err) {
-    if (err instanceof SqlError && err.extra.position === undefined) throw new SqlError(err.code, err.message, { ...err.extra, position: at + 1 });
-    throw err;
-  }
+  return withErrorPosition(at + 1, () => parseValue(typeByOid(typeOid) ?? T.text, text, -1, { timeZone }));
 }
