@@ -116,10 +116,14 @@ function quotedEnd(sql: string, at: number): number {
   }
 }
 
+/** White space from `lastIndex` on (sticky: no copy of the rest of the text per string). */
+const WHITE_SPACE = /\s*/y;
+
 /** 'a' <newline> 'b' is one string 'ab' in PostgreSQL. */
 function continuesOnNextLine(sql: string, end: number): boolean {
-  const rest = /^\s*/.exec(sql.slice(end))![0];
-  return rest.includes('\n') && sql.charCodeAt(end + rest.length) === QUOTE;
+  WHITE_SPACE.lastIndex = end;
+  const space = WHITE_SPACE.exec(sql)![0];
+  return space.includes('\n') && sql.charCodeAt(end + space.length) === QUOTE;
 }
 
 /** Block comments nest in PostgreSQL. */

@@ -51,9 +51,11 @@ interface Shape {
   statement: Statement;
   literalIndexes: number[];
   paramTypeOids: number[];
-  /** The first text's literal values: those not lifted must be the same in a text of this shape. */
-  values: string[];
-  lifted: boolean[];
+  /**
+   * The first text's value of each literal left as it is (undefined where lifted): a text of this
+   * shape must have the same there.
+   */
+  fixed: (string | undefined)[];
 }
 
 const PARAM_TYPE: Record<LiteralClass, number> = { int4: 23, int8: 20, numeric: 1700, string: 0 };
@@ -97,7 +99,7 @@ export class StatementCache {
     remember(this.shapes, scanned.key, shape);
     if (shape === null) return null;
     const { literals } = scanned;
-    if (literals.some((l, i) => !shape.lifted[i] && l.value !== shape.values[i])) {
+    if (literals.some((l, i) => shape.fixed[i] !== undefined && l.value !== shape.fixed[i])) {
       // ORDER BY 2 where the shape's first text had ORDER BY 1: another statement
       this.shapes.delete(scanned.key);
       return null;
@@ -123,14 +125,13 @@ export class StatementCache {
     if (!only || !REUSABLE.has(Object.keys(only.ast)[0] ?? '')) return null;
     const lifted = liftLiterals(only.ast, only.offset, literals);
     if (!lifted) return null;
-    const isLifted = literals.map(() => false);
-    for (const i of lifted.literalIndexes) isLifted[i] = true;
+    const fixed: (string | undefined)[] = literals.map((l) => l.value);
+    for (const i of lifted.literalIndexes) fixed[i] = undefined;
     return {
       statement: { sql, offset: only.offset, ast: lifted.ast },
       literalIndexes: lifted.literalIndexes,
       paramTypeOids: lifted.literalIndexes.map((i) => PARAM_TYPE[literals[i]!.cls]),
-      values: literals.map((l) => l.value),
-      lifted: isLifted,
+      fixed,
     };
   }
 
