@@ -58,47 +58,36 @@ function report(axis: string, rows: [number, number, number][]): void {
   for (const [size, us, rss] of rows) console.log(`${String(size).padStart(10)} ${us.toFixed(1).padStart(12)} ${(us / rows[0]![1]).toFixed(2).padStart(9)} ${rss.toFixed(0).padStart(8)}`);
 }
 
+/**
+ * One curve: each size on a fresh server, `measure` returning the server's µs of CPU per
+ * inserted row; printed with the server's RSS after the step.
+ */
+async function curve(axis: string, sizes: number[], measure: (db: pg.Client, eddy: EddyProcess, size: number) => Promise<number>): Promise<void> {
+  const rows: [number, number, number][] = [];
+  for (const size of sizes) rows.push(await withServer(async (db, eddy) => [size, await measure(db, eddy, size), eddy.rssMiB()]));
+  report(axis, rows);
+}
+
 console.log(`Scaling: ${ROWS} rows inserted per step in batches of ${BATCH}; server CPU per inserted row`);
 
-const byViews: [number, number, number][] = [];
-for (const views of [1, 10, 100]) {
-  byViews.push(
-    await withServer(async (db, eddy) => {
-      await db.query('CREATE TABLE facts (id int, k int, v int)');
-      for (let i = 0; i < views; i++) await db.query(`CREATE MATERIALIZED VIEW by_k_${i} AS SELECT k, count(*) AS n, sum(v) AS total FROM facts WHERE v <> ${i} GROUP BY k`);
-      const us = await cpuPerRow(db, eddy, 'facts', (g) => `${g}, ${g} % 100, ${g} % 1000`);
-      return [views, us, eddy.rssMiB()];
-    }),
-  );
-}
-report('views over one table (GROUP BY over 100 groups each)', byViews);
+await curve('views over one table (GROUP BY over 100 groups each)', [1, 10, 100], async (db, eddy, views) => {
+  await db.query('CREATE TABLE facts (id int, k int, v int)');
+  for (let i = 0; i < views; i++) await db.query(`CREATE MATERIALIZED VIEW by_k_${i} AS SELECT k, count(*) AS n, sum(v) AS total FROM facts WHERE v <> ${i} GROUP BY k`);
+  return cpuPerRow(db, eddy, 'facts', (g) => `${g}, ${g} % 100, ${g} % 1000`);
+});
 
-const byGroups: [number, number, number][] = [];
-for (const groups of steps(10, 10)) {
-  byGroups.push(
-    await withServer(async (db, eddy) => {
-      await db.query('CREATE TABLE facts (id int, k int, v int)');
-      await db.query('CREATE MATERIALIZED VIEW by_k AS SELECT k, count(*) AS n, sum(v) AS total FROM facts GROUP BY k');
-      // The groups exist before the measured inserts, which then land in them at random.
-      await preload(db, 'facts', groups, (g) => `-${g}, ${g}, 0`);
-      const us = await cpuPerRow(db, eddy, 'facts', (g) => `${g}, ((${g}::int8 * 7919) % ${groups}) + 1, 1`);
-      return [groups, us, eddy.rssMiB()];
-    }),
-  );
-}
-report('groups of one GROUP BY view', byGroups);
+await curve('groups of one GROUP BY view', steps(10, 10), async (db, eddy, groups) => {
+  await db.query('CREATE TABLE facts (id int, k int, v int)');
+  await db.query('CREATE MATERIALIZED VIEW by_k AS SELECT k, count(*) AS n, sum(v) AS total FROM facts GROUP BY k');
+  // The groups exist before the measured inserts, which then land in them at random.
+  await preload(db, 'facts', groups, (g) => `-${g}, ${g}, 0`);
+  return cpuPerRow(db, eddy, 'facts', (g) => `${g}, ((${g}::int8 * 7919) % ${groups}) + 1, 1`);
+});
 
-const byJoin: [number, number, number][] = [];
-for (const state of steps(1_000, 10)) {
-  byJoin.push(
-    await withServer(async (db, eddy) => {
-      await db.query('CREATE TABLE dims (k int, label text)');
-      await db.query('CREATE TABLE facts (id int, k int, v int)');
-      await db.query('CREATE MATERIALIZED VIEW joined AS SELECT d.label, f.v FROM facts f JOIN dims d ON d.k = f.k');
-      await preload(db, 'dims', state, (g) => `${g}, 'label ' || ${g}`);
-      const us = await cpuPerRow(db, eddy, 'facts', (g) => `${g}, ((${g}::int8 * 7919) % ${state}) + 1, ${g} % 100`);
-      return [state, us, eddy.rssMiB()];
-    }),
-  );
-}
-report('join state (rows on the other side of the join)', byJoin);
+await curve('join state (rows on the other side of the join)', steps(1_000, 10), async (db, eddy, state) => {
+  await db.query('CREATE TABLE dims (k int, label text)');
+  await db.query('CREATE TABLE facts (id int, k int, v int)');
+  await db.query('CREATE MATERIALIZED VIEW joined AS SELECT d.label, f.v FROM facts f JOIN dims d ON d.k = f.k');
+  await preload(db, 'dims', state, (g) => `${g}, 'label ' || ${g}`);
+  return cpuPerRow(db, eddy, 'facts', (g) => `${g}, ((${g}::int8 * 7919) % ${state}) + 1, ${g} % 100`);
+});
